@@ -1,0 +1,80 @@
+# The single entry point for every task: `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BOT := $(PY) -m bot
+VAR := var
+RESULTS := $(VAR)/results
+MODEL_STAMP := models/.trained
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
+CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
+
+.PHONY: help setup run train test validate pytest conversations evaluate shell bench check-data clean
+
+help: ## List the tasks
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/find-python.sh
+	@python=$$(PYTHON="$(PYTHON)" scripts/find-python.sh) || exit 1; \
+	  [ -x $(PY) ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+data/nlu/insurance_lookup.yml: data/program/insurance.yml $(VENV)/.installed
+	$(BOT) nlu-lookup
+
+$(MODEL_STAMP): $(TRAINING_INPUTS) data/nlu/insurance_lookup.yml $(VENV)/.installed
+	@mkdir -p $(VAR)/logs
+	@echo "Training the model (log: $(VAR)/logs/train.log) ..."
+	@$(BOT) rasa train --fixed-model-name companion --out models > $(VAR)/logs/train.log 2>&1 \
+	  || { tail -30 $(VAR)/logs/train.log; exit 1; }
+	@touch $@
+	@echo "Model trained: models/companion.tar.gz"
+
+train: $(MODEL_STAMP) ## Train the model (only when data or config changed)
+
+run: setup check-data train ## Set up, train if needed, and start the whole service
+	$(BOT) run
+
+check-data: setup ## Validate the center's program data (data/program/)
+	@$(BOT) check-data
+
+validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-warnings
+	@mkdir -p $(VAR)/logs
+	@$(BOT) rasa data validate --fail-on-warnings > $(VAR)/logs/validate.log 2>&1 \
+	  || { cat $(VAR)/logs/validate.log; exit 1; }
+	@echo "rasa data validate: clean"
+
+pytest: setup train ## Unit, action, data and integration tests
+	$(PY) -m pytest
+
+conversations: setup train ## Conversation tests (tests/test_*stories.yml) on the trained model
+	@mkdir -p $(RESULTS)/conversations
+	@for stories in $(CONVERSATION_TESTS); do \
+	  echo "rasa test: $$stories"; \
+	  $(BOT) rasa test core --stories $$stories --model models \
+	    --out $(RESULTS)/conversations --fail-on-prediction-errors > $(VAR)/logs/conversations.log 2>&1 \
+	    || { tail -40 $(VAR)/logs/conversations.log; cat $(RESULTS)/conversations/failed_test_stories.yml 2>/dev/null; exit 1; }; \
+	done
+	@echo "conversation tests: all passed"
+
+evaluate: setup train ## NLU report on the held-out split (per-intent P/R/F1, confusions, fallback sweep)
+	@mkdir -p $(RESULTS)/nlu $(VAR)/logs
+	@$(BOT) rasa test nlu --nlu tests/data/nlu_holdout --model models --out $(RESULTS)/nlu --successes \
+	  > $(VAR)/logs/evaluate.log 2>&1 || { tail -30 $(VAR)/logs/evaluate.log; exit 1; }
+	@$(BOT) evaluate $(RESULTS)/nlu
+
+test: validate check-data pytest conversations evaluate ## Everything CI checks
+
+shell: setup train ## Talk to the assistant in the terminal
+	$(BOT) with-actions -- $(BOT) rasa shell --model models
+
+bench: setup train ## Load test against the running service's REST webhook (starts it if needed)
+	$(PY) -m bench.load
+
+clean: ## Remove the virtualenv, models and var/
+	rm -rf $(VENV) models $(VAR) .pytest_cache

@@ -1,0 +1,1 @@
+"""Rasa custom actions, one module per feature; each is thin and calls logic in `bot/`."""

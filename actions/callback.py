@@ -1,0 +1,169 @@
+"""The admissions callback request: a Rasa form, its validation, corrections and the saved lead.
+
+Every slot is filled from free text; the validators here decide whether the text answers the
+question, is a question of its own (answered, then the form asks again), or needs a clearer answer.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import CompanionAction, resources, send
+from bot import callback
+from bot.storage.leads import Lead
+
+FORM_SLOTS = ("cb_first_name", "cb_contact", "cb_best_time", "cb_for_whom", "cb_insurance", "cb_consent")
+NO_INSURANCE = "not given"
+# A message that does not answer the form's question but is confidently one of these intents is
+# answered as a question; the form then asks again.
+QUESTION_CONFIDENCE = 0.7
+
+
+def _intent(tracker: Tracker) -> Dict[str, Any]:
+    return tracker.latest_message.get("intent") or {}
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_callback_form"
+
+    def _answer_if_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        intent = _intent(tracker)
+        book = resources().program.get()
+        name = intent.get("name") or ""
+        if float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE and book.has(name) and name != "greet":
+            send(dispatcher, book.render(name))
+            return True
+        return False
+
+    def _validated(
+        self,
+        slot: str,
+        check: Any,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Dict[Text, Any]:
+        try:
+            return {slot: check(str(value))}
+        except callback.InvalidAnswer as problem:
+            if not self._answer_if_question(dispatcher, tracker):
+                dispatcher.utter_message(text=str(problem))
+            return {slot: None}
+
+    async def validate_cb_first_name(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self._validated("cb_first_name", callback.first_name, slot_value, dispatcher, tracker)
+
+    async def validate_cb_contact(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self._validated(
+            "cb_contact", lambda text: callback.contact(text).display, slot_value, dispatcher, tracker
+        )
+
+    async def validate_cb_best_time(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
+            return {"cb_best_time": None}
+        return self._validated("cb_best_time", callback.free_text, slot_value, dispatcher, tracker)
+
+    async def validate_cb_for_whom(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
+            return {"cb_for_whom": None}
+        return self._validated("cb_for_whom", callback.free_text, slot_value, dispatcher, tracker)
+
+    async def validate_cb_insurance(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        text = str(slot_value)
+        if callback.is_skip(text):
+            return {"cb_insurance": NO_INSURANCE}
+        if self._is_question(text) and self._answer_if_question(dispatcher, tracker):
+            return {"cb_insurance": None}
+        match = resources().program.get().carriers.match(text)
+        if match:
+            return {"cb_insurance": match.carrier.name}
+        return self._validated("cb_insurance", callback.free_text, text, dispatcher, tracker)
+
+    async def validate_cb_consent(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if isinstance(slot_value, bool):
+            return {"cb_consent": slot_value}
+        return self._validated(
+            "cb_consent",
+            lambda text: callback.consent(text, _intent(tracker).get("name")),
+            slot_value,
+            dispatcher,
+            tracker,
+        )
+
+    @staticmethod
+    def _is_question(text: Any) -> bool:
+        return "?" in str(text)
+
+
+class ActionSubmitCallback(CompanionAction):
+    """Saves the lead when the person consented, confirms, and clears the form for next time."""
+
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        book = self.book
+        values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
+        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if values["cb_consent"] is not True:
+            send(dispatcher, book.render("callback_declined"))
+            return clear
+        contact = callback.contact(str(values["cb_contact"]))
+        insurance: Optional[str] = values["cb_insurance"]
+        lead = Lead(
+            conversation_id=tracker.sender_id,
+            first_name=str(values["cb_first_name"]),
+            phone=contact.phone,
+            email=contact.email,
+            best_time=str(values["cb_best_time"]),
+            for_whom=str(values["cb_for_whom"]),
+            insurance=None if insurance in (None, NO_INSURANCE) else insurance,
+            consent_at=dt.datetime.now(dt.timezone.utc),
+        )
+        try:
+            await asyncio.to_thread(resources().leads.add, lead)
+        except Exception:  # noqa: BLE001 - the person must not lose their request silently
+            send(dispatcher, book.render("callback_failed"))
+            return clear
+        send(dispatcher, book.render("callback_saved", first_name=lead.first_name, contact=contact.display))
+        return clear
+
+
+class ActionCallbackEdit(CompanionAction):
+    """'Change my number': clears the field so the form asks for it again, or asks which field."""
+
+    def name(self) -> str:
+        return "action_callback_edit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        field = next(
+            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "cb_field"),
+            None,
+        )
+        if field not in FORM_SLOTS or field == "cb_consent":
+            dispatcher.utter_message(response="utter_callback_edit_which")
+            return []
+        return [SlotSet(field, None), SlotSet("cb_consent", None), FollowupAction("callback_form")]

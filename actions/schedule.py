@@ -1,0 +1,25 @@
+"""Group schedule questions, answered from the tracks' sessions in the center's timezone."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import CompanionAction, send
+from bot.program import schedule
+
+
+class ActionAnswerSchedule(CompanionAction):
+    def name(self) -> str:
+        return "action_answer_schedule"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        for reply in schedule.answer(self.book, text, dt.datetime.now(dt.timezone.utc)):
+            send(dispatcher, reply)
+        return []

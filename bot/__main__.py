@@ -1,0 +1,135 @@
+"""Command line of the service: `python -m bot <command>` (the Makefile calls these)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from bot.settings import PROJECT_ROOT, SettingsError, get_settings
+
+
+def _check_data(_: argparse.Namespace) -> int:
+    from bot.program.errors import ProgramDataError
+    from bot.program.loader import load_answer_book
+
+    settings = get_settings()
+    try:
+        book = load_answer_book(settings.program_data_dir)
+    except ProgramDataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    program = book.program
+    print(
+        f"{settings.program_data_dir}: valid. {program.center.name}: {len(program.tracks)} tracks, "
+        f"{len(program.insurance.carriers)} insurance carriers, {len(book.keys())} answers."
+    )
+    return 0
+
+
+def _nlu_lookup(args: argparse.Namespace) -> int:
+    from bot import nlu_lookup
+    from bot.program.loader import load_program
+
+    program = load_program(get_settings().program_data_dir)
+    path = PROJECT_ROOT / "data" / "nlu" / "insurance_lookup.yml"
+    if args.check:
+        if not path.exists() or path.read_text(encoding="utf-8") != nlu_lookup.render(program.insurance):
+            print(f"{path} is out of date with data/program/insurance.yml: run `make train`.", file=sys.stderr)
+            return 1
+        return 0
+    changed = nlu_lookup.write(program.insurance, path)
+    print(f"{path}: {'updated' if changed else 'up to date'}")
+    return 0
+
+
+def _rasa(args: argparse.Namespace) -> int:
+    """Runs Rasa with the ${VAR}s its YAML files need, taken from the settings."""
+    settings = get_settings()
+    os.environ.update(settings.rasa_environment())
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    os.chdir(PROJECT_ROOT)
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    os.execv(rasa, [rasa, *args.rasa_args])
+    return 1  # not reached
+
+
+def _web(_: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.web.app import create_app
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    web.run_app(create_app(settings), host=settings.host, port=settings.web_port, print=None)
+    return 0
+
+
+def _run(_: argparse.Namespace) -> int:
+    from bot.supervisor import supervise
+
+    return asyncio.run(supervise(get_settings()))
+
+
+def _with_actions(args: argparse.Namespace) -> int:
+    from bot.supervisor import run_with_action_server
+
+    argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+    return run_with_action_server(get_settings(), argv)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from bot import evaluation
+
+    report = evaluation.load_report(Path(args.results))
+    print(evaluation.format_report(report))
+    rows = evaluation.sweep_thresholds(
+        evaluation.load_predictions(Path(args.results)), [round(0.05 * i, 2) for i in range(4, 19)]
+    )
+    print("\nfallback threshold sweep on the held-out split (cost = 3 x wrong answer + 1 x needless fallback):")
+    print(f"{'threshold':>9} {'right':>6} {'wrong':>6} {'fallback':>8} {'cost':>6}")
+    for row in rows:
+        print(f"{row.threshold:9.2f} {row.answered_right:6d} {row.answered_wrong:6d} {row.fell_back:8d} {row.cost:6.0f}")
+    best = evaluation.best_threshold(rows)
+    print(f"best FallbackClassifier threshold: {best.threshold:.2f}")
+    if report.failures:
+        print("\nNLU quality below target:\n" + "\n".join(f"  - {p}" for p in report.failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start Rasa, the action server and the web app").set_defaults(func=_run)
+    sub.add_parser("web", help="start the web app only").set_defaults(func=_web)
+    sub.add_parser("check-data", help="validate data/program/").set_defaults(func=_check_data)
+    lookup = sub.add_parser("nlu-lookup", help="regenerate the insurance lookup table for NLU")
+    lookup.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    lookup.set_defaults(func=_nlu_lookup)
+    rasa = sub.add_parser("rasa", help="run a rasa command with the service's settings")
+    rasa.add_argument("rasa_args", nargs=argparse.REMAINDER)
+    rasa.set_defaults(func=_rasa)
+    with_actions = sub.add_parser("with-actions", help="run a command while an action server is up")
+    with_actions.add_argument("argv", nargs=argparse.REMAINDER)
+    with_actions.set_defaults(func=_with_actions)
+    evaluate = sub.add_parser("evaluate", help="summarise `rasa test nlu` results and check the targets")
+    evaluate.add_argument("results", help="the directory rasa test nlu wrote")
+    evaluate.set_defaults(func=_evaluate)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

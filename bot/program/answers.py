@@ -1,0 +1,172 @@
+"""The center's answers: Jinja2 templates in ``answers.yml`` rendered against the program data.
+
+Wording lives with the data so a center can change both without code. Every template is compiled
+and test-rendered when the data loads, so a typo in a placeholder fails validation, not a chat.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Mapping
+
+import jinja2
+
+from bot.program.errors import ProgramDataError
+from bot.program.insurance import CarrierMatcher
+from bot.program.models import OpeningHours, Program, Session, Track, Weekday
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+
+
+def clock(value: dt.time) -> str:
+    """6:00 pm, 9:30 am: how a person reads a time in a chat."""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}:{value.minute:02d} {suffix}"
+
+
+def and_list(items: Iterable[Any], conjunction: str = "and") -> str:
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def days(values: Iterable[Weekday]) -> str:
+    return and_list(day.title for day in values)
+
+
+def timetable(sessions: Iterable[Session]) -> str:
+    """Sessions grouped by time of day: 'Mon, Wed and Fri 9:30 am–12:30 pm; Sat 10:00 am–1:00 pm'."""
+    by_time: Dict[tuple, List[Session]] = {}
+    for session in sorted(sessions, key=lambda s: (s.day.index, s.start)):
+        by_time.setdefault((session.start, session.end), []).append(session)
+    return "; ".join(
+        f"{and_list(s.day.title[:3] for s in group)} {clock(start)}–{clock(end)}"
+        for (start, end), group in by_time.items()
+    )
+
+
+def opening_hours(hours: OpeningHours) -> str:
+    """Runs of weekdays with the same hours: 'Mon–Thu 8:00 am–8:00 pm; Fri 8:00 am–5:00 pm'."""
+    runs: List[List[Any]] = []  # [first day, last day, range]
+    for day in Weekday:
+        span = hours.for_day(day)
+        if span is None:
+            continue
+        if runs and runs[-1][2] == span and runs[-1][1].index == day.index - 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, span])
+    if not runs:
+        return "closed"
+    return "; ".join(
+        f"{first.title[:3]}{'' if first == last else '–' + last.title[:3]} {clock(span.start)}–{clock(span.end)}"
+        for first, last, span in runs
+    )
+
+
+def _sample_track(program: Program) -> Track:
+    return program.tracks[0]
+
+
+# Answers the code chooses by name and the extra values each receives. The samples let the
+# loader render every template once with realistic values before the data goes into service.
+EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
+    "insurance_in_network": lambda p: {"carrier": p.insurance.carriers[0]},
+    "insurance_verify": lambda p: {"carrier": p.insurance.carriers[0]},
+    "insurance_not_accepted": lambda p: {"carrier": p.insurance.carriers[0]},
+    "insurance_unknown": lambda p: {"carrier_text": "Acme Health"},
+    "insurance_general": lambda p: {},
+    "schedule_overview": lambda p: {},
+    "schedule_day": lambda p: {
+        "day": _sample_track(p).sessions[0].day,
+        "when": "on Monday",
+        "matches": [(_sample_track(p), _sample_track(p).sessions[0])],
+    },
+    "schedule_day_none": lambda p: {"day": Weekday.sunday, "when": "on Sunday", "part": "", "next_day": None},
+    "schedule_part_of_day": lambda p: {
+        "part": "evening",
+        "matches": [(_sample_track(p), _sample_track(p).sessions)],
+    },
+    "schedule_part_none": lambda p: {"part": "weekend"},
+    "callback_saved": lambda p: {"first_name": "Sam", "contact": "(760) 555-0199"},
+    "callback_declined": lambda p: {},
+    "callback_failed": lambda p: {},
+}
+
+
+class AnswerBook:
+    """Program data plus its compiled answers; render(key) gives a ready-to-send reply."""
+
+    def __init__(self, program: Program, source: Path = Path("answers.yml")):
+        self.program = program
+        env = jinja2.Environment(
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # chat text, not HTML: the widget escapes on display
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        env.filters.update(
+            clock=clock,
+            and_list=and_list,
+            number=number,
+            days=days,
+            timetable=timetable,
+            opening_hours=opening_hours,
+        )
+        self._base = {
+            "center": program.center,
+            "phone": {key: phone.display for key, phone in program.center.phones.items()},
+            "levels": program.levels_of_care,
+            "offered_levels": program.offered_levels,
+            "iop": program.level("iop"),
+            "tracks": program.tracks,
+            "tracks_by_key": {track.key: track for track in program.tracks},
+            "services": program.services,
+            "insurance": program.insurance,
+            "admissions": program.admissions,
+        }
+        self._templates: Dict[str, jinja2.Template] = {}
+        problems: List[str] = []
+        for key, answer in program.answers.items():
+            try:
+                self._templates[key] = env.from_string(answer.text)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(f"{source}: answers.{key}.text: template error on line {exc.lineno}: {exc.message}")
+        missing = sorted(set(EXTRA_CONTEXT) - set(program.answers))
+        problems.extend(f"{source}: answers.{key}: missing (the assistant needs this answer)" for key in missing)
+        for key in self._templates:
+            sample = EXTRA_CONTEXT.get(key, lambda p: {})(program)
+            try:
+                self.render(key, **sample)
+            except jinja2.TemplateError as exc:
+                problems.append(f"{source}: answers.{key}.text: {exc}")
+        if problems:
+            raise ProgramDataError(problems)
+
+    @cached_property
+    def carriers(self) -> CarrierMatcher:
+        return CarrierMatcher(self.program.insurance.carriers)
+
+    def has(self, key: str) -> bool:
+        return key in self._templates
+
+    def render(self, key: str, **extra: Any) -> Reply:
+        text = self._templates[key].render(**self._base, **extra).strip()
+        buttons = [button.dict() for button in self.program.answers[key].buttons]
+        return Reply(text=text, buttons=buttons)
+
+    def keys(self) -> List[str]:
+        return list(self._templates)

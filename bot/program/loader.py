@@ -1,0 +1,130 @@
+"""Load and validate ``data/program/``: one YAML file per top-level section of :class:`Program`.
+
+Errors name the file, the field (with the item's key where it has one) and the problem, so that
+a center editing its data knows exactly what to fix.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+from pydantic import ValidationError
+
+from bot.program.answers import AnswerBook
+from bot.program.errors import ProgramDataError
+from bot.program.models import Program
+
+SECTIONS = ("center", "levels_of_care", "tracks", "services", "insurance", "admissions", "answers")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProgramDataError([f"{path}: file is missing (every section needs its own file)"])
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProgramDataError([f"{path}:{where}: YAML syntax error: {problem}"])
+
+
+def _describe_location(raw: Any, loc: Tuple[Any, ...]) -> str:
+    """Turn ('tracks', 1, 'sessions', 0, 'start') into 'tracks[1 adult_evening].sessions[0].start'."""
+    parts: List[str] = []
+    node = raw
+    for step in loc:
+        if step == "__root__":
+            continue
+        if isinstance(step, int):
+            label = ""
+            if isinstance(node, list) and 0 <= step < len(node) and isinstance(node[step], dict):
+                label = str(node[step].get("key") or node[step].get("name") or "")
+            parts.append(f"[{step}{' ' + label if label else ''}]")
+            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+        else:
+            parts.append(("." if parts else "") + str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"
+
+
+def load_program(directory: Path) -> Program:
+    directory = Path(directory)
+    raw: Dict[str, Any] = {}
+    problems: List[str] = []
+    for section in SECTIONS:
+        path = directory / f"{section}.yml"
+        try:
+            document = _read_yaml(path)
+        except ProgramDataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(document, dict) or section not in document:
+            problems.append(f"{path}: must start with a top-level '{section}:' key")
+            continue
+        raw[section] = document[section]
+    if problems:
+        raise ProgramDataError(problems)
+    try:
+        program = Program.parse_obj(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error["loc"]
+            section = str(loc[0]) if loc and loc[0] in SECTIONS else None
+            path = directory / f"{section}.yml" if section else directory
+            field = _describe_location(raw, loc)
+            problems.append(f"{path}: {field}: {error['msg']}")
+        raise ProgramDataError(problems)
+    return program
+
+
+def load_answer_book(directory: Path) -> AnswerBook:
+    """The validated data with every answer template compiled and test-rendered."""
+    directory = Path(directory)
+    return AnswerBook(load_program(directory), source=directory / "answers.yml")
+
+
+class ProgramCache:
+    """Gives the current answer book (program data and templates), reloading when a file in the directory changes.
+
+    A center's edit takes effect on the next message without a restart; a broken edit keeps the
+    last good data in service and reports the problem (the validation CLI shows it in full).
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
+        self._book: Optional[AnswerBook] = None
+        self.last_error: Optional[ProgramDataError] = None
+
+    def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
+        stamp = []
+        for section in SECTIONS:
+            path = self.directory / f"{section}.yml"
+            try:
+                stamp.append((section, os.stat(path).st_mtime))
+            except FileNotFoundError:
+                stamp.append((section, -1.0))
+        return tuple(stamp)
+
+    def get(self) -> AnswerBook:
+        stamp = self._current_stamp()
+        if stamp == self._stamp and self._book is not None:
+            return self._book
+        with self._lock:
+            if stamp != self._stamp or self._book is None:
+                try:
+                    self._book = load_answer_book(self.directory)
+                    self.last_error = None
+                except ProgramDataError as exc:
+                    self.last_error = exc
+                    if self._book is None:
+                        raise
+                self._stamp = stamp
+        return self._book

@@ -1,0 +1,131 @@
+"""Answer schedule questions ("evening groups?", "group on thursday?", "what time tomorrow?").
+
+The question is read for weekdays, relative days (today, tonight, tomorrow) and parts of the day;
+relative days are resolved in the center's timezone, whatever the server's clock says.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from bot.program.answers import AnswerBook, Reply
+from bot.program.models import Program, Session, Track, Weekday
+
+_DAY_WORDS = {
+    Weekday.monday: r"mon(day)?s?|mondy",
+    Weekday.tuesday: r"tue(s(day)?)?s?|tuesdays?|teusday",
+    Weekday.wednesday: r"wed(s|nesday)?s?|wensday|wendsday|wednsday",
+    Weekday.thursday: r"thu(r|rs)?|thursdays?|thrusday|thurday",
+    Weekday.friday: r"fri(day)?s?|firday",
+    Weekday.saturday: r"sat(urday)?s?|saterday",
+    Weekday.sunday: r"sun(day)?s?|sundy",
+}
+_DAY_PATTERNS = [(day, re.compile(rf"\b(?:{words})\b")) for day, words in _DAY_WORDS.items()]
+_TODAY = re.compile(r"\b(today|tonight|tonite|this (morning|afternoon|evening))\b")
+_TOMORROW = re.compile(r"\b(tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmrow|2morrow|2moro)\b")
+_PARTS = {
+    "morning": re.compile(r"\b(mornings?|am|a\.m\.|before work|early)\b"),
+    "afternoon": re.compile(r"\b(afternoons?|after school|midday|lunch ?time)\b"),
+    "evening": re.compile(r"\b(evenings?|nights?|tonight|tonite|after work|pm|p\.m\.|late)\b"),
+    "weekend": re.compile(r"\b(weekends?|wknd|week end)\b"),
+}
+
+
+@dataclass(frozen=True)
+class ScheduleQuestion:
+    days: Tuple[Weekday, ...] = ()
+    relative: Optional[str] = None  # "today" or "tomorrow" when the day was given that way
+    part: Optional[str] = None
+
+
+def part_of_day(session: Session) -> str:
+    if session.start.hour < 12:
+        return "morning"
+    return "afternoon" if session.start.hour < 17 else "evening"
+
+
+def _session_matches(session: Session, part: Optional[str]) -> bool:
+    if part is None:
+        return True
+    if part == "weekend":
+        return session.day in (Weekday.saturday, Weekday.sunday)
+    return part_of_day(session) == part
+
+
+def read_question(text: str, now: dt.datetime) -> ScheduleQuestion:
+    """now must be the current time in the center's timezone."""
+    lowered = text.casefold()
+    days: List[Weekday] = []
+    relative = None
+    if _TOMORROW.search(lowered):
+        days.append(list(Weekday)[(now.weekday() + 1) % 7])
+        relative = "tomorrow"
+    elif _TODAY.search(lowered):
+        days.append(list(Weekday)[now.weekday()])
+        relative = "today"
+    for day, pattern in _DAY_PATTERNS:
+        if pattern.search(lowered) and day not in days:
+            days.append(day)
+    part = next((name for name, pattern in _PARTS.items() if pattern.search(lowered)), None)
+    if part == "weekend" and days:
+        part = None  # "saturday this weekend": the day is the question
+    return ScheduleQuestion(days=tuple(days), relative=relative if len(days) == 1 else None, part=part)
+
+
+def sessions_on(program: Program, day: Weekday, part: Optional[str]) -> List[Tuple[Track, Session]]:
+    found = [
+        (track, session)
+        for track in program.tracks
+        for session in track.sessions
+        if session.day == day and _session_matches(session, part)
+    ]
+    return sorted(found, key=lambda item: item[1].start)
+
+
+def _next_day_with_sessions(program: Program, after: Weekday, part: Optional[str]) -> Optional[Weekday]:
+    for offset in range(1, 8):
+        day = list(Weekday)[(after.index + offset) % 7]
+        if sessions_on(program, day, part):
+            return day
+    return None
+
+
+def _when(question: ScheduleQuestion, day: Weekday) -> str:
+    if question.relative:
+        return f"{question.relative} ({day.title})"
+    return f"on {day.title}"
+
+
+def answer(book: AnswerBook, text: str, now: dt.datetime) -> List[Reply]:
+    program = book.program
+    question = read_question(text, now.astimezone(program.center.zone))
+    if question.days:
+        replies = []
+        for day in question.days:
+            matches = sessions_on(program, day, question.part)
+            when = _when(question, day)
+            if matches:
+                replies.append(book.render("schedule_day", day=day, when=when, matches=matches))
+            else:
+                replies.append(
+                    book.render(
+                        "schedule_day_none",
+                        day=day,
+                        when=when,
+                        part=question.part or "",
+                        next_day=_next_day_with_sessions(program, day, question.part),
+                    )
+                )
+        return replies
+    if question.part:
+        matches = []
+        for track in program.tracks:
+            sessions = [s for s in track.sessions if _session_matches(s, question.part)]
+            if sessions:
+                matches.append((track, sessions))
+        if matches:
+            return [book.render("schedule_part_of_day", part=question.part, matches=matches)]
+        return [book.render("schedule_part_none", part=question.part)]
+    return [book.render("schedule_overview")]

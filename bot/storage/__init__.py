@@ -1,0 +1,1 @@
+"""The service's own tables, kept in the same database as Rasa's tracker store."""

@@ -1,0 +1,143 @@
+"""`make run`: start the Rasa server, the action server and the web app as one service.
+
+Each child's output is prefixed with its name; Ctrl-C (or SIGTERM) stops all of them, and if one
+dies on its own the others are stopped too, so the service is never left half-running.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from bot.settings import PROJECT_ROOT, Settings
+
+STOP_GRACE_SECONDS = 10
+
+
+@dataclass
+class Child:
+    name: str
+    argv: List[str]
+    process: Optional[asyncio.subprocess.Process] = None
+
+
+def action_server_argv(settings: Settings) -> List[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
+
+
+def children(settings: Settings) -> List[Child]:
+    python = sys.executable
+    return [
+        Child("actions", action_server_argv(settings)),
+        Child(
+            "rasa",
+            [
+                python, "-m", "bot", "rasa", "run",
+                "--enable-api", "--auth-token", settings.auth_token(),
+                "--port", str(settings.rasa_port),
+                "--model", str(settings.model_dir),
+                "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml",
+                "--cors", "*",
+            ],
+        ),
+        Child("web", [python, "-m", "bot", "web"]),
+    ]
+
+
+async def _pipe(name: str, stream: asyncio.StreamReader) -> None:
+    width = 8
+    while line := await stream.readline():
+        sys.stdout.write(f"{name:<{width}}| {line.decode(errors='replace')}")
+        sys.stdout.flush()
+
+
+async def _stop(procs: List[Child]) -> None:
+    for child in procs:
+        if child.process and child.process.returncode is None:
+            child.process.send_signal(signal.SIGTERM)
+    for child in procs:
+        if child.process and child.process.returncode is None:
+            try:
+                await asyncio.wait_for(child.process.wait(), STOP_GRACE_SECONDS)
+            except asyncio.TimeoutError:
+                child.process.kill()
+                await child.process.wait()
+
+
+async def supervise(settings: Settings) -> int:
+    env: Dict[str, str] = {**os.environ, **settings.rasa_environment(), "PYTHONUNBUFFERED": "1"}
+    procs = children(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    pipes = []
+    for child in procs:
+        child.process = await asyncio.create_subprocess_exec(
+            *child.argv,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
+        )
+        assert child.process.stdout is not None
+        pipes.append(asyncio.create_task(_pipe(child.name, child.process.stdout)))
+    print(
+        f"supervisor| starting: Rasa on :{settings.rasa_port}, actions on :{settings.action_port}, "
+        f"web on http://{settings.host}:{settings.web_port}/ (Ctrl-C stops all)",
+        flush=True,
+    )
+    waits = {asyncio.create_task(c.process.wait()): c for c in procs if c.process}
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopper, *waits], return_when=asyncio.FIRST_COMPLETED)
+    status = 0
+    for task in done:
+        if task in waits:
+            child = waits[task]
+            print(f"supervisor| {child.name} exited with code {task.result()}; stopping the others", flush=True)
+            status = 1
+    await _stop(procs)
+    stopper.cancel()
+    await asyncio.gather(*pipes, return_exceptions=True)
+    print("supervisor| stopped", flush=True)
+    return status
+
+
+def wait_for_http(url: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def run_with_action_server(settings: Settings, argv: List[str]) -> int:
+    """Runs a command (e.g. `rasa test`) while an action server is up; stops it afterwards."""
+    env = {**os.environ, **settings.rasa_environment()}
+    log_path = settings.var_dir / "logs" / "action-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        server = subprocess.Popen(action_server_argv(settings), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
+        try:
+            if not wait_for_http(f"http://127.0.0.1:{settings.action_port}/health", timeout=60):
+                print(f"The action server did not start; see {log_path}", file=sys.stderr)
+                return 1
+            return subprocess.call(argv, cwd=PROJECT_ROOT, env=env)
+        finally:
+            server.terminate()
+            try:
+                server.wait(STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                server.kill()

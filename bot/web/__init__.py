@@ -1,0 +1,1 @@
+"""The `bot` web app (aiohttp): health checks now, the staff console and widget later."""

@@ -1,0 +1,10 @@
+"""Typed keys for what the web app keeps in its state."""
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from bot.program.loader import ProgramCache
+from bot.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+ENGINE = web.AppKey("engine", Engine)
+PROGRAM = web.AppKey("program", ProgramCache)

@@ -1,0 +1,31 @@
+"""Error middleware: no stack trace reaches a visitor; API callers get JSON, people get a page."""
+from __future__ import annotations
+
+import logging
+from typing import Awaitable, Callable
+
+import aiohttp_jinja2
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz" or "application/json" in request.headers.get("Accept", "")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        status, message = exc.status, exc.reason
+    except Exception:  # noqa: BLE001 - logged in full, shown as a plain 500
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        status, message = 500, "Something went wrong on our side. Please try again."
+    if _wants_json(request):
+        return web.json_response({"error": message, "status": status}, status=status)
+    return aiohttp_jinja2.render_template("error.html", request, {"status": status, "message": message}, status=status)

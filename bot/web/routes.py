@@ -1,0 +1,43 @@
+"""Every route of the web app, in one place."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict
+
+import aiohttp_jinja2
+import sqlalchemy as sa
+from aiohttp import web
+
+from bot.program.errors import ProgramDataError
+from bot.web.keys import ENGINE, PROGRAM
+
+
+def _database_ok(engine: sa.engine.Engine) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+async def healthz(request: web.Request) -> web.Response:
+    checks: Dict[str, Any] = {}
+    try:
+        checks["database"] = "ok" if await asyncio.to_thread(_database_ok, request.app[ENGINE]) else "failing"
+    except sa.exc.SQLAlchemyError as exc:
+        checks["database"] = f"failing: {exc.__class__.__name__}"
+    cache = request.app[PROGRAM]
+    try:
+        cache.get()
+        checks["program_data"] = "ok" if cache.last_error is None else "stale: the last edit is invalid"
+    except ProgramDataError:
+        checks["program_data"] = "invalid: run `python -m bot check-data`"
+    healthy = all(value == "ok" for value in checks.values())
+    return web.json_response({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+
+
+@aiohttp_jinja2.template("index.html")
+async def index(request: web.Request) -> Dict[str, Any]:
+    return {"center": request.app[PROGRAM].get().program.center}
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/", index, name="index")
+    app.router.add_get("/healthz", healthz, name="healthz")

@@ -1,0 +1,49 @@
+"""Helpers to run an action the way the action server does, on a hand-built tracker."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import PROJECT_ROOT
+
+import yaml
+
+DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    confidence: float = 0.95,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    active_loop: Optional[str] = None,
+    sender_id: str = "test-conversation",
+) -> Tracker:
+    return Tracker(
+        sender_id=sender_id,
+        slots=slots or {},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def domain() -> Dict[str, Any]:
+    return DOMAIN

@@ -1,0 +1,180 @@
+"""The center's data: the demo loads, and every kind of bad edit is reported precisely."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, List
+
+import pytest
+import yaml
+
+from bot import nlu_lookup
+from bot.program.answers import EXTRA_CONTEXT, AnswerBook
+from bot.program.errors import ProgramDataError
+from bot.program.loader import SECTIONS, ProgramCache, load_answer_book, load_program
+from bot.settings import PROJECT_ROOT
+
+
+def test_demo_center_loads_with_every_answer(book: AnswerBook) -> None:
+    program = book.program
+    assert program.center.name == "Juniper Ridge Recovery Center"
+    assert {"main", "admissions", "on_call"} <= set(program.center.phones)
+    assert set(EXTRA_CONTEXT) <= set(book.keys())
+    for key in book.keys():
+        sample = EXTRA_CONTEXT.get(key, lambda p: {})(program)
+        assert book.render(key, **sample).text.strip(), key
+
+
+def test_demo_center_is_fictional() -> None:
+    seeds = PROJECT_ROOT.parent / "shared" / "seeds"
+    text = " ".join(p.read_text(errors="ignore") for p in seeds.glob("*.txt")) if seeds.exists() else ""
+    assert "Juniper Ridge" not in text
+
+
+def test_track_hours_come_from_the_schedule(book: AnswerBook) -> None:
+    evening = next(t for t in book.program.tracks if t.key == "adult_evening")
+    assert evening.hours_per_week == 9
+    assert [d.value for d in evening.days] == ["monday", "tuesday", "thursday"]
+
+
+def test_nlu_lookup_file_is_in_sync_with_the_carriers(book: AnswerBook) -> None:
+    generated = nlu_lookup.render(book.program.insurance)
+    committed = (PROJECT_ROOT / "data" / "nlu" / "insurance_lookup.yml").read_text()
+    assert committed == generated, "run `make train` to regenerate data/nlu/insurance_lookup.yml"
+    assert "- bcbs" in generated and "synonym: Blue Cross Blue Shield" in generated
+
+
+def _edit(directory: Path, section: str, change: Callable[[dict], None]) -> None:
+    path = directory / f"{section}.yml"
+    document = yaml.safe_load(path.read_text())
+    change(document[section])
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+BAD_EDITS = [
+    pytest.param(
+        "tracks",
+        lambda d: d[1]["sessions"][0].update(start="25:00"),
+        ["tracks.yml", "tracks[1 adult_evening].sessions[0].start", "24-hour time"],
+        id="impossible-time",
+    ),
+    pytest.param(
+        "tracks",
+        lambda d: d[0]["sessions"][0].update(end="08:00"),
+        ["tracks.yml", "tracks[0 adult_day].sessions[0]", "end must be later than start"],
+        id="session-ends-before-it-starts",
+    ),
+    pytest.param(
+        "tracks",
+        lambda d: d[0].update(level="residential"),
+        ["tracks", "adult_day", "not offered here"],
+        id="track-on-level-not-offered",
+    ),
+    pytest.param(
+        "center",
+        lambda d: d.update(timezone="Pacific/Nowhere"),
+        ["center.yml", "center.timezone", "IANA timezone"],
+        id="unknown-timezone",
+    ),
+    pytest.param(
+        "center",
+        lambda d: d["phones"].pop("on_call"),
+        ["center.yml", "center.phones", "on_call"],
+        id="missing-on-call-phone",
+    ),
+    pytest.param(
+        "center",
+        lambda d: d["phones"]["main"].update(display="call us"),
+        ["center.phones.main.display", "not a US phone number"],
+        id="bad-phone",
+    ),
+    pytest.param(
+        "insurance",
+        lambda d: d["carriers"][0].update(statuss="in_network"),
+        ["insurance.yml", "insurance.carriers[0 Aetna].statuss", "extra fields not permitted"],
+        id="typo-in-a-key",
+    ),
+    pytest.param(
+        "insurance",
+        lambda d: d["carriers"][0].update(status="maybe"),
+        ["insurance.carriers[0 Aetna].status", "in_network"],
+        id="unknown-carrier-status",
+    ),
+    pytest.param(
+        "insurance",
+        lambda d: d["carriers"][1]["aliases"].append("aetna"),
+        ["insurance.carriers", "'aetna' names both Aetna and Blue Cross Blue Shield"],
+        id="alias-on-two-carriers",
+    ),
+    pytest.param(
+        "services",
+        lambda d: d.update(mat_medications=[]),
+        ["services.yml", "mat_medications"],
+        id="mat-without-medications",
+    ),
+    pytest.param(
+        "answers",
+        lambda d: d["ask_cost"].update(text="It costs {{ insurance.self_pay_weekyl.min }}"),
+        ["answers.yml", "answers.ask_cost.text", "self_pay_weekyl"],
+        id="typo-in-a-placeholder",
+    ),
+    pytest.param(
+        "answers",
+        lambda d: d["ask_cost"].update(text="{% for x in insurance.payment_options %}{{ x }}"),
+        ["answers.yml", "answers.ask_cost.text", "template error"],
+        id="unclosed-template-block",
+    ),
+    pytest.param(
+        "answers",
+        lambda d: d.pop("insurance_verify"),
+        ["answers.yml", "answers.insurance_verify: missing"],
+        id="answer-the-code-needs-removed",
+    ),
+]
+
+
+@pytest.mark.parametrize("section, change, expected", BAD_EDITS)
+def test_bad_edit_names_file_field_and_problem(
+    program_copy: Path, section: str, change: Callable[[dict], None], expected: List[str]
+) -> None:
+    _edit(program_copy, section, change)
+    with pytest.raises(ProgramDataError) as caught:
+        load_answer_book(program_copy)
+    message = str(caught.value)
+    for part in expected:
+        assert part in message
+
+
+def test_yaml_syntax_error_names_the_line(program_copy: Path) -> None:
+    path = program_copy / "tracks.yml"
+    path.write_text(path.read_text().replace("  - key: adult_evening", "  - key: [adult_evening"))
+    with pytest.raises(ProgramDataError) as caught:
+        load_program(program_copy)
+    assert "tracks.yml" in str(caught.value) and "line" in str(caught.value)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_missing_file_is_reported(program_copy: Path, section: str) -> None:
+    (program_copy / f"{section}.yml").unlink()
+    with pytest.raises(ProgramDataError, match=f"{section}.yml: file is missing"):
+        load_program(program_copy)
+
+
+def test_cache_reloads_an_edit_and_keeps_last_good_data_on_a_bad_one(program_copy: Path) -> None:
+    cache = ProgramCache(program_copy)
+    assert cache.get().program.center.short_name == "Juniper Ridge"
+
+    def bump(path: Path) -> None:  # mtime resolution differs between filesystems
+        stamp = time.time() + 5
+        os.utime(path, (stamp, stamp))
+
+    _edit(program_copy, "center", lambda d: d.update(short_name="Juniper"))
+    bump(program_copy / "center.yml")
+    assert cache.get().program.center.short_name == "Juniper"
+
+    _edit(program_copy, "center", lambda d: d.update(timezone="Nowhere/Land"))
+    (program_copy / "center.yml").touch()
+    bump(program_copy / "center.yml")
+    assert cache.get().program.center.short_name == "Juniper"
+    assert cache.last_error is not None and "timezone" in str(cache.last_error)
