@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import CompanionAction, resources, send
+from actions.questions import replies_for
 from bot import callback
 from bot.storage.leads import Lead
 
@@ -35,12 +36,12 @@ class ValidateCallbackForm(FormValidationAction):
 
     def _answer_if_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         intent = _intent(tracker)
-        book = resources().program.get()
-        name = intent.get("name") or ""
-        if float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE and book.has(name) and name != "greet":
-            send(dispatcher, book.render(name))
-            return True
-        return False
+        if float(intent.get("confidence") or 0) < QUESTION_CONFIDENCE:
+            return False
+        replies = replies_for(intent.get("name") or "", resources().program.get(), tracker)
+        for reply in replies or []:
+            send(dispatcher, reply)
+        return bool(replies)
 
     def _validated(
         self,

@@ -10,6 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, send
 from bot.program import schedule
+from bot.program.answers import AnswerBook, Reply
+
+
+def schedule_replies(book: AnswerBook, tracker: Tracker) -> List[Reply]:
+    return schedule.answer(book, tracker.latest_message.get("text") or "", dt.datetime.now(dt.timezone.utc))
 
 
 class ActionAnswerSchedule(CompanionAction):
@@ -19,7 +24,6 @@ class ActionAnswerSchedule(CompanionAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        for reply in schedule.answer(self.book, text, dt.datetime.now(dt.timezone.utc)):
+        for reply in schedule_replies(self.book, tracker):
             send(dispatcher, reply)
         return []

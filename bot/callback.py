@@ -13,7 +13,7 @@ import phonenumbers
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+){0,2}\.?$")
-_NAME_LEAD_IN = re.compile(r"^(?:hi[, ]+)?(?:my name is|my name's|name is|i am|i'm|im|it's|its|this is|call me)\s+", re.I)
+_NAME_LEAD_IN = re.compile(r"^(?:hi[, ]+)?(?:my name is|my name's|name is|i am|i'm|im|it's|its|this is|call me)(?:\s+|$)", re.I)
 _SKIP = re.compile(r"^(skip|none|no insurance|n/?a|not sure|don'?t know|dont know|idk|self[ -]?pay|no|nope|uninsured)\b", re.I)
 _YES = re.compile(r"^(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|of course|please do|please|i agree|agreed|that'?s fine|fine|go ahead)\b", re.I)
 _NO = re.compile(r"^(n|no+|nope|nah|no thanks|don'?t|do not|not now)\b", re.I)

@@ -1,0 +1,133 @@
+"""The callback form: validation, questions answered mid-form, corrections, and the saved lead."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.callback import FORM_SLOTS, NO_INSURANCE, ActionCallbackEdit, ActionSubmitCallback, ValidateCallbackForm
+from actions.common import resources
+from tests.actions.conftest import make_tracker
+
+FILLED = {
+    "cb_first_name": "Maria",
+    "cb_contact": "(760) 555-0199",
+    "cb_best_time": "evenings",
+    "cb_for_whom": "my son",
+    "cb_insurance": "Aetna",
+    "cb_consent": True,
+}
+
+
+async def validate(slot: str, text: str, intent: str = "inform", confidence: float = 0.9) -> tuple:
+    dispatcher = CollectingDispatcher()
+    method = getattr(ValidateCallbackForm(), f"validate_{slot}")
+    result = await method(text, dispatcher, make_tracker(text, intent, confidence, active_loop="callback_form"), {})
+    return result, dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    "slot, text, intent, value",
+    [
+        ("cb_first_name", "maria", "inform", "Maria"),
+        ("cb_contact", "760.555.0199", "inform", "(760) 555-0199"),
+        ("cb_contact", "Dee@Example.com", "inform", "dee@example.com"),
+        ("cb_best_time", "after 5pm", "inform", "after 5pm"),
+        ("cb_for_whom", "A family member", "inform", "A family member"),
+        ("cb_insurance", "bcbs", "ask_insurance", "Blue Cross Blue Shield"),
+        ("cb_insurance", "skip", "deny", NO_INSURANCE),
+        ("cb_insurance", "Acme Health Plan", "inform", "Acme Health Plan"),
+        ("cb_consent", "/affirm", "affirm", True),
+        ("cb_consent", "no", "deny", False),
+    ],
+)
+async def test_valid_answers_fill_the_slot(service_env: Path, slot: str, text: str, intent: str, value: Any) -> None:
+    result, messages = await validate(slot, text, intent)
+    assert result == {slot: value}
+    assert messages == []
+
+
+@pytest.mark.parametrize(
+    "slot, text, hint",
+    [
+        ("cb_first_name", "12345", "first name"),
+        ("cb_contact", "555-0199", "area code"),
+        ("cb_contact", "whenever", "phone number"),
+        ("cb_consent", "hmm maybe", "yes or no"),
+    ],
+)
+async def test_invalid_answers_are_re_asked_with_a_reason(service_env: Path, slot: str, text: str, hint: str) -> None:
+    result, messages = await validate(slot, text, intent="inform", confidence=0.5)
+    assert result == {slot: None}
+    assert hint in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "slot, text, intent, expected",
+    [
+        ("cb_contact", "how much does it cost?", "ask_cost", "a week"),
+        ("cb_best_time", "do you take aetna?", "ask_insurance", "in network with Aetna"),
+        ("cb_for_whom", "any groups on saturday?", "ask_schedule", "on Saturday"),
+        ("cb_first_name", "what is iop?", "ask_what_is_iop", "Intensive Outpatient Program"),
+    ],
+)
+async def test_a_question_mid_form_is_answered_and_the_slot_stays_empty(
+    service_env: Path, slot: str, text: str, intent: str, expected: str
+) -> None:
+    result, messages = await validate(slot, text, intent)
+    assert result == {slot: None}
+    assert expected in messages[0]["text"]
+
+
+async def test_submit_saves_the_lead_with_the_conversation_id(service_env: Path) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("/affirm", "affirm", slots=dict(FILLED), sender_id="conv-42")
+    events = await ActionSubmitCallback().run(dispatcher, tracker, {})
+    assert events == [SlotSet(slot, None) for slot in FORM_SLOTS]
+    text = dispatcher.messages[0]["text"]
+    assert "Thank you, Maria" in text and "(760) 555-0199" in text and "Admissions hours are Mon–Thu" in text
+    [lead] = resources().leads.for_conversation("conv-42")
+    assert lead["first_name"] == "Maria" and lead["phone"] == "(760) 555-0199" and lead["email"] is None
+    assert lead["insurance"] == "Aetna" and lead["for_whom"] == "my son" and lead["status"] == "new"
+    assert lead["consent_at"] is not None
+
+
+async def test_no_consent_saves_nothing(service_env: Path) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {**FILLED, "cb_consent": False}
+    await ActionSubmitCallback().run(dispatcher, make_tracker("no", "deny", slots=slots, sender_id="conv-7"), {})
+    assert "haven't saved anything" in dispatcher.messages[0]["text"]
+    assert resources().leads.for_conversation("conv-7") == []
+
+
+async def test_skipped_insurance_is_stored_as_none(service_env: Path) -> None:
+    slots = {**FILLED, "cb_insurance": NO_INSURANCE, "cb_contact": "dee@example.com"}
+    await ActionSubmitCallback().run(CollectingDispatcher(), make_tracker("yes", "affirm", slots=slots, sender_id="c3"), {})
+    [lead] = resources().leads.for_conversation("c3")
+    assert lead["insurance"] is None and lead["email"] == "dee@example.com" and lead["phone"] is None
+
+
+async def test_database_failure_tells_the_person_how_to_reach_us(service_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_lead: Any) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(type(resources().leads), "add", lambda self, lead: broken(lead))
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitCallback().run(dispatcher, make_tracker("yes", "affirm", slots=dict(FILLED)), {})
+    text = dispatcher.messages[0]["text"]
+    assert "couldn't save" in text and "(760) 555-0141" in text
+
+
+async def test_edit_without_a_field_asks_which(service_env: Path) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCallbackEdit().run(dispatcher, make_tracker("change something", "callback_edit"), {})
+    assert events == [] and dispatcher.messages[0]["response"] == "utter_callback_edit_which"
+
+
+async def test_edit_a_field_clears_it_and_returns_to_the_form(service_env: Path) -> None:
+    tracker = make_tracker("/callback_edit", "callback_edit", entities=[{"entity": "cb_field", "value": "cb_contact"}])
+    events = await ActionCallbackEdit().run(CollectingDispatcher(), tracker, {})
+    assert events == [SlotSet("cb_contact", None), SlotSet("cb_consent", None), FollowupAction("callback_form")]

@@ -1,0 +1,22 @@
+"""action_answer_schedule sends the schedule answer for the question asked."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.schedule import ActionAnswerSchedule
+from tests.actions.conftest import make_tracker
+
+
+async def test_evening_groups(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    events = await ActionAnswerSchedule().run(dispatcher, make_tracker("do you have evening groups", "ask_schedule"), domain)
+    assert events == []
+    assert "Adult Evening IOP" in dispatcher.messages[0]["text"]
+
+
+async def test_two_days_get_two_answers(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    await ActionAnswerSchedule().run(dispatcher, make_tracker("monday or saturday?", "ask_schedule"), domain)
+    assert len(dispatcher.messages) == 2
+    assert "Monday" in dispatcher.messages[0]["text"] and "Saturday" in dispatcher.messages[1]["text"]

@@ -1,0 +1,72 @@
+"""Callback form answers: accepted, cleaned up, or refused with a message saying what to type."""
+from __future__ import annotations
+
+import pytest
+
+from bot import callback
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("maria", "Maria"), ("my name is Dee", "Dee"), ("it's jake", "Jake"), ("Jean-Luc", "Jean-Luc"), ("José", "José"), ("call me Sam.", "Sam")],
+)
+def test_first_name_accepted(text: str, expected: str) -> None:
+    assert callback.first_name(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "12345", "how much does it cost?", "my name is", "a b c d e f", "x" * 50])
+def test_first_name_refused_with_a_reason(text: str) -> None:
+    with pytest.raises(callback.InvalidAnswer, match="first name"):
+        callback.first_name(text)
+
+
+@pytest.mark.parametrize(
+    "text, phone, email",
+    [
+        ("760 555 0199", "(760) 555-0199", None),
+        ("(619)555-0134", "(619) 555-0134", None),
+        ("call me at 7605550199 pls", "(760) 555-0199", None),
+        ("1-760-555-0199", "(760) 555-0199", None),
+        ("+44 20 7946 0958", "+44 20 7946 0958", None),
+        ("Sam.R@Example.com", None, "sam.r@example.com"),
+        ("email me: dee+iop@example.org thanks", None, "dee+iop@example.org"),
+    ],
+)
+def test_contact_accepted(text: str, phone: str, email: str) -> None:
+    contact = callback.contact(text)
+    assert (contact.phone, contact.email) == (phone, email)
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [("555-0199", "area code"), ("12345", "area code"), ("nope", "phone number"), ("sam@", "e-mail")],
+)
+def test_contact_refused_with_a_hint(text: str, hint: str) -> None:
+    with pytest.raises(callback.InvalidAnswer, match=hint):
+        callback.contact(text)
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [("yes", None, True), ("Yes please call me", None, True), ("/affirm", "affirm", True), ("no thanks", None, False), ("nah", "deny", False)],
+)
+def test_consent(text: str, intent: str, expected: bool) -> None:
+    assert callback.consent(text, intent) is expected
+
+
+def test_consent_needs_a_clear_answer() -> None:
+    with pytest.raises(callback.InvalidAnswer, match="yes or no"):
+        callback.consent("what happens next?", "ask_admissions")
+
+
+@pytest.mark.parametrize("text", ["skip", "None", "self pay", "self-pay", "no insurance", "idk"])
+def test_skip_insurance(text: str) -> None:
+    assert callback.is_skip(text)
+
+
+def test_free_text_limits() -> None:
+    assert callback.free_text("  after   5 pm ") == "after 5 pm"
+    with pytest.raises(callback.InvalidAnswer):
+        callback.free_text("   ")
+    with pytest.raises(callback.InvalidAnswer, match="under 120"):
+        callback.free_text("x" * 121)
