@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): load against the running service."""

@@ -1,0 +1,133 @@
+"""Load test: N concurrent conversations against the REST webhook; prints latency and throughput.
+
+If no service answers on RASA_PORT, one is started for the run on the embedded default (a scratch
+database under var/bench) and stopped afterwards. Each virtual user plays realistic conversations
+back to back, each with a new sender id, until the duration is up. Only loopback is contacted.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import time
+import uuid
+from pathlib import Path
+from typing import List, Optional
+
+import aiohttp
+
+from bot.service_process import RunningService, start_service
+from bot.settings import get_settings
+
+CONVERSATIONS: List[List[str]] = [
+    ["hi", "what is iop", "how many hours a week", "do you take aetna?", "thanks"],
+    ["hello", "bcbs?", "how much without insurance", "is there group on thursday?", "bye"],
+    ["my son is using and won't get help what do i do", "do you have a family program", "do you have a teen program", "ok thanks"],
+    ["do you have evening groups?", "can i keep my job", "what time does it start", "where are you located"],
+    ["do u guys do suboxone", "do i need detox first", "is it confidential", "how do i get started"],
+    ["cost?", "do you take medi-cal", "payment plans?", "can someone call me"],
+    ["are you a bot", "what can you do", "what happens in group", "do i have to go to AA"],
+    ["is iop as good as rehab", "how long does it last", "what should i bring on the first day", "goodbye"],
+]
+
+
+async def _conversation(session: aiohttp.ClientSession, url: str, script: List[str], latencies: List[float], errors: List[str]) -> None:
+    sender = f"bench-{uuid.uuid4()}"
+    for text in script:
+        started = time.perf_counter()
+        try:
+            async with session.post(url, json={"sender": sender, "message": text}) as response:
+                body = await response.json()
+                if response.status != 200 or not body:
+                    errors.append(f"{response.status} for {text!r}")
+                    continue
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            errors.append(f"{exc.__class__.__name__} for {text!r}")
+            continue
+        latencies.append(time.perf_counter() - started)
+
+
+async def _user(session: aiohttp.ClientSession, url: str, until: float, seed: int, latencies: List[float], errors: List[str]) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < until:
+        await _conversation(session, url, rng.choice(CONVERSATIONS), latencies, errors)
+
+
+def _percentile(values: List[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+async def run_load(rasa_url: str, users: int, seconds: float, warmup: int) -> dict:
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        await _conversation(session, url, ["hi"] * warmup, [], [])
+        latencies: List[float] = []
+        errors: List[str] = []
+        started = time.monotonic()
+        await asyncio.gather(*(_user(session, url, started + seconds, i, latencies, errors) for i in range(users)))
+        elapsed = time.monotonic() - started
+    if not latencies:
+        raise SystemExit(f"no successful message; errors: {errors[:5]}")
+    return {
+        "users": users,
+        "seconds": round(elapsed, 1),
+        "messages": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "messages_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p95_ms": round(_percentile(latencies, 95) * 1000, 1),
+        "p99_ms": round(_percentile(latencies, 99) * 1000, 1),
+    }
+
+
+async def _alive(url: str) -> bool:
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+            async with session.get(url) as response:
+                return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser.add_argument("--users", type=int, default=10, help="concurrent conversations (default 10)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long to hold the load (default 60)")
+    parser.add_argument("--warmup", type=int, default=20, help="messages sent first and not counted")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    started: Optional[RunningService] = None
+    rasa_url = settings.rasa_url
+    if not asyncio.run(_alive(rasa_url)):
+        print("No service on the Rasa port; starting one for the benchmark (embedded SQLite) ...", flush=True)
+        started = start_service(
+            settings.var_dir / "bench",
+            rasa_port=settings.rasa_port,
+            action_port=settings.action_port,
+            web_port=settings.web_port,
+            token=settings.auth_token(),
+        )
+    try:
+        print(f"Holding {args.users} concurrent conversations for {args.seconds:.0f} s against {rasa_url} ...", flush=True)
+        result = asyncio.run(run_load(rasa_url, args.users, args.seconds, args.warmup))
+    finally:
+        if started:
+            started.stop()
+    print(
+        f"messages {result['messages']}, errors {result['errors']}, {result['messages_per_second']} msg/s; "
+        f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms"
+    )
+    out = Path(settings.var_dir) / "bench" / "load.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"saved {out}")
+    return 0 if result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

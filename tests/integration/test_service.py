@@ -1,0 +1,118 @@
+"""The whole service as `make run` starts it: real Rasa, action server, web app and SQLite.
+
+Needs the trained model (`make pytest` trains first). The service runs on its own ports and a
+scratch database, so a developer's running instance is not disturbed.
+"""
+from __future__ import annotations
+
+import socket
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Iterator, List
+
+import aiohttp
+import pytest
+
+from bot.service_process import RunningService, start_service
+
+pytestmark = pytest.mark.integration
+TOKEN = "integration-test-token-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    running = start_service(
+        tmp_path_factory.mktemp("service"), rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN
+    )
+    yield running
+    running.stop()
+
+
+async def say(service: RunningService, sender: str, text: str) -> List[dict]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{service.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+        ) as response:
+            assert response.status == 200
+            return await response.json()
+
+
+def joined(messages: List[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+async def test_greeting_over_rest(service: RunningService) -> None:
+    reply = joined(await say(service, f"it-{uuid.uuid4()}", "hello"))
+    assert "automated assistant" in reply and "988" in reply and "911" in reply
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("do you take bcbs?", "in network with Blue Cross Blue Shield"),
+        ("do you have evening groups", "Adult Evening IOP"),
+        ("can i keep working while in the program", "FMLA"),
+    ],
+)
+async def test_questions_get_answers_from_the_data(service: RunningService, message: str, expected: str) -> None:
+    assert expected in joined(await say(service, f"it-{uuid.uuid4()}", message))
+
+
+async def test_callback_request_saves_a_lead(service: RunningService) -> None:
+    sender = f"it-{uuid.uuid4()}"
+    assert "first name" in joined(await say(service, sender, "can someone call me back"))
+    assert "phone number or e-mail" in joined(await say(service, sender, "Maria"))
+    assert "area code" in joined(await say(service, sender, "555-0199"))
+    assert "good time" in joined(await say(service, sender, "760 555 0199"))
+    assert "Who is the help for" in joined(await say(service, sender, "Evening"))
+    assert "Which insurance" in joined(await say(service, sender, "Myself"))
+    confirm = joined(await say(service, sender, "aetna"))
+    assert "Maria, (760) 555-0199" in confirm and "Aetna" in confirm
+    assert "Thank you, Maria" in joined(await say(service, sender, "/affirm"))
+    with sqlite3.connect(service.database) as db:
+        rows = db.execute("SELECT first_name, phone, insurance FROM leads WHERE conversation_id = ?", (sender,)).fetchall()
+    assert rows == [("Maria", "(760) 555-0199", "Aetna")]
+
+
+async def test_http_api_needs_the_token(service: RunningService) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{service.rasa_url}/model/parse", json={"text": "hi"}) as response:
+            assert response.status == 401
+        async with session.post(f"{service.rasa_url}/model/parse?token={TOKEN}", json={"text": "do you take aetna"}) as response:
+            assert response.status == 200
+            parsed = await response.json()
+    assert parsed["intent"]["name"] == "ask_insurance"
+    assert {"entity": "insurance_carrier", "value": "Aetna"}.items() <= parsed["entities"][0].items()
+
+
+async def test_conversations_are_kept_in_the_sql_tracker_store(service: RunningService) -> None:
+    sender = f"it-{uuid.uuid4()}"
+    await say(service, sender, "hi")
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{service.rasa_url}/conversations/{sender}/tracker?token={TOKEN}") as response:
+            tracker = await response.json()
+    assert any(e["event"] == "user" and e["text"] == "hi" for e in tracker["events"])
+    with sqlite3.connect(service.database) as db:
+        assert db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0] > 0
+
+
+async def test_web_app_health(service: RunningService) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{service.web_url}/healthz") as response:
+            assert response.status == 200 and (await response.json())["status"] == "ok"
+
+
+def test_ctrl_c_stops_every_process(tmp_path: Path) -> None:
+    ports = [free_port(), free_port(), free_port()]
+    running = start_service(tmp_path, rasa_port=ports[0], action_port=ports[1], web_port=ports[2], token=TOKEN)
+    assert running.stop() == 0
+    for port in ports:
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
