@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -167,4 +167,5 @@ class ActionCallbackEdit(CompanionAction):
         if field not in FORM_SLOTS or field == "cb_consent":
             dispatcher.utter_message(response="utter_callback_edit_which")
             return []
-        return [SlotSet(field, None), SlotSet("cb_consent", None), FollowupAction("callback_form")]
+        # The rules run the form next, which asks for the cleared field and then for consent again.
+        return [SlotSet(field, None), SlotSet("cb_consent", None)]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Dict
 
 import pytest
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback import FORM_SLOTS, NO_INSURANCE, ActionCallbackEdit, ActionSubmitCallback, ValidateCallbackForm
@@ -130,4 +130,4 @@ async def test_edit_without_a_field_asks_which(service_env: Path) -> None:
 async def test_edit_a_field_clears_it_and_returns_to_the_form(service_env: Path) -> None:
     tracker = make_tracker("/callback_edit", "callback_edit", entities=[{"entity": "cb_field", "value": "cb_contact"}])
     events = await ActionCallbackEdit().run(CollectingDispatcher(), tracker, {})
-    assert events == [SlotSet("cb_contact", None), SlotSet("cb_consent", None), FollowupAction("callback_form")]
+    assert events == [SlotSet("cb_contact", None), SlotSet("cb_consent", None)]
