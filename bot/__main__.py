@@ -50,6 +50,8 @@ def _rasa(args: argparse.Namespace) -> int:
     """Runs Rasa with the ${VAR}s its YAML files need, taken from the settings."""
     settings = get_settings()
     os.environ.update(settings.rasa_environment())
+    # Rasa imports our tracker store (and NLU components) by module path from the project root.
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(PROJECT_ROOT)
     rasa = str(Path(sys.executable).with_name("rasa"))

@@ -1,0 +1,109 @@
+"""Rasa's SQL tracker store with an in-process cache of the current conversation sessions.
+
+Rasa reads a conversation's events from the database on every message and counts them again before
+saving. With one Rasa process (the embedded default: in-memory lock store), every write goes
+through this process, so the events it last saved are exactly what the database would return.
+The cache keeps them (bounded, least recently used first out); the database stays the record:
+every event is still written before the reply is sent, and other readers (the staff console,
+Rasa's /conversations API for past sessions) read the database.
+
+For SQLite it also keeps pooled connections in WAL mode with synchronous=NORMAL, which is safe
+against corruption and avoids one fsync per message.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CACHED_CONVERSATIONS = 5000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def current_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events Rasa's SQL query returns: those at or after the latest session start."""
+    starts = [e["timestamp"] for e in events if e.get("event") == SessionStarted.type_name]
+    if not starts:
+        return events
+    latest = max(starts)
+    return [e for e in events if e["timestamp"] >= latest]
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                pool_size=4,
+                connect_args={"check_same_thread": False},
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._capacity = max(0, int(cached_conversations))
+        self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
+
+    def _remember(self, sender_id: str, events: List[Dict[str, Any]]) -> None:
+        if self._capacity == 0:
+            return
+        self._sessions[sender_id] = events
+        self._sessions.move_to_end(sender_id)
+        while len(self._sessions) > self._capacity:
+            self._sessions.popitem(last=False)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        cached = self._sessions.get(sender_id)
+        if cached is None:
+            tracker = await super().retrieve(sender_id)
+            if tracker is not None:
+                self._remember(sender_id, [event.as_dict() for event in tracker.events])
+            return tracker
+        self._sessions.move_to_end(sender_id)
+        # from_dict builds new event objects, so the caller may change its tracker freely.
+        return DialogueStateTracker.from_dict(sender_id, cached, self.domain.slots)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
+        cached = self._sessions.get(sender_id)
+        try:
+            with self.session_scope() as session:
+                if cached is None:
+                    stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+                else:
+                    stored = len(cached)
+                all_events = [event.as_dict() for event in tracker.events]
+                for data in all_events[stored:]:
+                    session.add(
+                        self.SQLEvent(
+                            sender_id=sender_id,
+                            type_name=data.get("event"),
+                            timestamp=data.get("timestamp"),
+                            intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                            action_name=data.get("name"),
+                            data=json.dumps(data),
+                        )
+                    )
+                session.commit()
+        except Exception:
+            self._sessions.pop(sender_id, None)  # the database is the truth: read it next time
+            raise
+        self._remember(sender_id, current_session(all_events))
