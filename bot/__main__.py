@@ -89,14 +89,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     report = evaluation.load_report(Path(args.results))
     print(evaluation.format_report(report))
     rows = evaluation.sweep_thresholds(
-        evaluation.load_predictions(Path(args.results)), [round(0.05 * i, 2) for i in range(4, 19)]
+        evaluation.load_predictions(Path(args.results)), [round(0.05 * i, 2) for i in range(1, 19)]
     )
     print("\nfallback threshold sweep on the held-out split (cost = 3 x wrong answer + 1 x needless fallback):")
     print(f"{'threshold':>9} {'right':>6} {'wrong':>6} {'fallback':>8} {'cost':>6}")
     for row in rows:
         print(f"{row.threshold:9.2f} {row.answered_right:6d} {row.answered_wrong:6d} {row.fell_back:8d} {row.cost:6.0f}")
     best = evaluation.best_threshold(rows)
-    print(f"best FallbackClassifier threshold: {best.threshold:.2f}")
+    configured = evaluation.configured_threshold(PROJECT_ROOT / "config.yml")
+    print(f"best FallbackClassifier threshold: {best.threshold:.2f} (config.yml uses {configured:.2f})")
     if report.failures:
         print("\nNLU quality below target:\n" + "\n".join(f"  - {p}" for p in report.failures), file=sys.stderr)
         return 1

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import yaml
+
 MACRO_F1_TARGET = 0.92
 INTENT_F1_FLOOR = 0.80
 # A confidently wrong answer misleads; an unneeded "could you rephrase" only costs a turn.
@@ -122,6 +124,18 @@ def sweep_thresholds(predictions: List[Prediction], thresholds: List[float]) -> 
     return rows
 
 
+# Among thresholds within this share of the lowest cost, the highest wins: when the held-out split
+# cannot tell them apart, asking to rephrase is the safer error.
+COST_TOLERANCE = 0.05
+
+
 def best_threshold(rows: List[ThresholdRow]) -> ThresholdRow:
-    # Ties go to the higher threshold: the safer side.
-    return min(rows, key=lambda r: (r.cost, -r.threshold))
+    lowest = min(row.cost for row in rows)
+    near = [row for row in rows if row.cost <= lowest * (1 + COST_TOLERANCE)]
+    return max(near, key=lambda r: r.threshold)
+
+
+def configured_threshold(config_path: Path) -> float:
+    config = yaml.safe_load(config_path.read_text())
+    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    return float(fallback["threshold"])

@@ -41,3 +41,12 @@ def test_threshold_sweep_counts_and_prefers_the_cheapest() -> None:
     assert (rows[0.3].answered_right, rows[0.3].answered_wrong, rows[0.3].fell_back) == (2, 2, 0)
     assert (rows[0.6].answered_right, rows[0.6].answered_wrong, rows[0.6].fell_back) == (1, 0, 2)
     assert evaluation.best_threshold(list(rows.values())).threshold == 0.6
+
+
+def test_near_ties_go_to_the_safer_higher_threshold() -> None:
+    rows = [
+        evaluation.ThresholdRow(0.1, 0, 0, 0, 100.0),
+        evaluation.ThresholdRow(0.2, 0, 0, 0, 104.0),
+        evaluation.ThresholdRow(0.3, 0, 0, 0, 110.0),
+    ]
+    assert evaluation.best_threshold(rows).threshold == 0.2
