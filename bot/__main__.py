@@ -47,16 +47,20 @@ def _nlu_lookup(args: argparse.Namespace) -> int:
 
 
 def _rasa(args: argparse.Namespace) -> int:
-    """Runs Rasa with the ${VAR}s its YAML files need, taken from the settings."""
+    """Runs Rasa in this process with the ${VAR}s its YAML needs and our patches applied."""
     settings = get_settings()
     os.environ.update(settings.rasa_environment())
-    # Rasa imports our tracker store (and NLU components) by module path from the project root.
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(PROJECT_ROOT)
-    rasa = str(Path(sys.executable).with_name("rasa"))
-    os.execv(rasa, [rasa, *args.rasa_args])
-    return 1  # not reached
+    sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports bot.tracker_store by module path
+    from rasa.__main__ import main as rasa_main
+
+    from bot import rasa_patches
+
+    rasa_patches.apply()
+    sys.argv = ["rasa", *args.rasa_args]
+    rasa_main()
+    return 0
 
 
 def _web(_: argparse.Namespace) -> int:

@@ -90,20 +90,24 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                     stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
                 else:
                     stored = len(cached)
-                all_events = [event.as_dict() for event in tracker.events]
-                for data in all_events[stored:]:
-                    session.add(
-                        self.SQLEvent(
-                            sender_id=sender_id,
-                            type_name=data.get("event"),
-                            timestamp=data.get("timestamp"),
-                            intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
-                            action_name=data.get("name"),
-                            data=json.dumps(data),
-                        )
-                    )
+                events = list(tracker.events)
+                new = [event.as_dict() for event in events[stored:]]
+                rows = [
+                    {
+                        "sender_id": sender_id,
+                        "type_name": data.get("event"),
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                    for data in new
+                ]
+                if rows:  # one executemany: the ORM's per-object bookkeeping costs more than the write
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()
         except Exception:
             self._sessions.pop(sender_id, None)  # the database is the truth: read it next time
             raise
-        self._remember(sender_id, current_session(all_events))
+        earlier = cached if cached is not None else [event.as_dict() for event in events[:stored]]
+        self._remember(sender_id, current_session(earlier + new))
