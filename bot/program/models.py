@@ -167,23 +167,11 @@ class LevelOfCare(Strict):
     fits_when: str
 
 
-class Session(Strict):
+class Session(TimeRange):
+    """One weekly group meeting of a track (times in the center's timezone)."""
+
     day: Weekday
-    start: dt.time
-    end: dt.time
     kind: str = "group"
-
-    _clock = validator("start", "end", pre=True, allow_reuse=True)(_parse_clock)
-
-    @root_validator(skip_on_failure=True)
-    def _ordered(cls, values: dict) -> dict:
-        if values["end"] <= values["start"]:
-            raise ValueError("end must be later than start")
-        return values
-
-    @property
-    def hours(self) -> float:
-        return TimeRange(start=self.start, end=self.end).hours
 
 
 class Track(Strict):
