@@ -5,6 +5,7 @@ scratch database, so a developer's running instance is not disturbed.
 """
 from __future__ import annotations
 
+import asyncio
 import socket
 import sqlite3
 import uuid
@@ -116,3 +117,36 @@ def test_ctrl_c_stops_every_process(tmp_path: Path) -> None:
     for port in ports:
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+
+
+async def test_socketio_channel_answers(service: RunningService) -> None:
+    """Speaks Socket.IO v5 over Engine.IO v4 on a plain websocket, as the widget's client does.
+
+    (python-socketio's own client needs a newer aiohttp than Rasa allows.)
+    """
+    import json
+
+    import websockets
+
+    url = service.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+
+    async def next_event(ws: "websockets.WebSocketClientProtocol") -> list:
+        while True:
+            packet = await asyncio.wait_for(ws.recv(), 15)
+            if packet == "2":  # Engine.IO ping
+                await ws.send("3")
+            elif packet.startswith("42"):
+                return json.loads(packet[2:])
+
+    async with websockets.connect(url) as ws:
+        assert (await ws.recv()).startswith("0")  # Engine.IO open
+        await ws.send("40")  # Socket.IO connect to the default namespace
+        assert (await asyncio.wait_for(ws.recv(), 10)).startswith("40")
+        await ws.send('42["session_request",{"session_id":null}]')
+        name, confirmed = await next_event(ws)
+        assert name == "session_confirm"
+        session_id = confirmed["session_id"] if isinstance(confirmed, dict) else confirmed
+        message = {"message": "do you have evening groups?", "session_id": session_id}
+        await ws.send("42" + json.dumps(["user_uttered", message]))
+        name, reply = await next_event(ws)
+    assert name == "bot_uttered" and "Adult Evening IOP" in reply["text"]
