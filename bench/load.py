@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import statistics
 import time
 import uuid
@@ -33,9 +34,18 @@ CONVERSATIONS: List[List[str]] = [
 ]
 
 
-async def _conversation(session: aiohttp.ClientSession, url: str, script: List[str], latencies: List[float], errors: List[str]) -> None:
+async def _conversation(
+    session: aiohttp.ClientSession,
+    url: str,
+    script: List[str],
+    latencies: List[float],
+    errors: List[str],
+    pacer: Optional["Pacer"] = None,
+) -> None:
     sender = f"bench-{uuid.uuid4()}"
     for text in script:
+        if pacer:
+            await pacer.wait()
         started = time.perf_counter()
         try:
             async with session.post(url, json={"sender": sender, "message": text}) as response:
@@ -49,10 +59,32 @@ async def _conversation(session: aiohttp.ClientSession, url: str, script: List[s
         latencies.append(time.perf_counter() - started)
 
 
-async def _user(session: aiohttp.ClientSession, url: str, until: float, seed: int, latencies: List[float], errors: List[str]) -> None:
+class Pacer:
+    """Spaces one user's messages `interval` seconds apart, across its conversations."""
+
+    def __init__(self, interval: float, offset: float):
+        self.interval = interval
+        self.next_slot = time.perf_counter() + offset
+
+    async def wait(self) -> None:
+        await asyncio.sleep(max(0.0, self.next_slot - time.perf_counter()))
+        self.next_slot += self.interval  # a late reply is caught up, so the rate holds
+
+
+async def _user(
+    session: aiohttp.ClientSession,
+    url: str,
+    until: float,
+    seed: int,
+    latencies: List[float],
+    errors: List[str],
+    interval: float,
+) -> None:
     rng = random.Random(seed)
+    # Users start spread over one interval, so the paced load arrives evenly, not in waves.
+    pacer = Pacer(interval, offset=interval * rng.random()) if interval else None
     while time.monotonic() < until:
-        await _conversation(session, url, rng.choice(CONVERSATIONS), latencies, errors)
+        await _conversation(session, url, rng.choice(CONVERSATIONS), latencies, errors, pacer)
 
 
 def _percentile(values: List[float], q: float) -> float:
@@ -60,19 +92,27 @@ def _percentile(values: List[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-async def run_load(rasa_url: str, users: int, seconds: float, warmup: int) -> dict:
+async def run_load(rasa_url: str, users: int, seconds: float, warmup: int, rate: Optional[float] = None) -> dict:
+    """Closed loop (each user sends as soon as it has its reply) or, with rate, paced to that
+    many messages per second in total across the users."""
+    interval = users / rate if rate else 0.0
     url = f"{rasa_url}/webhooks/rest/webhook"
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(timeout=timeout) as session:
-        await _conversation(session, url, ["hi"] * warmup, [], [])
+        # Warm-up: every script once (first calls build TensorFlow functions and fill caches).
+        for script in CONVERSATIONS[: max(1, warmup)]:
+            await _conversation(session, url, script, [], [])
         latencies: List[float] = []
         errors: List[str] = []
         started = time.monotonic()
-        await asyncio.gather(*(_user(session, url, started + seconds, i, latencies, errors) for i in range(users)))
+        await asyncio.gather(
+            *(_user(session, url, started + seconds, i, latencies, errors, interval) for i in range(users))
+        )
         elapsed = time.monotonic() - started
     if not latencies:
         raise SystemExit(f"no successful message; errors: {errors[:5]}")
     return {
+        "mode": f"paced at {rate:g} msg/s" if rate else "closed loop (no think time)",
         "users": users,
         "seconds": round(elapsed, 1),
         "messages": len(latencies),
@@ -97,36 +137,49 @@ async def _alive(url: str) -> bool:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--users", type=int, default=10, help="concurrent conversations (default 10)")
-    parser.add_argument("--seconds", type=float, default=60, help="how long to hold the load (default 60)")
-    parser.add_argument("--warmup", type=int, default=20, help="messages sent first and not counted")
+    parser.add_argument("--seconds", type=float, default=60, help="how long to hold each load (default 60)")
+    parser.add_argument(
+        "--rate", type=float, default=40, help="total msg/s of the paced run (default 40; 0 skips it)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=len(CONVERSATIONS), help="scripted conversations played first, not counted"
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     started: Optional[RunningService] = None
     rasa_url = settings.rasa_url
     if not asyncio.run(_alive(rasa_url)):
-        print("No service on the Rasa port; starting one for the benchmark (embedded SQLite) ...", flush=True)
+        print("No service on the Rasa port; starting one on a fresh embedded SQLite database ...", flush=True)
+        scratch = settings.var_dir / "bench" / "service"
+        shutil.rmtree(scratch, ignore_errors=True)  # every run starts from the same empty database
         started = start_service(
-            settings.var_dir / "bench",
+            scratch,
             rasa_port=settings.rasa_port,
             action_port=settings.action_port,
             web_port=settings.web_port,
             token=settings.auth_token(),
         )
+    results = []
     try:
-        print(f"Holding {args.users} concurrent conversations for {args.seconds:.0f} s against {rasa_url} ...", flush=True)
-        result = asyncio.run(run_load(rasa_url, args.users, args.seconds, args.warmup))
+        runs = [None] + ([args.rate] if args.rate else [])
+        for rate in runs:
+            mode = f"paced at {rate:g} msg/s" if rate else "closed loop, no think time"
+            print(f"{args.users} concurrent conversations for {args.seconds:.0f} s, {mode}, against {rasa_url} ...", flush=True)
+            result = asyncio.run(run_load(rasa_url, args.users, args.seconds, args.warmup, rate))
+            print(
+                f"  messages {result['messages']}, errors {result['errors']}, {result['messages_per_second']} msg/s; "
+                f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms",
+                flush=True,
+            )
+            results.append(result)
     finally:
         if started:
             started.stop()
-    print(
-        f"messages {result['messages']}, errors {result['errors']}, {result['messages_per_second']} msg/s; "
-        f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms"
-    )
     out = Path(settings.var_dir) / "bench" / "load.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    out.write_text(json.dumps(results, indent=2))
     print(f"saved {out}")
-    return 0 if result["errors"] == 0 else 1
+    return 0 if all(r["errors"] == 0 for r in results) else 1
 
 
 if __name__ == "__main__":
