@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Optional
 
-from pydantic import BaseSettings, Field, ValidationError, validator
+from pydantic import AnyHttpUrl, BaseSettings, Field, ValidationError, root_validator, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,12 +30,23 @@ class Settings(BaseSettings):
     model_dir: Path = Field(PROJECT_ROOT / "models", env="MODEL_DIR")
     rasa_auth_token: Optional[str] = Field(None, env="RASA_AUTH_TOKEN")
     log_level: str = Field("INFO", env="LOG_LEVEL")
+    # Crisis escalations (README, "Crisis safety net").
+    escalation_webhook_url: Optional[AnyHttpUrl] = Field(None, env="ESCALATION_WEBHOOK_URL")
+    escalation_backup_url: Optional[AnyHttpUrl] = Field(None, env="ESCALATION_BACKUP_URL")
+    escalation_webhook_secret: Optional[str] = Field(None, env="ESCALATION_WEBHOOK_SECRET")
+    escalation_ack_timeout_seconds: float = Field(300.0, env="ESCALATION_ACK_TIMEOUT_SECONDS", gt=0)
+    escalation_retry_base_seconds: float = Field(2.0, env="ESCALATION_RETRY_BASE_SECONDS", gt=0)
+    escalation_retry_max_seconds: float = Field(300.0, env="ESCALATION_RETRY_MAX_SECONDS", gt=0)
+    escalation_include_text: bool = Field(False, env="ESCALATION_INCLUDE_TEXT")
+    notifier_poll_seconds: float = Field(1.0, env="NOTIFIER_POLL_SECONDS", gt=0)
+    public_url: Optional[AnyHttpUrl] = Field(None, env="PUBLIC_URL")
+    staff_api_token: Optional[str] = Field(None, env="STAFF_API_TOKEN")
 
     class Config:
         env_file = PROJECT_ROOT / ".env"
         case_sensitive = False
 
-    @validator("rasa_auth_token")
+    @validator("rasa_auth_token", "staff_api_token", "escalation_webhook_secret")
     def _long_enough(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and len(value) < 16:
             raise ValueError("must be at least 16 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
@@ -46,6 +57,15 @@ class Settings(BaseSettings):
         if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
+
+    @root_validator(skip_on_failure=True)
+    def _webhook_needs_secret(cls, values: dict) -> dict:
+        if (values.get("escalation_webhook_url") or values.get("escalation_backup_url")) and not values.get("escalation_webhook_secret"):
+            raise ValueError(
+                "ESCALATION_WEBHOOK_SECRET must be set when ESCALATION_WEBHOOK_URL or ESCALATION_BACKUP_URL is: "
+                "the receiver checks the HMAC-SHA256 signature made with it"
+            )
+        return values
 
     @property
     def database(self) -> Path:
@@ -63,16 +83,29 @@ class Settings(BaseSettings):
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def auth_token(self) -> str:
-        """RASA_AUTH_TOKEN, or a random one made on first use and kept under var/ (mode 0600)."""
-        if self.rasa_auth_token:
-            return self.rasa_auth_token
-        path = self.var_dir / "secrets" / "rasa_auth_token"
+    @property
+    def base_url(self) -> str:
+        """Where staff reach the web app; links in notifications start with it."""
+        return str(self.public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
+
+    def _secret(self, configured: Optional[str], name: str) -> str:
+        """The configured value, or a random one made on first use and kept under var/ (mode 0600)."""
+        if configured:
+            return configured
+        path = self.var_dir / "secrets" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(32))
         return path.read_text().strip()
+
+    def auth_token(self) -> str:
+        """RASA_AUTH_TOKEN, or a generated one under var/secrets/."""
+        return self._secret(self.rasa_auth_token, "rasa_auth_token")
+
+    def api_token(self) -> str:
+        """STAFF_API_TOKEN (the web app's JSON API), or a generated one under var/secrets/."""
+        return self._secret(self.staff_api_token, "staff_api_token")
 
     def rasa_environment(self) -> Dict[str, str]:
         """The ${VAR}s that endpoints.yml and credentials.yml read."""
@@ -92,6 +125,9 @@ def get_settings() -> Settings:
         lines = []
         for error in exc.errors():
             field = str(error["loc"][0])
+            if field not in Settings.__fields__:  # a rule across variables names them itself
+                lines.append(f"  - {error['msg']}")
+                continue
             env = Settings.__fields__[field].field_info.extra.get("env", field.upper())
             lines.append(f"  - {env}: {error['msg']}")
         raise SettingsError("Configuration is invalid:\n" + "\n".join(lines) + "\nFix the variable (or .env) and start again.") from None

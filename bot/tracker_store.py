@@ -7,6 +7,9 @@ The cache keeps them (bounded, least recently used first out); the database stay
 every event is still written before the reply is sent, and other readers (the staff console,
 Rasa's /conversations API for past sessions) read the database.
 
+Every saved crisis message also opens or extends a crisis escalation (bot/safety/escalations.py),
+so staff are alerted whatever the action server's state.
+
 For SQLite it also keeps pooled connections in WAL mode with synchronous=NORMAL, which is safe
 against corruption and avoids one fsync per message.
 """
@@ -21,6 +24,9 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.safety.escalations import record_crisis_events
+from bot.storage.db import create_tables
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        create_tables(self.engine)  # our tables (escalations, ...) live beside Rasa's events
         self._capacity = max(0, int(cached_conversations))
         self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
 
@@ -111,3 +118,16 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             raise
         earlier = cached if cached is not None else [event.as_dict() for event in events[:stored]]
         self._remember(sender_id, current_session(earlier + new))
+        self._record_escalations(sender_id, new)
+
+    def _record_escalations(self, sender_id: str, new: List[Dict[str, Any]]) -> None:
+        """Open (or add to) an escalation for each crisis message just saved.
+
+        Its own transaction, after the events are safe: a failure here must never lose the
+        conversation. It is logged loudly; the crisis reply itself has already gone out.
+        """
+        try:
+            for escalation_id in record_crisis_events(self.engine, sender_id, new):
+                log.warning("crisis escalation %s recorded for conversation %s", escalation_id, sender_id)
+        except Exception:  # noqa: BLE001 - see docstring
+            log.exception("could not record the crisis escalation for conversation %s", sender_id)

@@ -107,6 +107,14 @@ class OpeningHours(Strict):
         return self.__root__.get(day)
 
 
+class Hotline(Strict):
+    """A national line the crisis replies give, shown exactly as written."""
+
+    name: str
+    call: str
+    text: str = ""
+
+
 class Center(Strict):
     name: str
     short_name: str
@@ -116,6 +124,7 @@ class Center(Strict):
     timezone: str
     timezone_label: str
     phones: Dict[str, Phone]
+    hotlines: Dict[str, Hotline]
     address: Address
     office_hours: OpeningHours
     admissions_hours: OpeningHours
@@ -134,6 +143,12 @@ class Center(Strict):
         missing = {"main", "admissions", "on_call"} - set(value)
         if missing:
             raise ValueError(f"missing phone numbers: {', '.join(sorted(missing))}")
+        return value
+
+    @validator("hotlines")
+    def _required_hotlines(cls, value: Dict[str, Hotline]) -> Dict[str, Hotline]:
+        if "domestic_violence" not in value:
+            raise ValueError("missing hotline: domestic_violence (the crisis reply for danger at home gives it)")
         return value
 
     @property

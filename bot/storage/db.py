@@ -30,6 +30,67 @@ leads = sa.Table(
 )
 
 
+# A crisis escalation: written in the same transaction as the crisis message itself
+# (bot/tracker_store.py), so it exists whenever the message does.
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("crisis_type", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+    sa.Column("acknowledged_by", sa.String(120)),
+    sa.Column("acknowledged_at", sa.DateTime(timezone=True)),
+    sa.Column("resolved_by", sa.String(120)),
+    sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    sa.Column("note", sa.Text),
+    sa.Column("reminders_sent", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_reminder_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("status IN ('open', 'acknowledged', 'resolved')", name="escalation_status"),
+    # One escalation in progress per conversation: later crisis messages are added to it.
+    sa.Index(
+        "one_unresolved_escalation_per_conversation",
+        "conversation_id",
+        unique=True,
+        sqlite_where=sa.text("status != 'resolved'"),
+        postgresql_where=sa.text("status != 'resolved'"),
+    ),
+)
+
+escalation_messages = sa.Table(
+    "escalation_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("escalation_id", sa.String(32), sa.ForeignKey("escalations.id"), nullable=False, index=True),
+    sa.Column("crisis_type", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Staff notifications waiting to be delivered (the outbox pattern): a row is written with the
+# escalation and removed from the queue only when the receiver answered 2xx. Its id is the
+# idempotency key; the body is fixed at the first attempt so every retry sends the same bytes.
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("escalation_id", sa.String(32), sa.ForeignKey("escalations.id"), nullable=False, index=True),
+    sa.Column("event", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(10), nullable=False, server_default="primary"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("body", sa.Text),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), index=True),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.CheckConstraint("target IN ('primary', 'backup')", name="notification_target"),
+)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+import asyncio
+import contextlib
 from typing import AsyncIterator, Optional
 
+import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
 from bot.program.loader import ProgramCache
+from bot.safety.escalations import EscalationStore
+from bot.safety.notifier import Notifier
 from bot.settings import Settings, get_settings
 from bot.storage.db import create_tables, make_engine
-from bot.web.keys import ENGINE, PROGRAM, SETTINGS
+from bot.web.auth import api_token_middleware
+from bot.web.keys import ENGINE, ESCALATIONS, PROGRAM, SETTINGS
 from bot.web.middleware import error_middleware
 from bot.web.routes import setup_routes
 
@@ -22,16 +28,28 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = make_engine(app[SETTINGS].database)
     create_tables(engine)
     app[ENGINE] = engine
+    app[ESCALATIONS] = EscalationStore(engine)
     yield
     engine.dispose()
 
 
+async def _notifier(app: web.Application) -> AsyncIterator[None]:
+    """The crisis notification worker runs for as long as the web app does."""
+    async with aiohttp.ClientSession() as session:
+        task = asyncio.create_task(Notifier(app[ENGINE], app[SETTINGS], session).run_forever())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
-    app = web.Application(middlewares=[error_middleware])
+    app = web.Application(middlewares=[error_middleware, api_token_middleware])
     app[SETTINGS] = settings
     app[PROGRAM] = ProgramCache(settings.program_data_dir)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape())
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_notifier)
     setup_routes(app)
     return app

@@ -3,8 +3,10 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from bot.program.loader import ProgramCache
+from bot.safety.escalations import EscalationStore
 from bot.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 PROGRAM = web.AppKey("program", ProgramCache)
+ESCALATIONS = web.AppKey("escalations", EscalationStore)

@@ -8,6 +8,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 log = logging.getLogger(__name__)
+# Headers of an HTTP error that tell the client what to do next.
+KEPT_HEADERS = ("WWW-Authenticate", "Allow", "Retry-After")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -23,9 +25,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         status, message = exc.status, exc.reason
+        headers = {name: exc.headers[name] for name in KEPT_HEADERS if name in exc.headers}
     except Exception:  # noqa: BLE001 - logged in full, shown as a plain 500
         log.exception("unhandled error on %s %s", request.method, request.path)
         status, message = 500, "Something went wrong on our side. Please try again."
+        headers = {}
     if _wants_json(request):
-        return web.json_response({"error": message, "status": status}, status=status)
-    return aiohttp_jinja2.render_template("error.html", request, {"status": status, "message": message}, status=status)
+        return web.json_response({"error": message, "status": status}, status=status, headers=headers)
+    response = aiohttp_jinja2.render_template("error.html", request, {"status": status, "message": message}, status=status)
+    response.headers.update(headers)
+    return response

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from bot.program.errors import ProgramDataError
+from bot.web.escalations_api import acknowledge_escalation, get_escalation, list_escalations, resolve_escalation
 from bot.web.keys import ENGINE, PROGRAM
 
 
@@ -41,3 +42,7 @@ async def index(request: web.Request) -> Dict[str, Any]:
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", index, name="index")
     app.router.add_get("/healthz", healthz, name="healthz")
+    app.router.add_get("/api/escalations", list_escalations, name="escalations")
+    app.router.add_get("/api/escalations/{escalation_id}", get_escalation, name="escalation")
+    app.router.add_post("/api/escalations/{escalation_id}/acknowledge", acknowledge_escalation, name="escalation_acknowledge")
+    app.router.add_post("/api/escalations/{escalation_id}/resolve", resolve_escalation, name="escalation_resolve")

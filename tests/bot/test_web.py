@@ -42,5 +42,14 @@ async def test_unknown_page_is_a_friendly_404(client: TestClient) -> None:
 
 
 async def test_unknown_api_route_is_json(client: TestClient) -> None:
-    response = await client.get("/api/nope")
+    token = get_settings().api_token()
+    response = await client.get("/api/nope", headers={"Authorization": f"Bearer {token}"})
     assert response.status == 404 and (await response.json())["status"] == 404
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong-token-wrong-token", "Basic abc", "Bearer "])
+async def test_api_needs_the_token(client: TestClient, header: str) -> None:
+    response = await client.get("/api/escalations", headers={"Authorization": header} if header else {})
+    assert response.status == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "STAFF_API_TOKEN" in (await response.json())["error"]

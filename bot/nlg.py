@@ -1,0 +1,80 @@
+"""Rasa's response generator, with the center's facts available to every domain response.
+
+The crisis replies are domain responses so that they never wait on the action server; they still
+need the center's on-call number and the national hotlines, which live in the program data. This
+generator adds them as fill-in values (``{on_call_phone}``, ``{dv_call}``, ...) next to the slots.
+Configured in endpoints.yml under ``nlg``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.program.errors import ProgramDataError
+from bot.program.loader import ProgramCache
+from bot.program.models import Program
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Used only if the program data has never loaded in this process, so that a crisis reply shows a
+# working line instead of a raw placeholder. The national numbers are the same everywhere in the US.
+SAFE_DEFAULTS: Dict[str, str] = {
+    "center_name": "our center",
+    "on_call_phone": "the on-call number on our website",
+    "main_phone": "the number on our website",
+    "dv_name": "National Domestic Violence Hotline",
+    "dv_call": "1-800-799-7233",
+    "dv_text": "text START to 88788",
+    "poison_control": "1-800-222-1222",
+}
+
+
+def center_facts(program: Program) -> Dict[str, str]:
+    center = program.center
+    facts = {
+        "center_name": center.name,
+        "on_call_phone": program.phone("on_call"),
+        "main_phone": program.phone("main"),
+        "dv_name": center.hotlines["domestic_violence"].name,
+        "dv_call": center.hotlines["domestic_violence"].call,
+        "dv_text": center.hotlines["domestic_violence"].text or f"call {center.hotlines['domestic_violence'].call}",
+        "poison_control": SAFE_DEFAULTS["poison_control"],
+    }
+    poison = center.hotlines.get("poison_control")
+    if poison is not None:
+        facts["poison_control"] = poison.call
+    return facts
+
+
+class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None, cache: Optional[ProgramCache] = None) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+        self._cache = cache
+        self._warned = False
+
+    def _facts(self) -> Dict[str, str]:
+        try:
+            if self._cache is None:
+                self._cache = ProgramCache(get_settings().program_data_dir)
+            return center_facts(self._cache.get().program)
+        except ProgramDataError as exc:
+            if not self._warned:
+                log.error("program data could not be loaded, responses use safe defaults: %s", exc)
+                self._warned = True
+            return dict(SAFE_DEFAULTS)
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        values = {**self._facts(), **kwargs}
+        return self.generate_from_slots(utter_action, tracker.current_slot_values(), output_channel, **values)

@@ -1,0 +1,1 @@
+"""The crisis safety net: detection, the escalation record and the staff notifications."""

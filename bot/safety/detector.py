@@ -1,0 +1,163 @@
+"""The deterministic crisis detector: curated patterns, traps scoped to a clause, one verdict.
+
+Plain Python with no Rasa in it, so it is tested and evaluated on its own; the NLU component
+(``bot.safety.component``) runs it on every message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from bot.safety.patterns import (
+    CLAUSE_BREAK,
+    CRISIS_TYPES,
+    CURRENT,
+    MEDICAL,
+    NEGATED,
+    OVERDOSE,
+    PATTERNS,
+    SELF_HARM,
+    SUBSTANCE,
+    SUICIDE,
+    TRAPS,
+    UNSPECIFIED,
+    VIOLENCE,
+    CrisisPattern,
+)
+
+# The most urgent danger decides the reply when a message shows several (an overdose in progress
+# needs the overdose steps even when the message also speaks of suicide).
+URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, SUICIDE, SELF_HARM)
+
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`\u00b4]")
+_OD_SHORT = re.compile(r"\bo\.?d'(d|ed|ing|in)\b")
+_NOT_TEXT = re.compile(r"[^a-z0-9.!?;:,\n ]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, apostrophes dropped, other symbols to spaces, runs of a letter cut to two."""
+    text = _APOSTROPHES.sub("'", text.lower())
+    # "od'd" must not become "odd" once apostrophes go.
+    text = _OD_SHORT.sub(lambda m: "overdosing" if m[1].startswith("in") else "overdosed", text)
+    text = text.replace("'", "")
+    text = _NOT_TEXT.sub(" ", text)
+    text = _REPEATS.sub(r"\1\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Match:
+    """One pattern hit and what the traps made of it."""
+
+    pattern: str
+    crisis_type: str
+    start: int
+    end: int
+    text: str
+    trap: Optional[str]  # the trap that overruled it, or None when it counts
+
+    @property
+    def counts(self) -> bool:
+        return self.trap is None
+
+
+def _clause_bounds(text: str, start: int, end: int) -> Tuple[int, int, int]:
+    """The clause around [start, end) and the end of the clause after it."""
+    clause_start, clause_end, next_end = 0, len(text), len(text)
+    for brk in CLAUSE_BREAK.finditer(text):
+        if brk.end() <= start:
+            clause_start = brk.end()
+        elif brk.start() >= end:
+            if clause_end == len(text):
+                clause_end = brk.start()
+            else:
+                next_end = brk.start()
+                break
+    return clause_start, clause_end, next_end
+
+
+def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int) -> Optional[str]:
+    clause_start, clause_end, next_end = _clause_bounds(text, start, end)
+    clause = text[clause_start:clause_end].strip()
+    if CURRENT.search(text[clause_start:next_end]):
+        # "again", "right now", "he isn't breathing": the danger is current whatever else is said.
+        return None
+    for name, trap in TRAPS:
+        if name not in pattern.traps:
+            continue
+        if name == NEGATED:
+            if trap.search(text[clause_start:start]):
+                return name
+        elif trap.search(clause):
+            return name
+    return None
+
+
+def _crisis_type(pattern: CrisisPattern, text: str) -> str:
+    if pattern.overdose_if_substance:
+        return OVERDOSE if SUBSTANCE.search(text) else MEDICAL
+    return pattern.crisis_type
+
+
+def explain(text: str) -> List[Match]:
+    """Every pattern hit in the message, each with the trap that overruled it (if any)."""
+    norm = normalise(text)
+    matches: List[Match] = []
+    for pattern in PATTERNS:
+        for hit in pattern.regex.finditer(norm):
+            matches.append(
+                Match(
+                    pattern=pattern.name,
+                    crisis_type=_crisis_type(pattern, norm),
+                    start=hit.start(),
+                    end=hit.end(),
+                    text=hit.group(0),
+                    trap=_trap_for(pattern, norm, hit.start(), hit.end()),
+                )
+            )
+    return sorted(matches, key=lambda m: m.start)
+
+
+# Words that hint at the kind of crisis when only the NLU model saw one.
+_HINTS = (
+    (OVERDOSE, re.compile(r"\b(?:overdos\w*|pills|narcan|naloxone|fent\w*|heroin|breath\w*|wake up|blue)\b")),
+    (MEDICAL, re.compile(r"\b(?:seiz\w*|chest|heart|hallucinat\w*|blood|collapsed|fainted|ambulance|911)\b")),
+    (VIOLENCE, re.compile(r"\b(?:hit|hits|hitting|beat\w*|abus\w*|threat\w*|afraid|scared|gun|knife|choke\w*|safe)\b")),
+    (SELF_HARM, re.compile(r"\b(?:cut\w*|burn\w*|harm\w*|hurt\w*|blade|razor)\b")),
+    (SUICIDE, re.compile(r"\b(?:die|dying|dead|kill\w*|suicid\w*|end it|live|life|burden|goodbye|kms)\b")),
+)
+
+
+def guess_type(text: str) -> str:
+    """A best guess of the crisis type for a message the patterns did not type."""
+    norm = normalise(text)
+    for crisis_type, hint in _HINTS:
+        if hint.search(norm):
+            return crisis_type
+    return UNSPECIFIED
+
+
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The safety net's decision on one message, given what the NLU model predicted."""
+
+    crisis: bool
+    crisis_type: Optional[str]
+    source: str  # "patterns", "model", "overruled" (model said crisis, patterns saw a benign use) or "none"
+
+
+def decide(text: str, model_says_crisis: bool) -> Verdict:
+    matches = explain(text)
+    counting = [m for m in matches if m.counts]
+    if counting:
+        return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), "patterns")
+    if model_says_crisis:
+        if matches:  # every alarming phrase was recognised as benign: a question, the past, a film
+            return Verdict(False, None, "overruled")
+        return Verdict(True, guess_type(text), "model")
+    return Verdict(False, None, "none")

@@ -1,0 +1,217 @@
+"""Crisis escalations: recorded from the conversation's events, worked by staff.
+
+Rasa's tracker store calls :func:`record_crisis_events` right after it saved a turn, so an
+escalation exists for every crisis message Rasa processed, whether or not the action server is up.
+The notification to staff is queued in the same transaction (the outbox, ``notifications``) and
+delivered by ``bot.safety.notifier``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bot.safety.detector import URGENCY
+from bot.safety.patterns import UNSPECIFIED
+from bot.storage.db import escalation_messages, escalations, notifications
+
+CRISIS_INTENT = "crisis"
+EVENT_CREATED = "escalation.created"
+EVENT_UPDATED = "escalation.updated"  # a later message showed another kind of danger
+EVENT_REMINDER = "escalation.unacknowledged"
+STATUSES = ("open", "acknowledged", "resolved")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def as_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite gives back naive datetimes; everything here is stored in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class CrisisMessage:
+    conversation_id: str
+    crisis_type: str
+    text: str
+    at: dt.datetime
+
+
+def crisis_messages(conversation_id: str, events: Iterable[Dict[str, Any]]) -> List[CrisisMessage]:
+    """The user messages among ``events`` (Rasa's event dicts) that NLU marked as a crisis."""
+    found = []
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") != CRISIS_INTENT:
+            continue
+        crisis_type = next(
+            (e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "crisis_type" and e.get("value")),
+            UNSPECIFIED,
+        )
+        at = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0) or utcnow().timestamp(), dt.timezone.utc)
+        found.append(CrisisMessage(conversation_id, str(crisis_type), event.get("text") or "", at))
+    return found
+
+
+def _more_urgent(a: str, b: str) -> str:
+    rank = {kind: index for index, kind in enumerate(URGENCY)}
+    return min(a, b, key=lambda kind: rank.get(kind, len(rank)))
+
+
+def queue_notification(connection: Connection, escalation_id: str, event: str, target: str = "primary") -> str:
+    notification_id = uuid.uuid4().hex
+    now = utcnow()
+    connection.execute(
+        notifications.insert().values(
+            id=notification_id, escalation_id=escalation_id, event=event, target=target, created_at=now, next_attempt_at=now
+        )
+    )
+    return notification_id
+
+
+def record(connection: Connection, message: CrisisMessage) -> str:
+    """Add a crisis message to the conversation's unresolved escalation, opening one if needed."""
+    current = connection.execute(
+        sa.select(escalations.c.id, escalations.c.crisis_type).where(
+            escalations.c.conversation_id == message.conversation_id, escalations.c.status != "resolved"
+        )
+    ).first()
+    if current is None:
+        escalation_id = uuid.uuid4().hex
+        connection.execute(
+            escalations.insert().values(
+                id=escalation_id,
+                conversation_id=message.conversation_id,
+                crisis_type=message.crisis_type,
+                message=message.text,
+                created_at=message.at,
+                last_message_at=message.at,
+                status="open",
+            )
+        )
+        event = EVENT_CREATED
+    else:
+        escalation_id = current.id
+        seen = set(
+            connection.execute(
+                sa.select(escalation_messages.c.crisis_type).where(escalation_messages.c.escalation_id == escalation_id)
+            ).scalars()
+        )
+        connection.execute(
+            escalations.update()
+            .where(escalations.c.id == escalation_id)
+            .values(last_message_at=message.at, crisis_type=_more_urgent(current.crisis_type, message.crisis_type))
+        )
+        event = EVENT_UPDATED if message.crisis_type not in seen else None
+    connection.execute(
+        escalation_messages.insert().values(
+            escalation_id=escalation_id, crisis_type=message.crisis_type, message=message.text, at=message.at
+        )
+    )
+    if event is not None:
+        queue_notification(connection, escalation_id, event)
+    return escalation_id
+
+
+def record_crisis_events(engine: Engine, conversation_id: str, events: Iterable[Dict[str, Any]]) -> List[str]:
+    """Record every crisis message among newly saved events; one transaction for all of them."""
+    found = crisis_messages(conversation_id, events)
+    if not found:
+        return []
+    with engine.begin() as connection:
+        return [record(connection, message) for message in found]
+
+
+class EscalationNotFound(LookupError):
+    pass
+
+
+class InvalidTransition(ValueError):
+    """The escalation is not in a state that allows this change (e.g. acknowledging a resolved one)."""
+
+
+def _row(row: Any) -> Dict[str, Any]:
+    data = dict(row._mapping)
+    for key, value in data.items():
+        if isinstance(value, dt.datetime):
+            data[key] = as_utc(value)
+    return data
+
+
+class EscalationStore:
+    """What staff (and the JSON API) do with escalations."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def list(self, status: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
+        query = sa.select(escalations).order_by(escalations.c.created_at.desc()).limit(limit)
+        if status is not None:
+            query = query.where(escalations.c.status == status)
+        with self.engine.connect() as connection:
+            return [_row(row) for row in connection.execute(query)]
+
+    def get(self, escalation_id: str) -> Dict[str, Any]:
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(escalations).where(escalations.c.id == escalation_id)).first()
+            if row is None:
+                raise EscalationNotFound(escalation_id)
+            data = _row(row)
+            data["messages"] = [
+                _row(m)
+                for m in connection.execute(
+                    sa.select(escalation_messages.c.crisis_type, escalation_messages.c.message, escalation_messages.c.at)
+                    .where(escalation_messages.c.escalation_id == escalation_id)
+                    .order_by(escalation_messages.c.id)
+                )
+            ]
+            data["notifications"] = [
+                _row(n)
+                for n in connection.execute(
+                    sa.select(
+                        notifications.c.id,
+                        notifications.c.event,
+                        notifications.c.target,
+                        notifications.c.created_at,
+                        notifications.c.attempts,
+                        notifications.c.delivered_at,
+                        notifications.c.last_status,
+                        notifications.c.last_error,
+                    )
+                    .where(notifications.c.escalation_id == escalation_id)
+                    .order_by(notifications.c.created_at)
+                )
+            ]
+        return data
+
+    def _transition(self, escalation_id: str, allowed_from: Iterable[str], values: Dict[str, Any]) -> Dict[str, Any]:
+        with self.engine.begin() as connection:
+            status = connection.execute(sa.select(escalations.c.status).where(escalations.c.id == escalation_id)).scalar()
+            if status is None:
+                raise EscalationNotFound(escalation_id)
+            if status not in allowed_from:
+                raise InvalidTransition(f"escalation {escalation_id} is {status}")
+            connection.execute(escalations.update().where(escalations.c.id == escalation_id).values(**values))
+        return self.get(escalation_id)
+
+    def acknowledge(self, escalation_id: str, by: str, note: Optional[str] = None) -> Dict[str, Any]:
+        values: Dict[str, Any] = {"status": "acknowledged", "acknowledged_by": by, "acknowledged_at": utcnow()}
+        if note:
+            values["note"] = note
+        return self._transition(escalation_id, ("open",), values)
+
+    def resolve(self, escalation_id: str, by: str, note: Optional[str] = None) -> Dict[str, Any]:
+        values: Dict[str, Any] = {"status": "resolved", "resolved_by": by, "resolved_at": utcnow()}
+        if note:
+            values["note"] = note
+        return self._transition(escalation_id, ("open", "acknowledged"), values)

@@ -1,0 +1,32 @@
+"""Fixtures for the safety net: a real SQLite database with the service's tables."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.storage.db import create_tables, make_engine
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(tmp_path / "safety.db")
+    create_tables(engine)
+    yield engine
+    engine.dispose()
+
+
+def user_event(text: str, intent: str, crisis_type: Optional[str] = None, timestamp: Optional[float] = None) -> Dict[str, Any]:
+    """A user event as Rasa's tracker store saves it."""
+    entities: List[Dict[str, Any]] = []
+    if crisis_type:
+        entities.append({"entity": "crisis_type", "value": crisis_type, "start": 0, "end": len(text), "extractor": "CrisisSafetyNet"})
+    return {
+        "event": "user",
+        "timestamp": time.time() if timestamp is None else timestamp,
+        "text": text,
+        "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": entities, "text": text},
+    }

@@ -1,0 +1,109 @@
+"""Escalations recorded from saved events, one per conversation, and staff transitions."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.safety.escalations import (
+    EVENT_CREATED,
+    EVENT_UPDATED,
+    EscalationNotFound,
+    EscalationStore,
+    InvalidTransition,
+    crisis_messages,
+    record_crisis_events,
+)
+from bot.storage.db import escalations, notifications
+from tests.bot.safety.conftest import user_event
+
+
+def _notifications(engine: Engine) -> list:
+    with engine.connect() as connection:
+        return [dict(r._mapping) for r in connection.execute(sa.select(notifications).order_by(notifications.c.created_at))]
+
+
+def test_only_crisis_messages_are_picked_from_events() -> None:
+    events = [
+        {"event": "action", "name": "action_listen", "timestamp": 1.0},
+        user_event("what are your hours", "ask_time_commitment"),
+        user_event("i want to end it all", "crisis", "suicide"),
+        user_event("/crisis", "crisis"),  # a button without a type still counts, as unspecified
+    ]
+    found = crisis_messages("c1", events)
+    assert [(m.crisis_type, m.text) for m in found] == [("suicide", "i want to end it all"), ("unspecified", "/crisis")]
+
+
+def test_first_crisis_opens_an_escalation_and_queues_one_notification(engine: Engine) -> None:
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("he isn't breathing", "crisis", "overdose")])
+    store = EscalationStore(engine)
+    data = store.get(escalation_id)
+    assert data["status"] == "open" and data["crisis_type"] == "overdose" and data["conversation_id"] == "c1"
+    assert data["message"] == "he isn't breathing" and [m["message"] for m in data["messages"]] == ["he isn't breathing"]
+    assert [n["event"] for n in _notifications(engine)] == [EVENT_CREATED]
+
+
+def test_later_crisis_messages_join_the_open_escalation(engine: Engine) -> None:
+    first = record_crisis_events(engine, "c1", [user_event("i want to die", "crisis", "suicide", 1.0)])
+    again = record_crisis_events(engine, "c1", [user_event("i really mean it", "crisis", "suicide", 2.0)])
+    other_kind = record_crisis_events(engine, "c1", [user_event("i took all my pills", "crisis", "overdose", 3.0)])
+    assert first == again == other_kind
+    data = EscalationStore(engine).get(first[0])
+    assert len(data["messages"]) == 3
+    assert data["crisis_type"] == "overdose"  # the most urgent danger seen so far
+    # Same kind again: no new page. A new kind of danger: staff are told.
+    assert [n["event"] for n in _notifications(engine)] == [EVENT_CREATED, EVENT_UPDATED]
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(escalations)).scalar() == 1
+
+
+def test_a_resolved_escalation_is_not_reopened_a_new_one_starts(engine: Engine) -> None:
+    store = EscalationStore(engine)
+    [first] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    store.resolve(first, "Dana (on call)", "spoke with client, safety plan in place")
+    [second] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    assert second != first and store.get(second)["status"] == "open"
+
+
+def test_conversations_do_not_share_escalations(engine: Engine) -> None:
+    a = record_crisis_events(engine, "a", [user_event("kms", "crisis", "suicide")])
+    b = record_crisis_events(engine, "b", [user_event("kms", "crisis", "suicide")])
+    assert a != b
+
+
+def test_the_database_refuses_two_unresolved_escalations_for_one_conversation(engine: Engine) -> None:
+    record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.execute(
+            escalations.insert().values(
+                id="x" * 32, conversation_id="c1", crisis_type="suicide", message="m",
+                created_at=sa.func.now(), last_message_at=sa.func.now(), status="open",
+            )
+        )
+
+
+def test_acknowledge_then_resolve_records_who_and_when(engine: Engine) -> None:
+    store = EscalationStore(engine)
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    acknowledged = store.acknowledge(escalation_id, "Sam Rivera", "calling now")
+    assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_by"] == "Sam Rivera"
+    assert acknowledged["acknowledged_at"] is not None and acknowledged["note"] == "calling now"
+    resolved = store.resolve(escalation_id, "Sam Rivera")
+    assert resolved["status"] == "resolved" and resolved["resolved_by"] == "Sam Rivera" and resolved["note"] == "calling now"
+    assert [e["id"] for e in store.list(status="resolved")] == [escalation_id]
+    assert store.list(status="open") == []
+
+
+@pytest.mark.parametrize("steps, failing", [(["resolve"], "acknowledge"), (["resolve"], "resolve"), (["acknowledge"], "acknowledge")])
+def test_impossible_transitions_are_refused(engine: Engine, steps: list, failing: str) -> None:
+    store = EscalationStore(engine)
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    for step in steps:
+        getattr(store, step)(escalation_id, "Sam")
+    with pytest.raises(InvalidTransition):
+        getattr(store, failing)(escalation_id, "Sam")
+
+
+def test_unknown_escalation(engine: Engine) -> None:
+    with pytest.raises(EscalationNotFound):
+        EscalationStore(engine).acknowledge("nope", "Sam")
