@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test validate pytest conversations evaluate shell bench check-data clean
+.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench check-data clean
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,7 +68,10 @@ evaluate: setup train ## NLU report on the held-out split (per-intent P/R/F1, co
 	  > $(VAR)/logs/evaluate.log 2>&1 || { tail -30 $(VAR)/logs/evaluate.log; exit 1; }
 	@$(BOT) evaluate $(RESULTS)/nlu
 
-test: validate check-data pytest conversations evaluate ## Everything CI checks
+eval-safety: setup train ## Crisis recall and false alarms per layer (tests/data/safety); fails below target
+	@TF_CPP_MIN_LOG_LEVEL=2 $(BOT) eval-safety
+
+test: validate check-data pytest conversations evaluate eval-safety ## Everything CI checks
 
 shell: setup train ## Talk to the assistant in the terminal
 	$(BOT) with-actions -- $(BOT) rasa shell --model models

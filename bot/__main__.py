@@ -108,6 +108,35 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_safety(args: argparse.Namespace) -> int:
+    from bot.safety import evaluation
+
+    data = PROJECT_ROOT / "tests" / "data"
+    try:
+        crisis = evaluation.load_crisis(data / "safety" / "crisis.yml")
+        hard = evaluation.load_negatives(data / "safety" / "hard_negatives.yml")
+    except evaluation.SafetyDataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    ordinary = evaluation.load_ordinary(data / "nlu_holdout")
+    settings = get_settings()
+    os.environ.update(settings.rasa_environment())
+    sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports our components by module path
+    logging.disable(logging.WARNING)  # the model's loading chatter; the report is what matters here
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(Path(args.model)))
+    loop = asyncio.new_event_loop()
+    report = evaluation.evaluate(crisis, hard, ordinary, lambda text: loop.run_until_complete(agent.parse_message(text)))
+    loop.close()
+    print(evaluation.format_report(report))
+    evaluation.write_json(report, settings.var_dir / "results" / "safety.json")
+    if report.failures:
+        print("\nSafety targets missed:\n" + "\n".join(f"  - {p}" for p in report.failures), file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="summarise `rasa test nlu` results and check the targets")
     evaluate.add_argument("results", help="the directory rasa test nlu wrote")
     evaluate.set_defaults(func=_evaluate)
+    safety = sub.add_parser("eval-safety", help="crisis recall and false alarms on tests/data/safety (needs a trained model)")
+    safety.add_argument("--model", default=str(PROJECT_ROOT / "models" / "companion.tar.gz"))
+    safety.set_defaults(func=_eval_safety)
     return parser
 
 

@@ -51,10 +51,13 @@ def _get_json(url: str, token: Optional[str] = None) -> Optional[Dict]:
         return None
 
 
-def start_service(var_dir: Path, rasa_port: int, action_port: int, web_port: int, token: str) -> RunningService:
+def start_service(
+    var_dir: Path, rasa_port: int, action_port: int, web_port: int, token: str, extra_env: Optional[Dict[str, str]] = None
+) -> RunningService:
     var_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        **(extra_env or {}),
         "VAR_DIR": str(var_dir),
         "DATABASE_PATH": str(var_dir / "companion.db"),
         "RASA_PORT": str(rasa_port),
@@ -63,7 +66,7 @@ def start_service(var_dir: Path, rasa_port: int, action_port: int, web_port: int
         "RASA_AUTH_TOKEN": token,
     }
     log_path = var_dir / "service.log"
-    log = open(log_path, "wb")
+    log = open(log_path, "ab")  # appended: a restarted service keeps the earlier run's log
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
     service = RunningService(
         process=process,

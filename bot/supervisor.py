@@ -1,7 +1,9 @@
 """`make run`: start the Rasa server, the action server and the web app as one service.
 
-Each child's output is prefixed with its name; Ctrl-C (or SIGTERM) stops all of them, and if one
-dies on its own the others are stopped too, so the service is never left half-running.
+Each child's output is prefixed with its name; Ctrl-C (or SIGTERM) stops all of them. A child
+that dies on its own is started again after a short pause (the crisis answer never needs the action
+server, but everything else does); one that keeps dying stops the whole service, so it is never
+left half-running.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from typing import Dict, List, Optional
 from bot.settings import PROJECT_ROOT, Settings
 
 STOP_GRACE_SECONDS = 10
+RESTART_DELAYS = (1, 2, 5, 10, 10)  # one per restart within RESTART_WINDOW; then give up
+RESTART_WINDOW_SECONDS = 120
 
 
 @dataclass
@@ -25,6 +29,15 @@ class Child:
     name: str
     argv: List[str]
     process: Optional[asyncio.subprocess.Process] = None
+    restarts: Optional[List[float]] = None
+
+    def next_restart_delay(self, now: float) -> Optional[float]:
+        """Seconds to wait before starting it again, or None when it crashes too often."""
+        recent = [t for t in (self.restarts or []) if now - t < RESTART_WINDOW_SECONDS]
+        if len(recent) >= len(RESTART_DELAYS):
+            return None
+        self.restarts = recent + [now]
+        return float(RESTART_DELAYS[len(recent)])
 
 
 def action_server_argv(settings: Settings) -> List[str]:
@@ -78,8 +91,9 @@ async def supervise(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    pipes = []
-    for child in procs:
+    pipes: List[asyncio.Task] = []
+
+    async def start(child: Child) -> None:
         child.process = await asyncio.create_subprocess_exec(
             *child.argv,
             cwd=PROJECT_ROOT,
@@ -90,6 +104,9 @@ async def supervise(settings: Settings) -> int:
         )
         assert child.process.stdout is not None
         pipes.append(asyncio.create_task(_pipe(child.name, child.process.stdout)))
+
+    for child in procs:
+        await start(child)
     print(
         f"supervisor| starting: Rasa on :{settings.rasa_port}, actions on :{settings.action_port}, "
         f"web on http://{settings.host}:{settings.web_port}/ (Ctrl-C stops all)",
@@ -97,13 +114,29 @@ async def supervise(settings: Settings) -> int:
     )
     waits = {asyncio.create_task(c.process.wait()): c for c in procs if c.process}
     stopper = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait([stopper, *waits], return_when=asyncio.FIRST_COMPLETED)
     status = 0
-    for task in done:
-        if task in waits:
-            child = waits[task]
-            print(f"supervisor| {child.name} exited with code {task.result()}; stopping the others", flush=True)
-            status = 1
+    while not stop.is_set():
+        done, _ = await asyncio.wait([stopper, *waits], return_when=asyncio.FIRST_COMPLETED)
+        crashed = [waits.pop(task) for task in done if task in waits]
+        if stop.is_set():
+            break
+        for child in crashed:
+            code = child.process.returncode if child.process else None
+            delay = child.next_restart_delay(time.monotonic())
+            if delay is None:
+                print(f"supervisor| {child.name} exited with code {code} again; it keeps failing, stopping the service", flush=True)
+                status = 1
+                stop.set()
+                break
+            print(f"supervisor| {child.name} exited with code {code}; starting it again in {delay:.0f} s", flush=True)
+            try:
+                await asyncio.wait_for(stop.wait(), delay)
+                break  # asked to stop while waiting
+            except asyncio.TimeoutError:
+                pass
+            await start(child)
+            assert child.process is not None
+            waits[asyncio.create_task(child.process.wait())] = child
     await _stop(procs)
     stopper.cancel()
     await asyncio.gather(*pipes, return_exceptions=True)

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
 CRISIS_TYPE_ENTITY = "crisis_type"
+# Kept in the parse data of every message, for review: what the model said and who decided.
+DIAGNOSTICS = "crisis_safety_net"
 
 
 def _top_model_intent(message: Message) -> Optional[Dict[str, Any]]:
@@ -90,6 +92,7 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
                 top and top.get(INTENT_NAME_KEY) == CRISIS_INTENT and (top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.model_confidence
             )
             verdict = decide(text, model_says_crisis)
+            message.set(DIAGNOSTICS, {"model_crisis": model_says_crisis, "decided_by": verdict.source}, add_to_output=True)
             if verdict.crisis:
                 self._mark_crisis(message, text, verdict)
             elif verdict.source == "overruled":

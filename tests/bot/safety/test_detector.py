@@ -1,0 +1,99 @@
+"""The deterministic safety net on its own: the test set, the issue's examples and the traps."""
+from __future__ import annotations
+
+from typing import List
+
+import pytest
+
+from bot.safety.detector import URGENCY, decide, explain, guess_type, normalise
+from bot.safety.evaluation import CrisisExample, NegativeExample, load_crisis, load_negatives, patterns_only
+from bot.safety.patterns import CRISIS_TYPES, MEDICAL, OVERDOSE, SUICIDE, VIOLENCE
+from bot.settings import PROJECT_ROOT
+
+SAFETY_DATA = PROJECT_ROOT / "tests" / "data" / "safety"
+CRISIS: List[CrisisExample] = load_crisis(SAFETY_DATA / "crisis.yml")
+HARD_NEGATIVES: List[NegativeExample] = load_negatives(SAFETY_DATA / "hard_negatives.yml")
+
+
+def test_the_test_set_is_big_enough() -> None:
+    assert len(CRISIS) >= 200 and len(HARD_NEGATIVES) >= 200
+    assert {c.type for c in CRISIS} == set(CRISIS_TYPES)
+
+
+@pytest.mark.parametrize("example", CRISIS, ids=lambda c: c.text[:40])
+def test_every_crisis_message_is_caught_by_the_patterns(example: CrisisExample) -> None:
+    verdict = decide(example.text, model_says_crisis=False)
+    assert verdict.crisis, f"missed: {example.text!r}; hits: {explain(example.text)}"
+
+
+def test_hard_negatives_rarely_alarm() -> None:
+    alarms = [n.text for n in HARD_NEGATIVES if patterns_only(n.text)[0]]
+    assert len(alarms) / len(HARD_NEGATIVES) <= 0.02, alarms
+
+
+@pytest.mark.parametrize(
+    "text, crisis_type",
+    [
+        ("I want to kill myself", SUICIDE),
+        ("my friend took too many pills and won't wake up", OVERDOSE),
+        ("kms", SUICIDE),
+        ("everyone would be better off without me", SUICIDE),
+        ("thinking about unaliving myself tbh", SUICIDE),
+        ("he's seizing on the floor, he stopped drinking 3 days ago", MEDICAL),
+        ("my boyfriend choked me last night and said he'll kill me if i leave", VIOLENCE),
+        ("Hi, what are your hours on Saturday? Also I have been thinking about ending my life.", SUICIDE),
+        ("what are the signs of an overdose? my son is blue and not breathing", OVERDOSE),
+        ("I od'd", OVERDOSE),
+    ],
+)
+def test_issue_examples_are_caught_with_their_type(text: str, crisis_type: str) -> None:
+    assert decide(text, model_says_crisis=False).crisis_type == crisis_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this traffic is killing me",
+        "my phone died",
+        "what is naloxone?",
+        "what are the signs of an overdose",
+        "my dad died of an overdose years ago",
+        "I want to die my hair purple",
+        "that's odd",
+        "I'm not suicidal, just stressed about work",
+        "I cut myself shaving this morning",
+        "my mom is going to kill me when she sees my grades",
+    ],
+)
+def test_traps_do_not_alarm(text: str) -> None:
+    assert not decide(text, model_says_crisis=False).crisis
+
+
+def test_model_is_trusted_unless_the_patterns_saw_a_benign_use() -> None:
+    assert decide("i just feel so done with everything", model_says_crisis=True).source == "model"
+    overruled = decide("my uncle died of an overdose in 2015", model_says_crisis=True)
+    assert not overruled.crisis and overruled.source == "overruled"
+    assert decide("what time is group", model_says_crisis=False).source == "none"
+
+
+def test_a_current_sign_overrules_a_trap() -> None:
+    assert not decide("I used to cut myself in high school", model_says_crisis=False).crisis
+    assert decide("I used to cut myself in high school and I started again", model_says_crisis=False).crisis
+
+
+def test_most_urgent_type_wins() -> None:
+    assert decide("i want to die so i took all my pills", model_says_crisis=False).crisis_type == OVERDOSE
+    assert set(URGENCY) == set(CRISIS_TYPES)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("Don’t  WANT to live!!!", "dont want to live!!!"), ("self-harm", "self harm"), ("sooooo", "soo"), ("he OD'd", "he overdosed")],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("he swallowed pills", OVERDOSE), ("I feel like a burden", SUICIDE), ("help", "unspecified")])
+def test_guess_type(text: str, expected: str) -> None:
+    assert guess_type(text) == expected

@@ -1,0 +1,165 @@
+"""The crisis safety net end to end: the whole service, a real staff receiver, real SQLite.
+
+- The crisis answer arrives over the REST webhook while the action server is dead.
+- The escalation is recorded, and the notification reaches a receiver that fails its first
+  requests: delivered once, with a valid HMAC signature.
+- A notification still pending when the service stops is delivered after it starts again.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from bot.safety.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_is_valid
+from bot.service_process import RunningService, start_service
+from tests.integration.test_service import TOKEN, free_port, joined, say
+
+pytestmark = pytest.mark.integration
+SECRET = "integration-webhook-secret-0123"
+STAFF_TOKEN = "integration-staff-token-0123456"
+
+
+class Receiver:
+    """Stands in for the staff pager (the one part that cannot run here)."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.requests: List[Dict[str, Any]] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append({"headers": dict(request.headers), "body": await request.read()})
+        if len(self.requests) <= self.failures:
+            return web.Response(status=503, text="pager busy")
+        return web.json_response({"ok": True})
+
+    async def start(self, port: int) -> TestServer:
+        app = web.Application()
+        app.router.add_post("/pager", self.handle)
+        server = TestServer(app, port=port)
+        await server.start_server()
+        return server
+
+    @property
+    def accepted(self) -> List[Dict[str, Any]]:
+        return self.requests[self.failures:]
+
+
+def crisis_env(receiver_port: int) -> Dict[str, str]:
+    return {
+        "ESCALATION_WEBHOOK_URL": f"http://127.0.0.1:{receiver_port}/pager",
+        "ESCALATION_WEBHOOK_SECRET": SECRET,
+        "ESCALATION_RETRY_BASE_SECONDS": "0.2",
+        "ESCALATION_RETRY_MAX_SECONDS": "1",
+        "NOTIFIER_POLL_SECONDS": "0.2",
+        "STAFF_API_TOKEN": STAFF_TOKEN,
+    }
+
+
+def start(tmp: Path, receiver_port: int) -> RunningService:
+    return start_service(
+        tmp, rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=crisis_env(receiver_port)
+    )
+
+
+def action_server_pid(action_port: int) -> int:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"rasa_sdk" in argv and str(action_port).encode() in argv:
+            return int(entry.name)
+    raise AssertionError(f"no action server on port {action_port}")
+
+
+async def wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def escalation_rows(database: Path, sender: str) -> List[tuple]:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT id, crisis_type, status, message FROM escalations WHERE conversation_id = ?", (sender,)).fetchall()
+
+
+async def test_crisis_answer_without_action_server_and_a_signed_notification_after_retries(tmp_path: Path) -> None:
+    receiver = Receiver(failures=2)
+    receiver_port = free_port()
+    server = await receiver.start(receiver_port)
+    action_port = free_port()
+    service = start_service(
+        tmp_path, rasa_port=free_port(), action_port=action_port, web_port=free_port(), token=TOKEN, extra_env=crisis_env(receiver_port)
+    )
+    try:
+        os.kill(action_server_pid(action_port), signal.SIGKILL)
+        sender = f"it-{uuid.uuid4()}"
+        reply = joined(await say(service, sender, "my friend took a bunch of pills and he won't wake up"))
+        assert "Call 911" in reply and "naloxone" in reply and "recovery position" in reply and "(760) 555-0149" in reply
+        # The action server really was down: a question that needs it gets no answer.
+        assert "Adult Evening IOP" not in joined(await say(service, f"it-{uuid.uuid4()}", "do you have evening groups"))
+        [(escalation_id, crisis_type, status, message)] = escalation_rows(service.database, sender)
+        assert (crisis_type, status) == ("overdose", "open") and "won't wake up" in message
+
+        await wait_for(lambda: len(receiver.accepted) == 1)
+        await asyncio.sleep(1.5)  # time for a wrong second delivery to show up
+        assert len(receiver.requests) == 3 and len(receiver.accepted) == 1
+        assert len({r["headers"][IDEMPOTENCY_HEADER] for r in receiver.requests}) == 1
+        delivered = receiver.accepted[0]
+        assert signature_is_valid(SECRET, delivered["body"], delivered["headers"][SIGNATURE_HEADER])
+        payload = json.loads(delivered["body"])
+        assert payload["escalation"]["id"] == escalation_id and payload["escalation"]["crisis_type"] == "overdose"
+        assert b"wake up" not in delivered["body"]
+
+        # Staff acknowledge through the API.
+        async with aiohttp.ClientSession() as session:
+            async with session.post(
+                f"{service.web_url}/api/escalations/{escalation_id}/acknowledge",
+                json={"by": "Dana (on call)"},
+                headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
+            ) as response:
+                assert response.status == 200 and (await response.json())["status"] == "acknowledged"
+    finally:
+        service.stop()
+        await server.close()
+
+
+async def test_pending_notification_is_delivered_after_a_restart(tmp_path: Path) -> None:
+    receiver_port = free_port()  # nobody listens yet: the pager is down
+    service = start(tmp_path, receiver_port)
+    sender = f"it-{uuid.uuid4()}"
+    try:
+        assert "988" in joined(await say(service, sender, "i dont want to be alive anymore"))
+    finally:
+        service.stop()
+    with sqlite3.connect(service.database) as db:
+        [(attempts, delivered)] = db.execute("SELECT attempts, delivered_at FROM notifications").fetchall()
+    assert delivered is None
+
+    receiver = Receiver()
+    server = await receiver.start(receiver_port)
+    restarted = start(tmp_path, receiver_port)
+    try:
+        await wait_for(lambda: len(receiver.accepted) == 1)
+        payload = json.loads(receiver.accepted[0]["body"])
+        assert payload["escalation"]["id"] == escalation_rows(restarted.database, sender)[0][0]
+        with sqlite3.connect(restarted.database) as db:
+            assert db.execute("SELECT count(*) FROM notifications WHERE delivered_at IS NULL").fetchone()[0] == 0
+    finally:
+        restarted.stop()
+        await server.close()
