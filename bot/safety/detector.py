@@ -11,7 +11,6 @@ from typing import List, Optional, Tuple
 
 from bot.safety.patterns import (
     CLAUSE_BREAK,
-    CRISIS_TYPES,
     CURRENT,
     MEDICAL,
     NEGATED,

@@ -1,8 +1,6 @@
 """Carrier recognition: the names people really type, forgivingly, and no false matches."""
 from __future__ import annotations
 
-from typing import Optional
-
 import pytest
 
 from bot.program.answers import AnswerBook

@@ -14,45 +14,19 @@ import signal
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Dict, List
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from bot.safety.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_is_valid
 from bot.service_process import RunningService, start_service
 from tests.integration.test_service import TOKEN, free_port, joined, say
+from tests.pager import Receiver
 
 pytestmark = pytest.mark.integration
 SECRET = "integration-webhook-secret-0123"
 STAFF_TOKEN = "integration-staff-token-0123456"
-
-
-class Receiver:
-    """Stands in for the staff pager (the one part that cannot run here)."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.requests: List[Dict[str, Any]] = []
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.requests.append({"headers": dict(request.headers), "body": await request.read()})
-        if len(self.requests) <= self.failures:
-            return web.Response(status=503, text="pager busy")
-        return web.json_response({"ok": True})
-
-    async def start(self, port: int) -> TestServer:
-        app = web.Application()
-        app.router.add_post("/pager", self.handle)
-        server = TestServer(app, port=port)
-        await server.start_server()
-        return server
-
-    @property
-    def accepted(self) -> List[Dict[str, Any]]:
-        return self.requests[self.failures:]
 
 
 def crisis_env(receiver_port: int) -> Dict[str, str]:

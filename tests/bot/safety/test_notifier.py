@@ -4,11 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, List
 
 import aiohttp
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy.engine import Engine
 
@@ -24,28 +23,9 @@ from bot.safety.notifier import (
 )
 from bot.settings import Settings
 from tests.bot.safety.conftest import user_event
+from tests.pager import Receiver
 
 SECRET = "test-secret-test-secret"
-
-
-class Receiver:
-    """A staff pager stand-in: answers 503 to the first `failures` requests, then 200."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.requests: List[Dict[str, Any]] = []
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        self.requests.append({"path": request.path, "headers": dict(request.headers), "body": body})
-        if len(self.requests) <= self.failures:
-            return web.Response(status=503)
-        return web.json_response({"ok": True})
-
-    def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post("/{name}", self.handle)
-        return app
 
 
 def settings_for(tmp_path: Path, url: str, **extra: Any) -> Settings:
@@ -76,8 +56,7 @@ async def receiver_factory():  # type: ignore[no-untyped-def]
     servers: List[TestServer] = []
 
     async def start(receiver: Receiver) -> str:
-        server = TestServer(receiver.app())
-        await server.start_server()
+        server = await receiver.start()
         servers.append(server)
         return str(server.make_url("")).rstrip("/")
 
