@@ -40,9 +40,16 @@ def crisis_env(receiver_port: int) -> Dict[str, str]:
     }
 
 
-def start(tmp: Path, receiver_port: int) -> RunningService:
-    return start_service(
-        tmp, rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=crisis_env(receiver_port)
+async def start(tmp: Path, receiver_port: int, action_port: int = 0) -> RunningService:
+    """Starts the service in a thread: the receiver runs on this event loop and must keep answering."""
+    return await asyncio.to_thread(
+        start_service,
+        tmp,
+        rasa_port=free_port(),
+        action_port=action_port or free_port(),
+        web_port=free_port(),
+        token=TOKEN,
+        extra_env=crisis_env(receiver_port),
     )
 
 
@@ -77,9 +84,7 @@ async def test_crisis_answer_without_action_server_and_a_signed_notification_aft
     receiver_port = free_port()
     server = await receiver.start(receiver_port)
     action_port = free_port()
-    service = start_service(
-        tmp_path, rasa_port=free_port(), action_port=action_port, web_port=free_port(), token=TOKEN, extra_env=crisis_env(receiver_port)
-    )
+    service = await start(tmp_path, receiver_port, action_port)
     try:
         os.kill(action_server_pid(action_port), signal.SIGKILL)
         sender = f"it-{uuid.uuid4()}"
@@ -109,31 +114,33 @@ async def test_crisis_answer_without_action_server_and_a_signed_notification_aft
             ) as response:
                 assert response.status == 200 and (await response.json())["status"] == "acknowledged"
     finally:
-        service.stop()
+        await asyncio.to_thread(service.stop)
         await server.close()
 
 
 async def test_pending_notification_is_delivered_after_a_restart(tmp_path: Path) -> None:
     receiver_port = free_port()  # nobody listens yet: the pager is down
-    service = start(tmp_path, receiver_port)
+    service = await start(tmp_path, receiver_port)
     sender = f"it-{uuid.uuid4()}"
     try:
         assert "988" in joined(await say(service, sender, "i dont want to be alive anymore"))
     finally:
-        service.stop()
+        await asyncio.to_thread(service.stop)
     with sqlite3.connect(service.database) as db:
-        [(attempts, delivered)] = db.execute("SELECT attempts, delivered_at FROM notifications").fetchall()
+        [(delivered,)] = db.execute("SELECT delivered_at FROM notifications").fetchall()
     assert delivered is None
 
     receiver = Receiver()
     server = await receiver.start(receiver_port)
-    restarted = start(tmp_path, receiver_port)
+    restarted = await start(tmp_path, receiver_port)
     try:
-        await wait_for(lambda: len(receiver.accepted) == 1)
+        await wait_for(lambda: len(receiver.accepted) >= 1)
+        await asyncio.sleep(1.5)  # time for a wrong second delivery to show up
+        assert len(receiver.requests) == 1
         payload = json.loads(receiver.accepted[0]["body"])
         assert payload["escalation"]["id"] == escalation_rows(restarted.database, sender)[0][0]
         with sqlite3.connect(restarted.database) as db:
             assert db.execute("SELECT count(*) FROM notifications WHERE delivered_at IS NULL").fetchone()[0] == 0
     finally:
-        restarted.stop()
+        await asyncio.to_thread(restarted.stop)
         await server.close()
