@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from bot.safety.patterns import (
+    BENIGN_USES,
     CLAUSE_BREAK,
     CURRENT,
     MEDICAL,
@@ -156,7 +157,9 @@ def decide(text: str, model_says_crisis: bool) -> Verdict:
     if counting:
         return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), "patterns")
     if model_says_crisis:
-        if matches:  # every alarming phrase was recognised as benign: a question, the past, a film
+        # Every alarming phrase was recognised as benign (a question, the past, a film), or the
+        # message is a known figure of speech: the model's guess is overruled.
+        if matches or BENIGN_USES.search(normalise(text)):
             return Verdict(False, None, "overruled")
         return Verdict(True, guess_type(text), "model")
     return Verdict(False, None, "none")

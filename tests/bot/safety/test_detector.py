@@ -74,6 +74,12 @@ def test_model_is_trusted_unless_the_patterns_saw_a_benign_use() -> None:
     overruled = decide("my uncle died of an overdose in 2015", model_says_crisis=True)
     assert not overruled.crisis and overruled.source == "overruled"
     assert decide("what time is group", model_says_crisis=False).source == "none"
+    assert decide("I'm dying to know your prices", model_says_crisis=True).source == "overruled"
+
+
+def test_a_present_person_does_not_make_a_past_event_current() -> None:
+    assert not decide("my son overdosed last year and now he is in recovery", model_says_crisis=False).crisis
+    assert decide("my son overdosed last year and now he is not breathing", model_says_crisis=False).crisis
 
 
 def test_a_current_sign_overrules_a_trap() -> None:
