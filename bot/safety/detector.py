@@ -29,6 +29,8 @@ from bot.safety.patterns import (
 # The most urgent danger decides the reply when a message shows several (an overdose in progress
 # needs the overdose steps even when the message also speaks of suicide).
 URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, SUICIDE, SELF_HARM)
+SHORT_CLAUSE_WORDS = 4
+TRAPS_BY_NAME = dict(TRAPS)
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`\u00b4]")
 _OD_SHORT = re.compile(r"\bo\.?d'(d|ed|ing|in)\b")
@@ -79,19 +81,27 @@ def _clause_bounds(text: str, start: int, end: int) -> Tuple[int, int, int]:
     return clause_start, clause_end, next_end
 
 
+def _words(text: str) -> List[str]:
+    return CLAUSE_BREAK.sub(" ", f" {text} ").split()
+
+
 def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int) -> Optional[str]:
     clause_start, clause_end, next_end = _clause_bounds(text, start, end)
-    clause = text[clause_start:clause_end].strip()
+    if NEGATED in pattern.traps and TRAPS_BY_NAME[NEGATED].search(text[clause_start:start]):
+        return NEGATED  # "I'm not suicidal right now" stays negated
     if CURRENT.search(text[clause_start:next_end]):
         # "again", "right now", "he isn't breathing": the danger is current whatever else is said.
         return None
+    context = _words(text[clause_start:clause_end])
+    following = _words(text[clause_end:next_end])
+    if len(following) <= SHORT_CLAUSE_WORDS:  # "I had the DTs once, years ago": the time belongs to it
+        context += following
+    if len(context) <= SHORT_CLAUSE_WORDS:  # "what do I do if my friend relapses and overdoses"
+        previous_start, _, _ = _clause_bounds(text, max(0, clause_start - 1), max(0, clause_start - 1))
+        context = _words(text[previous_start:clause_start]) + context
+    clause = " ".join(context)
     for name, trap in TRAPS:
-        if name not in pattern.traps:
-            continue
-        if name == NEGATED:
-            if trap.search(text[clause_start:start]):
-                return name
-        elif trap.search(clause):
+        if name in pattern.traps and name != NEGATED and trap.search(clause):
             return name
     return None
 
