@@ -69,7 +69,9 @@ evaluate: setup train ## NLU report on the held-out split (per-intent P/R/F1, co
 	@$(BOT) evaluate $(RESULTS)/nlu
 
 eval-safety: setup train ## Crisis recall and false alarms per layer (tests/data/safety); fails below target
-	@TF_CPP_MIN_LOG_LEVEL=2 $(BOT) eval-safety
+	@mkdir -p $(VAR)/logs
+	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) eval-safety 2> $(VAR)/logs/eval-safety.log \
+	  || { grep -A20 "Safety targets missed\|Error\|error:" $(VAR)/logs/eval-safety.log | tail -25; exit 1; }
 
 test: validate check-data pytest conversations evaluate eval-safety ## Everything CI checks
 

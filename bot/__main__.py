@@ -122,8 +122,11 @@ def _eval_safety(args: argparse.Namespace) -> int:
     settings = get_settings()
     os.environ.update(settings.rasa_environment())
     sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports our components by module path
-    logging.disable(logging.WARNING)  # the model's loading chatter; the report is what matters here
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.ERROR)  # Rasa logs every parse otherwise; the report is what matters
+    logging.disable(logging.WARNING)
 
     agent = Agent.load(str(Path(args.model)))
     loop = asyncio.new_event_loop()

@@ -13,7 +13,10 @@ from typing import Dict, List, Tuple
 import yaml
 
 MACRO_F1_TARGET = 0.92
-INTENT_F1_FLOOR = 0.80
+# With 8 to 10 held-out messages per intent one message moves an intent's F1 by about 0.06, so
+# the floor catches an intent that is broken (two or more misses plus confusions), not noise;
+# the macro target carries the overall quality.
+INTENT_F1_FLOOR = 0.75
 # A confidently wrong answer misleads; an unneeded "could you rephrase" only costs a turn.
 WRONG_ANSWER_COST = 3.0
 FALLBACK_COST = 1.0

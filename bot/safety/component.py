@@ -9,8 +9,8 @@ this order:
 2. The model says ``crisis`` (as its top intent, even under the fallback threshold) and the
    patterns found nothing benign: the model is trusted, and the type is guessed from the words.
 3. The model says ``crisis`` but the patterns recognised the alarming words as benign (a general
-   question, a past event, a film, "not suicidal"): the model is overruled and the next intent is
-   used, so ordinary questions about overdoses do not page the on-call staff.
+   question, a past event, a film, "not suicidal"), or the model is unsure: the model is overruled
+   and the next intent is used, so ordinary questions about overdoses do not page the on-call staff.
 """
 from __future__ import annotations
 
@@ -67,10 +67,13 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # The model's crisis prediction counts from this confidence on, even below the fallback
         # threshold: a missed crisis costs far more than a needless check-in.
-        return {"model_confidence": 0.3}
+        return {"model_confidence": 0.8, "fallback_threshold": 0.2}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.model_confidence = float(config["model_confidence"])
+        # An overruled crisis leaves the next intent only if it is as sure as the
+        # FallbackClassifier requires (keep the two thresholds equal in config.yml).
+        self.fallback_threshold = float(config["fallback_threshold"])
 
     @classmethod
     def create(
@@ -88,14 +91,18 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             if not text.strip() or text.startswith("/"):
                 continue  # empty, or a button payload that names its intent itself
             top = _top_model_intent(message)
-            model_says_crisis = bool(
-                top and top.get(INTENT_NAME_KEY) == CRISIS_INTENT and (top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.model_confidence
-            )
+            confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) if top and top.get(INTENT_NAME_KEY) == CRISIS_INTENT else 0.0
+            model_says_crisis = confidence > 0 and confidence >= self.model_confidence
             verdict = decide(text, model_says_crisis)
-            message.set(DIAGNOSTICS, {"model_crisis": model_says_crisis, "decided_by": verdict.source}, add_to_output=True)
+            message.set(
+                DIAGNOSTICS,
+                {"model_crisis": model_says_crisis, "model_confidence": round(confidence, 3), "decided_by": verdict.source},
+                add_to_output=True,
+            )
             if verdict.crisis:
                 self._mark_crisis(message, text, verdict)
-            elif verdict.source == "overruled":
+            elif top is not None and top.get(INTENT_NAME_KEY) == CRISIS_INTENT:
+                # Overruled, or too unsure to count: never leave a crisis intent the verdict rejected.
                 self._overrule(message)
         return messages
 
@@ -119,11 +126,12 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         message.set(ENTITIES, entities, add_to_output=True)
         log.info("crisis detected (%s, by %s)", crisis_type, verdict.source)
 
-    @staticmethod
-    def _overrule(message: Message) -> None:
+    def _overrule(self, message: Message) -> None:
         ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != CRISIS_INTENT]
-        fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 0.0}
-        best = next((entry for entry in ranking if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME), fallback)
+        best = next((entry for entry in ranking if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+        if best is None or float(best.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.fallback_threshold:
+            best = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: self.fallback_threshold}
+            ranking = [best] + [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
         message.set(INTENT, dict(best), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         log.info("the model's crisis prediction was overruled: the alarming words were used in a benign sense")

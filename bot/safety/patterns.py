@@ -86,7 +86,8 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p("self delete", SUICIDE, r"\bself ?delet(?:e|ing)\b"),
     _p("end my life", SUICIDE,
        r"\b(?:end|ending|ended|take|taking|took) (?:my|it all|my own|this) ?(?:own )?(?:life|all)\b|\bend(?:ing)? (?:it|things|everything) (?:all|tonight|now|today|for good|forever)\b"
-       r"|\bend(?:ing)? (?:it all|everything)\b|\b(?:want|wanna|going|gonna|ready|decided) to end (?:it|things)\b(?! with)"),
+       r"|\bend(?:ing)? (?:it all|everything)\b|\b(?:want|wanna|going|gonna|ready|decided) to end (?:it|things)\b(?! with)"
+       r"|\b(?:i|ill|i will|im going to|im gonna|time to|time i|night i|day i) end it\b(?! (?:with|between|for (?:him|her|them)|early|here|there))"),
     _p("want to die", SUICIDE,
        r"\b" + WANT + r" (?:to |i |i could |i would |that i )?(?:just )?(?:die|be dead|not be alive|not exist|stop existing|disappear forever|"
        r"not wake up|never wake up|sleep forever|go to sleep forever|not be here any ?more|be gone)\b"
@@ -100,6 +101,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p("better off without me", SUICIDE,
        r"\b(?:happier|better) (?:off )?if i (?:was|were) (?:dead|gone|not here|not around|never born)\b"
        r"|\b(?:nobody|no one|noone|no1) (?:would|will|wd|d) (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|was gone|wasnt here|killed myself))?\b(?= if| when|\s*$|[.!?,])"
+       r"|\b(?:nobody|no one|noone|no1) (?:cares|would care|will care|gives a \w+|care) (?:if|whether) i (?:live|die|lived|died|am alive|was dead|disappeared|am gone)\b"
        r"|\bbetter off (?:without me|if i (?:was|were|wasnt|werent|died|disappeared|left for good|wasnt here|wasnt around|was gone|was dead)|with me gone|with me dead|when im gone|if im gone|without me around|dead)\b"),
     _p("burden", SUICIDE, r"\b(?:im|i am|being|feel like|feeling like|just) (?:such |a |just a |nothing but a )+burden\b"),
     _p("no reason to live", SUICIDE,
@@ -161,7 +163,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p("overdose word", OVERDOSE,
        r"\b(?:over ?dos\w*|overdo(?:es|se)d?|overdoze\w*|ovr ?dos\w*|o ?ds|o ?ding|od(?:ing|in|ed)?)\b(?! (?:on (?:coffee|caffeine|netflix|sugar|candy|chocolate|tv|sun|cuteness|cake|pizza|carbs|work|love|drama|memes|anime|tiktok|youtube|christmas|shopping|studying|video games|reality tv)))"),
     _p("took too many", OVERDOSE,
-       r"\b(?:took|taken|taking|swallowed|ate|downed|did|used|snorted|smoked|shot|injected|popped|mixed|drank|drunk)(?: up)? (?:way |way way )?(?:too (?:much|many)|(?:my|his|her|their|the) (?:whole|entire) (?:prescription|script|bottle|pack|supply)|a (?:lot|bunch|handful|whole (?:bottle|pack|sheet|strip|box)) of|all (?:of )?(?:my|his|her|the|their|them)|the (?:whole|entire) (?:bottle|pack|sheet|strip|box)|double|triple|a ton of|a shit ?ton of|like \d+|\d+ (?:pills|bars|xans|percs|oxys|tabs))\b"
+       r"\b(?:took|taken|taking|swallowed|ate|downed|did|used|snorted|smoked|shot|injected|popped|mixed|drank|drunk)(?: up)? (?:way |way way )?(?:too (?:much|many)|(?:my|his|her|their|the) (?:whole|entire) (?:prescription|script|bottle|pack|supply)|(?:a|an entire|the|one) bottle of|a (?:lot|bunch|handful|whole (?:bottle|pack|sheet|strip|box)) of|all (?:of )?(?:my|his|her|the|their|them)|the (?:whole|entire) (?:bottle|pack|sheet|strip|box)|double|triple|a ton of|a shit ?ton of|like \d+|\d+ (?:pills|bars|xans|percs|oxys|tabs))\b"
        r"(?! (?:of (?:my )?(?:time|vacation|pto|homework|advice|work|coffee|sugar|junk food|food|pizza|candy|sun|selfies|pictures|photos|notes|credits)|pictures|photos|notes|time|money|selfies|classes|credits|days|hours|shifts|breaks|naps|risks|chances|calls|sick days|turns|steps|vacation days|courses|questions))"),
     _p("plans to take pills", SUICIDE,
        r"\b(?:going to|gonna|want to|wanna|will|planning to|plan to|about to|ready to|thinking about|thinking of) (?:take|taking|swallow|swallowing|down|downing) (?:all|a bunch|the whole|every|a handful|enough)\b"),
@@ -187,7 +189,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
 
     # --- medical -----------------------------------------------------------------------------
     _p("seizure", MEDICAL,
-       r"\b(?:seiz(?:ure|ures|ing|in)|seazure\w*|siezure\w*|sezure\w*|convuls\w*|having a fit|(?:body|he|she|hes|shes|im) (?:is )?(?:jerking|twitching) (?:and|uncontrollably|all over))\b(?! the day)"),
+       r"\b(?:(?:shaking|jerking|twitching|convulsing|thrashing) (?:on the (?:floor|ground|bed)|all over the (?:floor|place))|eyes (?:rolled|rolling|rolled up|are rolling) (?:back|up)|seiz(?:ure|ures|ing|in)|seazure\w*|siezure\w*|sezure\w*|convuls\w*|having a fit|(?:body|he|she|hes|shes|im) (?:is )?(?:jerking|twitching) (?:and|uncontrollably|all over))\b(?! the day)"),
     _p("chest pain", MEDICAL,
        r"\b(?:chest (?:pain|pains|hurts|hurting|is (?:tight|hurting|killing me|on fire)|feels (?:tight|heavy|crushed)|tightness|pressure)|pain in my chest|heart (?:attack|is (?:stopping|failing))|my heart (?:stopped|is skipping|feels like its going to explode|is going to explode|wont slow down))\b"),
     _p("racing heart after using", MEDICAL,
@@ -283,7 +285,13 @@ BENIGN_USES = re.compile(
     r"(?:phone|battery|laptop|computer|car|plant|plants|tv|charger|wifi|internet|printer|mouse|game|conversation|party|vibe)s? "
     r"(?:just )?(?:died|is dead|are dead|was dead|dead)|dead (?:tired|end|serious|last|inside lol|center|battery|phone)|drop dead|"
     r"deadline|overdosed? on (?:coffee|caffeine|netflix|sugar|candy|chocolate|tv|cake|pizza)|shoot me (?:a|an) (?:text|email|message|call)|"
-    r"(?:commute|traffic|drive|workout|exam|class|job|week|day|shift) (?:is|was) (?:murder|brutal|killing me)|bored to death|scared to death)\b"
+    r"(?:commute|traffic|drive|workout|exam|class|job|week|day|shift) (?:is|was) (?:murder|brutal|killing me)|bored to death|scared to death|"
+    # other senses of cut, burn and hurt
+    r"(?:cut|cutting|burned|burnt|hurt|hurting) (?:myself|my \w+) (?:shaving|cooking|chopping|on (?:a|the)|at (?:the gym|work)|playing|by accident|accidentally|while)|"
+    r"cut(?:ting)? (?:myself )?(?:some slack|back|down|off|carbs|sugar|out)|killing myself (?:trying|working|to)|"
+    # statements of safety, which belong to "I'm safe" rather than a crisis
+    r"(?:not going to|not gonna|wont|will not|would never|never going to) (?:hurt|harm|kill|do anything)|"
+    r"(?:breathing|breathes|breathe) (?:again|easier|fine|normally|better)|(?:is|s|are|im|am) (?:safe|okay|ok|stable) now)\b"
 )
 # Clause boundaries: sentence ends, commas and conjunctions that start a new thought.
 CLAUSE_BREAK = re.compile(

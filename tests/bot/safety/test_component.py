@@ -34,21 +34,22 @@ def test_patterns_override_the_model(net: CrisisSafetyNet) -> None:
     assert msg.get("intent") == {"name": "crisis", "confidence": 1.0}
     assert msg.get("intent_ranking")[0]["name"] == "crisis" and [i["name"] for i in msg.get("intent_ranking")].count("crisis") == 1
     assert crisis_type(msg) == "suicide"
-    assert msg.get(DIAGNOSTICS) == {"model_crisis": False, "decided_by": "patterns"}
+    assert msg.get(DIAGNOSTICS) == {"model_crisis": False, "model_confidence": 0.0, "decided_by": "patterns"}
 
 
 def test_a_crisis_the_fallback_classifier_hid_is_still_a_crisis(net: CrisisSafetyNet) -> None:
-    [msg] = net.process([message("i just feel so done with everything", [("crisis", 0.35), ("out_of_scope", 0.3)], fallback=True)])
+    [msg] = net.process([message("i just feel so done with everything", [("crisis", 0.85), ("out_of_scope", 0.1)], fallback=True)])
     assert msg.get("intent")["name"] == "crisis" and msg.get(DIAGNOSTICS)["decided_by"] == "model"
 
 
 def test_a_weak_model_crisis_does_not_count(net: CrisisSafetyNet) -> None:
-    [msg] = net.process([message("hmm not sure", [("crisis", 0.25), ("out_of_scope", 0.2)], fallback=True)])
-    assert msg.get("intent")["name"] == "nlu_fallback" and crisis_type(msg) is None
+    [msg] = net.process([message("hmm not sure", [("crisis", 0.5), ("out_of_scope", 0.3)])])
+    assert msg.get("intent")["name"] == "out_of_scope" and crisis_type(msg) is None
+    assert "crisis" not in [i["name"] for i in msg.get("intent_ranking")]
 
 
 def test_a_benign_use_overrules_the_model(net: CrisisSafetyNet) -> None:
-    [msg] = net.process([message("my uncle died of an overdose in 2015", [("crisis", 0.8), ("ask_help_loved_one", 0.15)])])
+    [msg] = net.process([message("my uncle died of an overdose in 2015", [("crisis", 0.6), ("ask_help_loved_one", 0.35)])])
     assert msg.get("intent")["name"] == "ask_help_loved_one"
     assert "crisis" not in [i["name"] for i in msg.get("intent_ranking")] and crisis_type(msg) is None
 
@@ -62,3 +63,9 @@ def test_other_entities_are_kept(net: CrisisSafetyNet) -> None:
 def test_button_payloads_are_left_alone(net: CrisisSafetyNet) -> None:
     [msg] = net.process([message("/deny", [("deny", 1.0)])])
     assert msg.get("intent")["name"] == "deny" and msg.get(DIAGNOSTICS) is None
+
+
+def test_an_overruled_crisis_falls_back_when_the_next_intent_is_unsure(net: CrisisSafetyNet) -> None:
+    [msg] = net.process([message("can my spouse come along", [("crisis", 0.5), ("inform", 0.15), ("ask_family_involvement", 0.1)])])
+    assert msg.get("intent")["name"] == "nlu_fallback"
+    assert [i["name"] for i in msg.get("intent_ranking")][:2] == ["nlu_fallback", "inform"]

@@ -103,3 +103,15 @@ def test_normalise(raw: str, expected: str) -> None:
 @pytest.mark.parametrize("text, expected", [("he swallowed pills", OVERDOSE), ("I feel like a burden", SUICIDE), ("help", "unspecified")])
 def test_guess_type(text: str, expected: str) -> None:
     assert guess_type(text) == expected
+
+
+def test_no_safety_message_is_in_the_training_data() -> None:
+    import yaml
+
+    trained = set()
+    for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+            for line in str(block.get("examples") or "").splitlines():
+                trained.add(line.strip()[2:].strip().lower())
+    leaked = [m.text for m in [*CRISIS, *HARD_NEGATIVES] if m.text.lower() in trained]
+    assert not leaked, f"test messages also used for training: {leaked}"
