@@ -39,13 +39,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety.detector import Verdict, decide
+from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS
 
 log = logging.getLogger(__name__)
 
-CRISIS_INTENT = "crisis"
-CRISIS_TYPE_ENTITY = "crisis_type"
-# Kept in the parse data of every message, for review: what the model said and who decided.
-DIAGNOSTICS = "crisis_safety_net"
 
 
 def _top_model_intent(message: Message) -> Optional[Dict[str, Any]]:

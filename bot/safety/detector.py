@@ -114,7 +114,10 @@ def _crisis_type(pattern: CrisisPattern, text: str) -> str:
 
 def explain(text: str) -> List[Match]:
     """Every pattern hit in the message, each with the trap that overruled it (if any)."""
-    norm = normalise(text)
+    return _explain_normalised(normalise(text))
+
+
+def _explain_normalised(norm: str) -> List[Match]:
     matches: List[Match] = []
     for pattern in PATTERNS:
         for hit in pattern.regex.finditer(norm):
@@ -143,7 +146,10 @@ _HINTS = (
 
 def guess_type(text: str) -> str:
     """A best guess of the crisis type for a message the patterns did not type."""
-    norm = normalise(text)
+    return _guess_type_normalised(normalise(text))
+
+
+def _guess_type_normalised(norm: str) -> str:
     for crisis_type, hint in _HINTS:
         if hint.search(norm):
             return crisis_type
@@ -162,14 +168,15 @@ class Verdict:
 
 
 def decide(text: str, model_says_crisis: bool) -> Verdict:
-    matches = explain(text)
+    norm = normalise(text)
+    matches = _explain_normalised(norm)
     counting = [m for m in matches if m.counts]
     if counting:
         return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), "patterns")
     if model_says_crisis:
         # Every alarming phrase was recognised as benign (a question, the past, a film), or the
         # message is a known figure of speech: the model's guess is overruled.
-        if matches or BENIGN_USES.search(normalise(text)):
+        if matches or BENIGN_USES.search(norm):
             return Verdict(False, None, "overruled")
-        return Verdict(True, guess_type(text), "model")
+        return Verdict(True, _guess_type_normalised(norm), "model")
     return Verdict(False, None, "none")

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.safety.detector import URGENCY
+from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY
 from bot.safety.patterns import UNSPECIFIED
 from bot.storage.db import escalation_messages, escalations, notifications
 
-CRISIS_INTENT = "crisis"
 EVENT_CREATED = "escalation.created"
 EVENT_UPDATED = "escalation.updated"  # a later message showed another kind of danger
 EVENT_REMINDER = "escalation.unacknowledged"
@@ -55,7 +55,7 @@ def crisis_messages(conversation_id: str, events: Iterable[Dict[str, Any]]) -> L
         if (parse.get("intent") or {}).get("name") != CRISIS_INTENT:
             continue
         crisis_type = next(
-            (e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "crisis_type" and e.get("value")),
+            (e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")),
             UNSPECIFIED,
         )
         at = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0) or utcnow().timestamp(), dt.timezone.utc)

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, Extra, ValidationError, constr, validator
 
 from bot.safety.detector import decide
+from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS
 from bot.safety.patterns import CRISIS_TYPES
 
 REQUIRED_RECALL = 1.0
@@ -81,7 +82,7 @@ def load_negatives(path: Path) -> List[NegativeExample]:
     return _load(path, NegativeExample)
 
 
-def load_ordinary(holdout: Path, exclude: Tuple[str, ...] = ("crisis",)) -> List[str]:
+def load_ordinary(holdout: Path, exclude: Tuple[str, ...] = (CRISIS_INTENT,)) -> List[str]:
     """The held-out NLU examples of every intent but crisis, annotations removed."""
     texts = []
     for path in sorted(holdout.glob("*.yml")):
@@ -161,13 +162,13 @@ def evaluate(
         return cache[text]
 
     def model_only(text: str) -> Tuple[bool, Optional[str]]:
-        return bool(parsed(text).get("crisis_safety_net", {}).get("model_crisis")), None
+        return bool(parsed(text).get(DIAGNOSTICS, {}).get("model_crisis")), None
 
     def pipeline(text: str) -> Tuple[bool, Optional[str]]:
         result = parsed(text)
-        if (result.get("intent") or {}).get("name") != "crisis":
+        if (result.get("intent") or {}).get("name") != CRISIS_INTENT:
             return False, None
-        kind = next((e["value"] for e in result.get("entities") or [] if e.get("entity") == "crisis_type"), None)
+        kind = next((e["value"] for e in result.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY), None)
         return True, kind
 
     layers = {

@@ -6,7 +6,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.component import DIAGNOSTICS, CrisisSafetyNet
+from bot.safety.component import CrisisSafetyNet
+from bot.safety.names import DIAGNOSTICS
 
 
 def message(text: str, ranking: List[tuple], fallback: bool = False, entities: Optional[List[Dict[str, Any]]] = None) -> Message:

@@ -1,6 +1,7 @@
 """The notification worker against a real local HTTP receiver."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
@@ -41,8 +42,6 @@ def settings_for(tmp_path: Path, url: str, **extra: Any) -> Settings:
 
 
 async def run_until(notifier: Notifier, condition, rounds: int = 200) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
-
     for _ in range(rounds):
         await notifier.tick()
         if condition():

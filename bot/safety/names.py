@@ -1,0 +1,6 @@
+"""Names the safety net shares with the domain, the tracker store and the evaluation."""
+
+CRISIS_INTENT = "crisis"
+CRISIS_TYPE_ENTITY = "crisis_type"
+# Kept in the parse data of every message, for review: what the model said and who decided.
+DIAGNOSTICS = "crisis_safety_net"
