@@ -9,6 +9,7 @@ from rasa_sdk import Action
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
+from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
 from bot.program.loader import ProgramCache
 from bot.settings import get_settings
@@ -24,6 +25,7 @@ class Resources:
         self.program = ProgramCache(settings.program_data_dir)
         self._database = settings.database
         self._engine: Optional[Engine] = None
+        self._meetings: Optional[IndexCache] = None
         self._lock = threading.Lock()
 
     @property
@@ -38,6 +40,14 @@ class Resources:
     @property
     def leads(self) -> LeadStore:
         return LeadStore(self.engine)
+
+    @property
+    def meetings(self) -> IndexCache:
+        engine = self.engine
+        with self._lock:
+            if self._meetings is None:
+                self._meetings = IndexCache(MeetingStore(engine))
+        return self._meetings
 
 
 _resources: Optional[Resources] = None

@@ -140,6 +140,14 @@ def _eval_safety(args: argparse.Namespace) -> int:
     return 0
 
 
+def _meetings(args: argparse.Namespace) -> int:
+    from bot.meetings import cli
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(message)s")
+    return cli.run(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -161,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     safety = sub.add_parser("eval-safety", help="crisis recall and false alarms on tests/data/safety (needs a trained model)")
     safety.add_argument("--model", default=str(PROJECT_ROOT / "models" / "companion.tar.gz"))
     safety.set_defaults(func=_eval_safety)
+    from bot.meetings.cli import add_parser as add_meetings_parser
+
+    add_meetings_parser(sub).set_defaults(func=_meetings)
     return parser
 
 

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     var_dir: Path = Field(PROJECT_ROOT / "var", env="VAR_DIR")
     database_path: Optional[Path] = Field(None, env="DATABASE_PATH")
     program_data_dir: Path = Field(PROJECT_ROOT / "data" / "program", env="PROGRAM_DATA_DIR")
+    # The meeting finder's feeds: sources.yml and the files it names (README, "Meeting finder").
+    meetings_dir: Path = Field(PROJECT_ROOT / "data" / "meetings", env="MEETINGS_DIR")
     model_dir: Path = Field(PROJECT_ROOT / "models", env="MODEL_DIR")
     rasa_auth_token: Optional[str] = Field(None, env="RASA_AUTH_TOKEN")
     log_level: str = Field("INFO", env="LOG_LEVEL")
@@ -76,6 +78,10 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.database}"
 
     @property
+    def meeting_sources_path(self) -> Path:
+        return self.meetings_dir / "sources.yml"
+
+    @property
     def action_server_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
 
@@ -113,6 +119,7 @@ class Settings(BaseSettings):
             "ACTION_SERVER_URL": self.action_server_url,
             "TRACKER_DB": str(self.database),
             "PROGRAM_DATA_DIR": str(self.program_data_dir),
+            "MEETINGS_DIR": str(self.meetings_dir),
             "VAR_DIR": str(self.var_dir),
         }
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Union
 
 import jinja2
 
@@ -24,7 +24,7 @@ class Reply:
     buttons: List[Dict[str, str]] = field(default_factory=list)
 
 
-def clock(value: dt.time) -> str:
+def clock(value: Union[dt.time, dt.datetime]) -> str:
     """6:00 pm, 9:30 am: how a person reads a time in a chat."""
     hour = value.hour % 12 or 12
     suffix = "am" if value.hour < 12 else "pm"
@@ -80,6 +80,45 @@ def _sample_track(program: Program) -> Track:
     return program.tracks[0]
 
 
+_MEETING_SEARCH_ANSWERS = (
+    "meetings_found",
+    "meetings_next_page",
+    "meetings_footer_more",
+    "meetings_footer_last",
+    "meetings_none",
+    "meetings_no_more",
+)
+
+
+def _meeting_search_sample() -> Dict[str, Any]:
+    return {
+        "what": "NA meetings (women)",
+        "where": "Palm Springs, CA 92262",
+        "when": "tonight",
+        "radius": 10.0,
+        "widened_to": 25.0,
+        "any_time": True,
+        "online_instead": True,
+    }
+
+
+def _meeting_sample() -> Any:
+    from bot.meetings.present import MeetingView  # here: the meeting finder words its results with this book
+
+    return MeetingView(
+        name="Desert Dawn Group",
+        fellowship="NA",
+        when="today 7:00 pm to 8:00 pm",
+        attendance="in person and online",
+        distance="2.4 miles",
+        place="Fellowship Hall · 100 Example Rd, Palm Springs",
+        join_url="https://meet.example/123",
+        join_phone="+1 555 0100",
+        types="open to anyone, discussion",
+        notes="Enter through the side door.",
+    )
+
+
 # Answers the code chooses by name and the extra values each receives. The samples let the
 # loader render every template once with realistic values before the data goes into service.
 EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
@@ -101,6 +140,12 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
     },
     "schedule_part_none": lambda p: {"part": "weekend"},
     "callback_saved": lambda p: {"first_name": "Sam", "contact": "(760) 555-0199"},
+    **{key: lambda p: _meeting_search_sample() for key in _MEETING_SEARCH_ANSWERS},
+    "meeting_item": lambda p: {"meeting": _meeting_sample()},
+    "meetings_place_unknown": lambda p: {"text": "Springfeld"},
+    "meetings_ask_place": lambda p: {},
+    "meetings_no_search": lambda p: {},
+    "meetings_unavailable": lambda p: {},
     "callback_declined": lambda p: {},
     "callback_failed": lambda p: {},
 }

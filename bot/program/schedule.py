@@ -6,31 +6,12 @@ relative days are resolved in the center's timezone, whatever the server's clock
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Program, Session, Track, Weekday
-
-_DAY_WORDS = {
-    Weekday.monday: r"mon(day)?s?|mondy",
-    Weekday.tuesday: r"tue(s(day)?)?s?|tuesdays?|teusday",
-    Weekday.wednesday: r"wed(s|nesday)?s?|wensday|wendsday|wednsday",
-    Weekday.thursday: r"thu(r|rs)?|thursdays?|thrusday|thurday",
-    Weekday.friday: r"fri(day)?s?|firday",
-    Weekday.saturday: r"sat(urday)?s?|saterday",
-    Weekday.sunday: r"sun(day)?s?|sundy",
-}
-_DAY_PATTERNS = [(day, re.compile(rf"\b(?:{words})\b")) for day, words in _DAY_WORDS.items()]
-_TODAY = re.compile(r"\b(today|tonight|tonite|this (morning|afternoon|evening))\b")
-_TOMORROW = re.compile(r"\b(tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmrow|2morrow|2moro)\b")
-_PARTS = {
-    "morning": re.compile(r"\b(mornings?|am|a\.m\.|before work|early)\b"),
-    "afternoon": re.compile(r"\b(afternoons?|after school|midday|lunch ?time)\b"),
-    "evening": re.compile(r"\b(evenings?|nights?|tonight|tonite|after work|pm|p\.m\.|late)\b"),
-    "weekend": re.compile(r"\b(weekends?|wknd|week end)\b"),
-}
+from bot.timewords import PARTS, TODAY, TOMORROW, weekdays_in
 
 
 @dataclass(frozen=True)
@@ -59,16 +40,16 @@ def read_question(text: str, now: dt.datetime) -> ScheduleQuestion:
     lowered = text.casefold()
     days: List[Weekday] = []
     relative = None
-    if _TOMORROW.search(lowered):
+    if TOMORROW.search(lowered):
         days.append(list(Weekday)[(now.weekday() + 1) % 7])
         relative = "tomorrow"
-    elif _TODAY.search(lowered):
+    elif TODAY.search(lowered):
         days.append(list(Weekday)[now.weekday()])
         relative = "today"
-    for day, pattern in _DAY_PATTERNS:
-        if pattern.search(lowered) and day not in days:
-            days.append(day)
-    part = next((name for name, pattern in _PARTS.items() if pattern.search(lowered)), None)
+    for index in weekdays_in(lowered):
+        if list(Weekday)[index] not in days:
+            days.append(list(Weekday)[index])
+    part = next((name for name, pattern in PARTS.items() if pattern.search(lowered)), None)
     if part == "weekend" and days:
         part = None  # "saturday this weekend": the day is the question
     return ScheduleQuestion(days=tuple(days), relative=relative if len(days) == 1 else None, part=part)

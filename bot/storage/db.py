@@ -91,6 +91,32 @@ notifications = sa.Table(
 )
 
 
+# Recovery meetings imported from the feeds in data/meetings/sources.yml (bot/meetings/store.py).
+# A source's meetings are replaced in one transaction when it refreshes cleanly; a failed refresh
+# leaves them as they were and records the error on the source.
+meeting_sources = sa.Table(
+    "meeting_sources",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("format", sa.String(20), nullable=False),
+    sa.Column("location", sa.Text, nullable=False),
+    sa.Column("meetings", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_skipped", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("last_success_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+)
+
+meetings = sa.Table(
+    "meetings",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("source", sa.String(64), sa.ForeignKey("meeting_sources.name"), nullable=False, index=True),
+    sa.Column("data", sa.Text, nullable=False),  # the normalised Meeting as JSON
+)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

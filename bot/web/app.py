@@ -1,9 +1,9 @@
 """The web app factory: state under typed keys, resources opened and closed in cleanup_ctx."""
 from __future__ import annotations
 
-from pathlib import Path
 import asyncio
 import contextlib
+from pathlib import Path
 from typing import AsyncIterator, Optional
 
 import aiohttp
@@ -11,13 +11,15 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.meetings.refresh import refresh_periodically
+from bot.meetings.store import MeetingStore
 from bot.program.loader import ProgramCache
 from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
 from bot.settings import Settings, get_settings
 from bot.storage.db import create_tables, make_engine
 from bot.web.auth import api_token_middleware
-from bot.web.keys import ENGINE, ESCALATIONS, PROGRAM, SETTINGS
+from bot.web.keys import ENGINE, ESCALATIONS, MEETINGS, PROGRAM, SETTINGS
 from bot.web.middleware import error_middleware
 from bot.web.routes import setup_routes
 
@@ -29,6 +31,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     create_tables(engine)
     app[ENGINE] = engine
     app[ESCALATIONS] = EscalationStore(engine)
+    app[MEETINGS] = MeetingStore(engine)
     yield
     engine.dispose()
 
@@ -43,6 +46,19 @@ async def _notifier(app: web.Application) -> AsyncIterator[None]:
             await task
 
 
+async def _meeting_refresher(app: web.Application) -> AsyncIterator[None]:
+    """Imports the meeting feeds at start and whenever a source falls due (sources.yml)."""
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession() as session:
+        task = asyncio.create_task(
+            refresh_periodically(settings.meeting_sources_path, settings.meetings_dir, app[MEETINGS], session)
+        )
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
     app = web.Application(middlewares=[error_middleware, api_token_middleware])
@@ -51,5 +67,6 @@ def create_app(settings: Optional[Settings] = None) -> web.Application:
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape())
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_notifier)
+    app.cleanup_ctx.append(_meeting_refresher)
     setup_routes(app)
     return app

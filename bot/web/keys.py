@@ -2,6 +2,7 @@
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from bot.meetings.store import MeetingStore
 from bot.program.loader import ProgramCache
 from bot.safety.escalations import EscalationStore
 from bot.settings import Settings
@@ -10,3 +11,4 @@ SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 PROGRAM = web.AppKey("program", ProgramCache)
 ESCALATIONS = web.AppKey("escalations", EscalationStore)
+MEETINGS = web.AppKey("meetings", MeetingStore)

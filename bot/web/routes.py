@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 import aiohttp_jinja2
 import sqlalchemy as sa
@@ -10,7 +10,8 @@ from aiohttp import web
 
 from bot.program.errors import ProgramDataError
 from bot.web.escalations_api import acknowledge_escalation, get_escalation, list_escalations, resolve_escalation
-from bot.web.keys import ENGINE, PROGRAM
+from bot.meetings.store import MeetingStore
+from bot.web.keys import ENGINE, MEETINGS, PROGRAM
 
 
 def _database_ok(engine: sa.engine.Engine) -> bool:
@@ -30,8 +31,24 @@ async def healthz(request: web.Request) -> web.Response:
         checks["program_data"] = "ok" if cache.last_error is None else "stale: the last edit is invalid"
     except ProgramDataError:
         checks["program_data"] = "invalid: run `python -m bot check-data`"
+    checks["meetings"], failing = await asyncio.to_thread(_meetings_check, request.app[MEETINGS])
     healthy = all(value == "ok" for value in checks.values())
-    return web.json_response({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+    body: Dict[str, Any] = {"status": "ok" if healthy else "degraded", "checks": checks}
+    if failing:
+        # A feed that is down keeps its last good copy: worth a look, not an outage.
+        body["meeting_sources_failing"] = failing
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+def _meetings_check(store: MeetingStore) -> Tuple[str, Dict[str, str]]:
+    try:
+        statuses = store.statuses()
+    except sa.exc.SQLAlchemyError as exc:
+        return f"failing: {exc.__class__.__name__}", {}
+    failing = {status.name: status.last_error for status in statuses if status.last_error}
+    if not any(status.meetings for status in statuses):
+        return "empty: no meetings imported yet (python -m bot meetings refresh)", failing
+    return "ok", failing
 
 
 @aiohttp_jinja2.template("index.html")

@@ -1,12 +1,15 @@
 """The web app: health check against the real database and data, error pages, start page."""
 from __future__ import annotations
 
+import asyncio
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.settings import get_settings
+from bot.settings import PROJECT_ROOT, get_settings
 from bot.web.app import create_app
 
 
@@ -15,10 +18,58 @@ async def client(service_env: Path, aiohttp_client) -> TestClient:  # type: igno
     return await aiohttp_client(create_app(get_settings()))
 
 
+async def healthz_once_meetings_settle(client: TestClient) -> Any:
+    """The meeting refresher imports the feeds in the background just after start."""
+    for _ in range(100):
+        response = await client.get("/healthz")
+        body = await response.json()
+        if not body["checks"]["meetings"].startswith("empty"):
+            return response, body
+        await asyncio.sleep(0.1)
+    return response, body
+
+
 async def test_healthz_ok(client: TestClient) -> None:
-    response = await client.get("/healthz")
+    response, body = await healthz_once_meetings_settle(client)
     assert response.status == 200
-    assert await response.json() == {"status": "ok", "checks": {"database": "ok", "program_data": "ok"}}
+    assert body == {"status": "ok", "checks": {"database": "ok", "program_data": "ok", "meetings": "ok"}}
+
+
+async def test_healthz_reports_a_failing_meeting_source_without_an_outage(
+    service_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aiohttp_client  # type: ignore[no-untyped-def]
+) -> None:
+    meetings = tmp_path / "meetings"
+    shutil.copytree(PROJECT_ROOT / "data" / "meetings", meetings)
+    sources = (meetings / "sources.yml").read_text().replace("demo/ca.json", "demo/missing.json")
+    (meetings / "sources.yml").write_text(sources)
+    monkeypatch.setenv("MEETINGS_DIR", str(meetings))
+    get_settings.cache_clear()
+    client = await aiohttp_client(create_app(get_settings()))
+    for _ in range(100):
+        body = await (await client.get("/healthz")).json()
+        if "meeting_sources_failing" in body:
+            break
+        await asyncio.sleep(0.1)
+    assert body["status"] == "ok" and body["checks"]["meetings"] == "ok"
+    assert "missing.json does not exist" in body["meeting_sources_failing"]["demo-ca"]
+
+
+async def test_healthz_degraded_when_no_meetings_could_be_imported(
+    service_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aiohttp_client  # type: ignore[no-untyped-def]
+) -> None:
+    meetings = tmp_path / "meetings"
+    meetings.mkdir()
+    (meetings / "sources.yml").write_text("sources:\n  - {name: only, format: bmlt, path: nothing.json}\n")
+    monkeypatch.setenv("MEETINGS_DIR", str(meetings))
+    get_settings.cache_clear()
+    client = await aiohttp_client(create_app(get_settings()))
+    for _ in range(100):
+        response = await client.get("/healthz")
+        body = await response.json()
+        if "meeting_sources_failing" in body:
+            break
+        await asyncio.sleep(0.1)
+    assert response.status == 503 and body["checks"]["meetings"].startswith("empty")
 
 
 async def test_healthz_degraded_when_program_data_is_broken(service_env: Path, program_copy: Path, aiohttp_client) -> None:  # type: ignore[no-untyped-def]

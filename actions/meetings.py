@@ -1,0 +1,145 @@
+"""The meeting finder: find meetings, page through them, and ask where the person is when needed.
+
+Thin: the logic is bot.meetings.finder. The place and the last search are kept in slots, so
+"more" continues the search and the place is asked for once per conversation.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import CompanionAction, resources, send
+from actions.questions import replies_for
+from bot.meetings.finder import MeetingFinder, Outcome, place_from_slot, place_to_slot
+from bot.meetings.geo import gazetteer
+from bot.meetings.query import MeetingQuery, read_query
+
+PLACE_FORM = "meeting_place_form"
+PLACE_SLOT = "meeting_place"
+SEARCH_SLOT = "meeting_search"
+ANSWER_SLOT = "meeting_place_text"
+ONLINE = "online"
+# A message in the place form that is confidently another question is answered as one.
+QUESTION_CONFIDENCE = 0.7
+
+
+def _finder() -> MeetingFinder:
+    # Loading the ZIP data and the index can take a second the first time: off the event loop.
+    shared = resources()
+    return MeetingFinder(shared.program.get(), shared.meetings.get(), gazetteer())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _button_attendance(tracker: Tracker) -> Optional[str]:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "meeting_attendance" and entity.get("value") in ("online", "in_person", "hybrid"):
+            return str(entity["value"])
+    return None
+
+
+def _events(outcome: Outcome) -> List[EventType]:
+    events: List[EventType] = []
+    if outcome.place is not None:
+        events.append(SlotSet(PLACE_SLOT, place_to_slot(outcome.place)))
+    if outcome.search is not None:
+        events.append(SlotSet(SEARCH_SLOT, outcome.search))
+    if outcome.ask_place:
+        events += [SlotSet(ANSWER_SLOT, None), FollowupAction(PLACE_FORM)]
+    return events
+
+
+class ActionFindMeetings(CompanionAction):
+    """A meeting request, or the same request again once the place form has the place."""
+
+    def name(self) -> str:
+        return "action_find_meetings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        finder = await asyncio.to_thread(_finder)
+        remembered = place_from_slot(tracker.get_slot(PLACE_SLOT))
+        pending = tracker.get_slot(SEARCH_SLOT)
+        if tracker.latest_action_name == PLACE_FORM and isinstance(pending, dict) and "query" in pending:
+            outcome = finder.start(MeetingQuery.from_slot(pending["query"]), _now(), remembered)
+        else:
+            text = tracker.latest_message.get("text") or ""
+            if text.startswith("/"):
+                text = ""  # a button's payload: its entities say what it wants
+            attendance = _button_attendance(tracker)
+            outcome = finder.find(
+                text,
+                _now(),
+                remembered,
+                metadata=tracker.latest_message.get("metadata"),
+                overrides={"attendance": attendance} if attendance else None,
+            )
+        for reply in outcome.replies:
+            send(dispatcher, reply)
+        return _events(outcome)
+
+
+class ActionMoreMeetings(CompanionAction):
+    def name(self) -> str:
+        return "action_more_meetings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        finder = await asyncio.to_thread(_finder)
+        outcome = finder.more(tracker.get_slot(SEARCH_SLOT), _now(), place_from_slot(tracker.get_slot(PLACE_SLOT)))
+        for reply in outcome.replies:
+            send(dispatcher, reply)
+        return _events(outcome)
+
+
+class ActionAskMeetingPlace(Action):
+    """The place form's question, worded in the center's answers."""
+
+    def name(self) -> str:
+        return f"action_ask_{ANSWER_SLOT}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        send(dispatcher, resources().program.get().render("meetings_ask_place"))
+        return []
+
+
+class ValidateMeetingPlaceForm(FormValidationAction):
+    def name(self) -> Text:
+        return f"validate_{PLACE_FORM}"
+
+    async def validate_meeting_place_text(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        text = str(slot_value or "")
+        finder = await asyncio.to_thread(_finder)
+        place = finder.place_in(text, tracker.latest_message.get("metadata"), whole=True)
+        if place is not None:
+            return {ANSWER_SLOT: place.label, PLACE_SLOT: place_to_slot(place)}
+        pending = tracker.get_slot(SEARCH_SLOT)
+        if _button_attendance(tracker) == ONLINE or read_query(text).attendance == ONLINE:
+            query = MeetingQuery.from_slot((pending or {}).get("query") or {})
+            online = replace(query, attendance=ONLINE)
+            return {ANSWER_SLOT: ONLINE, SEARCH_SLOT: {"query": online.to_slot(), "offset": 0}}
+        intent = tracker.latest_message.get("intent") or {}
+        if float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE:
+            replies = replies_for(str(intent.get("name") or ""), resources().program.get(), tracker)
+            if replies:
+                for reply in replies:
+                    send(dispatcher, reply)
+                return {ANSWER_SLOT: None}
+        send(dispatcher, resources().program.get().render("meetings_place_unknown", text=text.strip()[:60]))
+        return {ANSWER_SLOT: None}
+

@@ -1,0 +1,1 @@
+"""Parsers of the meeting feed formats, one module each."""

@@ -1,0 +1,148 @@
+"""The meeting sources a center lists in ``data/meetings/sources.yml``, validated.
+
+Each source is one feed, in the Meeting Guide JSON format or BMLT's JSON results, read from a
+file (relative to the data directory) or fetched from a URL.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, List, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import AnyHttpUrl, BaseModel, Extra, ValidationError, root_validator, validator
+
+from bot.meetings.models import Fellowship, Meeting
+
+
+class FeedFormat(str, Enum):
+    meeting_guide = "meeting_guide"
+    bmlt = "bmlt"
+
+
+class Source(BaseModel):
+    name: str
+    format: FeedFormat
+    path: Optional[Path] = None
+    url: Optional[AnyHttpUrl] = None
+    # Meeting Guide rows do not say which fellowship they belong to: an AA intergroup's feed is AA.
+    # BMLT servers are NA's. A row's own types can still say otherwise (Al-Anon, for instance).
+    fellowship: Optional[Fellowship] = None
+    # Used for rows without a timezone of their own.
+    timezone: Optional[str] = None
+    enabled: bool = True
+
+    class Config:
+        extra = Extra.forbid
+        anystr_strip_whitespace = True
+
+    @validator("name")
+    def _slug(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value):
+            raise ValueError("must be a short slug of lower-case letters, digits, '-' and '_' (it prefixes meeting ids)")
+        return value
+
+    @validator("timezone")
+    def _zone(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return value
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA timezone like America/Los_Angeles")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _one_location(cls, values: dict) -> dict:
+        if (values.get("path") is None) == (values.get("url") is None):
+            raise ValueError("give exactly one of 'path' (a file under data/meetings) or 'url'")
+        return values
+
+    @property
+    def default_fellowship(self) -> Fellowship:
+        if self.fellowship is not None:
+            return self.fellowship
+        return Fellowship.na if self.format is FeedFormat.bmlt else Fellowship.aa
+
+    @property
+    def where(self) -> str:
+        return str(self.url or self.path)
+
+
+class SourceList(BaseModel):
+    sources: List[Source]
+    refresh_hours: float = 12.0
+
+    class Config:
+        extra = Extra.forbid
+
+    @validator("sources")
+    def _unique(cls, value: List[Source]) -> List[Source]:
+        names = [source.name for source in value]
+        doubles = sorted({name for name in names if names.count(name) > 1})
+        if doubles:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(doubles)}")
+        return value
+
+    @validator("refresh_hours")
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0")
+        return value
+
+
+class SourcesError(Exception):
+    """sources.yml is wrong; the message names the file, the entry and the fix."""
+
+
+def load_sources(path: Path) -> SourceList:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesError(f"{path}: file is missing (it lists the meeting feeds to import)")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SourcesError(f"{path}:{where}: YAML syntax error: {getattr(exc, 'problem', None) or exc}")
+    try:
+        return SourceList.parse_obj(raw)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            loc = ".".join(str(step) for step in error["loc"] if step != "__root__")
+            lines.append(f"  - {path}: {loc or '(top level)'}: {error['msg']}")
+        raise SourcesError("Meeting sources are invalid:\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A feed row that could not be used: which source, where in the feed, and why."""
+
+    source: str
+    position: int  # 0-based index of the row in the feed's list
+    row_id: Optional[str]  # the row's slug or id when it had one
+    problem: str
+
+    def __str__(self) -> str:
+        ident = f" ({self.row_id})" if self.row_id else ""
+        return f"{self.source}: row {self.position}{ident}: {self.problem}"
+
+
+@dataclass
+class ParseResult:
+    meetings: List[Meeting] = field(default_factory=list)
+    problems: List[RowProblem] = field(default_factory=list)
+
+
+class FeedError(Exception):
+    """The feed as a whole is unusable (not JSON, not a list, ...); the last good copy stays."""
+
+
+def rows_of(payload: Any, source: Source) -> List[Any]:
+    """The list of rows of a feed document, or a FeedError that says what was found instead."""
+    if isinstance(payload, list):
+        return payload
+    raise FeedError(f"{source.name}: expected a JSON list of meetings, got {type(payload).__name__}")

@@ -1,0 +1,255 @@
+"""The meeting types we know, in plain words, and the feed codes that mean each of them.
+
+``TYPES`` is our own vocabulary: its keys are what ``Meeting.types`` holds and what the search
+filters ask for; its values are what people are shown. Each feed format has its own codes:
+``MEETING_GUIDE_CODES`` for the Meeting Guide spec (code4recovery) and the legacy language codes
+that 12 Step Meeting List sites still send, ``BMLT_CODES`` for the NA world format ids and the
+default English format keys of a BMLT server. Both tables are keyed in upper case and read with
+``code_type``, because feeds are not consistent about case.
+
+Codes that say how to attend (temporarily closed, online, virtual, hybrid) are not types: the
+parsers read them to decide a meeting's attendance. Any other code missing from a table is
+ignored, since every area has local codes; ``unknown_codes`` lists them for the refresh log.
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional
+
+TYPES: Dict[str, str] = {
+    # who may come
+    "open": "open to anyone",
+    "closed": "closed (for people who want to stop drinking or using)",
+    "women": "women",
+    "men": "men",
+    "lgbtq": "LGBTQ+",
+    "transgender": "transgender",
+    "young_people": "young people",
+    "seniors": "seniors",
+    "beginners": "newcomers",
+    "parents": "parents",
+    "professionals": "professionals",
+    "veterans": "veterans",
+    "native_american": "Native American and Indigenous",
+    "people_of_color": "people of color",
+    "dual_diagnosis": "dual diagnosis (mental health and addiction)",
+    # the room
+    "wheelchair": "wheelchair accessible",
+    "child_care": "child care available",
+    "children_welcome": "children welcome",
+    "no_children": "no children, please",
+    "outdoor": "outdoors",
+    "fragrance_free": "fragrance free",
+    "smoking": "smoking allowed",
+    "breakfast": "breakfast",
+    "candlelight": "candlelight",
+    "concurrent_alateen": "Alateen meets at the same time (for teens)",
+    "concurrent_al_anon": "Al-Anon meets at the same time (for family and friends)",
+    "proof_of_attendance": "attendance slips signed",
+    # what happens
+    "speaker": "speaker",
+    "discussion": "discussion",
+    "big_book": "Big Book study",
+    "step_study": "step study",
+    "traditions": "traditions study",
+    "literature": "literature study",
+    "daily_reflections": "Daily Reflections reading",
+    "as_bill_sees_it": "As Bill Sees It reading",
+    "grapevine": "Grapevine magazine",
+    "living_sober": "Living Sober book",
+    "basic_text": "Basic Text study",
+    "just_for_today": "Just for Today reading",
+    "living_clean": "Living Clean book",
+    "meditation": "meditation",
+    "agnostic": "secular (agnostic and atheist friendly)",
+    "birthday": "birthday (sobriety anniversaries)",
+    # languages other than English
+    "spanish": "in Spanish",
+    "french": "in French",
+    "korean": "in Korean",
+    "chinese": "in Chinese",
+    "vietnamese": "in Vietnamese",
+    "tagalog": "in Tagalog",
+    "armenian": "in Armenian",
+    "russian": "in Russian",
+    "polish": "in Polish",
+    "portuguese": "in Portuguese",
+    "japanese": "in Japanese",
+    "german": "in German",
+    "italian": "in Italian",
+    "persian": "in Persian (Farsi)",
+    "arabic": "in Arabic",
+    "hebrew": "in Hebrew",
+    "hindi": "in Hindi",
+    "punjabi": "in Punjabi",
+    "ukrainian": "in Ukrainian",
+    "asl": "American Sign Language interpreted",
+}
+
+LANGUAGES: FrozenSet[str] = frozenset(
+    {
+        "spanish", "french", "korean", "chinese", "vietnamese", "tagalog", "armenian", "russian",
+        "polish", "portuguese", "japanese", "german", "italian", "persian", "arabic", "hebrew",
+        "hindi", "punjabi", "ukrainian", "asl",
+    }
+)
+
+# Types that describe the room; an online-only meeting has none (as TSML UI drops them too).
+IN_PERSON_ONLY: FrozenSet[str] = frozenset(
+    {
+        "wheelchair", "child_care", "children_welcome", "no_children", "outdoor", "fragrance_free",
+        "smoking", "breakfast", "candlelight", "concurrent_alateen", "concurrent_al_anon",
+    }
+)
+
+# A meeting of the first kind is one of the second too: someone asking for LGBTQ+ meetings
+# should find the transgender ones.
+BROADER: Dict[str, str] = {"transgender": "lgbtq"}
+
+# Read by the parsers for attendance: Meeting Guide's TC and ONL, BMLT's VM, TC and HY (world id HYBR).
+ATTENDANCE_CODES: FrozenSet[str] = frozenset({"TC", "ONL", "VM", "HY", "HYBR"})
+
+MEETING_GUIDE_CODES: Dict[str, str] = {
+    "11": "meditation",
+    "12X12": "step_study",
+    "A": "agnostic",
+    "ABSI": "as_bill_sees_it",
+    "AL": "concurrent_alateen",
+    "AL-AN": "concurrent_al_anon",
+    "ASL": "asl",
+    "B": "big_book",
+    "BA": "child_care",
+    "BE": "beginners",
+    "BI": "lgbtq",
+    "BRK": "breakfast",
+    "C": "closed",
+    "CAN": "candlelight",
+    "CF": "children_welcome",
+    "D": "discussion",
+    "DD": "dual_diagnosis",
+    "DR": "daily_reflections",
+    "FF": "fragrance_free",
+    "G": "lgbtq",
+    "GR": "grapevine",
+    "H": "birthday",
+    "L": "lgbtq",
+    "LGBTQ": "lgbtq",
+    "LIT": "literature",
+    "LS": "living_sober",
+    "M": "men",
+    "MED": "meditation",
+    "N": "native_american",
+    "NB": "lgbtq",
+    "NDG": "native_american",
+    "O": "open",
+    "OUT": "outdoor",
+    "P": "professionals",
+    "POA": "proof_of_attendance",
+    "POC": "people_of_color",
+    "SEN": "seniors",
+    "SM": "smoking",
+    "SP": "speaker",
+    "ST": "step_study",
+    "T": "transgender",
+    "TR": "traditions",
+    "W": "women",
+    "X": "wheelchair",
+    "Y": "young_people",
+    # languages: the spec's codes, then the ISO 639-1 codes 12 Step Meeting List sites send
+    "S": "spanish",
+    "FR": "french",
+    "KOR": "korean",
+    "TL": "tagalog",
+    "RUS": "russian",
+    "POL": "polish",
+    "POR": "portuguese",
+    "JA": "japanese",
+    "DE": "german",
+    "ITA": "italian",
+    "FA": "persian",
+    "AR": "arabic",
+    "HE": "hebrew",
+    "HI": "hindi",
+    "PUN": "punjabi",
+    "UK": "ukrainian",
+    "ES": "spanish",
+    "KO": "korean",
+    "ZH": "chinese",
+    "VI": "vietnamese",
+    "HY": "armenian",
+    "RU": "russian",
+    "PL": "polish",
+    "PT": "portuguese",
+    "IT": "italian",
+    "PA": "punjabi",
+}
+
+BMLT_CODES: Dict[str, str] = {
+    # NA world format ids (a server's formats list gives each local key its world id)
+    "OPEN": "open",
+    "CLOSED": "closed",
+    "BEG": "beginners",
+    "BT": "basic_text",
+    "CAN": "candlelight",
+    "CW": "children_welcome",
+    "DISC": "discussion",
+    "GL": "lgbtq",
+    "IP": "literature",
+    "IW": "literature",
+    "JFT": "just_for_today",
+    "LC": "living_clean",
+    "LIT": "literature",
+    "M": "men",
+    "MED": "meditation",
+    "NC": "no_children",
+    "S-D": "speaker",
+    "SPAD": "literature",
+    "SPK": "speaker",
+    "STEP": "step_study",
+    "SWG": "step_study",
+    "TOP": "discussion",
+    "TRAD": "traditions",
+    "W": "women",
+    "WCHR": "wheelchair",
+    "Y": "young_people",
+    "GP": "literature",
+    # the default English keys of a BMLT server, for feeds fetched without the formats list
+    "O": "open",
+    "C": "closed",
+    "B": "beginners",
+    "CL": "candlelight",
+    "CS": "children_welcome",
+    "D": "discussion",
+    "JT": "just_for_today",
+    "SD": "speaker",
+    "SG": "step_study",
+    "SO": "speaker",
+    "ST": "step_study",
+    "TO": "discussion",
+    "TR": "traditions",
+    "TW": "traditions",
+    "WC": "wheelchair",
+    "YP": "young_people",
+    "BK": "literature",
+    "ME": "meditation",
+    "AG": "agnostic",
+    "SL": "asl",
+    "ASL": "asl",
+    "LGBTQ": "lgbtq",
+    "ES": "spanish",
+    "SPAN": "spanish",
+    "PER": "persian",
+}
+
+
+def code_type(table: Mapping[str, str], code: str) -> Optional[str]:
+    """Our type key for a feed's code, whatever its case, or None when we have no such type."""
+    return table.get(code.strip().upper())
+
+
+def unknown_codes(table: Mapping[str, str], codes: Iterable[str]) -> List[str]:
+    """The codes that are neither a type in ``table`` nor an attendance code, in feed order."""
+    return [
+        code
+        for code in codes
+        if code_type(table, code) is None and code.strip().upper() not in ATTENDANCE_CODES
+    ]
