@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,6 +25,7 @@ PLACE_FORM = "meeting_place_form"
 PLACE_SLOT = "meeting_place"
 SEARCH_SLOT = "meeting_search"
 ANSWER_SLOT = "meeting_place_text"
+NEEDS_PLACE_SLOT = "meeting_needs_place"
 ONLINE = "online"
 # A message in the place form that is confidently another question is answered as one.
 QUESTION_CONFIDENCE = 0.7
@@ -53,8 +54,8 @@ def _events(outcome: Outcome) -> List[EventType]:
         events.append(SlotSet(PLACE_SLOT, place_to_slot(outcome.place)))
     if outcome.search is not None:
         events.append(SlotSet(SEARCH_SLOT, outcome.search))
-    if outcome.ask_place:
-        events += [SlotSet(ANSWER_SLOT, None), FollowupAction(PLACE_FORM)]
+    # The rules run the place form next when this is true (data/rules/meetings.yml).
+    events.append(SlotSet(NEEDS_PLACE_SLOT, outcome.ask_place))
     return events
 
 
@@ -70,8 +71,10 @@ class ActionFindMeetings(CompanionAction):
         finder = await asyncio.to_thread(_finder)
         remembered = place_from_slot(tracker.get_slot(PLACE_SLOT))
         pending = tracker.get_slot(SEARCH_SLOT)
+        resumed: List[EventType] = []
         if tracker.latest_action_name == PLACE_FORM and isinstance(pending, dict) and "query" in pending:
             outcome = finder.start(MeetingQuery.from_slot(pending["query"]), _now(), remembered)
+            resumed.append(SlotSet(ANSWER_SLOT, None))  # so the form asks again next time
         else:
             text = tracker.latest_message.get("text") or ""
             if text.startswith("/"):
@@ -86,7 +89,7 @@ class ActionFindMeetings(CompanionAction):
             )
         for reply in outcome.replies:
             send(dispatcher, reply)
-        return _events(outcome)
+        return resumed + _events(outcome)
 
 
 class ActionMoreMeetings(CompanionAction):
@@ -124,6 +127,8 @@ class ValidateMeetingPlaceForm(FormValidationAction):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = str(slot_value or "")
+        if not text.strip():
+            return {ANSWER_SLOT: None}
         finder = await asyncio.to_thread(_finder)
         place = finder.place_in(text, tracker.latest_message.get("metadata"), whole=True)
         if place is not None:

@@ -91,7 +91,7 @@ def _search(settings: Settings, text: str, at: Any) -> int:
     finder = MeetingFinder(load_answer_book(settings.program_data_dir), MeetingIndex(_store(settings).load()), gazetteer())
     outcome = finder.find(text, now, remembered=None)
     if outcome.ask_place:
-        print("(the assistant would ask where: add a ZIP code or 'City, ST' to the text)")
+        print("The assistant would ask where the person is: add a ZIP code or 'City, ST' to the text.")
     for reply in outcome.replies:
         print(reply.text + "\n")
     return 0

@@ -105,7 +105,8 @@ class MeetingFinder:
         if self.index_is_empty():
             return Outcome([self.book.render("meetings_unavailable")], place=place)
         if query.needs_place and place is None:
-            return Outcome([self.book.render("meetings_ask_place")], search={"query": query.to_slot(), "offset": 0}, ask_place=True)
+            # The place form asks (actions/meetings.py), then the search runs again with the place.
+            return Outcome([], search={"query": query.to_slot(), "offset": 0}, ask_place=True)
         return self._answer(query, place, now, offset=0, first=True)
 
     def more(self, search: Any, now: dt.datetime, remembered: Optional[Place]) -> Outcome:

@@ -129,7 +129,7 @@ class Gazetteer:
         """The ZIP nearest to a point: its timezone and a label for "near you"."""
         index = int(np.nanargmin(distances_miles(latitude, longitude, self._zip_lats, self._zip_lons)))
         zip_place = self._zips[self._zip_codes[index]]
-        return Place(f"near {zip_place.label}", latitude, longitude, zip_place.timezone, zip_place.state)
+        return Place(zip_place.label, latitude, longitude, zip_place.timezone, zip_place.state)
 
     def find(self, text: str, prefer_state: Optional[str] = None, whole: bool = False) -> Optional[Place]:
         """The place a message names: a ZIP code, "City, ST", "City, State", or "in City".

@@ -6,6 +6,7 @@ goes live); an online meeting hosted in another timezone also gets the person's 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import List, Optional
 from zoneinfo import ZoneInfo
@@ -120,6 +121,13 @@ class MeetingView:
     notes: Optional[str]
 
 
+def _without_blank_lines(text: Optional[str]) -> Optional[str]:
+    """The notes as given, but a blank line would split the chat message in two (Rasa does that)."""
+    if text is None:
+        return None
+    return re.sub(r"\n\s*\n+", "\n", text.strip())
+
+
 def view(hit: Hit, person_zone: ZoneInfo, today: dt.date) -> MeetingView:
     meeting: Meeting = hit.meeting
     own = hit.start.astimezone(meeting.zone)
@@ -147,5 +155,5 @@ def view(hit: Hit, person_zone: ZoneInfo, today: dt.date) -> MeetingView:
         join_url=meeting.conference_url if meeting.attendance.has_link else None,
         join_phone=meeting.conference_phone if meeting.attendance.has_link else None,
         types=", ".join(TYPES[key] for key in meeting.types if key in TYPES),
-        notes=meeting.notes,
+        notes=_without_blank_lines(meeting.notes),
     )

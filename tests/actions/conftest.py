@@ -22,6 +22,8 @@ def make_tracker(
     slots: Optional[Dict[str, Any]] = None,
     active_loop: Optional[str] = None,
     sender_id: str = "test-conversation",
+    latest_action_name: str = "action_listen",
+    metadata: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
     return Tracker(
         sender_id=sender_id,
@@ -30,12 +32,13 @@ def make_tracker(
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
             "entities": entities or [],
+            "metadata": metadata or {},
         },
         events=[],
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
-        latest_action_name="action_listen",
+        latest_action_name=latest_action_name,
     )
 
 

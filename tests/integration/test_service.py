@@ -10,7 +10,7 @@ import socket
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import aiohttp
 import pytest
@@ -36,11 +36,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService
     running.stop()
 
 
-async def say(service: RunningService, sender: str, text: str) -> List[dict]:
+async def say(service: RunningService, sender: str, text: str, metadata: Optional[dict] = None) -> List[dict]:
+    body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
     async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"{service.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
-        ) as response:
+        async with session.post(f"{service.rasa_url}/webhooks/rest/webhook", json=body) as response:
             assert response.status == 200
             return await response.json()
 
@@ -80,6 +79,30 @@ async def test_callback_request_saves_a_lead(service: RunningService) -> None:
     with sqlite3.connect(service.database) as db:
         rows = db.execute("SELECT first_name, phone, insurance FROM leads WHERE conversation_id = ?", (sender,)).fetchall()
     assert rows == [("Maria", "(760) 555-0199", "Aetna")]
+
+
+async def test_meeting_request_names_fellowship_and_place(service: RunningService) -> None:
+    """The web app imported the demo feeds at start (the service is ready only once /healthz is ok)."""
+    messages = await say(service, f"it-{uuid.uuid4()}", "Is there an NA meeting near 92262 tonight?")
+    texts = [m.get("text", "") for m in messages]
+    assert "NA meetings" in texts[0] and "Palm Springs, CA 92262" in texts[0]
+    meetings = texts[1:-1]
+    assert meetings and all("(NA, " in text and "When: " in text for text in meetings)
+    assert any(b["payload"] == "/show_more" for b in messages[-1].get("buttons", [])) or "That's all" in texts[-1]
+
+
+async def test_meeting_finder_asks_where_and_remembers(service: RunningService) -> None:
+    sender = f"it-{uuid.uuid4()}"
+    assert "ZIP code" in joined(await say(service, sender, "SMART Recovery near me"))
+    first = joined(await say(service, sender, "Palm Desert"))
+    assert "SMART meetings" in first and "Palm Desert, CA" in first
+    again = joined(await say(service, sender, "any al-anon meetings near me?"))
+    assert "Al-Anon meetings" in again and "Palm Desert, CA" in again  # not asked twice
+
+
+async def test_meeting_finder_uses_coordinates_sent_with_the_message(service: RunningService) -> None:
+    messages = await say(service, f"it-{uuid.uuid4()}", "meetings near me", metadata={"location": {"latitude": 33.7222, "longitude": -116.3745}})
+    assert "Palm Desert, CA 92260" in messages[0]["text"]
 
 
 async def test_http_api_needs_the_token(service: RunningService) -> None:
