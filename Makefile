@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench check-data clean
+.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings meetings-refresh check-data clean
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,7 +40,7 @@ train: $(MODEL_STAMP) ## Train the model (only when data or config changed)
 run: setup check-data train ## Set up, train if needed, and start the whole service
 	$(BOT) run
 
-check-data: setup ## Validate the center's program data (data/program/)
+check-data: setup ## Validate the center's program data (data/program/) and meeting feeds (data/meetings/)
 	@$(BOT) check-data
 
 validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-warnings
@@ -78,8 +78,15 @@ test: validate check-data pytest conversations evaluate eval-safety ## Everythin
 shell: setup train ## Talk to the assistant in the terminal
 	$(BOT) with-actions -- $(BOT) rasa shell --model models
 
-bench: setup train ## Load test against the running service's REST webhook (starts it if needed)
+bench: setup train ## Benchmarks: meeting search over 100,000 meetings, then the load test (starts the service if needed)
+	$(PY) -m bench.meetings
 	$(PY) -m bench.load
+
+bench-meetings: setup ## Meeting search latency over 100,000 generated meetings (target p95 < 10 ms)
+	$(PY) -m bench.meetings
+
+meetings-refresh: setup ## Import the meeting feeds in data/meetings/sources.yml now
+	$(BOT) meetings refresh
 
 clean: ## Remove the virtualenv, models and var/
 	rm -rf $(VENV) models $(VAR) .pytest_cache

@@ -13,6 +13,7 @@ from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
 def _check_data(_: argparse.Namespace) -> int:
+    """The program data, then the meeting sources and their feed files."""
     from bot.program.errors import ProgramDataError
     from bot.program.loader import load_answer_book
 
@@ -27,7 +28,9 @@ def _check_data(_: argparse.Namespace) -> int:
         f"{settings.program_data_dir}: valid. {program.center.name}: {len(program.tracks)} tracks, "
         f"{len(program.insurance.carriers)} insurance carriers, {len(book.keys())} answers."
     )
-    return 0
+    from bot.meetings.cli import check_files
+
+    return check_files(settings)
 
 
 def _nlu_lookup(args: argparse.Namespace) -> int:

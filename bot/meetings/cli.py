@@ -34,6 +34,34 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return _demo(settings, args.seed)
 
 
+def check_files(settings: Settings) -> int:
+    """Validates sources.yml and parses every file source, storing nothing (`make check-data`)."""
+    from bot.meetings.refresh import PARSERS, decode, read_file
+    from bot.meetings.sources import FeedError, SourcesError, load_sources
+
+    try:
+        sources = load_sources(settings.meeting_sources_path)
+    except SourcesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    failed = 0
+    for source in sources.sources:
+        if source.url is not None or not source.enabled:
+            print(f"{source.name}: {'disabled' if not source.enabled else 'a URL, fetched by the running service'}")
+            continue
+        try:
+            result = PARSERS[source.format](decode(read_file(source, settings.meetings_dir), source), source)
+        except FeedError as exc:
+            print(f"{source.name}: unusable: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{source.name}: {len(result.meetings)} meetings, {len(result.problems)} rows skipped")
+        if not result.meetings:
+            print(f"{source.name}: no usable meetings", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
 def _store(settings: Settings) -> Any:
     from bot.meetings.store import MeetingStore
     from bot.storage.db import create_tables, make_engine

@@ -89,7 +89,7 @@ async def fetch(session: aiohttp.ClientSession, source: Source, policy: FetchPol
     raise AssertionError("unreachable")
 
 
-def _read_file(source: Source, data_dir: Path) -> str:
+def read_file(source: Source, data_dir: Path) -> str:
     path = source.path if source.path is not None and source.path.is_absolute() else data_dir / str(source.path)
     try:
         return path.read_text(encoding="utf-8")
@@ -121,7 +121,7 @@ async def refresh_source(
                 raise FeedError("no HTTP session to fetch with")
             body = await fetch(session, source, policy)
         else:
-            body = await asyncio.to_thread(_read_file, source, data_dir)
+            body = await asyncio.to_thread(read_file, source, data_dir)
         result = PARSERS[source.format](decode(body, source), source)
         if not result.meetings:
             raise FeedError(
