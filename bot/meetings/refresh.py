@@ -67,7 +67,10 @@ async def _fetch_once(session: aiohttp.ClientSession, source: Source, policy: Fe
                 raise _Retryable(f"HTTP {response.status} from {source.url}")
             if response.status >= 400:
                 raise FeedError(f"HTTP {response.status} from {source.url}: check the URL in sources.yml")
-            return await response.text()
+            try:
+                return await response.text()
+            except UnicodeDecodeError as exc:
+                raise FeedError(f"the answer from {source.url} is not {exc.encoding} text: {exc.reason} at byte {exc.start}")
     except asyncio.TimeoutError:
         raise _Retryable(f"no answer from {source.url} within {policy.timeout_seconds:g} s")
     except aiohttp.ClientError as exc:
@@ -127,10 +130,12 @@ async def refresh_source(
             raise FeedError(
                 f"no usable meetings in {len(result.problems)} rows" if result.problems else "the feed lists no meetings"
             )
-    except FeedError as exc:
-        report = SourceReport(source.name, ok=False, error=str(exc), seconds=time.monotonic() - began)
-        await asyncio.to_thread(store.record_failure, source, report.error or "")
-        log.error("meetings: %s", report.summary())
+    except Exception as exc:  # a FeedError, or a bug that must not stop the other sources
+        unexpected = not isinstance(exc, FeedError)
+        error = f"unexpected error: {exc.__class__.__name__}: {exc}" if unexpected else str(exc)
+        report = SourceReport(source.name, ok=False, error=error, seconds=time.monotonic() - began)
+        await asyncio.to_thread(store.record_failure, source, error)
+        log.error("meetings: %s", report.summary(), exc_info=unexpected)
         return report
     await asyncio.to_thread(store.replace, source, result.meetings, len(result.problems))
     report = SourceReport(source.name, ok=True, meetings=len(result.meetings), problems=result.problems, seconds=time.monotonic() - began)
@@ -199,13 +204,22 @@ async def refresh_periodically(sources_path: Path, data_dir: Path, store: Meetin
             log.error("meetings: %s", exc)
         wait = LOOP_CEILING_SECONDS
         if sources is not None:
-            now = utcnow()
-            due = due_sources(sources, await asyncio.to_thread(store.statuses), now)
-            ready = {name for name, at in due.items() if at <= now}
-            stored = {status.name for status in await asyncio.to_thread(store.statuses)}
-            if ready or stored - set(due):
-                await refresh_all(sources, data_dir, store, session, only=ready)
-                due = due_sources(sources, await asyncio.to_thread(store.statuses), utcnow())
-            if due:
-                wait = min(wait, max(1.0, (min(due.values()) - utcnow()).total_seconds()))
+            try:
+                wait = min(wait, await _refresh_due(sources, data_dir, store, session))
+            except Exception:  # the database, say: log it and try again, never end the loop
+                log.exception("meetings: the refresh round failed; trying again in %g s", wait)
         await asyncio.sleep(wait)
+
+
+async def _refresh_due(sources: SourceList, data_dir: Path, store: MeetingStore, session: aiohttp.ClientSession) -> float:
+    """Refreshes the sources that are due (and drops unlisted ones); seconds until the next is due."""
+    now = utcnow()
+    statuses = await asyncio.to_thread(store.statuses)
+    due = due_sources(sources, statuses, now)
+    ready = {name for name, at in due.items() if at <= now}
+    if ready or {status.name for status in statuses} - set(due):
+        await refresh_all(sources, data_dir, store, session, only=ready)
+        due = due_sources(sources, await asyncio.to_thread(store.statuses), utcnow())
+    if not due:
+        return LOOP_CEILING_SECONDS
+    return max(1.0, (min(due.values()) - utcnow()).total_seconds())

@@ -103,18 +103,31 @@ def load_sources(path: Path) -> SourceList:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourcesError(f"{path}: file is missing (it lists the meeting feeds to import)")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesError(f"{path}: cannot read the file: {exc}")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SourcesError(f"{path}:{where}: YAML syntax error: {getattr(exc, 'problem', None) or exc}")
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise SourcesError(f"{path}:{where} YAML syntax error: {getattr(exc, 'problem', None) or exc}")
     try:
         return SourceList.parse_obj(raw)
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            loc = ".".join(str(step) for step in error["loc"] if step != "__root__")
-            lines.append(f"  - {path}: {loc or '(top level)'}: {error['msg']}")
+            steps = [str(step) for step in error["loc"] if step != "__root__"]
+            if len(steps) > 1 and steps[0] == "sources":
+                steps[1] += _entry_name(raw, error["loc"][1])
+            lines.append(f"  - {path}: {'.'.join(steps) or '(top level)'}: {error['msg']}")
         raise SourcesError("Meeting sources are invalid:\n" + "\n".join(lines))
+
+
+def _entry_name(raw: Any, position: Any) -> str:
+    """' (demo-ca)' for the entry at ``position`` of the sources list when it has a name, else ''."""
+    entries = raw.get("sources") if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not isinstance(position, int) or not 0 <= position < len(entries):
+        return ""
+    name = entries[position].get("name") if isinstance(entries[position], dict) else None
+    return f" ({name.strip()})" if isinstance(name, str) and name.strip() else ""
 
 
 @dataclass(frozen=True)

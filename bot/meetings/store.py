@@ -25,6 +25,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _utc(value: Optional[dt.datetime]) -> dt.datetime:
+    """``value`` (now when None) in UTC: SQLite keeps the wall time and drops the offset."""
+    if value is None:
+        return utcnow()
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
 def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
     # SQLite hands back naive datetimes; everything we store is UTC.
     return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
@@ -59,7 +66,7 @@ class MeetingStore:
 
     def replace(self, source: Source, found: Sequence[Meeting], rows_skipped: int, at: Optional[dt.datetime] = None) -> None:
         """A clean refresh: the source's meetings become exactly ``found``, in one transaction."""
-        at = at or utcnow()
+        at = _utc(at)
         with self.engine.begin() as connection:
             self._ensure_source(connection, source)
             connection.execute(meetings.delete().where(meetings.c.source == source.name))
@@ -88,7 +95,7 @@ class MeetingStore:
             connection.execute(
                 meeting_sources.update()
                 .where(meeting_sources.c.name == source.name)
-                .values(last_attempt_at=at or utcnow(), last_error=error)
+                .values(last_attempt_at=_utc(at), last_error=error)
             )
 
     def remove_sources_except(self, names: Iterable[str]) -> List[str]:

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from bot.meetings.feeds.meeting_guide import (
+from bot.meetings.feeds.rows import (
     Row,
     RowError,
     attendance,
