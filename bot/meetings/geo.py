@@ -36,6 +36,14 @@ _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 _PLACE_CUE = r"(?:in|near|around|by|at|close to|nearby|from)"
 _WORD = re.compile(r"[a-z0-9.'-]+")
 _TOKEN = re.compile(r"[a-z0-9.'-]+|,")
+# "St. Louis", "Mt. Shasta", "Ft. Myers": the package spells most such names out ("Saint Louis").
+_SHORT_FIRST_WORD = re.compile(r"^(?:(st)|(mt)|(ft))\.?(?= )")
+
+
+def _city_key(words: str) -> str:
+    """A city name as looked up: lower case, single spaces, a leading St./Mt./Ft. spelled out."""
+    key = " ".join(_WORD.findall(words.casefold()))
+    return _SHORT_FIRST_WORD.sub(lambda m: "saint" if m.group(1) else "mount" if m.group(2) else "fort", key)
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,7 @@ class Gazetteer:
             if row.get("zip_code_type") == "STANDARD":
                 standard.add(row["zip_code"])
             if row.get("zip_code_type") != "MILITARY":
-                cities.setdefault((city.casefold(), state), (city, []))[1].append((lat, lon, row["timezone"]))
+                cities.setdefault((_city_key(city), state), (city, []))[1].append((lat, lon, row["timezone"]))
         self._cities: Dict[Tuple[str, str], Place] = {}
         self._city_states: Dict[str, List[Tuple[str, int]]] = {}  # city -> [(state, ZIPs)]
         for (key, state), (spelling, points) in cities.items():
@@ -114,7 +122,7 @@ class Gazetteer:
 
     def by_city(self, city: str, state: Optional[str] = None, prefer_state: Optional[str] = None) -> Optional[Place]:
         """A city's centre; without a state, the preferred state's city of that name, else the largest."""
-        key = " ".join(_WORD.findall(city.casefold()))
+        key = _city_key(city)
         if state is not None:
             return self._cities.get((key, state))
         candidates = self._city_states.get(key)
@@ -148,23 +156,27 @@ class Gazetteer:
             for length in range(min(self._longest_city, len(tokens) - start), 0, -1):
                 if length <= best_len:
                     break
-                phrase = " ".join(tokens[start : start + length])
-                if phrase not in self._city_states:
+                words = tokens[start : start + length]
+                phrase = _city_key(" ".join(words))
+                if "," in words or phrase not in self._city_states:
                     continue
                 after = tokens[start + length :]
                 state = self._state_after(after)
                 cued = start > 0 and re.fullmatch(_PLACE_CUE, tokens[start - 1]) is not None
                 cued = cued or (start > 1 and " ".join(tokens[start - 2 : start]) == "close to")
                 alone = whole and length == len([t for t in tokens if t != ","]) - (1 if state else 0)
-                if state is not None:
-                    place = self.by_city(phrase, state)
-                elif cued or alone:
+                place = self.by_city(phrase, state) if state is not None else None
+                # A bare two-letter word after the city may be an ordinary word, not a state:
+                # "in Palm Springs in the evening", "Palm Springs or Indio".
+                bare = state is not None and after[:1] != [","] and len(after[0]) == 2
+                if place is None and (state is None or bare):
+                    if not (cued or alone):
+                        continue
                     place = self.by_city(phrase, prefer_state=prefer_state)
-                else:
-                    continue
                 if place is not None:
                     best, best_len = place, length
-                    break
+                # The longest name here is the place meant: "Palm Springs, NY" is not Palm, PA.
+                break
         return best
 
     @staticmethod

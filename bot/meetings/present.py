@@ -19,6 +19,9 @@ from bot.program.answers import clock
 
 # What a person calls a part of the day, for the summary line.
 _PART_WORDS = {"morning": "morning", "noon": "midday", "afternoon": "afternoon", "evening": "evening", "night": "late", "tonight": "tonight"}
+# Parts that do not read well as "this {part}" today or "in the {part}" on no given day.
+_TODAY_PART = {"noon": "today around midday", "night": "late tonight", "tonight": "tonight"}
+_ANY_DAY_PART = {"noon": "around midday", "night": "late at night", "tonight": "tonight"}
 
 
 # Types that read well before "meetings"; the others follow in brackets.
@@ -69,7 +72,7 @@ def when_words(when: When) -> str:
     parts: List[str] = []
     part = _PART_WORDS.get(when.part or "", "")
     if when.relative_day == 0:
-        parts.append("tonight" if when.part == "tonight" else f"this {part}" if part else "today")
+        parts.append(_TODAY_PART.get(when.part or "", f"this {part}") if part else "today")
     elif when.relative_day == 1:
         parts.append(f"tomorrow {part}".strip() if when.part != "tonight" else "tomorrow evening")
     elif when.weekday is not None:
@@ -77,7 +80,7 @@ def when_words(when: When) -> str:
     elif when.weekend:
         parts.append("this weekend" + (f" ({part})" if part else ""))
     elif part:
-        parts.append("tonight" if when.part == "tonight" else f"in the {part}" if part != "late" else "late at night")
+        parts.append(_ANY_DAY_PART.get(when.part or "", f"in the {part}"))
     if when.clock is not None:
         shown = clock(when.clock)
         parts.append(f"around {shown.split()[0] if when.clock_ambiguous else shown}")

@@ -45,12 +45,14 @@ FELLOWSHIP_WORDS: Tuple[Tuple[Fellowship, Pattern[str]], ...] = (
 )
 # A bare "NA" next to a place or time is a fellowship too ("is there an NA near 92262").
 _BARE_NA = re.compile(r"(?:^|\b(?:an?|any|the|find|for|nearest|next|or|and)\s+)na\b(?!\s*(?:i'?m|thanks|thx|nvm))")
+# So is one listed with another fellowship's letters ("online NA or AA", "AA/NA").
+_NA_BESIDE = re.compile(r"\bna\s*(?:or|and|&|/|,)\s*(?:aa|ca|cma|ma|ha)\b|\b(?:aa|ca|cma|ma|ha)\s*(?:&|/|,)\s*na\b")
 TWELVE_STEP = frozenset(
     {Fellowship.aa, Fellowship.na, Fellowship.ca, Fellowship.ma, Fellowship.cma, Fellowship.ha, Fellowship.celebrate_recovery}
 )
 _TWELVE_STEP = _words(r"12[- ]?steps?", r"twelve[- ]?steps?")
 SECULAR = frozenset({Fellowship.smart, Fellowship.lifering, Fellowship.recovery_dharma})
-_SECULAR = _words(r"non[- ]?12[- ]?steps?", r"non[- ]?twelve[- ]?steps?", r"alternatives? to (?:aa|12[- ]?step)")
+_SECULAR = _words(r"non[- ]?12[- ]?steps?", r"non[- ]?twelve[- ]?steps?", r"alternatives? to (?:aa|12[- ]?steps?)")
 
 _ONLINE = _words("online", "virtual", "virtually", "zoom", "video", "from home", "by phone", "phone meetings?", "remote", "internet")
 _HYBRID = _words("hybrid")
@@ -93,7 +95,7 @@ TYPE_WORDS: Tuple[Tuple[str, Pattern[str]], ...] = (
     ("child_care", _words("child ?care", "childcare", "babysitting", "kids welcome", "bring (?:my|the) kids")),
 )
 
-_RADIUS = re.compile(r"(?:within|under|less than|inside|up to|in|max(?:imum)?)?\s*(\d{1,3}(?:\.\d)?)\s*(miles?|mi|kilometers?|km)\b")
+_RADIUS = re.compile(r"(?:within|under|less than|inside|up to|in|max(?:imum)?)?\s*(?<![\d.])(\d+(?:\.\d+)?)\s*(miles?|mi|kilometers?|km)\b")
 _NOW = _words("now", "right now", "soon", "starting soon", "asap", "next hour", "this hour", "happening now", "going on now", "right away")
 _CLOCK = re.compile(r"\b(?:at|around|about|by|after|before)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\W|$)")
 _PARTS: Tuple[Tuple[str, Pattern[str]], ...] = (
@@ -109,7 +111,7 @@ PART_HOURS: Dict[str, Tuple[dt.time, dt.time]] = {
     "noon": (dt.time(11, 0), dt.time(13, 30)),
     "afternoon": (dt.time(12, 0), dt.time(17, 0)),
     "evening": (dt.time(17, 0), dt.time(21, 30)),
-    "night": (dt.time(20, 0), dt.time(23, 59)),
+    "night": (dt.time(20, 0), dt.time(2, 0)),
     "tonight": (dt.time(17, 0), dt.time(23, 59)),
 }
 
@@ -181,12 +183,15 @@ class MeetingQuery:
 
 
 def _fellowships(lowered: str) -> FrozenSet[Fellowship]:
+    # "non 12 step" and "alternatives to AA" ask for the secular ones, not for 12-step or AA.
+    secular = _SECULAR.search(lowered) is not None
+    lowered = _SECULAR.sub(" ", lowered)
     found = {fellowship for fellowship, pattern in FELLOWSHIP_WORDS if pattern.search(lowered)}
-    if Fellowship.na not in found and _BARE_NA.search(lowered):
+    if Fellowship.na not in found and (_BARE_NA.search(lowered) or _NA_BESIDE.search(lowered)):
         found.add(Fellowship.na)
     if _TWELVE_STEP.search(lowered) and not found:
         found |= TWELVE_STEP
-    if _SECULAR.search(lowered):
+    if secular:
         found |= SECULAR
     if Fellowship.al_anon in found and Fellowship.aa in found and not re.search(r"\baa\b|alcoholics anonymous", lowered.replace("al-anon", "")):
         found.discard(Fellowship.aa)
@@ -279,6 +284,7 @@ def window(when: When, now: dt.datetime, zone: Any) -> Tuple[dt.datetime, dt.dat
     Meetings that started a few minutes ago still count: people do walk in late.
     """
     grace = dt.timedelta(minutes=20)
+    now = now.astimezone(dt.timezone.utc)  # arithmetic on a zone's wall clock would skip DST changes
     local_now = now.astimezone(zone)
     if when.now:
         return now - grace, now + dt.timedelta(hours=1)
@@ -300,13 +306,18 @@ def window(when: When, now: dt.datetime, zone: Any) -> Tuple[dt.datetime, dt.dat
         dates = [first, first + dt.timedelta(days=7)]  # the next one if today's has passed
     else:
         dates = [local_now.date(), local_now.date() + dt.timedelta(days=1)]
+        if when.clock is None and _past_midnight(when.part):
+            dates.insert(0, local_now.date() - dt.timedelta(days=1))  # last night's may still be on
     for date in dates:
         spans = _spans(when, date, zone)
         for start, end in spans:
             if end > now:
                 return max(start, now - grace), end
-    start, end = _spans(when, dates[-1], zone)[-1]
-    return start, end  # all in the past: an empty window the caller reports as such
+    return now, now  # all in the past ("this morning" asked at 3 pm): an empty window
+
+
+def _past_midnight(part: Optional[str]) -> bool:
+    return part is not None and PART_HOURS[part][1] <= PART_HOURS[part][0]
 
 
 def _spans(when: When, date: dt.date, zone: Any) -> List[Tuple[dt.datetime, dt.datetime]]:
@@ -320,5 +331,7 @@ def _spans(when: When, date: dt.date, zone: Any) -> List[Tuple[dt.datetime, dt.d
         return [(at(c) - dt.timedelta(minutes=30), at(c) + dt.timedelta(hours=1)) for c in clocks]
     if when.part is not None:
         first, last = PART_HOURS[when.part]
+        if _past_midnight(when.part):
+            return [(at(first), at(last, date + dt.timedelta(days=1)))]
         return [(at(first), at(last) + dt.timedelta(minutes=1))]
     return [(at(dt.time(0, 0)), at(dt.time(0, 0), date + dt.timedelta(days=1)))]
