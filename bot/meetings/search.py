@@ -1,9 +1,10 @@
 """Search meetings by place, time window, fellowship, attendance and type: soonest, then nearest.
 
 Built for 100,000 meetings in well under 10 ms: the filters run over NumPy columns, and the start
-of each candidate's next occurrence is first estimated from its minute of the week (exact but for
-a daylight-saving change within the week, at most an hour). Only the candidates that could be on
-the requested page get their exact start from bot.meetings.timing.
+of each candidate's next occurrence is first bounded from its minute of the week (exact in a zone
+whose clocks do not change around the window; within an hour either way when they do, or possibly
+a week later for a meeting whose time came up just before the search began). Only the candidates
+that could be on the requested page get their exact start from bot.meetings.timing.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.meetings.timing import next_occurrence
 MINUTES_PER_WEEK = 7 * 24 * 60
 # Largest error of the minute-of-week estimate (one DST shift) plus a safety margin.
 _ESTIMATE_SLACK = 90
+_ROUNDING = 1e-6  # minutes, for float error in the bounds
 _ATTENDANCE = {Attendance.in_person: 0, Attendance.online: 1, Attendance.hybrid: 2}
 
 
@@ -95,15 +97,27 @@ class MeetingIndex:
             mask &= self._types[:, column]
         return mask
 
-    def _minutes_until(self, rows: np.ndarray, start: dt.datetime) -> np.ndarray:
-        """Estimated minutes from ``start`` to each row's next start (may be slightly negative)."""
-        local_minute = np.empty(len(self.zones), dtype=np.int32)
+    def _minutes_until(self, rows: np.ndarray, start: dt.datetime) -> Tuple[np.ndarray, np.ndarray]:
+        """Bounds (low, high) on the minutes from ``start`` to each row's next start at or after it."""
+        local_minute = np.empty(len(self.zones), dtype=float)
+        steady = np.empty(len(self.zones), dtype=bool)
         for i, zone in enumerate(self._zone_info):
             local = start.astimezone(zone)
-            local_minute[i] = local.weekday() * 1440 + local.hour * 60 + local.minute
+            # To the microsecond: at 19:00:30 a 19:00 meeting is next week's, not "now".
+            local_minute[i] = (
+                local.weekday() * 1440 + local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+            )
+            # No clock change from a day before to eight days after: wall minutes are real minutes.
+            steady[i] = len({(start + dt.timedelta(days=d)).astimezone(zone).utcoffset() for d in range(-1, 9)}) == 1
         delta = (self._minute[rows] - local_minute[self._zone[rows]]) % MINUTES_PER_WEEK
-        # Just before the start, the estimate may say "a week away" when the truth is "now".
-        return np.where(delta > MINUTES_PER_WEEK - _ESTIMATE_SLACK, delta - MINUTES_PER_WEEK, delta)
+        exact = steady[self._zone[rows]]
+        # Around a change, a start just "before" now may be in the gap and still to come (02:30 is
+        # 03:30 PDT), and one just after now may have happened already (the first 01:30 of the night
+        # clocks fall back): those may be anything from now to a week away.
+        estimate = np.where(~exact & (delta > MINUTES_PER_WEEK - _ESTIMATE_SLACK), delta - MINUTES_PER_WEEK, delta)
+        low = np.where(exact, delta, estimate - _ESTIMATE_SLACK)
+        high = np.where(exact, delta, np.where(estimate > _ESTIMATE_SLACK, estimate + _ESTIMATE_SLACK, MINUTES_PER_WEEK + _ESTIMATE_SLACK))
+        return low, high
 
     def search(self, criteria: Criteria, limit: int = 5, offset: int = 0) -> Page:
         mask = self._mask(criteria)
@@ -121,18 +135,19 @@ class MeetingIndex:
         if not len(rows):
             return Page([], False)
         span = (criteria.end - criteria.start).total_seconds() / 60
-        estimate = self._minutes_until(rows, criteria.start)
-        inside = (estimate >= -_ESTIMATE_SLACK) & (estimate < span + _ESTIMATE_SLACK)
-        rows, estimate = rows[inside], estimate[inside]
+        low, high = self._minutes_until(rows, criteria.start)
+        # A hair of tolerance for float rounding; the exact start below has the last word.
+        inside = low < span + _ROUNDING
+        rows, low, high = rows[inside], low[inside], high[inside]
         if distances is not None:
             distances = distances[inside]
         wanted = offset + limit + 1  # one more tells whether there is a next page
         if len(rows) > wanted:
-            # Every row that can rank among the first `wanted` starts no later than the
-            # wanted-th estimate plus the estimate's error, twice over.
-            cutoff = np.partition(estimate, wanted - 1)[wanted - 1] + 2 * _ESTIMATE_SLACK
-            near_top = estimate <= cutoff
-            rows, estimate = rows[near_top], estimate[near_top]
+            # At least `wanted` rows start no later than the wanted-th smallest upper bound, so
+            # no row that can rank among the first `wanted` has a lower bound above it.
+            cutoff = np.partition(high, wanted - 1)[wanted - 1] + _ROUNDING
+            near_top = low <= cutoff
+            rows = rows[near_top]
             if distances is not None:
                 distances = distances[near_top]
         hits: List[Hit] = []
