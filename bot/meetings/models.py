@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from typing import Optional, Tuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Extra, validator
+
+from bot.zones import known_zone
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -105,13 +107,7 @@ class Meeting(BaseModel):
             raise ValueError("day must be 0 (Monday) to 6 (Sunday)")
         return value
 
-    @validator("timezone")
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not an IANA timezone like America/Los_Angeles")
-        return value
+    _zone_name = validator("timezone", allow_reuse=True)(known_zone)
 
     @validator("latitude")
     def _latitude(cls, value: Optional[float]) -> Optional[float]:

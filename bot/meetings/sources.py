@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any, List, Optional
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AnyHttpUrl, BaseModel, Extra, ValidationError, root_validator, validator
 
 from bot.meetings.models import Fellowship, Meeting
+from bot.zones import known_zone
 
 
 class FeedFormat(str, Enum):
@@ -45,15 +45,7 @@ class Source(BaseModel):
             raise ValueError("must be a short slug of lower-case letters, digits, '-' and '_' (it prefixes meeting ids)")
         return value
 
-    @validator("timezone")
-    def _zone(cls, value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return value
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not an IANA timezone like America/Los_Angeles")
-        return value
+    _zone_name = validator("timezone", allow_reuse=True)(known_zone)
 
     @root_validator(skip_on_failure=True)
     def _one_location(cls, values: dict) -> dict:

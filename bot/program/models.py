@@ -9,9 +9,11 @@ import datetime as dt
 import re
 from enum import Enum
 from typing import Dict, List, Optional
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Extra, Field, root_validator, validator
+
+from bot.zones import known_zone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PHONE = re.compile(r"^\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}$")
@@ -130,13 +132,7 @@ class Center(Strict):
     admissions_hours: OpeningHours
     staffed_hours: OpeningHours
 
-    @validator("timezone")
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not an IANA timezone like America/Los_Angeles")
-        return value
+    _zone_name = validator("timezone", allow_reuse=True)(known_zone)
 
     @validator("phones")
     def _required_phones(cls, value: Dict[str, Phone]) -> Dict[str, Phone]:
