@@ -26,6 +26,11 @@ _ROUNDING = 1e-6  # minutes, for float error in the bounds
 _ATTENDANCE = {Attendance.in_person: 0, Attendance.online: 1, Attendance.hybrid: 2}
 
 
+def _minute_of_day(time: dt.time) -> float:
+    """Minutes since midnight, seconds included (a feed may say 19:00:30)."""
+    return time.hour * 60 + time.minute + (time.second + time.microsecond / 1e6) / 60
+
+
 @dataclass(frozen=True)
 class Criteria:
     """A resolved search: the window is absolute, the place known (or not needed)."""
@@ -70,7 +75,7 @@ class MeetingIndex:
         self._type_column = column
         self._lat = np.array([m.latitude if m.latitude is not None else np.nan for m in self.meetings], dtype=float)
         self._lon = np.array([m.longitude if m.longitude is not None else np.nan for m in self.meetings], dtype=float)
-        self._minute = np.array([m.day * 1440 + m.start.hour * 60 + m.start.minute for m in self.meetings], dtype=np.int32)
+        self._minute = np.array([m.day * 1440 + _minute_of_day(m.start) for m in self.meetings], dtype=float)
         self.zones: List[str] = sorted({m.timezone for m in self.meetings})
         zone_column = {zone: i for i, zone in enumerate(self.zones)}
         self._zone = np.array([zone_column[m.timezone] for m in self.meetings], dtype=np.int16)
@@ -104,9 +109,7 @@ class MeetingIndex:
         for i, zone in enumerate(self._zone_info):
             local = start.astimezone(zone)
             # To the microsecond: at 19:00:30 a 19:00 meeting is next week's, not "now".
-            local_minute[i] = (
-                local.weekday() * 1440 + local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
-            )
+            local_minute[i] = local.weekday() * 1440 + _minute_of_day(local.time())
             # No clock change from a day before to eight days after: wall minutes are real minutes.
             steady[i] = len({(start + dt.timedelta(days=d)).astimezone(zone).utcoffset() for d in range(-1, 9)}) == 1
         delta = (self._minute[rows] - local_minute[self._zone[rows]]) % MINUTES_PER_WEEK

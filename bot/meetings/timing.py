@@ -17,7 +17,9 @@ UTC = dt.timezone.utc
 
 def occurrence_on(meeting: Meeting, date: dt.date) -> dt.datetime:
     """The meeting's start on a local date (any weekday), as an aware UTC datetime."""
-    wall = dt.datetime.combine(date, meeting.start, tzinfo=meeting.zone)
+    # fold=0 whatever the time object carries (``some_datetime.time()`` keeps its fold): an
+    # ambiguous time is the first one, as the module says.
+    wall = dt.datetime.combine(date, meeting.start.replace(fold=0), tzinfo=meeting.zone)
     # Through UTC and back: a time in the spring-forward gap becomes a real instant.
     return wall.astimezone(UTC)
 

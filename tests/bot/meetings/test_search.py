@@ -255,24 +255,42 @@ def test_index_agrees_with_the_oracle_on_small_sets(data: st.DataObject) -> None
 def test_a_crowd_that_just_began_never_hides_later_meetings(data: st.DataObject) -> None:
     """Meetings that began up to 90 minutes before the window (or began this very minute, seconds
     ago, or the first time round an hour that repeats) next start a week later: they must not
-    take the page's places from meetings that start later in the window."""
+    take the page's places from meetings that start later in the window. And a crowd about to
+    begin (perhaps at a time in the spring-forward gap) must be found."""
     others = data.draw(meeting_sets(max_size=40, max_slots=3))
     city = data.draw(st.sampled_from(CITIES))
-    day = data.draw(st.integers(0, 6))
-    start = data.draw(st.sampled_from(START_TIMES))
+    zone = ZoneInfo(city[3])
+    changes = [t for t in TRANSITIONS if (t - dt.timedelta(hours=3)).astimezone(zone).utcoffset() != t.astimezone(zone).utcoffset()]
+    if changes and data.draw(st.booleans()):
+        # On the night the clocks change, up to 90 minutes either side of the change (as the
+        # clock read before it): times in the gap, in the repeated hour, and around them.
+        change = data.draw(st.sampled_from(changes))
+        before = (change - dt.timedelta(microseconds=1)).astimezone(zone).replace(tzinfo=None) + dt.timedelta(microseconds=1)
+        wall = before + dt.timedelta(minutes=data.draw(st.integers(-90, 90)))
+        day, start = wall.weekday(), wall.strftime("%H:%M")
+        base = change - dt.timedelta(days=2)
+    else:
+        day = data.draw(st.integers(0, 6))
+        start = data.draw(st.sampled_from(START_TIMES))
+        base = data.draw(
+            st.one_of(
+                any_instant,
+                st.builds(lambda t, s: t + dt.timedelta(seconds=s), st.sampled_from(TRANSITIONS), st.integers(-8 * 86400, 86400)),
+            )
+        )
     crowd = [
         make_meeting(f"crowd{n:02d}", day=day, start=start, zone=city[3], at=(city[1], city[2]), name=f"Crowd {n:02d}")
         for n in range(data.draw(st.integers(2, 20)))
     ]
     meetings = crowd + others
-    base = data.draw(
+    began = next_occurrence(crowd[0], base, in_progress=False)
+    since = data.draw(
         st.one_of(
-            any_instant,
-            st.builds(lambda t, s: t + dt.timedelta(seconds=s), st.sampled_from(TRANSITIONS), st.integers(-8 * 86400, 86400)),
+            st.integers(1, 90 * 60 * 10**6),
+            st.sampled_from([1, 10**6, 30 * 10**6, 60 * 10**6, 3600 * 10**6]),
+            st.integers(-90 * 60 * 10**6, 0),  # the crowd is about to begin instead: it must be found
         )
     )
-    began = next_occurrence(crowd[0], base, in_progress=False)
-    since = data.draw(st.one_of(st.integers(1, 90 * 60 * 10**6), st.sampled_from([1, 10**6, 30 * 10**6, 60 * 10**6, 3600 * 10**6])))
     window_start = began + dt.timedelta(microseconds=since)
     criteria = Criteria(
         start=window_start,
@@ -313,6 +331,17 @@ def test_a_window_starting_seconds_after_a_start_does_not_count_it() -> None:
     # At exactly 10:00 they are on, sorted by name.
     page = MeetingIndex(meetings).search(Criteria(MONDAY_10AM_NY, MONDAY_10AM_NY + dt.timedelta(days=1)), limit=5)
     assert [h.meeting.key for h in page.hits] == ["now0", "now1", "now2", "later"]
+
+
+def test_a_start_with_seconds() -> None:
+    """A feed may give 19:00:30; at 19:00:15 that meeting is 15 seconds away, not a week."""
+    zone = "America/Los_Angeles"
+    meetings = [make_meeting("seconds", day=0, start="19:00:30", zone=zone), make_meeting("later", day=0, start="21:00", zone=zone)]
+    start = dt.datetime(2026, 6, 15, 19, 0, 15, tzinfo=ZoneInfo(zone))
+    page = MeetingIndex(meetings).search(Criteria(start, start + dt.timedelta(hours=1)), limit=5)
+    assert [(h.meeting.key, h.start) for h in page.hits] == [("seconds", start + dt.timedelta(seconds=15))]
+    page = MeetingIndex(meetings).search(Criteria(start + dt.timedelta(seconds=16), start + dt.timedelta(hours=3)), limit=5)
+    assert _keys(page) == ["later"]
 
 
 def test_the_fold_hour_second_time_round() -> None:

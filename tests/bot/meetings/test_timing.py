@@ -298,6 +298,19 @@ def test_an_ambiguous_time_happens_the_first_time_round() -> None:
     assert next_occurrence(meeting, second_0110, in_progress=False) == at("America/Los_Angeles", 2026, 11, 8, 1, 30)
 
 
+def test_the_fold_of_the_meetings_time_object_is_ignored() -> None:
+    """A time taken from a datetime (``.time()``) keeps its fold; the meeting still starts the first time round."""
+    second_time_round = dt.datetime(2026, 11, 1, 1, 30, tzinfo=LA, fold=1).time()
+    assert second_time_round.fold == 1
+    meeting = make_meeting("America/Los_Angeles", 6, second_time_round)
+    assert meeting.start.fold == 1
+    saturday = at("America/Los_Angeles", 2026, 10, 31, 12, 0)
+    assert next_occurrence(meeting, saturday, in_progress=False) == dt.datetime(2026, 11, 1, 8, 30, tzinfo=UTC)  # 01:30 PDT
+    # And in the spring-forward gap it still moves forward, not back.
+    gap = make_meeting("America/Los_Angeles", 6, dt.time(2, 30, fold=1))
+    assert occurrence_on(gap, dt.date(2026, 3, 8)) == dt.datetime(2026, 3, 8, 10, 30, tzinfo=UTC)
+
+
 def test_phoenix_keeps_its_clock_when_los_angeles_changes() -> None:
     phoenix = make_meeting("America/Phoenix", 6, dt.time(19, 0))
     la = make_meeting("America/Los_Angeles", 6, dt.time(18, 0))
