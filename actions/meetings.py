@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import CompanionAction, resources, send
 from actions.questions import replies_for
-from bot.meetings.finder import MeetingFinder, Outcome, place_from_slot, place_to_slot
+from bot.meetings.finder import MeetingFinder, Outcome, find_place, place_from_slot, place_to_slot
 from bot.meetings.geo import gazetteer
 from bot.meetings.query import MeetingQuery, read_query
 
@@ -129,8 +129,10 @@ class ValidateMeetingPlaceForm(FormValidationAction):
         text = str(slot_value or "")
         if not text.strip():
             return {ANSWER_SLOT: None}
-        finder = await asyncio.to_thread(_finder)
-        place = finder.place_in(text, tracker.latest_message.get("metadata"), whole=True)
+        # Only the place is needed here: no index to load.
+        places = await asyncio.to_thread(gazetteer)
+        state = resources().program.get().program.center.address.state
+        place = find_place(places, text, tracker.latest_message.get("metadata"), state, whole=True)
         if place is not None:
             return {ANSWER_SLOT: place.label, PLACE_SLOT: place_to_slot(place)}
         pending = tracker.get_slot(SEARCH_SLOT)

@@ -34,15 +34,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return _demo(settings, args.seed)
 
 
+def _sources(settings: Settings) -> Any:
+    """sources.yml, or None after printing what is wrong with it."""
+    from bot.meetings.sources import SourcesError, load_sources
+
+    try:
+        return load_sources(settings.meeting_sources_path)
+    except SourcesError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def check_files(settings: Settings) -> int:
     """Validates sources.yml and parses every file source, storing nothing (`make check-data`)."""
     from bot.meetings.refresh import PARSERS, decode, read_file
-    from bot.meetings.sources import FeedError, SourcesError, load_sources
+    from bot.meetings.sources import FeedError
 
-    try:
-        sources = load_sources(settings.meeting_sources_path)
-    except SourcesError as exc:
-        print(exc, file=sys.stderr)
+    sources = _sources(settings)
+    if sources is None:
         return 1
     failed = 0
     for source in sources.sources:
@@ -73,12 +82,9 @@ def _store(settings: Settings) -> Any:
 
 def _refresh(settings: Settings) -> int:
     from bot.meetings.refresh import refresh_all
-    from bot.meetings.sources import SourcesError, load_sources
 
-    try:
-        sources = load_sources(settings.meeting_sources_path)
-    except SourcesError as exc:
-        print(exc, file=sys.stderr)
+    sources = _sources(settings)
+    if sources is None:
         return 1
     reports = asyncio.run(refresh_all(sources, settings.meetings_dir, _store(settings)))
     for report in reports:

@@ -71,6 +71,19 @@ def coordinates_from_metadata(metadata: Any) -> Optional[Tuple[float, float]]:
     return lat, lon
 
 
+def find_place(
+    places: Gazetteer, text: str, metadata: Any = None, prefer_state: Optional[str] = None, whole: bool = False
+) -> Optional[Place]:
+    """A place the message names, or the widget's coordinates sent with it."""
+    place = places.find(text, prefer_state=prefer_state, whole=whole)
+    if place is not None:
+        return place
+    coordinates = coordinates_from_metadata(metadata)
+    if coordinates is not None:
+        return places.nearest(*coordinates)
+    return None
+
+
 class MeetingFinder:
     def __init__(self, book: AnswerBook, index: MeetingIndex, gazetteer: Gazetteer):
         self.book = book
@@ -82,14 +95,7 @@ class MeetingFinder:
 
     # -- the place -------------------------------------------------------------------------------
     def place_in(self, text: str, metadata: Any = None, whole: bool = False) -> Optional[Place]:
-        """A place the message names, or the widget's coordinates sent with it."""
-        place = self.gazetteer.find(text, prefer_state=self.center_state, whole=whole)
-        if place is not None:
-            return place
-        coordinates = coordinates_from_metadata(metadata)
-        if coordinates is not None:
-            return self.gazetteer.nearest(*coordinates)
-        return None
+        return find_place(self.gazetteer, text, metadata, self.center_state, whole)
 
     # -- searches --------------------------------------------------------------------------------
     def find(

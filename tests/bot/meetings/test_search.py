@@ -18,6 +18,7 @@ from bot.meetings.geo import distance_miles
 from bot.meetings.models import Attendance, Fellowship, Meeting
 from bot.meetings.search import Criteria, Hit, MeetingIndex, Page
 from bot.meetings.timing import next_occurrence
+from tests.bot.meetings.clock_changes import transitions
 
 UTC = dt.timezone.utc
 MILE_OF_LATITUDE = 1 / 69.09  # degrees; EARTH_RADIUS_MILES * pi / 180 = 69.09 miles per degree
@@ -109,27 +110,7 @@ def assert_same_page(page: Page, expected: List[Hit], limit: int, offset: int) -
 
 
 # -- strategies --------------------------------------------------------------------------------------
-def _transitions() -> Tuple[dt.datetime, ...]:
-    """Every UTC offset change of the cities' zones in 2025-2028, to the minute."""
-    found = set()
-    for zone in {ZoneInfo(city[3]) for city in CITIES}:
-        t = dt.datetime(2025, 1, 1, tzinfo=UTC)
-        while t.year < 2029:
-            nxt = t + dt.timedelta(days=1)
-            if t.astimezone(zone).utcoffset() != nxt.astimezone(zone).utcoffset():
-                lo, hi = t, nxt
-                while hi - lo > dt.timedelta(minutes=1):
-                    mid = lo + (hi - lo) / 2
-                    if mid.astimezone(zone).utcoffset() == lo.astimezone(zone).utcoffset():
-                        lo = mid
-                    else:
-                        hi = mid
-                found.add(hi.replace(second=0, microsecond=0))
-            t = nxt
-    return tuple(sorted(found))
-
-
-TRANSITIONS = _transitions()
+TRANSITIONS = tuple(sorted({t for city in CITIES for t in transitions(city[3])}))
 # Local midnight from Sunday to Monday: where the minute of the week wraps.
 WEEK_ENDS = tuple(
     dt.datetime(2026, 6, 15, tzinfo=ZoneInfo(city[3])).astimezone(UTC) for city in CITIES

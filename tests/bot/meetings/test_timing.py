@@ -8,7 +8,6 @@ is read with the offset in force before the jump, so the wall clock shows it one
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from itertools import islice
 from typing import List, Optional, Tuple
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 
 from bot.meetings.models import Attendance, Fellowship, Meeting
 from bot.meetings.timing import local_start, next_occurrence, occurrence_on, occurrences_from
+from tests.bot.meetings.clock_changes import transitions
 
 UTC = dt.timezone.utc
 WEEK = dt.timedelta(days=7)
@@ -31,7 +31,6 @@ ZONES = (
     "Australia/Lord_Howe",  # a 30-minute DST shift
     "Pacific/Auckland",
 )
-FIRST, LAST = dt.datetime(2025, 1, 1, tzinfo=UTC), dt.datetime(2029, 1, 1, tzinfo=UTC)
 
 SETTINGS = settings(deadline=None, max_examples=250, suppress_health_check=[HealthCheck.too_slow])
 
@@ -71,27 +70,6 @@ def expected_start(meeting: Meeting, date: dt.date) -> Tuple[dt.datetime, dt.tim
         return real[0], dt.timedelta(0)  # ambiguous: the first time round
     before, after = min(offsets), max(offsets)  # clocks jump forward: the offset grows
     return (wall - before).replace(tzinfo=UTC), after - before
-
-
-@lru_cache(maxsize=None)
-def transitions(zone_name: str) -> Tuple[dt.datetime, ...]:
-    """The zone's UTC offset changes in 2025-2028, to the minute."""
-    zone = ZoneInfo(zone_name)
-    found = []
-    t = FIRST
-    while t < LAST:
-        nxt = t + dt.timedelta(days=1)
-        if t.astimezone(zone).utcoffset() != nxt.astimezone(zone).utcoffset():
-            lo, hi = t, nxt  # offset(lo) != offset(hi): bisect to the minute
-            while hi - lo > dt.timedelta(minutes=1):
-                mid = lo + (hi - lo) / 2
-                if mid.astimezone(zone).utcoffset() == lo.astimezone(zone).utcoffset():
-                    lo = mid
-                else:
-                    hi = mid
-            found.append(hi.replace(second=0, microsecond=0))
-        t = nxt
-    return tuple(found)
 
 
 ALL_TRANSITIONS = tuple(sorted({t for zone in ZONES for t in transitions(zone)}))
