@@ -1,17 +1,23 @@
 """What every action shares: lazily opened resources and a helper to send a rendered reply."""
 from __future__ import annotations
 
+import logging
 import threading
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Optional
 
-from rasa_sdk import Action
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
+from bot.clients.store import Client, ClientStore
+from bot.coping.checkins import CheckinStore
+from bot.coping.loader import LibraryCache
 from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
 from bot.program.loader import ProgramCache
+from bot.program.models import Track
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
 from bot.storage.leads import LeadStore
@@ -23,6 +29,7 @@ class Resources:
     def __init__(self) -> None:
         settings = get_settings()
         self.program = ProgramCache(settings.program_data_dir)
+        self.coping = LibraryCache(settings.coping_dir)
         self._database = settings.database
         self._engine: Optional[Engine] = None
         self._meetings: Optional[IndexCache] = None
@@ -42,6 +49,14 @@ class Resources:
         return LeadStore(self.engine)
 
     @property
+    def clients(self) -> ClientStore:
+        return ClientStore(self.engine)
+
+    @property
+    def checkins(self) -> CheckinStore:
+        return CheckinStore(self.engine)
+
+    @property
     def meetings(self) -> IndexCache:
         engine = self.engine
         with self._lock:
@@ -50,6 +65,17 @@ class Resources:
         return self._meetings
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who wrote the latest message: the channel's verdict on its token (bot/channels/), with the
+    client's record and track when verified. status: verified, expired, invalid, unknown_client, none."""
+
+    status: str
+    client: Optional[Client] = None
+    track: Optional[Track] = None
+
+
+log = logging.getLogger(__name__)
 _resources: Optional[Resources] = None
 _resources_lock = threading.Lock()
 
@@ -60,6 +86,28 @@ def resources() -> Resources:
         if _resources is None:
             _resources = Resources()
     return _resources
+
+
+def identity_of(tracker: Tracker) -> Identity:
+    """Only the channel writes metadata.client (it drops any the sender wrote), so it is trusted here."""
+    verdict = (tracker.latest_message.get("metadata") or {}).get("client")
+    if not isinstance(verdict, dict):
+        return Identity("none")
+    status = str(verdict.get("status") or "none")
+    if status != "verified":
+        return Identity(status)
+    return client_identity(str(verdict.get("id") or ""))
+
+
+def client_identity(client_id: str) -> Identity:
+    client = resources().clients.get(client_id) if client_id else None
+    if client is None:  # removed since the channel checked the token
+        return Identity("unknown_client")
+    track = next((t for t in resources().program.get().program.tracks if t.key == client.track), None)
+    if track is None:
+        log.warning("client's track is not in the program data (tracks.yml); answering as for a visitor")
+        return Identity("unknown_client", client)
+    return Identity("verified", client, track)
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

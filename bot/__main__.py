@@ -151,6 +151,14 @@ def _meetings(args: argparse.Namespace) -> int:
     return cli.run(args, settings)
 
 
+def _clients(args: argparse.Namespace) -> int:
+    from bot.clients import cli
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(message)s")
+    return cli.run(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -175,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.meetings.cli import add_parser as add_meetings_parser
 
     add_meetings_parser(sub).set_defaults(func=_meetings)
+    from bot.clients.cli import add_parser as add_clients_parser
+
+    add_clients_parser(sub).set_defaults(func=_clients)
     return parser
 
 

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     notifier_poll_seconds: float = Field(1.0, env="NOTIFIER_POLL_SECONDS", gt=0)
     public_url: Optional[AnyHttpUrl] = Field(None, env="PUBLIC_URL")
     staff_api_token: Optional[str] = Field(None, env="STAFF_API_TOKEN")
+    # Enrolled clients' chat tokens (README, "Enrolled clients"): signed with this secret (HS256).
+    client_token_secret: Optional[str] = Field(None, env="CLIENT_TOKEN_SECRET")
+    client_token_hours: float = Field(12.0, env="CLIENT_TOKEN_HOURS", gt=0, le=24 * 90)
+    coping_dir: Path = Field(PROJECT_ROOT / "data" / "coping", env="COPING_DATA_DIR")
 
     class Config:
         env_file = PROJECT_ROOT / ".env"
@@ -52,6 +56,13 @@ class Settings(BaseSettings):
     def _long_enough(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and len(value) < 16:
             raise ValueError("must be at least 16 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
+
+    @validator("client_token_secret")
+    def _strong_signing_key(cls, value: Optional[str]) -> Optional[str]:
+        # RFC 7518 3.2: an HS256 key must be at least as long as the hash (32 bytes).
+        if value is not None and len(value.encode()) < 32:
+            raise ValueError("must be at least 32 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return value
 
     @validator("log_level")
@@ -113,6 +124,10 @@ class Settings(BaseSettings):
         """STAFF_API_TOKEN (the web app's JSON API), or a generated one under var/secrets/."""
         return self._secret(self.staff_api_token, "staff_api_token")
 
+    def client_token_key(self) -> str:
+        """CLIENT_TOKEN_SECRET, or a generated one under var/secrets/ (shared by the CLI and Rasa)."""
+        return self._secret(self.client_token_secret, "client_token_secret")
+
     def rasa_environment(self) -> Dict[str, str]:
         """The ${VAR}s that endpoints.yml and credentials.yml read."""
         return {
@@ -120,6 +135,7 @@ class Settings(BaseSettings):
             "TRACKER_DB": str(self.database),
             "PROGRAM_DATA_DIR": str(self.program_data_dir),
             "MEETINGS_DIR": str(self.meetings_dir),
+            "COPING_DATA_DIR": str(self.coping_dir),
             "VAR_DIR": str(self.var_dir),
         }
 

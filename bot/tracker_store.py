@@ -8,13 +8,15 @@ every event is still written before the reply is sent, and other readers (the st
 Rasa's /conversations API for past sessions) read the database.
 
 Every saved crisis message also opens or extends a crisis escalation (bot/safety/escalations.py),
-so staff are alerted whatever the action server's state.
+so staff are alerted whatever the action server's state, and every message from a verified
+enrolled client (bot/channels/) links the conversation to the client's record.
 
 For SQLite it also keeps pooled connections in WAL mode with synchronous=NORMAL, which is safe
 against corruption and avoids one fsync per message.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections import OrderedDict
@@ -25,6 +27,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.clients.store import ClientStore
 from bot.safety.escalations import record_crisis_events
 from bot.storage.db import create_tables
 
@@ -119,6 +122,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         earlier = cached if cached is not None else [event.as_dict() for event in events[:stored]]
         self._remember(sender_id, current_session(earlier + new))
         self._record_escalations(sender_id, new)
+        self._link_clients(sender_id, new)
 
     def _record_escalations(self, sender_id: str, new: List[Dict[str, Any]]) -> None:
         """Open (or add to) an escalation for each crisis message just saved.
@@ -131,3 +135,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 log.warning("crisis escalation %s recorded for conversation %s", escalation_id, sender_id)
         except Exception:  # noqa: BLE001 - see docstring
             log.exception("could not record the crisis escalation for conversation %s", sender_id)
+
+    def _link_clients(self, sender_id: str, new: List[Dict[str, Any]]) -> None:
+        """Link the conversation to each client whose verified message was just saved (bot/channels/)."""
+        links = {}
+        for event in new:
+            client = (event.get("metadata") or {}).get("client") if event.get("event") == "user" else None
+            if isinstance(client, dict) and client.get("status") == "verified" and client.get("id"):
+                links[str(client["id"])] = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0), dt.timezone.utc)
+        if not links:
+            return
+        try:
+            store = ClientStore(self.engine)
+            for client_id, at in links.items():
+                store.link(sender_id, client_id, at)
+        except Exception:  # noqa: BLE001 - like the escalations: the conversation is already saved
+            log.exception("could not link conversation %s to its client", sender_id)

@@ -151,6 +151,66 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
 }
 
 
+def _coping_sample(**extra: Any) -> Dict[str, Any]:
+    from bot.coping.models import Need, Skill  # here: the coping exercise words its turns with this book
+
+    need = Need(key="craving", label="A craving", rated="the craving", words=["craving"], skills=["a", "b"])
+    skill = Skill(
+        key="box_breathing", name="Box breathing", minutes=3, intro="Slow, even breaths calm the body.",
+        steps=["Breathe in for four.", "Hold for four."], closing="Well done.",
+    )
+    return {"first_name": "Sam", "counselor": "Dana", "need": need, "skill": skill, **extra}
+
+
+def _occurrence_sample(program: Program) -> Any:
+    from types import SimpleNamespace
+
+    session = _sample_track(program).sessions[0]
+    start = dt.datetime.combine(dt.date(2027, 1, 4), session.start)
+    return SimpleNamespace(session=session, start=start, end=dt.datetime.combine(start.date(), session.end))
+
+
+def _client_sample(program: Program, **extra: Any) -> Dict[str, Any]:
+    from types import SimpleNamespace
+
+    occurrence = _occurrence_sample(program)
+    return {
+        "client": SimpleNamespace(first_name="Sam", counselor="Dana"),
+        "track": _sample_track(program),
+        "identity": "verified",
+        "when": "tomorrow (Monday)",
+        "following": occurrence,
+        "following_when": "on Monday",
+        "current": None,
+        "occurrences": [occurrence],
+        "lead": "1 hour",
+        "at": occurrence.start,
+        "general": True,
+        **extra,
+    }
+
+
+_COPING_ANSWERS = (
+    "coping_ask_need", "coping_begin", "coping_rate_before", "coping_rate_after", "coping_switch",
+    "coping_tried_all", "coping_stopped", "coping_not_running",
+)
+_CLIENT_ANSWERS = ("next_group", "next_group_day", "client_not_known", "reminder_set", "reminder_due")
+EXTRA_CONTEXT.update(
+    {
+        **{key: lambda p: _coping_sample() for key in _COPING_ANSWERS},
+        "coping_rating_unclear": lambda p: _coping_sample(text="lots", out_of_range=False),
+        "coping_high": lambda p: _coping_sample(before=9, after=None),
+        "coping_worse": lambda p: _coping_sample(before=6, after=8),
+        "coping_better": lambda p: _coping_sample(before=7, after=4),
+        "coping_same": lambda p: _coping_sample(before=5, after=5),
+        "coping_step": lambda p: _coping_sample(intro="Slow breaths calm the body.", number=1, total=4, step="Breathe in."),
+        **{key: (lambda p: _client_sample(p)) for key in _CLIENT_ANSWERS},
+        "reminder_cancelled": lambda p: {},
+        "reminder_none": lambda p: {},
+    }
+)
+
+
 class AnswerBook:
     """Program data plus its compiled answers; render(key) gives a ready-to-send reply."""
 

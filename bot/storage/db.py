@@ -91,6 +91,49 @@ notifications = sa.Table(
 )
 
 
+# Enrolled clients (bot/clients/): the center adds them with `python -m bot clients add`. A chat is
+# linked to a client only through a token the center signed (bot/clients/tokens.py).
+clients = sa.Table(
+    "clients",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("first_name", sa.String(80), nullable=False),
+    sa.Column("track", sa.String(64), nullable=False),
+    sa.Column("counselor", sa.String(120), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Which conversations a verified client took part in: written by the tracker store when a message
+# with a verified identity is saved (bot/tracker_store.py).
+client_conversations = sa.Table(
+    "client_conversations",
+    metadata,
+    sa.Column("conversation_id", sa.String(255), primary_key=True),
+    sa.Column("client_id", sa.String(64), primary_key=True, index=True),
+    sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Craving (or distress) ratings from 0 to 10 taken before and after a coping skill
+# (bot/coping/). One exercise has one "before" and at most one "after" row.
+craving_checkins = sa.Table(
+    "craving_checkins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("client_id", sa.String(64), index=True),
+    sa.Column("exercise_id", sa.String(32), nullable=False, index=True),
+    sa.Column("phase", sa.String(8), nullable=False),
+    sa.Column("rating", sa.Integer, nullable=False),
+    sa.Column("need", sa.String(32), nullable=False),
+    sa.Column("skill", sa.String(64)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("phase IN ('before', 'after')", name="checkin_phase"),
+    sa.CheckConstraint("rating BETWEEN 0 AND 10", name="checkin_rating"),
+    sa.UniqueConstraint("exercise_id", "phase", name="one_rating_per_phase"),
+)
+
+
 # Recovery meetings imported from the feeds in data/meetings/sources.yml (bot/meetings/store.py).
 # A source's meetings are replaced in one transaction when it refreshes cleanly; a failed refresh
 # leaves them as they were and records the error on the source.

@@ -1,0 +1,49 @@
+"""The check both chat channels run on every incoming message, in the Rasa process.
+
+A message's ``client_token`` is verified here and replaced by the verdict (``metadata.client``);
+a ``client`` key the sender wrote is dropped, so an identity can only come from a token the center
+signed. Opened on first use: the Rasa process imports the channels before it has settings.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
+
+from rasa.core.channels.channel import UserMessage
+
+from bot.clients.identity import ClientVerifier, Identity, sanitize, token_from
+from bot.clients.store import ClientStore
+from bot.settings import get_settings
+from bot.storage.db import create_tables, make_engine
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class MessageIdentity:
+    def __init__(self) -> None:
+        self._verifier: Optional[ClientVerifier] = None
+        self._lock = threading.Lock()
+
+    def _get_verifier(self) -> ClientVerifier:
+        with self._lock:
+            if self._verifier is None:
+                settings = get_settings()
+                engine = make_engine(settings.database)
+                create_tables(engine)
+                self._verifier = ClientVerifier(ClientStore(engine), settings.client_token_key())
+        return self._verifier
+
+    def check(self, metadata: Optional[Mapping], fallback_token: Optional[str] = None) -> Tuple[Dict[str, Any], Identity]:
+        """The metadata Rasa may keep, and who sent it (the message's token, else the session's)."""
+        token = token_from(metadata) or fallback_token
+        identity = self._get_verifier().identify(token) if token else Identity("none")
+        return sanitize(metadata, identity), identity
+
+    def verifying(self, on_new_message: OnNewMessage, session_token: Callable[[str], Optional[str]] = lambda _: None) -> OnNewMessage:
+        """on_new_message, with each message's metadata checked first."""
+
+        async def handle(message: UserMessage) -> Any:
+            message.metadata, _ = self.check(message.metadata, session_token(message.sender_id))
+            return await on_new_message(message)
+
+        return handle

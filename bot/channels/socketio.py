@@ -1,0 +1,69 @@
+"""Rasa's socket.io channel with client tokens checked (bot/channels/identity.py).
+
+The website passes an enrolled client's token once, in the ``session_request`` data
+(``{"session_id": ..., "customData": {"client_token": ...}}``), or with each message in
+``customData``. The session's token is kept (in memory, per session id) and checked again on every
+message, so an expiry takes effect mid-chat. The verdict is also sent to the page as a
+``client_identity`` event, so the widget can tell a client their sign-in was refused.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.channels.identity import MessageIdentity, OnNewMessage
+from bot.clients.identity import token_from
+
+# Sessions whose token is remembered; the oldest is forgotten first (its next message carries
+# no identity until the page sends the token again).
+MAX_SESSIONS = 10_000
+REFUSALS = {
+    "expired": "Your sign-in for this chat has expired, so you're chatting as a visitor. Open the chat from the client portal to sign in again.",
+    "invalid": "Your sign-in for this chat couldn't be confirmed, so you're chatting as a visitor.",
+    "unknown_client": "Your client record couldn't be found, so you're chatting as a visitor. Please check with the front desk.",
+}
+
+
+class SocketIOChannel(SocketIOInput):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.identity = MessageIdentity()
+        self._session_tokens: "OrderedDict[str, str]" = OrderedDict()
+
+    def _remember(self, session_id: str, token: Optional[str]) -> None:
+        if token is None:
+            self._session_tokens.pop(session_id, None)
+            return
+        self._session_tokens[session_id] = token
+        self._session_tokens.move_to_end(session_id)
+        while len(self._session_tokens) > MAX_SESSIONS:
+            self._session_tokens.popitem(last=False)
+
+    def _token_of(self, data: Dict[Text, Any]) -> Optional[str]:
+        return token_from(data) or token_from(data.get(self.metadata_key))
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        blueprint = super().blueprint(self.identity.verifying(on_new_message, self._session_tokens.get))
+        sio = self.sio
+        assert sio is not None  # set by SocketIOInput.blueprint
+        namespace = self.namespace or "/"
+        confirm_session = sio.handlers[namespace]["session_request"]
+
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            token = self._token_of(data)
+            await confirm_session(sid, data)  # gives data a session_id when it had none
+            self._remember(str(data["session_id"]), token)
+            if token is None:
+                return
+            _, identity = self.identity.check({"client_token": token})
+            event: Dict[str, Any] = {"status": identity.status}
+            if identity.status in REFUSALS:
+                event["message"] = REFUSALS[identity.status]
+            await sio.emit("client_identity", event, room=sid, namespace=self.namespace)
+
+        sio.on("session_request", namespace=self.namespace)(session_request)
+        return blueprint

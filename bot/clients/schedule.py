@@ -1,0 +1,76 @@
+"""An enrolled client's own groups: "when is my next group?", "what time is group tomorrow?".
+
+Answers come from the client's track in the center's timezone (bot/program/occurrences.py), so
+they are right across week ends and clock changes whatever the server's zone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from bot.program import schedule
+from bot.program.answers import AnswerBook, Reply
+from bot.program.models import Track
+from bot.program.occurrences import Occurrence, local_today, next_occurrence, on_date
+
+
+def day_words(day: dt.date, today: dt.date) -> str:
+    """How a person says a date relative to today: 'today', 'tomorrow (Tuesday)', 'on Thursday'."""
+    weekday = day.strftime("%A")
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return f"tomorrow ({weekday})"
+    if 1 < delta < 7:
+        return f"on {weekday}"
+    return f"on {weekday}, {day.strftime('%B')} {day.day}"
+
+
+def _dates_asked(text: str, now_local: dt.datetime) -> List[dt.date]:
+    """The dates a question names: a relative day or weekdays (the coming one; today counts)."""
+    question = schedule.read_question(text, now_local)
+    today = now_local.date()
+    dates = []
+    for day in question.days:
+        offset = (day.index - today.weekday()) % 7
+        if question.relative == "tomorrow":
+            offset = 1
+        dates.append(today + dt.timedelta(days=offset))
+    return dates
+
+
+def _context(track: Track, now: dt.datetime, zone: Any, **extra: Any) -> Dict[str, Any]:
+    today = local_today(now, zone)
+    following = next_occurrence(track, now, zone, include_in_progress=False)
+    return {
+        "track": track,
+        "following": following,
+        "following_when": day_words(following.start.date(), today),
+        **extra,
+    }
+
+
+def answer(book: AnswerBook, track: Track, text: str, now: dt.datetime) -> Reply:
+    """The client's groups on the day asked about, or else the next one (or the one on now)."""
+    zone = book.program.center.zone
+    now_local = now.astimezone(zone)
+    today = now_local.date()
+    dates = _dates_asked(text, now_local)
+    if dates:
+        day = dates[0]
+        occurrences = [o for o in on_date(track, day, zone) if o.end > now or day != today]
+        return book.render(
+            "next_group_day",
+            **_context(track, now, zone, when=day_words(day, today), occurrences=occurrences),
+        )
+    current = next_occurrence(track, now, zone, include_in_progress=True)
+    in_progress: Optional[Occurrence] = current if current.start <= now < current.end else None
+    context = _context(track, now, zone, current=in_progress)
+    context["when"] = context["following_when"]
+    return book.render("next_group", **context)
+
+
+def visitor_answer(book: AnswerBook, identity: str, general: bool = True) -> Reply:
+    """For a chat with no verified client: why there is no personal answer, and the general schedule."""
+    return book.render("client_not_known", identity=identity, general=general)

@@ -1,0 +1,1 @@
+"""Coping skills for enrolled clients between sessions: the library in data/coping/ and the exercise."""

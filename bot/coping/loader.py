@@ -1,0 +1,123 @@
+"""Load and validate ``data/coping/``: ``needs.yml`` plus one file per skill in ``skills/``.
+
+Errors name the file, the field and the problem. A running service reloads the library when a
+file changes and keeps the last good one if an edit is broken (as the program data does).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+from pydantic import ValidationError
+
+from bot.coping.models import Library, Skill
+
+
+class CopingDataError(Exception):
+    """The coping library cannot be used; the message lists every problem found."""
+
+    def __init__(self, problems: List[str]):
+        self.problems = problems
+        super().__init__("Coping skills data is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CopingDataError([f"{path}: file is missing"])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise CopingDataError([f"{path}:{where} YAML syntax error: {getattr(exc, 'problem', None) or exc}"])
+
+
+def _where(loc: Tuple[Any, ...]) -> str:
+    return ".".join(str(step) if not isinstance(step, int) else f"[{step}]" for step in loc if step != "__root__").replace(".[", "[") or "(top level)"
+
+
+def _skill_files(directory: Path) -> List[Path]:
+    return sorted((directory / "skills").glob("*.yml"))
+
+
+def load_library(directory: Path) -> Library:
+    directory = Path(directory)
+    problems: List[str] = []
+    needs_path = directory / "needs.yml"
+    try:
+        needs_doc = _read_yaml(needs_path)
+    except CopingDataError as exc:
+        problems.extend(exc.problems)
+        needs_doc = None
+    if needs_doc is not None and not (isinstance(needs_doc, dict) and "needs" in needs_doc):
+        problems.append(f"{needs_path}: must start with a top-level 'needs:' key")
+        needs_doc = None
+
+    skills: Dict[str, Skill] = {}
+    files = _skill_files(directory)
+    if not files:
+        problems.append(f"{directory / 'skills'}: no skill files (one <key>.yml per skill)")
+    for path in files:
+        try:
+            raw = _read_yaml(path)
+        except CopingDataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(raw, dict):
+            problems.append(f"{path}: must be a mapping with key, name, minutes, intro, steps and closing")
+            continue
+        try:
+            skill = Skill.parse_obj(raw)
+        except ValidationError as exc:
+            problems.extend(f"{path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors())
+            continue
+        if skill.key != path.stem:
+            problems.append(f"{path}: key '{skill.key}' must match the file name ('{path.stem}')")
+            continue
+        skills[skill.key] = skill
+    if problems:
+        raise CopingDataError(problems)
+    try:
+        return Library.parse_obj({**needs_doc, "skills": skills})
+    except ValidationError as exc:
+        raise CopingDataError([f"{needs_path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()])
+
+
+class LibraryCache:
+    """The current library, reloaded when a file under the directory changes."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
+        self._library: Optional[Library] = None
+        self.last_error: Optional[CopingDataError] = None
+
+    def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
+        paths = [self.directory / "needs.yml", *_skill_files(self.directory)]
+        stamp = []
+        for path in paths:
+            try:
+                stamp.append((path.name, os.stat(path).st_mtime))
+            except FileNotFoundError:
+                stamp.append((path.name, -1.0))
+        return tuple(stamp)
+
+    def get(self) -> Library:
+        stamp = self._current_stamp()
+        if stamp == self._stamp and self._library is not None:
+            return self._library
+        with self._lock:
+            if stamp != self._stamp or self._library is None:
+                try:
+                    self._library = load_library(self.directory)
+                    self.last_error = None
+                except CopingDataError as exc:
+                    self.last_error = exc
+                    if self._library is None:
+                        raise
+                self._stamp = stamp
+        return self._library

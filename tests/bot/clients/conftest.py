@@ -1,0 +1,16 @@
+"""A client store on a real SQLite database in tmp_path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.clients.store import ClientStore
+from bot.storage.db import create_tables, make_engine
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ClientStore:
+    engine = make_engine(tmp_path / "var" / "clients.db")
+    create_tables(engine)
+    return ClientStore(engine)
