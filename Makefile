@@ -40,7 +40,7 @@ train: $(MODEL_STAMP) ## Train the model (only when data or config changed)
 run: setup check-data train ## Set up, train if needed, and start the whole service
 	$(BOT) run
 
-check-data: setup ## Validate the center's program data (data/program/) and meeting feeds (data/meetings/)
+check-data: setup ## Validate the center's program data (data/program/), coping skills (data/coping/) and meeting feeds (data/meetings/)
 	@$(BOT) check-data
 
 validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-warnings

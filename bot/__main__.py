@@ -13,7 +13,7 @@ from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
 def _check_data(_: argparse.Namespace) -> int:
-    """The program data, then the meeting sources and their feed files."""
+    """The program data, the coping skills, then the meeting sources and their feed files."""
     from bot.program.errors import ProgramDataError
     from bot.program.loader import load_answer_book
 
@@ -28,6 +28,14 @@ def _check_data(_: argparse.Namespace) -> int:
         f"{settings.program_data_dir}: valid. {program.center.name}: {len(program.tracks)} tracks, "
         f"{len(program.insurance.carriers)} insurance carriers, {len(book.keys())} answers."
     )
+    from bot.coping.loader import CopingDataError, load_library
+
+    try:
+        library = load_library(settings.coping_dir)
+    except CopingDataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{settings.coping_dir}: valid. {len(library.skills)} coping skills for {len(library.needs)} needs.")
     from bot.meetings.cli import check_files
 
     return check_files(settings)
@@ -164,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start Rasa, the action server and the web app").set_defaults(func=_run)
     sub.add_parser("web", help="start the web app only").set_defaults(func=_web)
-    sub.add_parser("check-data", help="validate data/program/").set_defaults(func=_check_data)
+    sub.add_parser("check-data", help="validate data/program/, data/coping/ and the meeting feeds").set_defaults(func=_check_data)
     lookup = sub.add_parser("nlu-lookup", help="regenerate the insurance lookup table for NLU")
     lookup.add_argument("--check", action="store_true", help="fail if the file is out of date")
     lookup.set_defaults(func=_nlu_lookup)

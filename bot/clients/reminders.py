@@ -38,14 +38,14 @@ def parse_lead(text: str) -> dt.timedelta:
     """How long before group: "an hour" (the default), "30 minutes", "2 hours", "an hour and a half"."""
     lowered = text.casefold()
     match = _LEAD.search(lowered)
-    if match:
+    if _HALF_HOUR.search(lowered) and not (match and match.group(3)):
+        lead = dt.timedelta(minutes=30)
+    elif match:
         amount = float(_WORDS.get(match.group(1), 0) or match.group(1))
         minutes = amount * _UNITS[match.group(2)]
         if match.group(3):
             minutes += 30 if match.group(2).startswith("h") else 0
         lead = dt.timedelta(minutes=minutes)
-    elif _HALF_HOUR.search(lowered):
-        lead = dt.timedelta(minutes=30)
     else:
         return DEFAULT_LEAD
     if lead < MIN_LEAD or lead > MAX_LEAD:

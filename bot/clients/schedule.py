@@ -40,9 +40,13 @@ def _dates_asked(text: str, now_local: dt.datetime) -> List[dt.date]:
     return dates
 
 
-def _context(track: Track, now: dt.datetime, zone: Any, **extra: Any) -> Dict[str, Any]:
+def _context(track: Track, now: dt.datetime, zone: Any, after: Optional[dt.date] = None, **extra: Any) -> Dict[str, Any]:
+    """The values every answer uses; the next group is the first after `after` (a day asked about) or now."""
     today = local_today(now, zone)
-    following = next_occurrence(track, now, zone, include_in_progress=False)
+    start = now
+    if after is not None and after >= today:
+        start = max(now, dt.datetime.combine(after + dt.timedelta(days=1), dt.time(), tzinfo=zone))
+    following = next_occurrence(track, start, zone, include_in_progress=False)
     return {
         "track": track,
         "following": following,
@@ -62,7 +66,7 @@ def answer(book: AnswerBook, track: Track, text: str, now: dt.datetime) -> Reply
         occurrences = [o for o in on_date(track, day, zone) if o.end > now or day != today]
         return book.render(
             "next_group_day",
-            **_context(track, now, zone, when=day_words(day, today), occurrences=occurrences),
+            **_context(track, now, zone, after=day, when=day_words(day, today), occurrences=occurrences),
         )
     current = next_occurrence(track, now, zone, include_in_progress=True)
     in_progress: Optional[Occurrence] = current if current.start <= now < current.end else None
