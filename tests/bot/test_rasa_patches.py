@@ -1,11 +1,14 @@
 """The patched action-reply check accepts and rejects exactly what Rasa's own check does."""
 from __future__ import annotations
 
-from typing import Any, Dict
+import datetime as dt
+from typing import Any, Dict, List
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import Event, ReminderCancelled, ReminderScheduled, Restarted, SessionStarted, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_patches
@@ -51,3 +54,43 @@ def test_apply_installs_the_patch_once() -> None:
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
     RemoteAction._validate_action_result = ORIGINAL  # leave Rasa as other tests expect it
     rasa_patches._applied = False
+
+
+# Group reminders survive a new session; a cancellation or a restart stops them.
+def _reminder(name: str = "group_reminder:c1") -> ReminderScheduled:
+    return ReminderScheduled("ask_next_group", dt.datetime(2027, 1, 4, 1, 0, tzinfo=dt.timezone.utc), name=name, kill_on_user_message=False)
+
+
+def _history(*middle: Event) -> List[Event]:
+    return [SessionStarted(), UserUttered("remind me"), _reminder(), *middle]
+
+
+@pytest.mark.parametrize(
+    "later, due",
+    [
+        ([], True),
+        (["session", "message"], True),  # a new session after an hour of quiet does not cancel it
+        (["cancel"], False),
+        (["session", "cancel"], False),
+        (["restart"], False),
+        (["other_cancel"], True),  # another conversation's reminder name
+    ],
+)
+def test_a_reminder_is_due_across_sessions_until_cancelled(later: List[str], due: bool) -> None:
+    events = {
+        "session": SessionStarted(),
+        "message": UserUttered("hi"),
+        "cancel": ReminderCancelled(name="group_reminder:c1"),
+        "other_cancel": ReminderCancelled(name="group_reminder:c2"),
+        "restart": Restarted(),
+    }
+    assert rasa_patches.reminder_still_due(_history(*(events[e] for e in later)), _reminder(), "c1") is due
+
+
+def test_a_reminder_missing_from_the_history_is_not_due() -> None:
+    assert not rasa_patches.reminder_still_due([], _reminder(), "c1")
+
+
+def test_apply_replaces_rasa_s_reminder_handler() -> None:
+    rasa_patches.apply()
+    assert MessageProcessor.handle_reminder is rasa_patches._handle_reminder

@@ -9,6 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.clients.store import ClientStore
 from bot.settings import PROJECT_ROOT
 from bot.tracker_store import CachedSQLTrackerStore
 
@@ -93,3 +94,19 @@ async def test_failed_write_forgets_the_conversation(db: str, monkeypatch: pytes
     with pytest.raises(RuntimeError):
         await cached.save(tracker)
     assert "c4" not in cached._sessions
+
+
+async def test_a_verified_client_s_message_links_the_conversation(db: str) -> None:
+    cached = store(db)
+    clients = ClientStore(cached.engine)
+    clients.add("C-7", "Sam", "adult_evening", "Dana")
+    tracker = DialogueStateTracker("linked", DOMAIN.slots)
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "verified", "id": "C-7"}}))
+    tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "expired"}}))
+    await cached.save(tracker)
+    other = DialogueStateTracker("anonymous", DOMAIN.slots)
+    other.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
+    await cached.save(other)
+    assert clients.conversations("C-7") == ["linked"]
+    assert clients.clients_of("anonymous") == []
+    assert clients.is_linked("linked", "C-7")

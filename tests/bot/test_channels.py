@@ -1,0 +1,147 @@
+"""The chat channels check every message's client token before Rasa sees it (bot/channels/)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+
+from bot.channels.identity import MessageIdentity
+from bot.channels.rest import RestChannel
+from bot.channels.socketio import SocketIOChannel
+from bot.clients import tokens
+from bot.clients.store import ClientStore
+from bot.settings import get_settings
+from bot.storage.db import create_tables, make_engine
+
+HOUR = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def clients(service_env: Path) -> ClientStore:
+    engine = make_engine(service_env)
+    create_tables(engine)
+    store = ClientStore(engine)
+    store.add("C-1", "Sam", "adult_evening", "Dana")
+    store.add("C-2", "Alex", "adult_day", "Lee")
+    return store
+
+
+def token_for(client_id: str, lifetime: dt.timedelta = HOUR, now: Any = None) -> str:
+    return tokens.issue(client_id, get_settings().client_token_key(), lifetime, now=now)
+
+
+@pytest.mark.parametrize(
+    "metadata, expected",
+    [
+        (lambda: {"client_token": token_for("C-1"), "location": {"latitude": 1}}, {"client": {"status": "verified", "id": "C-1"}, "location": {"latitude": 1}}),
+        (lambda: {"client_token": token_for("C-2")}, {"client": {"status": "verified", "id": "C-2"}}),
+        (lambda: {"client_token": token_for("C-1", now=dt.datetime.now(dt.timezone.utc) - 2 * HOUR)}, {"client": {"status": "expired"}}),
+        (lambda: {"client_token": token_for("C-1") + "x"}, {"client": {"status": "invalid"}}),
+        (lambda: {"client_token": token_for("C-404")}, {"client": {"status": "unknown_client"}}),
+        # Nobody can claim an identity without a token the center signed.
+        (lambda: {"client": {"status": "verified", "id": "C-1"}}, {}),
+        (lambda: {"client_token": "", "client": {"status": "verified", "id": "C-2"}}, {}),
+        (lambda: None, {}),
+    ],
+)
+def test_the_metadata_rasa_keeps(clients: ClientStore, metadata: Any, expected: Dict[str, Any]) -> None:
+    kept, _ = MessageIdentity().check(metadata())
+    assert kept == expected
+
+
+def test_a_forged_client_next_to_a_real_token_is_replaced(clients: ClientStore) -> None:
+    kept, identity = MessageIdentity().check({"client_token": token_for("C-2"), "client": {"status": "verified", "id": "C-1"}})
+    assert kept == {"client": {"status": "verified", "id": "C-2"}} and identity.client_id == "C-2"
+
+
+def test_the_session_s_token_counts_when_the_message_has_none(clients: ClientStore) -> None:
+    kept, _ = MessageIdentity().check({}, fallback_token=token_for("C-1"))
+    assert kept == {"client": {"status": "verified", "id": "C-1"}}
+
+
+async def test_the_rest_channel_checks_each_message(clients: ClientStore) -> None:
+    seen: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        seen.append(message)
+
+    channel = RestChannel()
+    handler = channel.identity.verifying(on_new_message)
+    await handler(UserMessage("hi", sender_id="s1", metadata={"client_token": token_for("C-1")}))
+    await handler(UserMessage("hi", sender_id="s1", metadata={"client": {"status": "verified", "id": "C-2"}}))
+    assert [m.metadata for m in seen] == [{"client": {"status": "verified", "id": "C-1"}}, {}]
+    assert RestChannel.name() == "rest"
+
+
+class FakeSocket:
+    """What the handlers emit, by event, instead of a network."""
+
+    def __init__(self) -> None:
+        self.emitted: List[tuple] = []
+
+    async def emit(self, event: str, data: Any, room: Any = None, namespace: Any = None) -> None:
+        self.emitted.append((event, data, room))
+
+
+@pytest.fixture
+def socket_channel(clients: ClientStore, monkeypatch: pytest.MonkeyPatch) -> Any:
+    seen: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        seen.append(message)
+
+    channel = SocketIOChannel(session_persistence=True, metadata_key="customData")
+    channel.blueprint(on_new_message)
+    fake = FakeSocket()
+    monkeypatch.setattr(channel.sio, "emit", fake.emit)
+    monkeypatch.setattr(channel.sio, "enter_room", lambda sid, room, namespace=None: None)
+    handlers = channel.sio.handlers["/"]
+    return channel, handlers, fake, seen
+
+
+async def test_a_token_in_the_session_request_identifies_every_message_of_the_session(socket_channel: Any) -> None:
+    channel, handlers, fake, seen = socket_channel
+    await handlers["session_request"]("sid-1", {"session_id": "web-1", "customData": {"client_token": token_for("C-1")}})
+    assert ("client_identity", {"status": "verified"}, "sid-1") in fake.emitted
+    await handlers["user_uttered"]("sid-1", {"message": "when is my next group", "session_id": "web-1"})
+    await handlers["user_uttered"]("sid-1", {"message": "thanks", "session_id": "web-1", "customData": {"lang": "en"}})
+    assert [m.metadata for m in seen] == [{"client": {"status": "verified", "id": "C-1"}}, {"lang": "en", "client": {"status": "verified", "id": "C-1"}}]
+    assert all(m.sender_id == "web-1" for m in seen)
+
+
+async def test_a_refused_session_token_is_told_to_the_page_and_the_chat_goes_on_anonymously(socket_channel: Any) -> None:
+    channel, handlers, fake, seen = socket_channel
+    expired = token_for("C-1", now=dt.datetime.now(dt.timezone.utc) - 2 * HOUR)
+    await handlers["session_request"]("sid-2", {"session_id": "web-2", "customData": {"client_token": expired}})
+    (event,) = [e for e in fake.emitted if e[0] == "client_identity"]
+    assert event[1]["status"] == "expired" and "expired" in event[1]["message"] and "visitor" in event[1]["message"]
+    await handlers["user_uttered"]("sid-2", {"message": "hi", "session_id": "web-2"})
+    assert seen[0].metadata == {"client": {"status": "expired"}}
+
+
+async def test_another_session_never_gets_this_session_s_identity(socket_channel: Any) -> None:
+    channel, handlers, fake, seen = socket_channel
+    await handlers["session_request"]("sid-1", {"session_id": "web-1", "customData": {"client_token": token_for("C-1")}})
+    await handlers["session_request"]("sid-3", {"session_id": "web-3"})
+    await handlers["user_uttered"]("sid-3", {"message": "when is my next group", "session_id": "web-3"})
+    assert seen[0].metadata == {}
+    assert not [e for e in fake.emitted if e[2] == "sid-3" and e[0] == "client_identity"]
+
+
+async def test_a_new_session_request_without_a_token_forgets_the_old_one(socket_channel: Any) -> None:
+    channel, handlers, fake, seen = socket_channel
+    await handlers["session_request"]("sid-1", {"session_id": "web-1", "customData": {"client_token": token_for("C-1")}})
+    await handlers["session_request"]("sid-1", {"session_id": "web-1"})  # signed out, same browser
+    await handlers["user_uttered"]("sid-1", {"message": "when is my next group", "session_id": "web-1"})
+    assert seen[0].metadata == {}
+
+
+async def test_a_client_removed_mid_session_is_no_longer_identified(socket_channel: Any, clients: ClientStore) -> None:
+    channel, handlers, fake, seen = socket_channel
+    await handlers["session_request"]("sid-1", {"session_id": "web-1", "customData": {"client_token": token_for("C-1")}})
+    clients.remove("C-1")
+    await handlers["user_uttered"]("sid-1", {"message": "hi", "session_id": "web-1"})
+    assert seen[0].metadata == {"client": {"status": "unknown_client"}}
