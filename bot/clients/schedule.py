@@ -58,6 +58,7 @@ def _context(track: Track, now: dt.datetime, zone: Any, after: Optional[dt.date]
 def answer(book: AnswerBook, track: Track, text: str, now: dt.datetime) -> Reply:
     """The client's groups on the day asked about, or else the next one (or the one on now)."""
     zone = book.program.center.zone
+    now = now.astimezone(dt.timezone.utc)  # compared in absolute time, never on the center's clock face
     now_local = now.astimezone(zone)
     today = now_local.date()
     dates = _dates_asked(text, now_local)
@@ -69,7 +70,7 @@ def answer(book: AnswerBook, track: Track, text: str, now: dt.datetime) -> Reply
             **_context(track, now, zone, after=day, when=day_words(day, today), occurrences=occurrences),
         )
     current = next_occurrence(track, now, zone, include_in_progress=True)
-    in_progress: Optional[Occurrence] = current if current.start <= now < current.end else None
+    in_progress: Optional[Occurrence] = current if current.in_progress_at(now) else None
     context = _context(track, now, zone, current=in_progress)
     context["when"] = context["following_when"]
     return book.render("next_group", **context)

@@ -137,7 +137,8 @@ def upcoming(
     you can still join"), otherwise the next one to start strictly after ``now``. An occurrence
     starting exactly at ``now`` is in progress; one ending exactly at ``now`` is over.
     """
-    _require_aware(now)  # here, not in the generator, so a naive ``now`` fails at the call
+    # Checked here (local_today checks too), not inside a generator, so a naive ``now`` fails at the call.
+    _require_aware(now)
     instant = now.astimezone(UTC)
     first_day = local_today(now, zone) - _LOOKBACK_DAYS * _DAY
     return (

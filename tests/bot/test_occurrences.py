@@ -440,6 +440,33 @@ def test_phoenix_keeps_its_clock_all_year(book: AnswerBook) -> None:
     assert all(s.astimezone(PHOENIX).utcoffset() == dt.timedelta(hours=-7) for s in starts)
 
 
+def test_a_skipped_day_keeps_the_order_and_the_group_in_progress() -> None:
+    """Samoa skipped Friday 2011-12-30 (-10:00 -> +14:00): Friday's group lands on Saturday.
+
+    Read with the offset before the jump, Friday 10:00 is Saturday 10:00, an hour after Saturday's own
+    09:00 group starts: occurrences must still come in time order, and Friday's must be found while
+    it runs on a local date later than its own.
+    """
+    apia = ZoneInfo("Pacific/Apia")
+    friday, saturday = session("friday", "10:00", "12:00"), session("saturday", "09:00", "09:30")
+    track = make_track(friday, saturday)
+    moved = occurrence_on(friday, dt.date(2011, 12, 30), apia)
+    assert moved is not None
+    assert moved.start.date() == dt.date(2011, 12, 31) and moved.start.utcoffset() == dt.timedelta(hours=14)
+    assert as_utc(moved) == (utc(2011, 12, 30, 20, 0), utc(2011, 12, 30, 22, 0))
+    thursday = dt.datetime(2011, 12, 29, 12, 0, tzinfo=apia)
+    starts = [(o.session.day.value, o.start) for o in islice(upcoming(track, thursday, apia), 4)]
+    assert starts == [
+        ("saturday", dt.datetime(2011, 12, 31, 9, 0, tzinfo=apia)),
+        ("friday", dt.datetime(2011, 12, 31, 10, 0, tzinfo=apia)),
+        ("friday", dt.datetime(2012, 1, 6, 10, 0, tzinfo=apia)),
+        ("saturday", dt.datetime(2012, 1, 7, 9, 0, tzinfo=apia)),
+    ]
+    during = dt.datetime(2011, 12, 31, 11, 0, tzinfo=apia)
+    assert next_occurrence(track, during, apia) == moved
+    assert next_occurrence(track, during, apia, include_in_progress=False).start == dt.datetime(2012, 1, 6, 10, 0, tzinfo=apia)
+
+
 # -- properties -------------------------------------------------------------------------------------
 SETTINGS = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 NOW_ZONES = (UTC, LA, TOKYO, PHOENIX, ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Pago_Pago"))
