@@ -1,4 +1,7 @@
-"""Group schedule questions, answered from the tracks' sessions in the center's timezone."""
+"""Group schedule questions, answered from the tracks' sessions in the center's timezone.
+
+A signed-in client asking about a day ("group on thursday?") hears about their own track.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import CompanionAction, send
+from actions.common import CompanionAction, identity_of, send
+from bot.clients import schedule as own_schedule
 from bot.program import schedule
 from bot.program.answers import AnswerBook, Reply
 
@@ -24,6 +28,12 @@ class ActionAnswerSchedule(CompanionAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        who = identity_of(tracker)
+        text = tracker.latest_message.get("text") or ""
+        now = dt.datetime.now(dt.timezone.utc)
+        if who.track is not None and schedule.read_question(text, now.astimezone(self.book.program.center.zone)).days:
+            send(dispatcher, own_schedule.answer(self.book, who.track, text, now))
+            return []
         for reply in schedule_replies(self.book, tracker):
             send(dispatcher, reply)
         return []

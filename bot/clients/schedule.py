@@ -6,7 +6,7 @@ they are right across week ends and clock changes whatever the server's zone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.program import schedule
 from bot.program.answers import AnswerBook, Reply
@@ -27,8 +27,9 @@ def day_words(day: dt.date, today: dt.date) -> str:
     return f"on {weekday}, {day.strftime('%B')} {day.day}"
 
 
-def _dates_asked(text: str, now_local: dt.datetime) -> List[dt.date]:
-    """The dates a question names: a relative day or weekdays (the coming one; today counts)."""
+def _dates_asked(text: str, now_local: dt.datetime) -> Tuple[List[dt.date], bool]:
+    """The dates a question names (a relative day, or the coming weekday: today counts), and
+    whether it said "today" in so many words."""
     question = schedule.read_question(text, now_local)
     today = now_local.date()
     dates = []
@@ -37,7 +38,7 @@ def _dates_asked(text: str, now_local: dt.datetime) -> List[dt.date]:
         if question.relative == "tomorrow":
             offset = 1
         dates.append(today + dt.timedelta(days=offset))
-    return dates
+    return dates, question.relative == "today"
 
 
 def _context(track: Track, now: dt.datetime, zone: Any, after: Optional[dt.date] = None, **extra: Any) -> Dict[str, Any]:
@@ -61,10 +62,14 @@ def answer(book: AnswerBook, track: Track, text: str, now: dt.datetime) -> Reply
     now = now.astimezone(dt.timezone.utc)  # compared in absolute time, never on the center's clock face
     now_local = now.astimezone(zone)
     today = now_local.date()
-    dates = _dates_asked(text, now_local)
+    dates, said_today = _dates_asked(text, now_local)
     if dates:
         day = dates[0]
-        occurrences = [o for o in on_date(track, day, zone) if o.end > now or day != today]
+        occurrences = [o for o in on_date(track, day, zone) if o.end > now]
+        if day == today and not occurrences and not said_today:
+            # "Group on Thursday?" asked on Thursday after it ended means next Thursday.
+            day += dt.timedelta(days=7)
+            occurrences = on_date(track, day, zone)
         return book.render(
             "next_group_day",
             **_context(track, now, zone, after=day, when=day_words(day, today), occurrences=occurrences),

@@ -101,3 +101,8 @@ def test_the_general_schedule_can_be_left_out(book: AnswerBook) -> None:
 )
 def test_day_words(day: dt.date, today: dt.date, words: str) -> None:
     assert schedule.day_words(day, today) == words
+
+
+def test_a_weekday_asked_after_today_s_group_ended_means_next_week(book: AnswerBook, evening: Track) -> None:
+    text = schedule.answer(book, evening, "group on thursday?", at("2026-12-10T21:30-08:00")).text  # Thursday night
+    assert text.startswith("On Thursday, December 17 your Adult Evening IOP group meets 6:00 pm–9:00 pm")
