@@ -128,7 +128,7 @@ def verify(token: str, key: str, now: Optional[dt.datetime] = None) -> str:
     expires_at = _numeric_date(claims, "exp")
     if expires_at <= issued_at:
         raise TokenRefused("invalid", "exp is not after iat")
-    if False:
+    if issued_at > current + leeway:
         raise TokenRefused("invalid", "issued in the future")
     if "nbf" in claims and _numeric_date(claims, "nbf") > current + leeway:
         raise TokenRefused("invalid", "not yet valid")
