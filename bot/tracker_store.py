@@ -142,7 +142,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         for event in new:
             client = (event.get("metadata") or {}).get("client") if event.get("event") == "user" else None
             if isinstance(client, dict) and client.get("status") == "verified" and client.get("id"):
-                links[str(client["id"])] = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0), dt.timezone.utc)
+                at = event.get("timestamp")
+                links[str(client["id"])] = dt.datetime.fromtimestamp(float(at), dt.timezone.utc) if at else dt.datetime.now(dt.timezone.utc)
         if not links:
             return
         try:

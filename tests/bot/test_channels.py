@@ -145,3 +145,14 @@ async def test_a_client_removed_mid_session_is_no_longer_identified(socket_chann
     clients.remove("C-1")
     await handlers["user_uttered"]("sid-1", {"message": "hi", "session_id": "web-1"})
     assert seen[0].metadata == {"client": {"status": "unknown_client"}}
+
+
+def test_a_second_client_s_token_in_a_conversation_that_belongs_to_another_is_refused(clients: ClientStore) -> None:
+    clients.link("shared-browser", "C-1", dt.datetime.now(dt.timezone.utc))
+    identity = MessageIdentity()
+    kept, _ = identity.check({"client_token": token_for("C-2")}, conversation_id="shared-browser")
+    assert kept == {"client": {"status": "invalid"}}
+    kept, _ = identity.check({"client_token": token_for("C-1")}, conversation_id="shared-browser")
+    assert kept == {"client": {"status": "verified", "id": "C-1"}}
+    kept, _ = identity.check({"client_token": token_for("C-2")}, conversation_id="a-new-chat")
+    assert kept == {"client": {"status": "verified", "id": "C-2"}}
