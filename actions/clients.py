@@ -78,6 +78,10 @@ class ActionAnswerNextGroup(CompanionAction):
         zone = self.book.program.center.zone
         lead = dt.timedelta(minutes=int(minutes))
         group = next_occurrence(who.track, now, zone, include_in_progress=False)
+        following = _reminder(tracker, who.client.id, lead, reminders.next_reminder(who.track, now, zone, lead))
+        if not reminders.worth_saying(group.start, now, lead):
+            log.info("a late group reminder was skipped; the next one is scheduled")
+            return [following]
         send(
             dispatcher,
             self.book.render(
@@ -89,7 +93,7 @@ class ActionAnswerNextGroup(CompanionAction):
                 lead=reminders.words(group.start - now + dt.timedelta(seconds=30)),
             ),
         )
-        return [_reminder(tracker, who.client.id, lead, reminders.next_reminder(who.track, now, zone, lead))]
+        return [following]
 
 
 class ActionSetGroupReminder(CompanionAction):

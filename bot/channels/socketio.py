@@ -5,9 +5,15 @@ The website passes an enrolled client's token once, in the ``session_request`` d
 ``customData``. The session's token is kept (in memory, per session id) and checked again on every
 message, so an expiry takes effect mid-chat. The verdict is also sent to the page as a
 ``client_identity`` event, so the widget can tell a client their sign-in was refused.
+
+When the server starts, group reminders set before a restart are scheduled again on this
+channel (bot/clients/rearm.py).
 """
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import logging
 from collections import OrderedDict
 from typing import Any, Dict, Optional, Text
 
@@ -16,6 +22,13 @@ from sanic import Blueprint
 
 from bot.channels.identity import MessageIdentity, OnNewMessage
 from bot.clients.identity import token_from
+from bot.clients.rearm import rearm
+from bot.settings import get_settings
+from bot.storage.db import make_engine
+
+log = logging.getLogger(__name__)
+# How long to wait for Rasa to load its model before giving up on scheduling reminders again.
+AGENT_READY_TIMEOUT_SECONDS = 600
 
 # Sessions whose token is remembered; the oldest is forgotten first (its next message carries
 # no identity until the page sends the token again).
@@ -66,4 +79,24 @@ class SocketIOChannel(SocketIOInput):
             await sio.emit("client_identity", event, room=sid, namespace=self.namespace)
 
         sio.on("session_request", namespace=self.namespace)(session_request)
+
+        async def rearm_reminders(app: Any, _loop: Any) -> None:
+            app.add_task(self._rearm_when_ready(app))
+
+        blueprint.listener("after_server_start")(rearm_reminders)
         return blueprint
+
+    async def _rearm_when_ready(self, app: Any) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + AGENT_READY_TIMEOUT_SECONDS
+        while loop.time() < deadline:
+            agent = getattr(app.ctx, "agent", None)
+            if agent is not None and agent.is_ready():
+                try:
+                    engine = make_engine(get_settings().database)
+                    await rearm(agent.processor, self.get_output_channel(), engine, dt.datetime.now(dt.timezone.utc))
+                except Exception:  # noqa: BLE001 - the service runs on; the log says what failed
+                    log.exception("could not schedule the group reminders again")
+                return
+            await asyncio.sleep(0.5)
+        log.error("the model did not load in time; group reminders set before the start were not scheduled again")

@@ -81,5 +81,15 @@ def next_reminder(track: Track, now: dt.datetime, zone: Any, lead: dt.timedelta)
     raise AssertionError("upcoming() is endless")  # pragma: no cover
 
 
+# A reminder firing later than this after its time (the service was down) reminds of nothing:
+# the group it was for has started, and the next one is too far off to mention yet.
+LATE_GRACE = dt.timedelta(minutes=5)
+
+
+def worth_saying(group_start: dt.datetime, now: dt.datetime, lead: dt.timedelta) -> bool:
+    """Whether a reminder firing now is for this group: not more than the lead (plus grace) ahead."""
+    return group_start - now <= lead + LATE_GRACE
+
+
 def reminder_name(conversation_id: str) -> str:
     return f"{NAME_PREFIX}:{conversation_id}"

@@ -127,3 +127,14 @@ async def test_cancel_removes_this_conversation_s_reminder(service_env: Path, di
     events = await ActionCancelGroupReminder().run(dispatcher, make_tracker("stop reminders", "cancel_group_reminder"), domain)
     assert events == [{"event": "cancel_reminder", "timestamp": None, "name": "group_reminder:test-conversation", "intent": None, "entities": None}]
     assert "stopped your group reminders" in texts(dispatcher)[0]
+
+
+async def test_a_reminder_firing_after_its_group_started_stays_quiet_and_schedules_the_next(enrolled: Dict[str, str], domain: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Due Monday 5 pm for the 6 pm group, but the service was down until 6:30 pm.
+    resources().clients.link("test-conversation", enrolled["sam"], MONDAY_NOON)
+    monkeypatch.setattr(actions.clients, "_now", lambda: dt.datetime(2026, 12, 8, 2, 30, tzinfo=dt.timezone.utc))
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerNextGroup().run(dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain)
+    assert dispatcher.messages == []
+    (following,) = events
+    assert dt.datetime.fromisoformat(following["date_time"]) == dt.datetime(2026, 12, 9, 1, 0, tzinfo=dt.timezone.utc)  # Tue 5 pm

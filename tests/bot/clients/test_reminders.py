@@ -71,3 +71,12 @@ def test_a_lead_over_a_clock_change_is_absolute_time(evening: Track) -> None:
 
 def test_reminder_names_are_per_conversation() -> None:
     assert reminders.reminder_name("a") != reminders.reminder_name("b")
+
+
+@pytest.mark.parametrize(
+    "minutes_ahead, worth",
+    [(60, True), (61, True), (65, True), (66, False), (20, True), (60 * 24, False)],
+)
+def test_a_reminder_is_worth_saying_only_for_the_group_just_ahead(minutes_ahead: int, worth: bool) -> None:
+    now = dt.datetime(2026, 12, 7, 17, 0, tzinfo=LA)
+    assert reminders.worth_saying(now + dt.timedelta(minutes=minutes_ahead), now, dt.timedelta(hours=1)) is worth
