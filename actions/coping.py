@@ -80,9 +80,7 @@ class ActionStartCoping(CompanionAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        turn = coach_for(tracker).start(
-            "" if text.startswith("/") else text, _entity(tracker, "coping_need"), _entity(tracker, "coping_skill")
-        )
+        turn = coach_for(tracker).start("" if text.startswith("/") else text, _entity(tracker, "coping_need"))
         return play(dispatcher, tracker, turn)
 
 

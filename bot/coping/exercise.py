@@ -99,9 +99,9 @@ class Coach:
 
     # --- the turns ----------------------------------------------------------------------------
 
-    def start(self, text: str, need_key: Optional[str] = None, skill_key: Optional[str] = None) -> Turn:
+    def start(self, text: str, need_key: Optional[str] = None) -> Turn:
         """A hard moment, or a skill asked for by name: ask for the rating, or first what is going on."""
-        skill = self.library.skills.get(skill_key or "") or self.skill_in(text)
+        skill = self.skill_in(text)
         need = self.library.need(need_key) if need_key and self.library.has_need(need_key) else self.need_in(text)
         if need is None and skill is not None:
             need = next((n for n in self.library.needs if skill.key in n.skills), self.library.need(self.library.default_need))
