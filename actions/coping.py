@@ -8,6 +8,7 @@ Ratings are stored with the conversation and, for a verified client, with the cl
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -84,44 +85,54 @@ class ActionStartCoping(CompanionAction):
         return play(dispatcher, tracker, turn)
 
 
-class ActionCopingNext(CompanionAction):
+class CoachTurnAction(CompanionAction, ABC):
+    """One turn of the running exercise: a Coach method applied to the exercise so far."""
+
+    @abstractmethod
+    def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        return play(dispatcher, tracker, self.turn(coach_for(tracker), _state(tracker)))
+
+
+class ActionCopingNext(CoachTurnAction):
     def name(self) -> str:
         return "action_coping_next"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        return play(dispatcher, tracker, coach_for(tracker).next_step(_state(tracker)))
+    def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
+        return coach.next_step(state)
 
 
-class ActionCopingDone(CompanionAction):
+class ActionCopingDone(CoachTurnAction):
     def name(self) -> str:
         return "action_coping_done"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        return play(dispatcher, tracker, coach_for(tracker).done(_state(tracker)))
+    def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
+        return coach.done(state)
 
 
-class ActionCopingAnother(CompanionAction):
+class ActionCopingAnother(CoachTurnAction):
     def name(self) -> str:
         return "action_coping_another"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        return play(dispatcher, tracker, coach_for(tracker).another(_state(tracker)))
+    def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
+        return coach.another(state)
 
 
-class ActionCopingStop(CompanionAction):
+class ActionCopingStop(CoachTurnAction):
     def name(self) -> str:
         return "action_coping_stop"
 
+    def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
+        return coach.stop(state)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        return play(dispatcher, tracker, coach_for(tracker).stop(_state(tracker))) + [SlotSet(RATING_SLOT, None)]
+        return await super().run(dispatcher, tracker, domain) + [SlotSet(RATING_SLOT, None)]
 
 
 class ActionAskCravingRating(CompanionAction):

@@ -5,15 +5,14 @@ file changes and keeps the last good one if an edit is broken (as the program da
 """
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 from pydantic import ValidationError
 
 from bot.coping.models import Library, Skill
+from bot.reloading import ReloadingCache
 
 
 class CopingDataError(Exception):
@@ -86,38 +85,13 @@ def load_library(directory: Path) -> Library:
         raise CopingDataError([f"{needs_path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()])
 
 
-class LibraryCache:
-    """The current library, reloaded when a file under the directory changes."""
+class LibraryCache(ReloadingCache[Library]):
+    """The current library, reloaded when a file under the directory changes (bot/reloading.py)."""
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
-        self._lock = threading.Lock()
-        self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
-        self._library: Optional[Library] = None
-        self.last_error: Optional[CopingDataError] = None
-
-    def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
-        paths = [self.directory / "needs.yml", *_skill_files(self.directory)]
-        stamp = []
-        for path in paths:
-            try:
-                stamp.append((path.name, os.stat(path).st_mtime))
-            except FileNotFoundError:
-                stamp.append((path.name, -1.0))
-        return tuple(stamp)
-
-    def get(self) -> Library:
-        stamp = self._current_stamp()
-        if stamp == self._stamp and self._library is not None:
-            return self._library
-        with self._lock:
-            if stamp != self._stamp or self._library is None:
-                try:
-                    self._library = load_library(self.directory)
-                    self.last_error = None
-                except CopingDataError as exc:
-                    self.last_error = exc
-                    if self._library is None:
-                        raise
-                self._stamp = stamp
-        return self._library
+        super().__init__(
+            lambda: [self.directory / "needs.yml", *_skill_files(self.directory)],
+            lambda: load_library(self.directory),
+            CopingDataError,
+        )

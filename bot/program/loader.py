@@ -5,10 +5,8 @@ a center editing its data knows exactly what to fix.
 """
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 from pydantic import ValidationError
@@ -16,6 +14,7 @@ from pydantic import ValidationError
 from bot.program.answers import AnswerBook
 from bot.program.errors import ProgramDataError
 from bot.program.models import Program
+from bot.reloading import ReloadingCache
 
 SECTIONS = ("center", "levels_of_care", "tracks", "services", "insurance", "admissions", "answers")
 
@@ -89,7 +88,7 @@ def load_answer_book(directory: Path) -> AnswerBook:
     return AnswerBook(load_program(directory), source=directory / "answers.yml")
 
 
-class ProgramCache:
+class ProgramCache(ReloadingCache[AnswerBook]):
     """Gives the current answer book (program data and templates), reloading when a file in the directory changes.
 
     A center's edit takes effect on the next message without a restart; a broken edit keeps the
@@ -98,33 +97,8 @@ class ProgramCache:
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
-        self._lock = threading.Lock()
-        self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
-        self._book: Optional[AnswerBook] = None
-        self.last_error: Optional[ProgramDataError] = None
-
-    def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
-        stamp = []
-        for section in SECTIONS:
-            path = self.directory / f"{section}.yml"
-            try:
-                stamp.append((section, os.stat(path).st_mtime))
-            except FileNotFoundError:
-                stamp.append((section, -1.0))
-        return tuple(stamp)
-
-    def get(self) -> AnswerBook:
-        stamp = self._current_stamp()
-        if stamp == self._stamp and self._book is not None:
-            return self._book
-        with self._lock:
-            if stamp != self._stamp or self._book is None:
-                try:
-                    self._book = load_answer_book(self.directory)
-                    self.last_error = None
-                except ProgramDataError as exc:
-                    self.last_error = exc
-                    if self._book is None:
-                        raise
-                self._stamp = stamp
-        return self._book
+        super().__init__(
+            lambda: [self.directory / f"{section}.yml" for section in SECTIONS],
+            lambda: load_answer_book(self.directory),
+            ProgramDataError,
+        )
