@@ -15,10 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, client_identity, identity_of, log, resources, send
 from bot.clients import reminders, schedule
-from bot.program.occurrences import local_today, next_occurrence
+from bot.program.occurrences import local_today
 
 REMINDER_ENTITY = "group_reminder"  # minutes before the group
 CLIENT_ENTITY = "reminder_client"
+GROUP_ENTITY = "group_at"  # the group's start (ISO 8601, UTC)
 
 
 def _now() -> dt.datetime:
@@ -39,6 +40,7 @@ def _reminder(tracker: Tracker, client_id: str, lead: dt.timedelta, plan: remind
         entities=[
             {"entity": REMINDER_ENTITY, "value": str(int(lead.total_seconds() // 60))},
             {"entity": CLIENT_ENTITY, "value": client_id},
+            {"entity": GROUP_ENTITY, "value": plan.occurrence.start.astimezone(dt.timezone.utc).isoformat()},
         ],
         name=reminders.reminder_name(tracker.sender_id),
         kill_on_user_message=False,
@@ -77,10 +79,15 @@ class ActionAnswerNextGroup(CompanionAction):
         now = _now()
         zone = self.book.program.center.zone
         lead = dt.timedelta(minutes=int(minutes))
-        group = next_occurrence(who.track, now, zone, include_in_progress=False)
-        following = _reminder(tracker, who.client.id, lead, reminders.next_reminder(who.track, now, zone, lead))
-        if not reminders.worth_saying(group.start, now, lead):
-            log.info("a late group reminder was skipped; the next one is scheduled")
+        try:
+            group_at = dt.datetime.fromisoformat(_entity(tracker, GROUP_ENTITY) or "")
+        except ValueError:
+            group_at = now
+        group = reminders.group_reminded(who.track, zone, group_at, now) if group_at.tzinfo else None
+        # The next reminder is for a group after this one, whatever happened to this one.
+        following = _reminder(tracker, who.client.id, lead, reminders.next_reminder(who.track, max(now, group_at), zone, lead))
+        if group is None:
+            log.info("a group reminder for a group no longer ahead was skipped; the next one is scheduled")
             return [following]
         send(
             dispatcher,

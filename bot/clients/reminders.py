@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from bot.program.models import Track
-from bot.program.occurrences import Occurrence, upcoming
+from bot.program.occurrences import Occurrence, on_date, upcoming
 
 DEFAULT_LEAD = dt.timedelta(hours=1)
 MIN_LEAD = dt.timedelta(minutes=5)
@@ -81,14 +81,16 @@ def next_reminder(track: Track, now: dt.datetime, zone: Any, lead: dt.timedelta)
     raise AssertionError("upcoming() is endless")  # pragma: no cover
 
 
-# A reminder firing later than this after its time (the service was down) reminds of nothing:
-# the group it was for has started, and the next one is too far off to mention yet.
-LATE_GRACE = dt.timedelta(minutes=5)
+def group_reminded(track: Track, zone: Any, group_at: dt.datetime, now: dt.datetime) -> Optional[Occurrence]:
+    """The group a firing reminder was set for, if it is still on the schedule and has not begun.
 
-
-def worth_saying(group_start: dt.datetime, now: dt.datetime, lead: dt.timedelta) -> bool:
-    """Whether a reminder firing now is for this group: not more than the lead (plus grace) ahead."""
-    return group_start - now <= lead + LATE_GRACE
+    None when the schedule changed since, or the reminder fires late (the service was down) and
+    the group has started: then there is nothing to remind of.
+    """
+    for occurrence in on_date(track, group_at.astimezone(zone).date(), zone):
+        if occurrence.start == group_at and now < occurrence.start:
+            return occurrence
+    return None
 
 
 def reminder_name(conversation_id: str) -> str:

@@ -75,7 +75,11 @@ async def test_a_reminder_is_scheduled_before_the_next_group_for_this_conversati
     assert reminder["event"] == "reminder" and reminder["intent"] == "ask_next_group"
     assert dt.datetime.fromisoformat(reminder["date_time"]) == dt.datetime(2026, 12 , 8, 1, 0, tzinfo=dt.timezone.utc)  # Mon 5 pm in LA
     assert reminder["name"] == "group_reminder:test-conversation" and reminder["kill_on_user_msg"] is False
-    assert {e["entity"]: e["value"] for e in reminder["entities"]} == {"group_reminder": "60", "reminder_client": "C-1"}
+    assert {e["entity"]: e["value"] for e in reminder["entities"]} == {
+        "group_reminder": "60",
+        "reminder_client": "C-1",
+        "group_at": "2026-12-08T02:00:00+00:00",  # Monday 6 pm in LA
+    }
     assert "1 hour before each group, starting today at 5:00 pm" in texts(dispatcher)[0]
 
 
@@ -91,8 +95,15 @@ async def test_a_visitor_cannot_set_a_reminder(enrolled: Dict[str, str], domain:
     assert events == [] and "can't tell who you are" in texts(dispatcher)[0]
 
 
-def reminder_firing(client_id: str, minutes: str = "60", sender_id: str = "test-conversation") -> Dict[str, Any]:
-    entities = [{"entity": "group_reminder", "value": minutes}, {"entity": "reminder_client", "value": client_id}]
+MONDAY_GROUP = "2026-12-08T02:00:00+00:00"  # Monday 6 pm in Los Angeles
+
+
+def reminder_firing(client_id: str, minutes: str = "60", sender_id: str = "test-conversation", group_at: str = MONDAY_GROUP) -> Dict[str, Any]:
+    entities = [
+        {"entity": "group_reminder", "value": minutes},
+        {"entity": "reminder_client", "value": client_id},
+        {"entity": "group_at", "value": group_at},
+    ]
     return {"entities": entities, "sender_id": sender_id}
 
 

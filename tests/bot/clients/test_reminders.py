@@ -74,9 +74,22 @@ def test_reminder_names_are_per_conversation() -> None:
 
 
 @pytest.mark.parametrize(
-    "minutes_ahead, worth",
-    [(60, True), (61, True), (65, True), (66, False), (20, True), (60 * 24, False)],
+    "now, found",
+    [
+        (dt.datetime(2026, 12, 7, 17, 0, tzinfo=LA), True),  # on time, an hour before
+        (dt.datetime(2026, 12, 7, 17, 50, tzinfo=LA), True),  # late, but the group has not begun
+        (dt.datetime(2026, 12, 7, 18, 0, tzinfo=LA), False),  # it has begun: nothing to remind of
+        (dt.datetime(2026, 12, 7, 19, 0, tzinfo=LA), False),
+    ],
 )
-def test_a_reminder_is_worth_saying_only_for_the_group_just_ahead(minutes_ahead: int, worth: bool) -> None:
-    now = dt.datetime(2026, 12, 7, 17, 0, tzinfo=LA)
-    assert reminders.worth_saying(now + dt.timedelta(minutes=minutes_ahead), now, dt.timedelta(hours=1)) is worth
+def test_the_group_a_reminder_was_for(evening: Track, now: dt.datetime, found: bool) -> None:
+    group_at = dt.datetime(2026, 12, 8, 2, 0, tzinfo=dt.timezone.utc)  # Monday 6 pm in LA
+    group = reminders.group_reminded(evening, LA, group_at, now)
+    assert (group is not None) is found
+    if group is not None:
+        assert group.start == group_at
+
+
+def test_a_group_no_longer_on_the_schedule_is_not_reminded_of(evening: Track) -> None:
+    group_at = dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.timezone.utc)  # Monday 5 pm: no such group
+    assert reminders.group_reminded(evening, LA, group_at, dt.datetime(2026, 12, 7, 16, 0, tzinfo=LA)) is None
