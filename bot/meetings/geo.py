@@ -69,7 +69,7 @@ def distances_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) 
     p1 = math.radians(lat)
     p2 = np.radians(lats)
     dp = p2 - p1
-    dl = np.radians(lons) - math.radians(lon)
+    dl = np.radians(lons - lon)  # the same operations, in the same order, as distance_miles
     a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 

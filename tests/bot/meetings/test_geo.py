@@ -268,7 +268,9 @@ def test_distances_miles_equals_the_scalar_distance(origin: tuple, lats: np.ndar
     got = distances_miles(*origin, lats, lons)
     assert got.shape == lats.shape
     expected = [distance_miles(*origin, lat, lon) for lat, lon in zip(lats, lons)]
-    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-6)
+    # Near the antipode asin's slope is steep: one ulp of difference between numpy's and math's sin
+    # grows to about 1e-4 miles there. A thousandth of a mile (5 feet) is far below what matters.
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-3)
 
 
 def test_distances_miles_is_nan_where_a_coordinate_is_missing() -> None:
