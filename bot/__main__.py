@@ -167,6 +167,20 @@ def _clients(args: argparse.Namespace) -> int:
     return cli.run(args, settings)
 
 
+def _users(args: argparse.Namespace) -> int:
+    from bot.staff import cli
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(message)s")
+    return cli.run(args, settings)
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from bot.console import purge
+
+    return purge.run(args, get_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -194,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.clients.cli import add_parser as add_clients_parser
 
     add_clients_parser(sub).set_defaults(func=_clients)
+    from bot.console.purge import add_parser as add_purge_parser
+
+    add_purge_parser(sub).set_defaults(func=_purge)
+    from bot.staff.cli import add_parser as add_users_parser
+
+    add_users_parser(sub).set_defaults(func=_users)
     return parser
 
 

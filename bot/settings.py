@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     client_token_secret: Optional[str] = Field(None, env="CLIENT_TOKEN_SECRET")
     client_token_hours: float = Field(12.0, env="CLIENT_TOKEN_HOURS", gt=0, le=24 * 90)
     coping_dir: Path = Field(PROJECT_ROOT / "data" / "coping", env="COPING_DATA_DIR")
+    # `python -m bot purge` removes conversations inactive for longer than this (bot/console/purge.py).
+    retention_days: int = Field(90, env="RETENTION_DAYS", ge=1)
 
     class Config:
         env_file = PROJECT_ROOT / ".env"

@@ -29,6 +29,20 @@ leads = sa.Table(
     sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="lead_has_contact"),
 )
 
+# The admissions team's work on a lead (bot/console/leads.py): a note, a status change, or both.
+lead_notes = sa.Table(
+    "lead_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("lead_id", sa.Integer, sa.ForeignKey("leads.id"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("author", sa.String(120), nullable=False),  # the staff member's username
+    sa.Column("note", sa.Text),
+    sa.Column("status_from", sa.String(20)),
+    sa.Column("status_to", sa.String(20)),
+    sa.CheckConstraint("note IS NOT NULL OR status_to IS NOT NULL", name="lead_note_has_content"),
+)
+
 
 # A crisis escalation: written in the same transaction as the crisis message itself
 # (bot/tracker_store.py), so it exists whenever the message does.
@@ -131,6 +145,52 @@ craving_checkins = sa.Table(
     sa.CheckConstraint("phase IN ('before', 'after')", name="checkin_phase"),
     sa.CheckConstraint("rating BETWEEN 0 AND 10", name="checkin_rating"),
     sa.UniqueConstraint("exercise_id", "phase", name="one_rating_per_phase"),
+)
+
+
+# Staff console (bot/staff/): staff accounts with argon2id password hashes and a lock-out counter,
+# their log-in sessions (the id is the SHA-256 of the cookie's token: the raw token is never
+# stored) and the audit log of who viewed, exported or changed what. Accounts are disabled, never
+# deleted, so the audit log's user_id always resolves; it keeps the username as it was.
+staff_users = sa.Table(
+    "staff_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(40), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(120), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_login_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("role IN ('admissions', 'clinician', 'admin')", name="staff_role"),
+    sa.CheckConstraint("username = lower(username)", name="staff_username_lower_case"),
+)
+
+staff_sessions = sa.Table(
+    "staff_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256(token).hexdigest()
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("staff_users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("staff_users.id")),  # NULL: the CLI or an unknown user
+    sa.Column("username", sa.String(40)),
+    sa.Column("action", sa.String(40), nullable=False, index=True),  # e.g. transcript.view, lead.status
+    sa.Column("target_type", sa.String(40)),
+    sa.Column("target_id", sa.String(255)),
+    sa.Column("detail", sa.Text),  # short; never message content, phone numbers or e-mail addresses
 )
 
 
