@@ -18,8 +18,11 @@ from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
 from bot.settings import Settings, get_settings
 from bot.storage.db import create_tables, make_engine
-from bot.web.auth import api_token_middleware
-from bot.web.keys import ENGINE, ESCALATIONS, MEETINGS, PROGRAM, SETTINGS
+from bot.staff.audit import AuditLog
+from bot.staff.sessions import SessionStore
+from bot.staff.users import UserStore
+from bot.web.auth import auth_middleware, csrf_middleware
+from bot.web.keys import AUDIT, ENGINE, ESCALATIONS, MEETINGS, PROGRAM, SESSIONS, SETTINGS, USERS
 from bot.web.middleware import error_middleware
 from bot.web.routes import setup_routes
 
@@ -32,6 +35,9 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[ENGINE] = engine
     app[ESCALATIONS] = EscalationStore(engine)
     app[MEETINGS] = MeetingStore(engine)
+    app[USERS] = UserStore(engine)
+    app[SESSIONS] = SessionStore(engine)
+    app[AUDIT] = AuditLog(engine)
     yield
     engine.dispose()
 
@@ -61,7 +67,7 @@ async def _meeting_refresher(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
-    app = web.Application(middlewares=[error_middleware, api_token_middleware])
+    app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware])
     app[SETTINGS] = settings
     app[PROGRAM] = ProgramCache(settings.program_data_dir)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape())

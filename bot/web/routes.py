@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from bot.program.errors import ProgramDataError
+from bot.staff.roles import Permission
+from bot.web.auth import requires
 from bot.web.escalations_api import acknowledge_escalation, get_escalation, list_escalations, resolve_escalation
 from bot.meetings.store import MeetingStore
 from bot.web.keys import ENGINE, MEETINGS, PROGRAM
@@ -56,10 +58,21 @@ async def index(request: web.Request) -> Dict[str, Any]:
     return {"center": request.app[PROGRAM].get().program.center}
 
 
+def _console_routes(app: web.Application) -> None:
+    """The staff console's pages (bot/web/console/)."""
+
+
+def _api_routes(app: web.Application) -> None:
+    """The JSON API under /api/ (bot/web/api/), described by /api/openapi.json."""
+
+
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", index, name="index")
     app.router.add_get("/healthz", healthz, name="healthz")
-    app.router.add_get("/api/escalations", list_escalations, name="escalations")
-    app.router.add_get("/api/escalations/{escalation_id}", get_escalation, name="escalation")
-    app.router.add_post("/api/escalations/{escalation_id}/acknowledge", acknowledge_escalation, name="escalation_acknowledge")
-    app.router.add_post("/api/escalations/{escalation_id}/resolve", resolve_escalation, name="escalation_resolve")
+    _console_routes(app)
+    _api_routes(app)
+    escalations = requires(Permission.ESCALATIONS)
+    app.router.add_get("/api/escalations", escalations(list_escalations), name="escalations")
+    app.router.add_get("/api/escalations/{escalation_id}", escalations(get_escalation), name="escalation")
+    app.router.add_post("/api/escalations/{escalation_id}/acknowledge", escalations(acknowledge_escalation), name="escalation_acknowledge")
+    app.router.add_post("/api/escalations/{escalation_id}/resolve", escalations(resolve_escalation), name="escalation_resolve")
