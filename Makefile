@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings meetings-refresh check-data clean
+.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings meetings-refresh check-data clean browser
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,7 +49,10 @@ validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-wa
 	  || { cat $(VAR)/logs/validate.log; exit 1; }
 	@echo "rasa data validate: clean"
 
-pytest: setup train ## Unit, action, data and integration tests
+browser: ## Install headless Chromium for the browser tests (Debian's chromium via apt-get, as root; instant when present)
+	@scripts/install-browser.sh
+
+pytest: setup train browser ## Unit, action, data, integration and browser tests
 	$(PY) -m pytest
 
 conversations: setup train ## Conversation tests (tests/test_*stories.yml) on the trained model

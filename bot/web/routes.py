@@ -10,8 +10,7 @@ from aiohttp import web
 
 from bot.program.errors import ProgramDataError
 from bot.staff.roles import Permission
-from bot.web.auth import requires
-from bot.web.escalations_api import acknowledge_escalation, get_escalation, list_escalations, resolve_escalation
+from bot.web.auth import requires, signed_in
 from bot.meetings.store import MeetingStore
 from bot.web.keys import ENGINE, MEETINGS, PROGRAM
 
@@ -59,11 +58,65 @@ async def index(request: web.Request) -> Dict[str, Any]:
 
 
 def _console_routes(app: web.Application) -> None:
-    """The staff console's pages (bot/web/console/)."""
+    """The staff console's pages (bot/web/console/); each handler carries its permission guard."""
+    from bot.web.console import audit, clients, common, conversations, dashboard, escalations, leads, login
+
+    common.setup_templates(app)
+    app.on_response_prepare.append(common.security_headers)
+    app.router.add_static(common.STATIC_PREFIX, common.STATIC_DIR, name=common.STATIC_ROUTE, append_version=True)
+    app.router.add_get("/login", login.login_form, name="login")
+    app.router.add_post("/login", login.login_submit, name="login_submit")
+    app.router.add_post("/logout", login.logout, name="logout")
+    app.router.add_get("/console", dashboard.to_dashboard, name="console_bare")
+    app.router.add_get("/console/", dashboard.dashboard, name="console_dashboard")
+    app.router.add_get("/console/conversations", conversations.conversation_list, name="console_conversations")
+    app.router.add_get("/console/conversations/{conversation_id}", conversations.conversation_view, name="console_conversation")
+    app.router.add_get("/console/escalations", escalations.escalation_list, name="console_escalations")
+    app.router.add_post("/console/escalations/{escalation_id}/acknowledge", escalations.acknowledge, name="console_escalation_acknowledge")
+    app.router.add_post("/console/escalations/{escalation_id}/resolve", escalations.resolve, name="console_escalation_resolve")
+    app.router.add_get("/console/leads", leads.lead_list, name="console_leads")
+    app.router.add_get("/console/leads.csv", leads.lead_export, name="console_leads_csv")
+    app.router.add_get("/console/leads/{lead_id}", leads.lead_view, name="console_lead")
+    app.router.add_post("/console/leads/{lead_id}/status", leads.lead_status, name="console_lead_status")
+    app.router.add_post("/console/leads/{lead_id}/note", leads.lead_note, name="console_lead_note")
+    app.router.add_get("/console/clients", clients.clients_page, name="console_clients")
+    app.router.add_get("/console/clients/{client_id}", clients.client_page, name="console_client")
+    app.router.add_get("/console/audit", audit.audit_page, name="console_audit")
 
 
 def _api_routes(app: web.Application) -> None:
     """The JSON API under /api/ (bot/web/api/), described by /api/openapi.json."""
+    from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me, openapi
+    from bot.web.api.common import requires_any
+
+    add_get, add_post, add_patch = app.router.add_get, app.router.add_post, app.router.add_patch
+    conversation_access = requires_any(Permission.PROSPECT_CONVERSATIONS, Permission.CLIENT_CONVERSATIONS)
+    escalation_access = requires(Permission.ESCALATIONS)
+    lead_access = requires(Permission.LEADS)
+    client_access = requires(Permission.CLIENTS)
+    lead = r"/api/leads/{lead_id:\d{1,18}}"
+
+    add_get("/api/openapi.json", openapi.get_openapi, name="api_openapi")  # public
+    add_get("/api/me", signed_in(me.get_me), name="api_me")
+    add_get("/api/dashboard", requires(Permission.DASHBOARD)(dashboard.get_dashboard), name="api_dashboard")
+    add_get("/api/conversations", conversation_access(conversations.list_conversations_handler), name="api_conversations")
+    add_get("/api/conversations/{conversation_id}", conversation_access(conversations.get_transcript), name="api_conversation")
+    add_get("/api/escalations", escalation_access(escalations.list_escalations), name="escalations")
+    add_get("/api/escalations/{escalation_id}", escalation_access(escalations.get_escalation), name="escalation")
+    add_post(
+        "/api/escalations/{escalation_id}/acknowledge",
+        escalation_access(escalations.acknowledge_escalation),
+        name="escalation_acknowledge",
+    )
+    add_post("/api/escalations/{escalation_id}/resolve", escalation_access(escalations.resolve_escalation), name="escalation_resolve")
+    add_get("/api/leads", lead_access(leads.list_leads), name="api_leads")
+    add_get("/api/leads.csv", lead_access(leads.export_leads), name="api_leads_csv")
+    add_get(lead, lead_access(leads.get_lead), name="api_lead")
+    add_patch(lead, lead_access(leads.change_lead), name="api_lead_change")
+    add_post(lead + "/notes", lead_access(leads.add_lead_note), name="api_lead_notes")
+    add_get("/api/clients", client_access(clients.list_clients), name="api_clients")
+    add_get("/api/clients/{client_id}", client_access(clients.get_client), name="api_client")
+    add_get("/api/audit", requires(Permission.AUDIT)(audit.list_audit), name="api_audit")
 
 
 def setup_routes(app: web.Application) -> None:
@@ -71,8 +124,3 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz, name="healthz")
     _console_routes(app)
     _api_routes(app)
-    escalations = requires(Permission.ESCALATIONS)
-    app.router.add_get("/api/escalations", escalations(list_escalations), name="escalations")
-    app.router.add_get("/api/escalations/{escalation_id}", escalations(get_escalation), name="escalation")
-    app.router.add_post("/api/escalations/{escalation_id}/acknowledge", escalations(acknowledge_escalation), name="escalation_acknowledge")
-    app.router.add_post("/api/escalations/{escalation_id}/resolve", escalations(resolve_escalation), name="escalation_resolve")

@@ -1,0 +1,141 @@
+"""``GET /console/escalations`` and the acknowledge / resolve forms.
+
+The list shows one status at a time (``?status=open|acknowledged|resolved|all``, default open),
+newest first, with a count per status. With JavaScript it refreshes itself every 10 seconds from
+``/api/escalations`` (static/escalations.js); without, a "Refresh" link does the same.
+
+``POST /console/escalations/{id}/acknowledge`` and ``.../resolve`` take an optional ``note``;
+``by`` is the signed-in person's display name, the time is the server's. The change is audited
+(without the note: notes are clinical content). A change someone else made first redirects
+back with a notice, the page then shows the current state. ``back`` (a path on this site) says
+where to return, e.g. the transcript the form was on.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import sqlalchemy as sa
+from aiohttp import web
+
+from bot.console.masking import mask_optional
+from bot.safety.escalations import STATUSES, EscalationNotFound, InvalidTransition
+from bot.staff import audit as actions
+from bot.staff.roles import Permission
+from bot.storage.db import client_conversations, clients, escalations as escalations_table
+from bot.web.auth import requires
+from bot.web.console.common import (
+    MAX_NOTE,
+    audit,
+    choice_param,
+    clock,
+    form_text,
+    mask_for,
+    render,
+    run,
+    safe_next,
+    see_other,
+    who,
+    with_query,
+)
+from bot.web.keys import ENGINE, ESCALATIONS
+
+LIMIT = 100
+VIEWS = (*STATUSES, "all")
+REFRESH_SECONDS = 10
+
+
+def _counts(engine: sa.engine.Engine) -> Dict[str, int]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(escalations_table.c.status, sa.func.count()).group_by(escalations_table.c.status)
+        ).all()
+    counts = {status: 0 for status in STATUSES}
+    counts.update({status: int(n) for status, n in rows})
+    counts["all"] = sum(counts[s] for s in STATUSES)
+    return counts
+
+
+def _client_linked(engine: sa.engine.Engine, conversation_ids: List[str]) -> Dict[str, str]:
+    """conversation id -> the enrolled client it is linked to (for a "client" badge)."""
+    if not conversation_ids:
+        return {}
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(client_conversations.c.conversation_id, client_conversations.c.client_id)
+            .join(clients, clients.c.id == client_conversations.c.client_id)
+            .where(client_conversations.c.conversation_id.in_(conversation_ids))
+        ).all()
+    return {row.conversation_id: row.client_id for row in rows}
+
+
+@requires(Permission.ESCALATIONS)
+async def escalation_list(request: web.Request) -> web.Response:
+    me = who(request)
+    view = choice_param(request, "status", VIEWS, "open") or "open"
+    store = request.app[ESCALATIONS]
+    rows: List[Dict[str, Any]] = await run(store.list, None if view == "all" else view, LIMIT)
+    mask = mask_for(me.role)
+    for row in rows:
+        row["message"] = mask_optional(row.get("message"), mask)
+        row["note"] = mask_optional(row.get("note"), mask)
+    counts = await run(_counts, request.app[ENGINE])
+    linked = await run(_client_linked, request.app[ENGINE], [row["conversation_id"] for row in rows])
+    context: Dict[str, Any] = {
+        "title": "Escalations",
+        "view": view,
+        "views": VIEWS,
+        "counts": counts,
+        "rows": rows,
+        "linked": linked,
+        "limit": LIMIT,
+        "truncated": len(rows) >= LIMIT and counts.get(view, 0) > LIMIT,
+        "api_status": "" if view == "all" else view,
+        "refresh_seconds": REFRESH_SECONDS,
+        "mask": mask,
+        "back": with_query("/console/escalations", status=view),
+        "max_note": MAX_NOTE,
+        "signature": escalation_signature(rows),
+        "now": clock(),
+    }
+    return await render(request, "escalations.html", context)
+
+
+async def _change(request: web.Request, method: str, action: str, done: str) -> web.Response:
+    me = who(request)
+    escalation_id = request.match_info["escalation_id"]
+    form = await request.post()
+    note = form_text(form, "note", MAX_NOTE)
+    raw_back = form.get("back")
+    back = safe_next(raw_back if isinstance(raw_back, str) else None, "/console/escalations")
+    store = request.app[ESCALATIONS]
+    try:
+        before = (await run(store.get, escalation_id))["status"]
+    except EscalationNotFound:
+        raise web.HTTPNotFound(reason="There is no escalation with that id.") from None
+    assert me.user is not None
+    try:
+        await run(getattr(store, method), escalation_id, me.user.display_name, note)
+    except EscalationNotFound:
+        raise web.HTTPNotFound(reason="There is no escalation with that id.") from None
+    except InvalidTransition:
+        return see_other(with_query(back, problem="escalation_changed"))
+    after = "acknowledged" if method == "acknowledge" else "resolved"
+    detail = f"{before} -> {after}" + (", with a note" if note else "")
+    await audit(request, action, "escalation", escalation_id, detail)
+    return see_other(with_query(back, done=done))
+
+
+@requires(Permission.ESCALATIONS)
+async def acknowledge(request: web.Request) -> web.Response:
+    return await _change(request, "acknowledge", actions.ESCALATION_ACKNOWLEDGE, "acknowledged")
+
+
+@requires(Permission.ESCALATIONS)
+async def resolve(request: web.Request) -> web.Response:
+    return await _change(request, "resolve", actions.ESCALATION_RESOLVE, "resolved")
+
+
+def escalation_signature(rows: List[Dict[str, Any]]) -> str:
+    """What the live refresh compares: ids with their status and crisis type, in order."""
+    return ",".join(f"{row['id']}:{row['status']}:{row['crisis_type']}" for row in rows)
+

@@ -1,0 +1,185 @@
+"""Log-in and log-out through the real forms: cookie flags, the generic failure message, lock-out,
+the log-in form's CSRF token, safe redirects, and the audit entries."""
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from typing import Any, Callable, Dict
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from bot.settings import get_settings
+from bot.staff.sessions import COOKIE_NAME
+from bot.staff.users import LOGIN_FAILED, StaffUser
+from bot.web.app import create_app
+from bot.web.auth import LOGIN_CSRF_COOKIE
+from tests.bot.console.conftest import World
+from tests.bot.web.conftest import PASSWORD, audit_entries, forms, scalar
+
+
+async def login_form(client: TestClient, path: str = "/login") -> Dict[str, str]:
+    response = await client.get(path)
+    assert response.status == 200
+    [(action, hidden)] = forms(await response.text())
+    assert action == "/login"
+    return hidden
+
+
+async def log_in(client: TestClient, username: str, password: str, path: str = "/login") -> Any:
+    hidden = await login_form(client, path)
+    return await client.post("/login", data={**hidden, "username": username, "password": password}, allow_redirects=False)
+
+
+def set_cookie(response: Any, name: str) -> SimpleCookie:
+    for header in response.headers.getall("Set-Cookie", []):
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(header)
+        if name in cookie:
+            return cookie
+    raise AssertionError(f"no Set-Cookie for {name}")
+
+
+def has_cookie(response: Any, name: str) -> bool:
+    return any(header.startswith(f"{name}=") for header in response.headers.getall("Set-Cookie", []))
+
+
+async def test_log_in_sets_a_strict_session_cookie_and_opens_the_console(anonymous: TestClient, world: World, staff: Dict[str, StaffUser]) -> None:
+    response = await log_in(anonymous, "dana", PASSWORD)
+    assert response.status == 303 and response.headers["Location"] == "/console/"
+    morsel = set_cookie(response, COOKIE_NAME)[COOKIE_NAME]
+    assert morsel["httponly"] is True
+    assert morsel["samesite"] == "Lax"
+    assert morsel["path"] == "/"
+    assert not morsel["secure"]  # served over plain HTTP in this test
+    assert int(morsel["max-age"]) == 12 * 3600
+    page = await anonymous.get("/console/")
+    assert page.status == 200 and "Dana Reyes" in await page.text()
+    [entry] = audit_entries(world, "login.ok")
+    assert entry.username == "dana" and entry.user_id == staff["clinician"].id
+
+
+async def test_the_cookie_is_secure_when_the_public_url_is_https(
+    world: World, staff: Dict[str, StaffUser], monkeypatch: pytest.MonkeyPatch, aiohttp_client: Any
+) -> None:
+    monkeypatch.setenv("PUBLIC_URL", "https://console.juniperridge.example")
+    get_settings.cache_clear()
+    client = await aiohttp_client(create_app(get_settings()))
+    form = await client.get("/login")
+    csrf = set_cookie(form, LOGIN_CSRF_COOKIE)[LOGIN_CSRF_COOKIE]
+    assert csrf["secure"] is True
+    # The test speaks plain HTTP, so its cookie jar keeps Secure cookies to itself: send it by hand.
+    data = {"csrf_token": csrf.value, "next": "/console/", "username": "dana", "password": PASSWORD}
+    response = await client.post("/login", data=data, headers={"Cookie": f"{LOGIN_CSRF_COOKIE}={csrf.value}"}, allow_redirects=False)
+    assert response.status == 303
+    assert set_cookie(response, COOKIE_NAME)[COOKIE_NAME]["secure"] is True
+
+
+@pytest.mark.parametrize("username, password", [("dana", "not the right password"), ("nobody", PASSWORD), ("", ""), ("dana", "")])
+async def test_a_failed_log_in_says_the_same_thing_whatever_went_wrong(anonymous: TestClient, world: World, username: str, password: str) -> None:
+    response = await log_in(anonymous, username, password)
+    html = await response.text()
+    assert response.status == 200 and LOGIN_FAILED in html
+    assert not has_cookie(response, COOKIE_NAME)
+    assert (await anonymous.get("/console/", allow_redirects=False)).status == 302
+
+
+async def test_a_failed_log_in_is_audited_without_the_attempted_name_of_an_unknown_user(anonymous: TestClient, world: World) -> None:
+    await log_in(anonymous, "dana", "not the right password")
+    await log_in(anonymous, "mallory", "not the right password")
+    failures = audit_entries(world, "login.failed")
+    assert {(e.username, e.detail) for e in failures} == {("dana", "wrong_password"), (None, "unknown_user")}
+    assert all("mallory" not in f"{e.target_id} {e.detail}" for e in failures)
+
+
+async def test_five_failures_lock_the_account_even_for_the_right_password(anonymous: TestClient, world: World) -> None:
+    for _ in range(5):
+        assert LOGIN_FAILED in await (await log_in(anonymous, "dana", "not the right password")).text()
+    assert scalar(world, "SELECT locked_until IS NOT NULL FROM staff_users WHERE username = 'dana'") == 1
+    response = await log_in(anonymous, "dana", PASSWORD)
+    assert LOGIN_FAILED in await response.text() and not has_cookie(response, COOKIE_NAME)
+    [locked] = audit_entries(world, "login.locked")
+    assert locked.username == "dana"
+    assert audit_entries(world, "login.failed")[0].detail == "locked"  # the sixth attempt
+    assert audit_entries(world, "login.ok") == []
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+async def test_the_log_in_form_needs_its_own_csrf_token(anonymous: TestClient, world: World, token: Any) -> None:
+    await login_form(anonymous)  # the browser holds the cookie half
+    data = {"username": "dana", "password": PASSWORD}
+    if token is not None:
+        data["csrf_token"] = token
+    response = await anonymous.post("/login", data=data, allow_redirects=False)
+    assert response.status == 403 and not has_cookie(response, COOKIE_NAME)
+    assert audit_entries(world) == []
+    assert scalar(world, "SELECT last_login_at FROM staff_users WHERE username = 'dana'") is None
+
+
+async def test_the_form_token_without_its_cookie_is_refused(anonymous: TestClient, world: World) -> None:
+    hidden = await login_form(anonymous)
+    anonymous.session.cookie_jar.clear()
+    response = await anonymous.post("/login", data={**hidden, "username": "dana", "password": PASSWORD}, allow_redirects=False)
+    assert response.status == 403
+
+
+async def test_the_log_in_page_sets_its_csrf_cookie(anonymous: TestClient) -> None:
+    response = await anonymous.get("/login")
+    morsel = set_cookie(response, LOGIN_CSRF_COOKIE)[LOGIN_CSRF_COOKIE]
+    assert morsel["httponly"] is True and morsel["samesite"] == "Lax"
+    [(_, hidden)] = forms(await response.text())
+    assert hidden["csrf_token"] == morsel.value
+
+
+async def test_after_log_in_the_page_asked_for_opens(anonymous: TestClient, world: World) -> None:
+    first = await anonymous.get("/console/leads?status=new", allow_redirects=False)
+    assert first.status == 302
+    response = await log_in(anonymous, "ana", PASSWORD, first.headers["Location"])
+    assert response.status == 303 and response.headers["Location"] == "/console/leads?status=new"
+
+
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "//evil.example",
+        "//evil.example/console/",
+        "https://evil.example/console/",
+        "http:/evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/console/\r\nSet-Cookie: x=1",
+        " /console/",
+        "/login",
+    ],
+)
+async def test_next_never_leaves_the_site(anonymous: TestClient, world: World, next_path: str) -> None:
+    from urllib.parse import quote
+
+    hidden = await login_form(anonymous, f"/login?next={quote(next_path, safe='')}")
+    assert hidden["next"] == "/console/"
+    # Even a hand-made form with the bad value goes to the console.
+    data = {**hidden, "next": next_path, "username": "root", "password": PASSWORD}
+    response = await anonymous.post("/login", data=data, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/console/"
+
+
+async def test_someone_signed_in_skips_the_log_in_page(as_role: Callable[..., Any]) -> None:
+    client = await as_role("admin")
+    response = await client.get("/login?next=/console/audit", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "/console/audit"
+
+
+async def test_log_out_ends_the_session_clears_the_cookie_and_is_audited(as_role: Callable[..., Any], world: World) -> None:
+    client = await as_role("clinician")
+    token = next(c.value for c in client.session.cookie_jar if c.key == COOKIE_NAME)
+    response = await client.post("/logout", data={"csrf_token": client.csrf}, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/login?signed_out=1"
+    morsel = set_cookie(response, COOKIE_NAME)[COOKIE_NAME]
+    assert morsel.value == "" and morsel["max-age"] == "0"
+    assert scalar(world, "SELECT COUNT(*) FROM staff_sessions") == 0
+    [entry] = audit_entries(world, "logout")
+    assert entry.username == "dana"
+    # The old token opens nothing any more, even if a browser kept it.
+    client.session.cookie_jar.update_cookies({COOKIE_NAME: token})
+    assert (await client.get("/console/", allow_redirects=False)).status == 302
+    assert "You have signed out." in await (await client.get("/login?signed_out=1")).text()
