@@ -81,7 +81,10 @@ def _web(_: argparse.Namespace) -> int:
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    web.run_app(create_app(settings), host=settings.host, port=settings.web_port, print=None)
+    from bot.web.console.access_log import PrivateAccessLogger
+
+    # The default access log writes full URLs, and a search or a transcript URL can identify someone.
+    web.run_app(create_app(settings), host=settings.host, port=settings.web_port, print=None, access_log_class=PrivateAccessLogger)
     return 0
 
 

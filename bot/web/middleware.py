@@ -27,7 +27,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         status, message = exc.status, exc.reason
         headers = {name: exc.headers[name] for name in KEPT_HEADERS if name in exc.headers}
     except Exception:  # noqa: BLE001 - logged in full, shown as a plain 500
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        route = request.match_info.route.resource
+        # The route's pattern, not the path: a path can hold a conversation id or a search.
+        log.exception("unhandled error on %s %s", request.method, route.canonical if route is not None else "(no route)")
         status, message = 500, "Something went wrong on our side. Please try again."
         headers = {}
     if _wants_json(request):

@@ -19,7 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -188,10 +188,16 @@ def choice_param(request: web.Request, name: str, choices: Sequence[str], defaul
 
 
 def parse_date(raw: str) -> Optional[dt.date]:
+    """A date written like 2026-03-20 (what a date field sends); None for anything else.
+
+    Years outside 1970-2999 are refused too: they are typos, and the day after 9999-12-31 does
+    not exist.
+    """
     try:
-        return dt.date.fromisoformat(raw.strip()) if raw and raw.strip() else None
+        value = dt.date.fromisoformat(raw.strip()) if raw and raw.strip() else None
     except ValueError:
         return None
+    return value if value is not None and 1970 <= value.year <= 2999 else None
 
 
 def form_text(form: Mapping[str, Any], name: str, max_length: int) -> Optional[str]:
@@ -355,8 +361,10 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     path = request.path
     if path.startswith(STATIC_PREFIX):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if "v" in request.query:  # a versioned URL (static_url) never changes: keep it for a year
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return
-    if not any(path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + ".") for prefix in CONSOLE_PATHS):
+    if not any(path == prefix or path.startswith(prefix + "/") for prefix in CONSOLE_PATHS):
         return
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -369,9 +377,3 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 def tri_state(value: Optional[str]) -> Optional[bool]:
     return {"yes": True, "no": False}.get(value or "")
 
-
-def unique(values: Iterable[str]) -> List[str]:
-    seen: Dict[str, None] = {}
-    for value in values:
-        seen.setdefault(value, None)
-    return list(seen)

@@ -35,6 +35,7 @@ from bot.staff import audit as actions
 from bot.staff.roles import Permission, Role, allowed, can_view_conversation
 from bot.web.console.common import (
     CONVERSATION_PERMISSIONS,
+    MAX_NOTE,
     audit,
     center_of,
     int_param,
@@ -241,5 +242,6 @@ async def conversation_view(request: web.Request) -> web.Response:
         "may_clients": allowed(me.role, Permission.CLIENTS),
         "back": request.path,
         "low_confidence": LOW_CONFIDENCE,
+        "max_note": MAX_NOTE,
     }
     return await render(request, "transcript.html", context)

@@ -30,8 +30,11 @@ SIGNED_OUT = "You have signed out."
 EXPIRED = "Your session has ended. Please sign in again."
 
 
-async def _form_page(request: web.Request, *, next_path: str, username: str = "", error: Optional[str] = None, notice: Optional[str] = None, status: int = 200) -> web.Response:
-    response = web.Response(status=status, content_type="text/html", charset="utf-8")
+async def _form_page(
+    request: web.Request, *, next_path: str, username: str = "", error: Optional[str] = None, notice: Optional[str] = None
+) -> web.Response:
+    """The form; its CSRF token goes into the form and (as a cookie) onto this response."""
+    response = web.Response(content_type="text/html", charset="utf-8")
     token = login_csrf(request, response)
     center = await center_of(request)
     context: Dict[str, Any] = {
@@ -53,7 +56,8 @@ async def _form_page(request: web.Request, *, next_path: str, username: str = ""
 
 async def login_form(request: web.Request) -> web.StreamResponse:
     next_path = safe_next(request.query.get("next"))
-    if principal(request) is not None and principal(request).session is not None:  # type: ignore[union-attr]
+    found = principal(request)
+    if found is not None and found.session is not None:
         raise web.HTTPFound(next_path)
     notice = SIGNED_OUT if request.query.get("signed_out") == "1" else None
     if notice is None and request.query.get("next") and COOKIE_NAME in request.cookies:

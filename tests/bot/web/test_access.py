@@ -149,6 +149,7 @@ async def test_the_stylesheet_and_script_are_served_to_everyone(anonymous: TestC
     assert css.startswith("/static/console.css?v=")  # versioned: a new release is fetched again
     response = await anonymous.get(css)
     assert response.status == 200 and response.content_type == "text/css"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     script = await anonymous.get("/static/escalations.js")
     assert script.status == 200 and "javascript" in script.content_type
     assert "http://" not in html and "https://" not in html  # nothing from elsewhere
