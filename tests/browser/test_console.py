@@ -1,0 +1,100 @@
+"""The staff console in Debian's Chromium: sign in, acknowledge a crisis escalation, read its
+transcript, export leads, and be refused a page the role may not open. Screenshots go to
+var/screenshots/ (console-*.png)."""
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from typing import Any, Dict, Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.bot.console.conftest import World, make_world
+from tests.browser import screenshot
+from tests.browser.conftest import StaffLogin
+
+
+@pytest.fixture
+def world(web_settings: Any) -> World:
+    """Conversations, a crisis escalation, leads and check-ins in the server's database.
+
+    Built in a thread of its own: the browser's sync API keeps this thread's event loop busy.
+    """
+    built: Dict[str, World] = {}
+    worker = threading.Thread(target=lambda: built.setdefault("world", make_world(web_settings.database)))
+    worker.start()
+    worker.join(60)
+    return built["world"]
+
+
+NO_PAGER = "ESCALATION_WEBHOOK_URL is not set"
+
+
+@pytest.fixture
+def console(world: World, staff: Dict[str, StaffLogin], web_server: Any) -> Iterator[Dict[str, StaffLogin]]:
+    """The server, started after the data and the accounts exist."""
+    yield staff
+    # The seeded escalations queue notifications and these tests set no pager: the web app rightly
+    # logs that nobody is being paged. Any other error still fails the test.
+    web_server.errors[:] = [error for error in web_server.errors if NO_PAGER not in error]
+
+
+def sign_in(page: Page, login: StaffLogin) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(login.username)
+    page.get_by_label("Password").fill(login.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url("/console/")
+
+
+def test_a_clinician_acknowledges_an_escalation_and_reads_the_transcript(page: Page, console: Dict[str, StaffLogin], world: World) -> None:
+    clinician = console["clinician"]
+    sign_in(page, clinician)
+    expect(page.get_by_text(clinician.display_name)).to_be_visible()
+    screenshot(page, "console-dashboard-clinician")
+
+    page.get_by_role("link", name="Escalations").first.click()
+    row = page.locator(f'tr[data-id="{world.escalation_ids["c-crisis"]}"]')
+    expect(row.locator('[data-field="message"]')).to_contain_text("I don't want to live anymore")
+    row.get_by_label("Note").fill("Called back, she is with her sister tonight.")
+    row.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator(f'tr[data-id="{world.escalation_ids["c-crisis"]}"]')).to_have_count(0)  # no longer open
+    page.get_by_role("link", name="Acknowledged").click()
+    acknowledged = page.locator(f'tr[data-id="{world.escalation_ids["c-crisis"]}"]')
+    expect(acknowledged.locator('[data-field="history"]')).to_contain_text(f"Acknowledged by {clinician.display_name}")
+    expect(acknowledged.locator('[data-field="history"]')).to_contain_text("with her sister tonight")
+    screenshot(page, "console-escalation-acknowledged")
+
+    acknowledged.locator('[data-field="conversation"]').click()
+    expect(page.get_by_text("I don't want to live anymore")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("crisis")
+    screenshot(page, "console-transcript")
+
+
+def test_admissions_export_the_leads_as_csv(page: Page, console: Dict[str, StaffLogin]) -> None:
+    sign_in(page, console["admissions"])
+    page.goto("/console/leads")
+    expect(page.locator("table")).to_contain_text("Sam")
+    screenshot(page, "console-leads")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export all leads as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    assert {row["first_name"] for row in rows} >= {"Sam", "Lee"}
+
+
+def test_a_role_without_the_permission_gets_a_clear_403(page: Page, console: Dict[str, StaffLogin]) -> None:
+    sign_in(page, console["admissions"])
+    response = page.goto("/console/escalations")
+    assert response is not None and response.status == 403
+    expect(page.locator("body")).to_contain_text("403")
+    screenshot(page, "console-forbidden")
+
+
+def test_no_session_is_sent_to_sign_in(page: Page, console: Dict[str, StaffLogin]) -> None:
+    page.goto("/console/leads")
+    assert page.url.endswith("/login?next=/console/leads") or page.url.endswith("/login?next=%2Fconsole%2Fleads")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
