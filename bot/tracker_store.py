@@ -63,6 +63,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 url,
                 poolclass=sa.pool.QueuePool,
                 pool_size=4,
+                hide_parameters=True,  # errors are logged: never with what a person wrote
                 connect_args={"check_same_thread": False},
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)

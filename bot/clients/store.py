@@ -6,6 +6,7 @@ A conversation is linked to a client only after the client's signed token was ve
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import re
 from dataclasses import asdict, dataclass
 from typing import List, Optional
@@ -20,6 +21,10 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ID_RULE = "1 to 64 characters: letters, digits, '_', '.' or '-', starting with a letter or digit"
 # The column sizes in bot/storage/db.py.
 _LIMITS = {"first_name": 80, "track": 64, "counselor": 120}
+
+
+# The client id of a removed client's conversation links (see ClientStore.remove).
+REMOVED_PREFIX = "removed:"
 
 
 class ClientError(Exception):
@@ -103,9 +108,17 @@ class ClientStore:
         return [_client(row) for row in rows]
 
     def remove(self, id: str) -> bool:  # noqa: A002
-        """Deletes the client and its conversation links in one transaction; False if the id is unknown."""
+        """Deletes the client in one transaction; False if the id is unknown.
+
+        Their conversations stay treatment records: each link is kept under a tombstone id
+        (``removed:`` and a random tag), so the console still shows them to clinicians only, while
+        the id itself is free again and a new client enrolled under it inherits nothing.
+        """
+        tombstone = f"{REMOVED_PREFIX}{secrets.token_hex(8)}"
         with self.engine.begin() as connection:
-            connection.execute(client_conversations.delete().where(client_conversations.c.client_id == id))
+            connection.execute(
+                client_conversations.update().where(client_conversations.c.client_id == id).values(client_id=tombstone)
+            )
             return connection.execute(clients.delete().where(clients.c.id == id)).rowcount > 0
 
     def link(self, conversation_id: str, client_id: str, at: dt.datetime) -> bool:

@@ -195,10 +195,9 @@ def _count_where(condition: Any) -> Any:
 
 
 def _enrolled(conversation_id: Any) -> Any:
+    # Any link, also a removed client's (bot/clients/store.py): a treatment record stays one.
     return sa.exists(
-        sa.select(client_conversations.c.client_id)
-        .join(clients, clients.c.id == client_conversations.c.client_id)
-        .where(client_conversations.c.conversation_id == conversation_id)
+        sa.select(client_conversations.c.client_id).where(client_conversations.c.conversation_id == conversation_id)
     )
 
 
@@ -470,19 +469,29 @@ def _masked_lead(lead: LeadRow) -> LeadRow:
 def _client_links(connection: Connection, conversation_id: str) -> List[ClientLink]:
     query = (
         sa.select(client_conversations, clients.c.first_name)
-        .join(clients, clients.c.id == client_conversations.c.client_id)
+        .outerjoin(clients, clients.c.id == client_conversations.c.client_id)  # a removed client has no row
         .where(client_conversations.c.conversation_id == conversation_id)
         .order_by(client_conversations.c.client_id)
     )
     return [
         ClientLink(
             client_id=row.client_id,
-            first_name=row.first_name,
+            first_name=row.first_name or "(removed client)",
             first_seen_at=aware(row.first_seen_at),  # type: ignore[arg-type]
             last_seen_at=aware(row.last_seen_at),  # type: ignore[arg-type]
         )
         for row in connection.execute(query)
     ]
+
+
+def without_escalation_handling(found: Transcript) -> Transcript:
+    """The transcript for a role that does not handle escalations: that there was one, its kind and
+    status, but not who handled it or the clinician's note."""
+    hidden = [
+        replace(e, acknowledged_by=None, acknowledged_at=None, resolved_by=None, resolved_at=None, note=None)
+        for e in found.escalations
+    ]
+    return replace(found, escalations=hidden)
 
 
 def transcript(engine: Engine, conversation_id: str, *, mask: bool = True) -> Optional[Transcript]:

@@ -24,6 +24,7 @@ from bot.staff.users import StaffUser, _aware, _utc
 from bot.storage.db import audit_log
 
 TRANSCRIPT_VIEW = "transcript.view"
+CLIENT_VIEW = "client.view"  # a client page is a treatment record
 LEADS_EXPORT = "leads.export"
 LEAD_STATUS = "lead.status"
 ESCALATION_ACKNOWLEDGE = "escalation.acknowledge"

@@ -231,7 +231,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def make_engine(database: Path) -> Engine:
     database = Path(database)
     database.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(f"sqlite:///{database}", future=True)
+    # hide_parameters: an error logged with its SQL must not carry message text or contact details.
+    engine = sa.create_engine(f"sqlite:///{database}", future=True, hide_parameters=True)
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -33,6 +33,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PRINCIPAL = "companion.principal"  # request key (aiohttp 3.9 has no typed request keys)
 API_TOKEN_NAME = "api-token"
 LOGIN_CSRF_COOKIE = "companion_login_csrf"
+LOGIN_PATH = "/login"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -76,7 +77,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     found: Optional[Principal] = None
     token = _bearer(request) if is_api(request) else None
     if token is not None:
-        if not hmac.compare_digest(token, request.app[SETTINGS].api_token()):
+        if not hmac.compare_digest(token.encode(), request.app[SETTINGS].api_token().encode()):
             raise web.HTTPUnauthorized(
                 reason="Unknown API token: send 'Authorization: Bearer <STAFF_API_TOKEN>' or sign in",
                 headers={"WWW-Authenticate": 'Bearer realm="companion"'},
@@ -105,7 +106,8 @@ async def _submitted_csrf(request: web.Request) -> str:
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     who = principal(request)
-    if request.method in UNSAFE_METHODS and who is not None and who.session is not None:
+    # The log-in form checks its own token: someone signed in in another tab may sign in again.
+    if request.method in UNSAFE_METHODS and who is not None and who.session is not None and request.path != LOGIN_PATH:
         if not csrf_valid(who.session, await _submitted_csrf(request)):
             raise web.HTTPForbidden(reason="The form's security token is missing or out of date. Reload the page and try again.")
     return await handler(request)
@@ -120,7 +122,7 @@ def login_csrf(request: web.Request, response: web.StreamResponse) -> str:
 
 def login_csrf_valid(request: web.Request, submitted: str) -> bool:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    return bool(expected) and hmac.compare_digest(expected, submitted or "")
+    return bool(expected) and hmac.compare_digest(expected.encode(), (submitted or "").encode())
 
 
 def requires(permission: Permission) -> Callable[[Handler], Handler]:

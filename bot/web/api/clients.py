@@ -14,7 +14,8 @@ from typing import List
 from aiohttp import web
 
 from bot.console.clients import ClientRow, client_list, client_overview
-from bot.web.api.common import json_response
+from bot.staff import audit
+from bot.web.api.common import json_response, record
 from bot.web.keys import ENGINE
 
 
@@ -31,4 +32,5 @@ async def get_client(request: web.Request) -> web.Response:
     overview = await asyncio.to_thread(client_overview, request.app[ENGINE], request.match_info["client_id"])
     if overview is None:
         raise web.HTTPNotFound(reason="No enrolled client with that id")
+    await record(request, audit.CLIENT_VIEW, "client", request.match_info["client_id"])
     return json_response(overview)

@@ -25,7 +25,14 @@ from aiohttp import web
 from pydantic import Field, conint, constr, validator
 from sqlalchemy.engine import Engine
 
-from bot.console.conversations import ConversationFilter, ConversationSummary, Transcript, list_conversations, transcript
+from bot.console.conversations import (
+    ConversationFilter,
+    ConversationSummary,
+    Transcript,
+    list_conversations,
+    transcript,
+    without_escalation_handling,
+)
 from bot.console.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 from bot.staff import audit
 from bot.staff.roles import Permission, Role, allowed, can_view_conversation, sees_contact_details
@@ -175,6 +182,8 @@ async def get_transcript(request: web.Request) -> web.Response:
     if not can_view_conversation(found.role, client_linked=bool(data.clients), escalated=bool(data.escalations)):
         kind = "an enrolled client's conversation" if data.clients else "a prospect's conversation without an escalation"
         raise web.HTTPForbidden(reason=f"Your role ({found.role.value}) does not give access to {kind}.")
+    if not allowed(found.role, Permission.ESCALATIONS):
+        data = without_escalation_handling(data)
     await record(request, audit.TRANSCRIPT_VIEW, "conversation", conversation_id)
     view = TranscriptView(**{f.name: getattr(data, f.name) for f in dataclasses.fields(data)}, masked=mask)
     return json_response(view)

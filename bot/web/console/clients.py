@@ -13,13 +13,13 @@ from aiohttp import web
 
 from bot.clients.store import valid_id
 from bot.console.clients import ClientOverview, client_list, client_overview
+from bot.staff import audit as actions
 from bot.staff.roles import Permission, allowed
 from bot.web.auth import requires
 from bot.web.console.charts import AFTER, BEFORE, Series, line_chart, short_day
 from bot.web.console.common import audit, center_of, render, run, who
 from bot.web.keys import ENGINE
 
-CLIENT_VIEW = "client.view"
 
 
 @requires(Permission.CLIENTS)
@@ -70,7 +70,7 @@ async def client_page(request: web.Request) -> web.Response:
     overview = await run(client_overview, request.app[ENGINE], client_id)
     if overview is None:
         raise web.HTTPNotFound(reason="There is no client with that id.")
-    await audit(request, CLIENT_VIEW, "client", client_id)
+    await audit(request, actions.CLIENT_VIEW, "client", client_id)
     center = await center_of(request)
     context: Dict[str, Any] = {
         "title": f"Client {overview.client.first_name} ({overview.client.id})",

@@ -29,6 +29,7 @@ from bot.console.conversations import (
     UserTurn,
     list_conversations,
     transcript as read_transcript,
+    without_escalation_handling,
 )
 from bot.console.events import USER, events, events_exist
 from bot.staff import audit as actions
@@ -226,6 +227,8 @@ async def conversation_view(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(reason="There is no conversation with that id (it may have been removed after the retention period).")
     if not can_view_conversation(me.role, client_linked=bool(found.clients), escalated=bool(found.escalations)):
         raise web.HTTPForbidden(reason=f"Your role ({me.role.value}) may not open this conversation.")
+    if not allowed(me.role, Permission.ESCALATIONS):
+        found = without_escalation_handling(found)
     await audit(request, actions.TRANSCRIPT_VIEW, "conversation", conversation_id)
     center = await center_of(request)
     user_turns = [t for t in found.turns if isinstance(t, UserTurn)]

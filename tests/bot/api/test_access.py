@@ -125,3 +125,8 @@ async def test_the_token_wins_over_a_session_cookie(api: Api) -> None:
     async with api.client.get("/api/me", headers={"Authorization": f"Bearer {api_token()}"}) as response:
         me = await response.json()
     assert response.status == 200 and me["username"] == "api-token" and me["role"] == "admin"
+
+
+async def test_a_bearer_token_with_non_ascii_characters_is_refused_not_a_crash(api: Api) -> None:
+    async with api.client.get("/api/me", headers={"Authorization": "Bearer ééé"}) as response:
+        assert response.status == 401

@@ -1,6 +1,8 @@
 """/api/me, /api/dashboard, /api/clients, /api/audit."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.staff.roles import Role, permissions
@@ -115,3 +117,8 @@ def test_me_documents_every_role() -> None:
     from bot.web.api.me import Me
 
     assert typing.get_args(typing.get_type_hints(Me)["role"]) == ROLES
+
+
+async def test_opening_a_client_through_the_api_is_audited(api: Any, audit_entries: Any) -> None:
+    await api.use("clinician").get("/api/clients/C-1")
+    assert [(e.action, e.target_id, e.username) for e in audit_entries("client.view")] == [("client.view", "C-1", "cleo")]

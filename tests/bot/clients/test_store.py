@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from bot.clients.store import Client, ClientError, ClientStore
+from bot.clients.store import Client, ClientError, ClientStore, REMOVED_PREFIX
 from bot.storage.db import client_conversations
 
 AT = dt.datetime(2026, 11, 22, 18, 0, tzinfo=dt.timezone.utc)
@@ -126,7 +126,7 @@ def test_conversations_belong_to_their_client_only(store: ClientStore) -> None:
     assert store.clients_of("conv-a1") == ["A"]
 
 
-def test_remove_deletes_the_client_and_only_its_links(store: ClientStore) -> None:
+def test_remove_deletes_the_client_and_keeps_its_conversations_clinical(store: ClientStore) -> None:
     store.add("A", "Ann", "adult_day", "Dana")
     store.add("B", "Bo", "adult_day", "Dana")
     store.link("conv-a", "A", AT)
@@ -135,6 +135,9 @@ def test_remove_deletes_the_client_and_only_its_links(store: ClientStore) -> Non
     assert store.get("A") is None and [c.id for c in store.list()] == ["B"]
     assert store.conversations("A") == [] and not store.is_linked("conv-a", "A")
     assert store.conversations("B") == ["conv-b"]
+    # The conversation stays a treatment record: linked, but to no id anyone can use.
+    (tombstone,) = store.clients_of("conv-a")
+    assert tombstone.startswith(REMOVED_PREFIX) and store.get(tombstone) is None
     assert store.remove("A") is False
     assert store.remove("never-existed") is False
 

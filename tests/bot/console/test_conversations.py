@@ -187,3 +187,16 @@ def test_the_number_of_queries_does_not_grow_with_the_conversations(tmp_path: Pa
     _bulk_conversations(engine, 60, 3000)
     assert list_conversations(engine, ConversationFilter(), ZONE).total == 3060
     assert queries_for_a_page() == few <= 3
+
+
+def test_a_removed_client_s_conversations_stay_with_the_clinical_team(world: World) -> None:
+    from bot.clients.store import ClientStore
+    from bot.console.conversations import transcript
+
+    ClientStore(world.engine).remove("C-1")
+    prospects = list_conversations(world.engine, ConversationFilter(audience="prospects", per_page=100), ZONE)
+    clients = list_conversations(world.engine, ConversationFilter(audience="clients", per_page=100), ZONE)
+    assert "c-client" not in [c.conversation_id for c in prospects.items]
+    assert "c-client" in [c.conversation_id for c in clients.items]
+    found = transcript(world.engine, "c-client")
+    assert found is not None and [link.first_name for link in found.clients] == ["(removed client)"]

@@ -214,3 +214,17 @@ async def test_everything_from_a_conversation_is_escaped(as_role: Callable[..., 
         html = await (await client.get(path)).text()
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html and "<i onclick" not in html, path
         assert "&lt;script&gt;" in html or "&lt;b&gt;" in html, path
+
+
+async def test_admissions_see_that_a_crisis_was_escalated_but_not_how_it_was_handled(as_role: Any, world: Any) -> None:
+    from bot.safety.escalations import EscalationStore
+
+    EscalationStore(world.engine).acknowledge(world.escalation_ids["c-crisis"], by="Dana Clinician", note="called her sister at 760-555-0111")
+    admissions = await as_role("admissions")
+    page = await (await admissions.client.get("/console/conversations/c-crisis")).text()
+    assert "The clinical team handles crisis escalations." in page
+    assert "Dana Clinician" not in page and "called her sister" not in page
+    data = await (await admissions.client.get("/api/conversations/c-crisis")).json()
+    assert [(e["acknowledged_by"], e["note"]) for e in data["escalations"]] == [(None, None)]
+    clinician = await as_role("clinician")
+    assert "called her sister" in await (await clinician.client.get("/console/conversations/c-crisis")).text()

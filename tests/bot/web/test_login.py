@@ -183,3 +183,20 @@ async def test_log_out_ends_the_session_clears_the_cookie_and_is_audited(as_role
     client.session.cookie_jar.update_cookies({COOKIE_NAME: token})
     assert (await client.get("/console/", allow_redirects=False)).status == 302
     assert "You have signed out." in await (await client.get("/login?signed_out=1")).text()
+
+
+async def test_signing_in_again_from_another_tab_works(as_role: Any) -> None:
+    """A log-in form loaded while signed out, posted after signing in in another tab: the form's
+    own token is what counts, not the new session's."""
+    from bot.staff.sessions import COOKIE_NAME
+    from tests.bot.web.conftest import forms
+
+    signed = await as_role("clinician")
+    jar = signed.client.session.cookie_jar
+    session_token = next(c.value for c in jar if c.key == COOKIE_NAME)
+    jar.clear()
+    page = await (await signed.client.get("/login")).text()
+    fields = next(values for action, values in forms(page) if action == "/login")
+    jar.update_cookies({COOKIE_NAME: session_token})  # signed in meanwhile, in another tab
+    response = await signed.client.post("/login", data={**fields, "username": signed.user.username, "password": "not the password"}, allow_redirects=False)
+    assert response.status == 200 and "403" not in await response.text()
