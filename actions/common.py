@@ -66,7 +66,7 @@ class Resources:
 
 
 @dataclass(frozen=True)
-class Identity:
+class Writer:
     """Who wrote the latest message: the channel's verdict on its token (bot/channels/), with the
     client's record and track when verified. status: verified, expired, invalid, unknown_client, none."""
 
@@ -88,26 +88,26 @@ def resources() -> Resources:
     return _resources
 
 
-def identity_of(tracker: Tracker) -> Identity:
+def identity_of(tracker: Tracker) -> Writer:
     """Only the channel writes metadata.client (it drops any the sender wrote), so it is trusted here."""
     verdict = (tracker.latest_message.get("metadata") or {}).get("client")
     if not isinstance(verdict, dict):
-        return Identity("none")
+        return Writer("none")
     status = str(verdict.get("status") or "none")
     if status != "verified":
-        return Identity(status)
+        return Writer(status)
     return client_identity(str(verdict.get("id") or ""))
 
 
-def client_identity(client_id: str) -> Identity:
+def client_identity(client_id: str) -> Writer:
     client = resources().clients.get(client_id) if client_id else None
     if client is None:  # removed since the channel checked the token
-        return Identity("unknown_client")
+        return Writer("unknown_client")
     track = next((t for t in resources().program.get().program.tracks if t.key == client.track), None)
     if track is None:
         log.warning("client's track is not in the program data (tracks.yml); answering as for a visitor")
-        return Identity("unknown_client", client)
-    return Identity("verified", client, track)
+        return Writer("unknown_client", client)
+    return Writer("verified", client, track)
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
