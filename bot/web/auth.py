@@ -125,8 +125,8 @@ def login_csrf_valid(request: web.Request, submitted: str) -> bool:
     return bool(expected) and hmac.compare_digest(expected.encode(), (submitted or "").encode())
 
 
-def requires(permission: Permission) -> Callable[[Handler], Handler]:
-    """Only a principal whose role has the permission gets to the handler."""
+def requires(*permissions: Permission) -> Callable[[Handler], Handler]:
+    """Only a principal whose role has one of the permissions gets to the handler."""
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -139,11 +139,11 @@ def requires(permission: Permission) -> Callable[[Handler], Handler]:
                         headers={"WWW-Authenticate": 'Bearer realm="companion"'},
                     )
                 raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
-            if not allowed(who.role, permission):
+            if not any(allowed(who.role, permission) for permission in permissions):
                 raise web.HTTPForbidden(reason=f"Your role ({who.role.value}) does not give access to this.")
             return await handler(request)
 
-        setattr(guarded, "permission", permission)  # the route table and its tests read it
+        setattr(guarded, "permissions", tuple(permissions))  # the OpenAPI document and its tests read it
         return guarded
 
     return decorate

@@ -87,10 +87,9 @@ def _console_routes(app: web.Application) -> None:
 def _api_routes(app: web.Application) -> None:
     """The JSON API under /api/ (bot/web/api/), described by /api/openapi.json."""
     from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me, openapi
-    from bot.web.api.common import requires_any
 
     add_get, add_post, add_patch = app.router.add_get, app.router.add_post, app.router.add_patch
-    conversation_access = requires_any(Permission.PROSPECT_CONVERSATIONS, Permission.CLIENT_CONVERSATIONS)
+    conversation_access = requires(Permission.PROSPECT_CONVERSATIONS, Permission.CLIENT_CONVERSATIONS)
     escalation_access = requires(Permission.ESCALATIONS)
     lead_access = requires(Permission.LEADS)
     client_access = requires(Permission.CLIENTS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import islice
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 from zoneinfo import ZoneInfo
 
 import pytest

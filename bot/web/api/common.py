@@ -8,7 +8,6 @@
   whose ``error`` names the parameter and what it expects (``page must be a whole number (got
   'x')``); an unknown or repeated parameter is a 400 too; an empty value counts as not given.
 - :func:`parse_body`: a JSON object body through a pydantic model (``by: field required``).
-- :func:`requires_any`: like ``bot.web.auth.requires``, for a route that several permissions open.
 - :func:`record`: an audit entry for the principal; the integration token is written as the
   user ``api-token`` (no user id), as bot/web/auth.py promises.
 """
@@ -18,16 +17,14 @@ import asyncio
 import dataclasses
 import datetime as dt
 import enum
-import functools
 import json
-from typing import Any, Callable, Dict, Optional, Tuple, Type, TypeVar, cast
+from typing import Any, Dict, Optional, Tuple, Type, TypeVar, cast
 
 from aiohttp import web
 from pydantic import BaseModel, Extra, ValidationError
 
-from bot.staff.roles import Permission, allowed
 from bot.staff.users import StaffUser
-from bot.web.auth import API_TOKEN_NAME, Handler, Principal, is_api, principal
+from bot.web.auth import API_TOKEN_NAME, Principal, principal
 from bot.web.keys import AUDIT, PROGRAM
 
 M = TypeVar("M", bound=BaseModel)
@@ -187,30 +184,6 @@ def who(request: web.Request) -> Principal:
 def display_name(found: Principal) -> str:
     """How a person is named on what they did: the display name, or ``api-token``."""
     return found.user.display_name if found.user is not None else found.name
-
-
-def requires_any(*permissions: Permission) -> Callable[[Handler], Handler]:
-    """Lets through a principal whose role has at least one of ``permissions`` (401 / 403 as ``requires``)."""
-
-    def decorate(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        async def guarded(request: web.Request) -> web.StreamResponse:
-            found = principal(request)
-            if found is None:
-                if is_api(request):
-                    raise web.HTTPUnauthorized(
-                        reason="Sign in to the console, or send 'Authorization: Bearer <STAFF_API_TOKEN>'",
-                        headers={"WWW-Authenticate": 'Bearer realm="companion"'},
-                    )
-                raise web.HTTPFound("/login")  # pragma: no cover - API routes only
-            if not any(allowed(found.role, p) for p in permissions):
-                raise web.HTTPForbidden(reason=f"Your role ({found.role.value}) does not give access to this.")
-            return await handler(request)
-
-        setattr(guarded, "permissions", tuple(permissions))
-        return guarded
-
-    return decorate
 
 
 def zone(request: web.Request) -> dt.tzinfo:

@@ -3,7 +3,6 @@
 - :func:`render` renders a template of ``templates/console/`` with the layout's context: the
   center's name and zone, the signed-in person, the navigation their role may open, the session's
   CSRF token (``csrf_token``, for every form) and the notice of a redirect after a form.
-- :func:`requires_any`: like ``requires`` of bot/web/auth.py, for a page several permissions open.
 - :func:`safe_next`: a same-site path to go to after a form or the log-in, never another site.
 - Times are stored in UTC and shown in the center's zone (the ``when``, ``day`` and ``clock``
   filters), each inside ``<time datetime=...>`` with the exact instant.
@@ -33,7 +32,7 @@ from yarl import URL
 from bot.program.errors import ProgramDataError
 from bot.staff.roles import Permission, Role, allowed, sees_contact_details
 from bot.storage.db import escalations
-from bot.web.auth import Handler, Principal, now, principal
+from bot.web.auth import Principal, now, principal
 from bot.web.keys import AUDIT, ENGINE, PROGRAM
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -99,28 +98,6 @@ def who(request: web.Request) -> Principal:
     if found is None or found.user is None or found.session is None:
         raise web.HTTPForbidden(reason="Sign in to the console to use this page.")
     return found
-
-
-def requires_any(*permissions: Permission) -> Callable[[Handler], Handler]:
-    """Only a signed-in role with at least one of ``permissions`` gets to the handler."""
-
-    def decorate(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        async def guarded(request: web.Request) -> web.StreamResponse:
-            found = principal(request)
-            if found is None:
-                raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
-            if not may(found.role, *permissions):
-                raise web.HTTPForbidden(reason=f"Your role ({found.role.value}) does not give access to this.")
-            return await handler(request)
-
-        setattr(guarded, "permissions", tuple(permissions))
-        return guarded
-
-    return decorate
-
-
-# --- the center ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from bot.console.conversations import (
 from bot.console.events import USER, events, events_exist
 from bot.staff import audit as actions
 from bot.staff.roles import Permission, Role, allowed, can_view_conversation
+from bot.web.auth import requires
 from bot.web.console.common import (
     CONVERSATION_PERMISSIONS,
     MAX_NOTE,
@@ -44,7 +45,6 @@ from bot.web.console.common import (
     page_url,
     parse_date,
     render,
-    requires_any,
     run,
     tri_state,
     who,
@@ -160,7 +160,7 @@ def parse_filter(request: web.Request, role: Role) -> Tuple[Optional[Conversatio
     return flt, form
 
 
-@requires_any(*CONVERSATION_PERMISSIONS)
+@requires(*CONVERSATION_PERMISSIONS)
 async def conversation_list(request: web.Request) -> web.Response:
     me = who(request)
     center = await center_of(request)
@@ -218,7 +218,7 @@ def transcript_lines(found: Transcript, zone: dt.tzinfo) -> List[Line]:
     return lines
 
 
-@requires_any(*CONVERSATION_PERMISSIONS)
+@requires(*CONVERSATION_PERMISSIONS)
 async def conversation_view(request: web.Request) -> web.Response:
     me = who(request)
     conversation_id = request.match_info["conversation_id"]
