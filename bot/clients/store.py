@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import client_conversations, clients
+from bot.storage.times import from_db as _aware, to_utc as _utc
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ID_RULE = "1 to 64 characters: letters, digits, '_', '.' or '-', starting with a letter or digit"
@@ -36,15 +37,6 @@ def valid_id(value: object) -> bool:
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return value.astimezone(dt.timezone.utc)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 @dataclass(frozen=True)

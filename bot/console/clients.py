@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.clients.store import Client, ClientStore
-from bot.console.events import USER, aware, events, events_exist, from_epoch
+from bot.console.events import USER, events, events_exist, from_epoch
+from bot.storage.times import from_db as aware
 from bot.storage.db import client_conversations, clients, craving_checkins
 
 

@@ -33,7 +33,6 @@ from bot.console.events import (
     MESSAGES,
     SESSION_STARTED,
     USER,
-    aware,
     day_bounds,
     events,
     events_exist,
@@ -46,6 +45,7 @@ from bot.console.masking import EMAIL, PHONE, mask_optional
 from bot.console.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.safety.names import CRISIS_INTENT, DIAGNOSTICS
 from bot.storage.db import client_conversations, clients, escalation_messages, escalations, leads
+from bot.storage.times import from_db as aware
 
 Audience = Literal["all", "prospects", "clients"]
 AUDIENCES = ("all", "prospects", "clients")

@@ -12,6 +12,7 @@ from typing import Any, Optional, Tuple, Union
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+
 rasa_metadata = sa.MetaData()
 
 events = sa.Table(
@@ -58,12 +59,6 @@ LIKE_ESCAPE = "\\"
 def from_epoch(value: Optional[float]) -> Optional[dt.datetime]:
     return None if value is None else dt.datetime.fromtimestamp(float(value), dt.timezone.utc)
 
-
-def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    """SQLite hands back naive datetimes; everything in our tables is stored in UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 def day_bounds(first: dt.date, last: dt.date, zone: dt.tzinfo) -> Tuple[float, float]:

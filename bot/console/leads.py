@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.console.events import aware
+from bot.storage.times import from_db as aware
 from bot.console.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.storage.db import lead_notes, leads
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.storage.db import craving_checkins
+from bot.storage.times import from_db
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class CheckinStore:
                 rating=row["rating"],
                 need=row["need"],
                 skill=row["skill"],
-                at=row["at"] if row["at"].tzinfo else row["at"].replace(tzinfo=dt.timezone.utc),
+                at=from_db(row["at"]),
                 client_id=row["client_id"],
             )
             for row in rows

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.staff import passwords
 from bot.staff.roles import Role, parse_role
 from bot.storage.db import staff_sessions, staff_users
+from bot.storage.times import from_db as _aware, to_utc as _utc
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -48,17 +49,6 @@ class UserError(Exception):
     """A staff account cannot be changed as asked; the message says why."""
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return value.astimezone(dt.timezone.utc)
-
-
-def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 def _now() -> dt.datetime:
