@@ -22,7 +22,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt script
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-setup: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+# The website widget's socket.io client (served by the web app) and axe-core (browser tests), from
+# package-lock.json; the registry is needed here, never when the service runs.
+node_modules/.installed: package.json package-lock.json
+	@mkdir -p $(VAR)/logs
+	@npm ci --no-audit --no-fund > $(VAR)/logs/npm.log 2>&1 || { tail -20 $(VAR)/logs/npm.log; exit 1; }
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv and node_modules and install the pinned dependencies
 
 data/nlu/insurance_lookup.yml: data/program/insurance.yml $(VENV)/.installed
 	$(BOT) nlu-lookup
@@ -91,5 +98,5 @@ bench-meetings: setup ## Meeting search latency over 100,000 generated meetings 
 meetings-refresh: setup ## Import the meeting feeds in data/meetings/sources.yml now
 	$(BOT) meetings refresh
 
-clean: ## Remove the virtualenv, models and var/
-	rm -rf $(VENV) models $(VAR) .pytest_cache
+clean: ## Remove the virtualenv, node_modules, models and var/
+	rm -rf $(VENV) node_modules models $(VAR) .pytest_cache

@@ -10,6 +10,11 @@ reminder in the conversation's whole history instead: only a cancellation or a r
 re-validates the (constant) schema against its meta-schema: 3 ms of every message that runs a
 custom action, about a fifth of the Rasa process's CPU under load (README, "Performance").
 The patch validates the schema once and then only the reply, with the same error on a bad reply.
+
+3. Crisis messages during a live chat. While a staff member has the conversation (bot/handoff/),
+Rasa's paused conversation records the person's messages and answers none. A crisis message is
+the exception: it still gets the assistant's crisis answer (988, 911, the on-call line) at once,
+whoever is or is not at the console, and the staff member sees it in the chat.
 """
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import Event, ReminderCancelled, ReminderScheduled, Restarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.safety.names import CRISIS_INTENT
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +85,19 @@ async def _handle_reminder(
         await self.trigger_external_user_uttered(reminder_event.intent, reminder_event.entities or {}, tracker, output_channel)
 
 
+_should_handle_message = MessageProcessor._should_handle_message
+
+
+def should_handle_message(tracker: DialogueStateTracker) -> bool:
+    """Rasa's rule (not paused, or a restart), and a crisis message even when paused."""
+    latest = tracker.latest_message
+    return _should_handle_message(tracker) or (latest is not None and latest.intent.get("name") == CRISIS_INTENT)
+
+
 def apply() -> None:
     global _applied
     if not _applied:
         RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
         MessageProcessor.handle_reminder = _handle_reminder  # type: ignore[assignment]
+        MessageProcessor._should_handle_message = staticmethod(should_handle_message)  # type: ignore[assignment]
         _applied = True

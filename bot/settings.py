@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     escalation_include_text: bool = Field(False, env="ESCALATION_INCLUDE_TEXT")
     notifier_poll_seconds: float = Field(1.0, env="NOTIFIER_POLL_SECONDS", gt=0)
     public_url: Optional[AnyHttpUrl] = Field(None, env="PUBLIC_URL")
+    # The Rasa server the website widget talks to (socket.io); unset: the page's own host, RASA_PORT.
+    chat_server_url: Optional[AnyHttpUrl] = Field(None, env="CHAT_SERVER_URL")
     staff_api_token: Optional[str] = Field(None, env="STAFF_API_TOKEN")
     # Enrolled clients' chat tokens (README, "Enrolled clients"): signed with this secret (HS256).
     client_token_secret: Optional[str] = Field(None, env="CLIENT_TOKEN_SECRET")
@@ -49,6 +51,12 @@ class Settings(BaseSettings):
     coping_dir: Path = Field(PROJECT_ROOT / "data" / "coping", env="COPING_DATA_DIR")
     # `python -m bot purge` removes conversations inactive for longer than this (bot/console/purge.py).
     retention_days: int = Field(90, env="RETENTION_DAYS", ge=1)
+    # Live handoff (README, "Live handoff"): how long a request for a person may wait before the
+    # assistant says nobody could join and offers a callback; how often the web app checks; how long
+    # a staff member's console may go quiet before their chat goes back to the assistant.
+    handoff_wait_seconds: float = Field(180.0, env="HANDOFF_WAIT_SECONDS", gt=0, le=3600)
+    handoff_poll_seconds: float = Field(2.0, env="HANDOFF_POLL_SECONDS", gt=0, le=60)
+    handoff_abandon_seconds: float = Field(300.0, env="HANDOFF_ABANDON_SECONDS", ge=60, le=24 * 3600)
 
     class Config:
         env_file = PROJECT_ROOT / ".env"

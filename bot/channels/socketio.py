@@ -8,6 +8,10 @@ message, so an expiry takes effect mid-chat. The verdict is also sent to the pag
 
 When the server starts, group reminders set before a restart are scheduled again on this
 channel (bot/clients/rearm.py).
+
+Bot messages of a live handoff (bot/handoff/notices.py) carry ``handoff`` details in their
+metadata; :class:`HandoffAwareOutput` passes them to the widget in the ``bot_uttered`` event, so it
+can show who is writing (the assistant or a named staff member) and the handoff's state.
 """
 from __future__ import annotations
 
@@ -15,9 +19,11 @@ import asyncio
 import datetime as dt
 import logging
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.channels.identity import MessageIdentity, OnNewMessage
@@ -40,6 +46,34 @@ REFUSALS = {
 }
 
 
+# The handoff details of the bot message being sent (set for the duration of one send_response).
+_HANDOFF: "ContextVar[Optional[Dict[str, Any]]]" = ContextVar("handoff", default=None)
+HANDOFF_FIELDS = ("kind", "status", "staff_name")
+
+
+def _handoff_details(value: Any) -> Optional[Dict[str, Any]]:
+    if not isinstance(value, dict):
+        return None
+    return {key: str(value[key]) for key in HANDOFF_FIELDS if value.get(key)} or None
+
+
+class HandoffAwareOutput(SocketIOOutput):
+    """Rasa's socket.io output, with each message's ``handoff`` details added to what it emits."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        token = _HANDOFF.set(_handoff_details(message.get("handoff")))
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            _HANDOFF.reset(token)
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        handoff = _HANDOFF.get()
+        if handoff is not None and isinstance(response, dict):
+            response = {**response, "handoff": handoff}
+        await super()._send_message(socket_id, response)
+
+
 class SocketIOChannel(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,8 +92,23 @@ class SocketIOChannel(SocketIOInput):
     def _token_of(self, data: Dict[Text, Any]) -> Optional[str]:
         return token_from(data) or token_from(data.get(self.metadata_key))
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        if self.sio is None:
+            return super().get_output_channel()  # Rasa's warning: not started in this process
+        return HandoffAwareOutput(self.sio, self.bot_message_evt)
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        blueprint = super().blueprint(self.identity.verifying(on_new_message, self._session_tokens.get))
+        verified = self.identity.verifying(on_new_message, self._session_tokens.get)
+
+        async def handle(message: UserMessage) -> Any:
+            # Rasa's handler makes a plain SocketIOOutput for each message; replies to the
+            # person's own messages (e.g. "someone is being asked") carry handoff details too.
+            output = message.output_channel
+            if isinstance(output, SocketIOOutput) and not isinstance(output, HandoffAwareOutput):
+                message.output_channel = HandoffAwareOutput(output.sio, output.bot_message_evt)
+            return await verified(message)
+
+        blueprint = super().blueprint(handle)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         namespace = self.namespace or "/"

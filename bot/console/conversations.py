@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Literal, Optional, Sequence, Union
+from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -135,6 +135,10 @@ class BotTurn:
     text: Optional[str]
     buttons: List[str]  # the buttons' titles
     kind: Literal["bot"] = "bot"
+    # A live handoff's message (bot/handoff/notices.py): written by this staff member ...
+    staff_name: Optional[str] = None
+    # ... or a notice of the handoff's state (waiting, active, returned, closed, expired).
+    handoff_status: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -280,11 +284,12 @@ def _first_client(conversation_id: Any) -> Any:
     )
 
 
-def _first_user_messages(connection: Connection, conversation_ids: Sequence[str]) -> Dict[str, Dict[str, Any]]:
-    """The first user event of each conversation, as Rasa's event dict."""
+def first_user_messages(connection: Connection, conversation_ids: Sequence[str], *, newest: bool = False) -> Dict[str, Dict[str, Any]]:
+    """The first (or, with ``newest``, the latest) user event of each conversation, as Rasa's event dict."""
     if not conversation_ids:
         return {}
-    number = sa.func.row_number().over(partition_by=events.c.sender_id, order_by=(events.c.timestamp, events.c.id))
+    order = (events.c.timestamp.desc(), events.c.id.desc()) if newest else (events.c.timestamp, events.c.id)
+    number = sa.func.row_number().over(partition_by=events.c.sender_id, order_by=order)
     ranked = (
         sa.select(events.c.sender_id, events.c.data, number.label("n"))
         .where(events.c.type_name == USER, events.c.sender_id.in_(list(conversation_ids)))
@@ -344,7 +349,7 @@ def list_conversations(
             .offset((flt.page - 1) * flt.per_page)
         )
         rows = connection.execute(page_query).all()
-        firsts = _first_user_messages(connection, [row.conversation_id for row in rows])
+        firsts = first_user_messages(connection, [row.conversation_id for row in rows])
     items = []
     for row in rows:
         first = firsts.get(row.conversation_id, {})
@@ -413,7 +418,16 @@ def _user_turn(event: Dict[str, Any], at: dt.datetime, mask: bool) -> UserTurn:
 def _bot_turn(event: Dict[str, Any], at: dt.datetime, mask: bool) -> BotTurn:
     data = event.get("data") or {}
     buttons = [str(b.get("title")) for b in data.get("buttons") or [] if isinstance(b, dict) and b.get("title") is not None]
-    return BotTurn(at=at, text=mask_optional(event.get("text"), mask), buttons=buttons)
+    handoff = (event.get("metadata") or {}).get("handoff")
+    handoff = handoff if isinstance(handoff, dict) else {}
+    staff = handoff.get("kind") == "staff"
+    return BotTurn(
+        at=at,
+        text=mask_optional(event.get("text"), mask),
+        buttons=buttons,
+        staff_name=str(handoff.get("staff_name") or "staff") if staff else None,
+        handoff_status=str(handoff["status"]) if handoff.get("kind") == "status" and handoff.get("status") else None,
+    )
 
 
 def _turns(rows: Sequence[Any], mask: bool) -> List[Turn]:
@@ -482,6 +496,22 @@ def _client_links(connection: Connection, conversation_id: str) -> List[ClientLi
         )
         for row in connection.execute(query)
     ]
+
+
+def turns_since(engine: Engine, conversation_id: str, after_id: int, *, mask: bool = True) -> Tuple[List[Turn], int]:
+    """The turns saved after event ``after_id`` (0: all), and the id to ask after next time.
+
+    For the console's live chat, which asks every second or two: one indexed range query.
+    """
+    with engine.connect() as connection:
+        if not events_exist(connection):
+            return [], after_id
+        rows = connection.execute(
+            sa.select(events.c.id, events.c.type_name, events.c.timestamp, events.c.action_name, events.c.data)
+            .where(events.c.sender_id == conversation_id, events.c.id > after_id)
+            .order_by(events.c.id)
+        ).all()
+    return _turns(rows, mask), max((row.id for row in rows), default=after_id)
 
 
 def without_escalation_handling(found: Transcript) -> Transcript:

@@ -3,7 +3,7 @@
 A conversation is purged when its LAST event in Rasa's ``events`` table (of any kind) is older
 than the cutoff (now - ``older_than``). With it go, in one transaction: its Rasa events, its
 escalations with their messages and notifications, its leads with their notes, its craving
-check-ins and its links to enrolled clients. Never touched: the ``clients`` records themselves,
+check-ins, its live handoffs and its links to enrolled clients. Never touched: the ``clients`` records themselves,
 meetings, and any staff or audit table.
 
 A conversation with an unresolved (open or acknowledged) escalation is kept, however old, so a
@@ -30,6 +30,7 @@ from bot.storage.db import (
     craving_checkins,
     escalation_messages,
     escalations,
+    handoffs,
     lead_notes,
     leads,
     notifications,
@@ -43,6 +44,7 @@ TABLES = (
     "lead_notes",
     "leads",
     "craving_checkins",
+    "handoffs",
     "client_conversations",
     "events",
 )
@@ -143,6 +145,7 @@ def purge(engine: Engine, older_than: dt.timedelta, *, now: Optional[dt.datetime
         removed["lead_notes"] = _apply(connection, lead_notes, lead_notes.c.lead_id, lead_ids, dry_run)
         removed["leads"] = _apply(connection, leads, leads.c.id, lead_ids, dry_run)
         removed["craving_checkins"] = _apply(connection, craving_checkins, craving_checkins.c.conversation_id, doomed, dry_run)
+        removed["handoffs"] = _apply(connection, handoffs, handoffs.c.conversation_id, doomed, dry_run)
         removed["client_conversations"] = _apply(
             connection, client_conversations, client_conversations.c.conversation_id, doomed, dry_run
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Dict, List, Optional
+from typing import Dict, List, Literal, Optional, Union
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Extra, Field, root_validator, validator
@@ -130,9 +130,18 @@ class Center(Strict):
     address: Address
     office_hours: OpeningHours
     admissions_hours: OpeningHours
-    staffed_hours: OpeningHours
+    # When staff answer live chats (bot/handoff/): hours per weekday, or "always" for 24/7.
+    staffed_hours: Union[Literal["always"], OpeningHours]
 
     _zone_name = validator("timezone", allow_reuse=True)(known_zone)
+
+    @validator("staffed_hours", pre=True)
+    def _always_or_hours(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip() == "always":
+            return "always"
+        if not isinstance(value, dict) or not value:
+            raise ValueError('must be "always" or hours for at least one weekday, like monday: {start: "08:00", end: "19:00"}')
+        return OpeningHours.parse_obj(value)
 
     @validator("phones")
     def _required_phones(cls, value: Dict[str, Phone]) -> Dict[str, Phone]:

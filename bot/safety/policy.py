@@ -30,8 +30,9 @@ class CrisisModePolicy(Policy):
             "priority": 7,  # above RulePolicy (6): in crisis mode its FAQ rules must not answer
             "slot": "crisis_active",
             "response": "utter_crisis_mode",
-            # Intents with their own crisis-mode rules: another crisis, "I'm safe", yes and no.
-            "handled_by_rules": ["crisis", "crisis_safe", "affirm", "deny"],
+            # Intents with their own rules in crisis mode: another crisis, "I'm safe", yes and no,
+            # and asking for a person (a live handoff, with 988 and 911 repeated).
+            "handled_by_rules": ["crisis", "crisis_safe", "affirm", "deny", "request_human"],
         }
 
     def __init__(

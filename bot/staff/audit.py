@@ -38,6 +38,11 @@ USER_DISABLE = "user.disable"
 USER_ENABLE = "user.enable"
 USER_ROLE = "user.role"
 USER_PASSWORD = "user.password"
+LIVE_AVAILABLE = "live.available"  # detail: on / off
+LIVE_TAKE = "live.take"  # a staff member took over a conversation
+LIVE_MESSAGE = "live.message"  # sent a message in it (never its text)
+LIVE_RETURN = "live.return"  # handed it back to the assistant
+LIVE_CLOSE = "live.close"
 
 ACTION_PATTERN = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)*")
 DETAIL_MAX = 200

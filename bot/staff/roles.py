@@ -8,6 +8,7 @@ permission                    admissions  clinician   admin
 ``conversations.clients``     no          yes         yes
 ``leads``                     yes         no          yes
 ``escalations``               no          yes         yes
+``live_chat``                 yes         yes         yes
 ``clients``                   no          yes         yes
 ``audit``                     no          no          yes
 ``users``                     no          no          yes
@@ -20,6 +21,9 @@ permission                    admissions  clinician   admin
   (*) A clinician opens a *prospect* conversation only when it has an escalation (of any status):
   answering a crisis needs the transcript, but browsing prospects is admissions' work. Use
   :func:`can_view_conversation`, which encodes this rule, rather than the two permissions alone.
+- **live chat** (every role): be available for live chats and take over a conversation the role
+  may open (:func:`can_view_conversation`), so admissions answer prospects, clinicians answer
+  enrolled clients and crisis escalations.
 - **admin**: everything, including the staff accounts (``users``) and the audit log (``audit``).
 
 A conversation linked to an enrolled client is never shown to admissions, even when it has an
@@ -57,6 +61,7 @@ class Permission(str, enum.Enum):
     CLIENT_CONVERSATIONS = "conversations.clients"
     LEADS = "leads"
     ESCALATIONS = "escalations"
+    LIVE_CHAT = "live_chat"
     CLIENTS = "clients"
     AUDIT = "audit"
     USERS = "users"
@@ -68,9 +73,11 @@ class Permission(str, enum.Enum):
 ROLES = tuple(role.value for role in Role)
 
 _PERMISSIONS: Dict[Role, FrozenSet[Permission]] = {
-    Role.ADMISSIONS: frozenset({Permission.DASHBOARD, Permission.PROSPECT_CONVERSATIONS, Permission.LEADS}),
+    Role.ADMISSIONS: frozenset(
+        {Permission.DASHBOARD, Permission.PROSPECT_CONVERSATIONS, Permission.LEADS, Permission.LIVE_CHAT}
+    ),
     Role.CLINICIAN: frozenset(
-        {Permission.DASHBOARD, Permission.ESCALATIONS, Permission.CLIENTS, Permission.CLIENT_CONVERSATIONS}
+        {Permission.DASHBOARD, Permission.ESCALATIONS, Permission.CLIENTS, Permission.CLIENT_CONVERSATIONS, Permission.LIVE_CHAT}
     ),
     Role.ADMIN: frozenset(Permission),
 }

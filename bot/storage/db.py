@@ -194,6 +194,43 @@ audit_log = sa.Table(
 )
 
 
+# Live handoff to a person (bot/handoff/): one row per request or take-over. "waiting" until a
+# staff member takes it ("active", the bot paused) or nobody does in time ("expired"); it ends
+# "returned" (the bot answers again) or "closed". At most one waiting or active per conversation.
+handoffs = sa.Table(
+    "handoffs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("reason", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("taken_at", sa.DateTime(timezone=True)),
+    sa.Column("taken_by", sa.String(40)),  # username
+    sa.Column("staff_name", sa.String(120)),  # the display name the client sees
+    sa.Column("ended_at", sa.DateTime(timezone=True)),
+    sa.Column("ended_by", sa.String(40)),  # username, or "system" for a timeout
+    sa.CheckConstraint("reason IN ('requested', 'crisis', 'staff')", name="handoff_reason"),
+    sa.CheckConstraint("status IN ('waiting', 'active', 'returned', 'closed', 'expired')", name="handoff_status"),
+    sa.Index(
+        "one_open_handoff_per_conversation",
+        "conversation_id",
+        unique=True,
+        sqlite_where=sa.text("status IN ('waiting', 'active')"),
+        postgresql_where=sa.text("status IN ('waiting', 'active')"),
+    ),
+)
+
+# Who answers live chats: a staff member marks themselves available on the live page, which
+# reports every few seconds that it is still open (seen_at); a closed tab soon stops counting.
+staff_presence = sa.Table(
+    "staff_presence",
+    metadata,
+    sa.Column("username", sa.String(40), primary_key=True),
+    sa.Column("available", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # Recovery meetings imported from the feeds in data/meetings/sources.yml (bot/meetings/store.py).
 # A source's meetings are replaced in one transaction when it refreshes cleanly; a failed refresh
 # leaves them as they were and records the error on the source.

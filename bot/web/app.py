@@ -11,6 +11,10 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.handoff.assistant import Assistant
+from bot.handoff.presence import PresenceStore
+from bot.handoff.store import HandoffStore
+from bot.handoff.sweeper import Sweeper
 from bot.meetings.refresh import refresh_periodically
 from bot.meetings.store import MeetingStore
 from bot.program.loader import ProgramCache
@@ -22,7 +26,19 @@ from bot.staff.audit import AuditLog
 from bot.staff.sessions import SessionStore
 from bot.staff.users import UserStore
 from bot.web.auth import auth_middleware, csrf_middleware
-from bot.web.keys import AUDIT, ENGINE, ESCALATIONS, MEETINGS, PROGRAM, SESSIONS, SETTINGS, USERS
+from bot.web.keys import (
+    ASSISTANT,
+    AUDIT,
+    ENGINE,
+    ESCALATIONS,
+    HANDOFFS,
+    MEETINGS,
+    PRESENCE,
+    PROGRAM,
+    SESSIONS,
+    SETTINGS,
+    USERS,
+)
 from bot.web.middleware import error_middleware
 from bot.web.routes import setup_routes
 
@@ -38,6 +54,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[USERS] = UserStore(engine)
     app[SESSIONS] = SessionStore(engine)
     app[AUDIT] = AuditLog(engine)
+    app[HANDOFFS] = HandoffStore(engine)
+    app[PRESENCE] = PresenceStore(engine)
     yield
     engine.dispose()
 
@@ -65,6 +83,25 @@ async def _meeting_refresher(app: web.Application) -> AsyncIterator[None]:
             await task
 
 
+async def _handoffs(app: web.Application) -> AsyncIterator[None]:
+    """Rasa's HTTP API for live handoffs, and the timer for requests and chats left waiting."""
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession() as session:
+        app[ASSISTANT] = Assistant(session, settings.rasa_url, settings.auth_token())
+        sweeper = Sweeper(
+            app[HANDOFFS],
+            app[ASSISTANT],
+            app[PROGRAM].get,
+            wait_seconds=settings.handoff_wait_seconds,
+            abandon_seconds=settings.handoff_abandon_seconds,
+        )
+        task = asyncio.create_task(sweeper.run_forever(settings.handoff_poll_seconds))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
     app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware])
@@ -74,5 +111,6 @@ def create_app(settings: Optional[Settings] = None) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_notifier)
     app.cleanup_ctx.append(_meeting_refresher)
+    app.cleanup_ctx.append(_handoffs)
     setup_routes(app)
     return app

@@ -2,6 +2,9 @@
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from bot.handoff.assistant import Assistant
+from bot.handoff.presence import PresenceStore
+from bot.handoff.store import HandoffStore
 from bot.meetings.store import MeetingStore
 from bot.program.loader import ProgramCache
 from bot.safety.escalations import EscalationStore
@@ -18,3 +21,6 @@ MEETINGS = web.AppKey("meetings", MeetingStore)
 USERS = web.AppKey("users", UserStore)
 SESSIONS = web.AppKey("sessions", SessionStore)
 AUDIT = web.AppKey("audit", AuditLog)
+HANDOFFS = web.AppKey("handoffs", HandoffStore)
+PRESENCE = web.AppKey("presence", PresenceStore)
+ASSISTANT = web.AppKey("assistant", Assistant)  # Rasa's HTTP API, for pausing and live messages

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, Tuple
 
-import aiohttp_jinja2
 import sqlalchemy as sa
 from aiohttp import web
 
@@ -13,6 +12,7 @@ from bot.staff.roles import Permission
 from bot.web.auth import requires, signed_in
 from bot.meetings.store import MeetingStore
 from bot.web.keys import ENGINE, MEETINGS, PROGRAM
+from bot.web.widget import setup_widget_routes
 
 
 def _database_ok(engine: sa.engine.Engine) -> bool:
@@ -52,14 +52,9 @@ def _meetings_check(store: MeetingStore) -> Tuple[str, Dict[str, str]]:
     return "ok", failing
 
 
-@aiohttp_jinja2.template("index.html")
-async def index(request: web.Request) -> Dict[str, Any]:
-    return {"center": request.app[PROGRAM].get().program.center}
-
-
 def _console_routes(app: web.Application) -> None:
     """The staff console's pages (bot/web/console/); each handler carries its permission guard."""
-    from bot.web.console import audit, clients, common, conversations, dashboard, escalations, leads, login
+    from bot.web.console import audit, clients, common, conversations, dashboard, escalations, leads, live, login
 
     common.setup_templates(app)
     app.on_response_prepare.append(common.security_headers)
@@ -82,6 +77,16 @@ def _console_routes(app: web.Application) -> None:
     app.router.add_get("/console/clients", clients.clients_page, name="console_clients")
     app.router.add_get("/console/clients/{client_id}", clients.client_page, name="console_client")
     app.router.add_get("/console/audit", audit.audit_page, name="console_audit")
+    chat = "/console/live/{conversation_id}"
+    app.router.add_get("/console/live", live.live_page, name="console_live")
+    app.router.add_get("/console/live/queue.json", live.queue_json, name="console_live_queue")
+    app.router.add_post("/console/live/availability", live.set_availability, name="console_live_availability")
+    app.router.add_get(chat, live.chat_page, name="console_live_chat")
+    app.router.add_get(chat + "/events", live.chat_events, name="console_live_events")
+    app.router.add_post(chat + "/take", live.take_over, name="console_live_take")
+    app.router.add_post(chat + "/messages", live.send_message, name="console_live_message")
+    app.router.add_post(chat + "/return", live.hand_back, name="console_live_return")
+    app.router.add_post(chat + "/close", live.close_chat, name="console_live_close")
 
 
 def _api_routes(app: web.Application) -> None:
@@ -119,7 +124,7 @@ def _api_routes(app: web.Application) -> None:
 
 
 def setup_routes(app: web.Application) -> None:
-    app.router.add_get("/", index, name="index")
     app.router.add_get("/healthz", healthz, name="healthz")
+    setup_widget_routes(app)  # the chat widget's files and the demo site at /
     _console_routes(app)
     _api_routes(app)

@@ -1,6 +1,7 @@
 """The chat channels check every message's client token before Rasa sees it (bot/channels/)."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, List
@@ -10,7 +11,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.identity import MessageIdentity
 from bot.channels.rest import RestChannel
-from bot.channels.socketio import SocketIOChannel
+from bot.channels.socketio import HandoffAwareOutput, SocketIOChannel
 from bot.clients import tokens
 from bot.clients.store import ClientStore
 from bot.settings import get_settings
@@ -156,3 +157,99 @@ def test_a_second_client_s_token_in_a_conversation_that_belongs_to_another_is_re
     assert kept == {"client": {"status": "verified", "id": "C-1"}}
     kept, _ = identity.check({"client_token": token_for("C-2")}, conversation_id="a-new-chat")
     assert kept == {"client": {"status": "verified", "id": "C-2"}}
+
+
+# --- live handoff details on the socket (HandoffAwareOutput) ---------------------------------------
+
+STAFF = {"kind": "staff", "status": "active", "staff_name": "Dana Reyes"}
+
+
+def bot_uttered(fake: FakeSocket) -> List[Dict[str, Any]]:
+    assert all(event == "bot_uttered" and room == "web-1" for event, _, room in fake.emitted)
+    return [data for _, data, _ in fake.emitted]
+
+
+async def test_a_handoff_text_message_carries_its_details_on_every_part() -> None:
+    fake = FakeSocket()
+    output = HandoffAwareOutput(fake, "bot_uttered")
+    await output.send_response("web-1", {"text": "Hi Sam, I'm Dana.\n\nHow are you doing?", "handoff": dict(STAFF)})
+    assert bot_uttered(fake) == [{"text": "Hi Sam, I'm Dana.", "handoff": STAFF}, {"text": "How are you doing?", "handoff": STAFF}]
+
+
+async def test_a_handoff_message_with_buttons_carries_its_details_too() -> None:
+    fake = FakeSocket()
+    buttons = [{"title": "Request a callback", "payload": "/request_callback"}]
+    handoff = {"kind": "status", "status": "expired"}
+    await HandoffAwareOutput(fake, "bot_uttered").send_response("web-1", {"text": "Sorry.\n\nCall us.", "buttons": buttons, "handoff": handoff})
+    assert bot_uttered(fake) == [
+        {"text": "Sorry.", "quick_replies": [], "handoff": handoff},
+        {"text": "Call us.", "quick_replies": [{"content_type": "text", **buttons[0]}], "handoff": handoff},
+    ]
+
+
+@pytest.mark.parametrize(
+    "handoff, emitted",
+    [
+        # Only kind, status and staff_name, as strings; empty ones are left out.
+        ({"kind": "status", "status": "waiting", "staff_name": None}, {"kind": "status", "status": "waiting"}),
+        ({**STAFF, "token": "secret", "html": "<b>x</b>", "nested": {"a": 1}}, STAFF),
+        ({"kind": "status", "status": 3, "staff_name": ["Dana"]}, {"kind": "status", "status": "3", "staff_name": "['Dana']"}),
+        # Nothing at all when there is nothing to pass on.
+        ({}, None),
+        ({"staff_name": ""}, None),
+        ("active", None),
+        (None, None),
+    ],
+)
+async def test_only_the_handoff_fields_are_passed_on(handoff: Any, emitted: Any) -> None:
+    fake = FakeSocket()
+    await HandoffAwareOutput(fake, "bot_uttered").send_response("web-1", {"text": "Hello", "handoff": handoff})
+    [data] = bot_uttered(fake)
+    assert data == ({"text": "Hello", "handoff": emitted} if emitted is not None else {"text": "Hello"})
+
+
+async def test_ordinary_messages_get_nothing_extra_even_right_after_a_handoff_message() -> None:
+    fake = FakeSocket()
+    output = HandoffAwareOutput(fake, "bot_uttered")
+    await output.send_response("web-1", {"text": "From Dana", "handoff": dict(STAFF)})
+    await output.send_response("web-1", {"text": "From the assistant\n\nin two parts"})
+    await output.send_response("web-1", {"text": "Pick one", "buttons": [{"title": "Yes", "payload": "/affirm"}]})
+    assert bot_uttered(fake)[1:] == [
+        {"text": "From the assistant"},
+        {"text": "in two parts"},
+        {"text": "Pick one", "quick_replies": [{"content_type": "text", "title": "Yes", "payload": "/affirm"}]},
+    ]
+
+
+async def test_messages_sent_at_the_same_time_keep_their_own_details() -> None:
+    class SlowSocket(FakeSocket):
+        async def emit(self, event: str, data: Any, room: Any = None, namespace: Any = None) -> None:
+            await asyncio.sleep(0)  # let the other send run in between
+            await super().emit(event, data, room, namespace)
+
+    fake = SlowSocket()
+    output = HandoffAwareOutput(fake, "bot_uttered")
+    await asyncio.gather(
+        output.send_response("web-1", {"text": "staff 1\n\nstaff 2\n\nstaff 3", "handoff": dict(STAFF)}),
+        output.send_response("web-1", {"text": "bot 1\n\nbot 2\n\nbot 3"}),
+    )
+    sent = bot_uttered(fake)
+    assert sorted(d["text"] for d in sent if "handoff" in d) == ["staff 1", "staff 2", "staff 3"]
+    assert sorted(d["text"] for d in sent if "handoff" not in d) == ["bot 1", "bot 2", "bot 3"]
+
+
+async def test_the_socket_channel_answers_through_the_handoff_aware_output(socket_channel: Any) -> None:
+    channel, handlers, fake, seen = socket_channel
+    assert isinstance(channel.get_output_channel(), HandoffAwareOutput)
+    await handlers["session_request"]("sid-1", {"session_id": "web-1"})
+    await handlers["user_uttered"]("sid-1", {"message": "talk to a person", "session_id": "web-1"})
+    output = seen[0].output_channel
+    assert isinstance(output, HandoffAwareOutput)  # the reply to the person's own message, too
+    fake.emitted.clear()
+    await output.send_response("web-1", {"text": "I'm asking our team.", "handoff": {"kind": "status", "status": "waiting"}})
+    assert fake.emitted == [("bot_uttered", {"text": "I'm asking our team.", "handoff": {"kind": "status", "status": "waiting"}}, "web-1")]
+
+
+def test_without_a_running_socket_server_there_is_no_output_channel() -> None:
+    with pytest.warns(UserWarning):
+        assert SocketIOChannel().get_output_channel() is None

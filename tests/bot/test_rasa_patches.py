@@ -8,7 +8,16 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import Event, ReminderCancelled, ReminderScheduled, Restarted, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ConversationPaused,
+    Event,
+    ReminderCancelled,
+    ReminderScheduled,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_patches
@@ -94,3 +103,29 @@ def test_a_reminder_missing_from_the_history_is_not_due() -> None:
 def test_apply_replaces_rasa_s_reminder_handler() -> None:
     rasa_patches.apply()
     assert MessageProcessor.handle_reminder is rasa_patches._handle_reminder
+
+
+def _tracker(intent: str, paused: bool) -> DialogueStateTracker:
+    events: List[Event] = [ConversationPaused()] if paused else []
+    events.append(UserUttered("...", {"name": intent, "confidence": 1.0}))
+    return DialogueStateTracker.from_events("someone", events)
+
+
+@pytest.mark.parametrize(
+    "intent, paused, handled",
+    [
+        ("ask_cost", False, True),
+        ("ask_cost", True, False),  # a staff member has the chat: the assistant stays quiet
+        ("crisis", True, True),  # ... except for a crisis, which always gets the crisis answer
+        ("crisis", False, True),
+        ("restart", True, True),  # Rasa's own exception
+    ],
+)
+def test_a_paused_conversation_still_answers_a_crisis(intent: str, paused: bool, handled: bool) -> None:
+    assert rasa_patches.should_handle_message(_tracker(intent, paused)) is handled
+
+
+def test_the_patch_is_what_rasa_calls() -> None:
+    rasa_patches.apply()
+    assert MessageProcessor._should_handle_message(_tracker("crisis", True)) is True
+    assert MessageProcessor._should_handle_message(_tracker("ask_cost", True)) is False

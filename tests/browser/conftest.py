@@ -14,6 +14,9 @@ driven by Playwright's *sync* API, against the real aiohttp web app on a free lo
   loop (so nothing touches pytest-asyncio's); yields the base URL, ``http://127.0.0.1:<port>``.
 - ``page``: a new browser context per test (1280x800, base_url = the server, 5 s timeouts);
   a failing test leaves var/screenshots/failed-<test>.png.
+- ``chat_service`` (package scope): the whole service (Rasa, action server, web app) for the chat
+  widget's end-to-end tests, on ``chat_program``, a copy of data/program; ``new_chat_page`` and
+  ``chat_page`` open pages against its web app.
 
 Tests here must be plain ``def`` tests (the sync API refuses to run inside a running loop).
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import socket
 import threading
 from dataclasses import dataclass
@@ -30,9 +34,10 @@ from typing import Callable, Dict, Iterator, List, Optional
 
 import pytest
 from aiohttp import web
-from playwright.sync_api import Browser, Error as PlaywrightError, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Error as PlaywrightError, Page, sync_playwright
 
-from bot.settings import Settings
+from bot.service_process import RunningService, start_service
+from bot.settings import PROJECT_ROOT, Settings
 from bot.staff.users import UserStore
 from bot.storage.db import create_tables, make_engine
 from bot.web.app import create_app
@@ -256,3 +261,77 @@ def page(request: pytest.FixtureRequest, browser: Browser, web_server: BaseURL) 
             except PlaywrightError:
                 pass
         context.close()
+
+
+# --- the whole service, for the chat widget ------------------------------------------------------
+
+CHAT_SERVICE_TOKEN = "browser-chat-service-token-0123456789"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="package")
+def chat_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The copy of data/program that ``chat_service`` runs on: a test module may edit it (the
+    staffed hours, say) in a fixture that runs before the service starts."""
+    target = tmp_path_factory.mktemp("chat-program") / "program"
+    shutil.copytree(PROJECT_ROOT / "data" / "program", target)
+    return target
+
+
+@pytest.fixture(scope="package")
+def chat_service(tmp_path_factory: pytest.TempPathFactory, chat_program: Path) -> Iterator[RunningService]:
+    """The whole service as `make run` starts it: Rasa with its socket.io channel, the action
+    server and the web app (the demo site and the widget's files), on free ports with a scratch
+    database and ``chat_program``. Needs the trained model (`make train`); about 30 s to start,
+    once for the package. Its log is ``service.log`` in its VAR_DIR."""
+    service = start_service(
+        tmp_path_factory.mktemp("chat-service"),
+        rasa_port=_free_port(),
+        action_port=_free_port(),
+        web_port=_free_port(),
+        token=CHAT_SERVICE_TOKEN,
+        extra_env={"PROGRAM_DATA_DIR": str(chat_program)},
+    )
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+@pytest.fixture
+def new_chat_page(request: pytest.FixtureRequest, browser: Browser, chat_service: RunningService) -> Iterator[Callable[..., Page]]:
+    """new_chat_page(**context_options): a page in a new browser context against
+    ``chat_service``'s web app (base_url; 1280x800 unless a viewport is given; 5 s timeouts).
+    A failing test leaves var/screenshots/failed-<test>.png of the last page opened."""
+    contexts: List[BrowserContext] = []
+
+    def new_page(**options: object) -> Page:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, "base_url": chat_service.web_url, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield new_page
+    finally:
+        report = request.node.stash.get(_REPORTS, {}).get("call")
+        pages = [page for context in contexts for page in context.pages if not page.is_closed()]
+        if report is not None and report.failed and pages:
+            try:
+                screenshot(pages[-1], f"failed-{request.node.name}")
+            except PlaywrightError:
+                pass
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def chat_page(new_chat_page: Callable[..., Page]) -> Page:
+    """A page like ``page``'s, against ``chat_service``'s web app (the demo site at /)."""
+    return new_chat_page()

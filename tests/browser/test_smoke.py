@@ -1,5 +1,5 @@
-"""Smoke: the real web app in real headless Chromium: the start page, /healthz, the error page and
-the log-in form. Signing in and the rest of the staff console have browser tests of their own."""
+"""Smoke: the real web app in real headless Chromium: the start page (the demo site), /healthz, the
+error page and the log-in form. Signing in and the rest of the staff console have browser tests of their own."""
 from __future__ import annotations
 
 import json
@@ -37,10 +37,10 @@ def test_start_page_renders(page: Page, web_server: BaseURL) -> None:
     response = page.goto("/")
 
     assert response is not None and response.status == 200
-    expect(page).to_have_title(f"{center.name} · Recovery companion")
+    expect(page).to_have_title(f"{center.name} · {center.tagline}")
     expect(page.get_by_role("heading", level=1)).to_have_text(center.name)
-    expect(page.get_by_text("The recovery companion service is running.")).to_be_visible()
-    expect(page.locator(".notice")).to_contain_text("988")
+    expect(page.locator(".crisis-strip")).to_contain_text("988")
+    expect(page.get_by_role("button", name=f"Chat with {center.short_name}")).to_be_visible()  # the widget (tests/browser/test_widget.py)
     path = screenshot(page, "smoke-start-page")
     assert path == SCREENSHOTS / "smoke-start-page.png" and path.stat().st_size > 1000
 

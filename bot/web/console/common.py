@@ -50,9 +50,16 @@ DONE = {
     "resolved": "Escalation resolved.",
     "status": "Lead status changed.",
     "note": "Note added.",
+    "available": "You are available for live chats while this page is open.",
+    "unavailable": "You are no longer available for live chats.",
+    "returned": "The conversation is back with the assistant.",
+    "closed": "The live chat is closed.",
 }
 PROBLEMS = {
     "escalation_changed": "Someone else changed this escalation first: the page shows where it stands now.",
+    "taken": "Someone else is already chatting in this conversation.",
+    "assistant_down": "The assistant (Rasa) could not be reached, so nothing changed. Check that the service is running and try again.",
+    "not_live": "You are not chatting in this conversation (it may have been handed back or closed already).",
 }
 
 
@@ -66,6 +73,7 @@ class NavItem:
 NAV: Tuple[NavItem, ...] = (
     NavItem("Dashboard", "/console/", (Permission.DASHBOARD,)),
     NavItem("Conversations", "/console/conversations", CONVERSATION_PERMISSIONS),
+    NavItem("Live chat", "/console/live", (Permission.LIVE_CHAT,)),
     NavItem("Escalations", "/console/escalations", (Permission.ESCALATIONS,)),
     NavItem("Leads", "/console/leads", (Permission.LEADS,)),
     NavItem("Clients", "/console/clients", (Permission.CLIENTS,)),

@@ -15,6 +15,7 @@ from bot.console import purge as purge_module
 from bot.console.clients import client_overview
 from bot.console.conversations import ConversationFilter, list_conversations, transcript
 from bot.console.purge import TABLES, parse_duration, purge
+from bot.handoff.store import HandoffStore
 from bot.safety.escalations import EscalationStore
 from bot.storage.db import make_engine, metadata
 from bot.storage.leads import Lead, LeadStore
@@ -25,6 +26,7 @@ PER_CONVERSATION = {
     "escalations": "conversation_id = '{c}'",
     "leads": "conversation_id = '{c}'",
     "craving_checkins": "conversation_id = '{c}'",
+    "handoffs": "conversation_id = '{c}'",
     "client_conversations": "conversation_id = '{c}'",
 }
 
@@ -39,6 +41,7 @@ def listed(world: World) -> list:
 
 
 def test_removes_everything_of_an_old_conversation(world: World) -> None:
+    HandoffStore(world.engine).request("c-old", "requested", NOW - dt.timedelta(days=120))  # a live chat asked for back then
     before = snapshot(world)
     assert count(world.engine, "events", "sender_id = 'c-old'") == 3
     result = purge(world.engine, dt.timedelta(days=90), now=NOW)
@@ -51,6 +54,7 @@ def test_removes_everything_of_an_old_conversation(world: World) -> None:
         "lead_notes": 1,
         "leads": 1,
         "craving_checkins": 1,
+        "handoffs": 1,
         "client_conversations": 1,
         "events": 3,
     }

@@ -35,6 +35,12 @@ PAGES: Dict[str, Dict[str, int]] = {
     "/console/clients/C-1": {A: 403, C: 200, M: 200},
     "/console/audit": {A: 403, C: 403, M: 200},
     "/console/audit?action=login.": {A: 403, C: 403, M: 200},
+    "/console/live": {A: 200, C: 200, M: 200},  # live chat: every role, each for what it may open
+    "/console/live/queue.json": {A: 200, C: 200, M: 200},
+    "/console/live/c-prospect": {A: 200, C: 403, M: 200},
+    "/console/live/c-crisis": {A: 200, C: 200, M: 200},
+    "/console/live/c-client": {A: 403, C: 200, M: 200},
+    "/console/live/c-client/events?after=0": {A: 403, C: 200, M: 200},
 }
 
 POSTS: Dict[str, Dict[str, int]] = {
@@ -45,9 +51,9 @@ POSTS: Dict[str, Dict[str, int]] = {
 }
 
 NAV = {
-    A: ["Dashboard", "Conversations", "Leads"],
-    C: ["Dashboard", "Conversations", "Escalations", "Clients"],
-    M: ["Dashboard", "Conversations", "Escalations", "Leads", "Clients", "Audit log"],
+    A: ["Dashboard", "Conversations", "Live chat", "Leads"],
+    C: ["Dashboard", "Conversations", "Live chat", "Escalations", "Clients"],
+    M: ["Dashboard", "Conversations", "Live chat", "Escalations", "Leads", "Clients", "Audit log"],
 }
 
 
@@ -101,7 +107,15 @@ async def test_console_without_its_slash_goes_to_the_dashboard(anonymous: TestCl
 
 async def test_an_unknown_console_page_is_404(as_role: Callable[..., Any]) -> None:
     client = await as_role(M)
-    for path in ("/console/nope", "/console/conversations/no-such-id", "/console/leads/999", "/console/leads/x1", "/console/clients/C-404"):
+    for path in (
+        "/console/nope",
+        "/console/conversations/no-such-id",
+        "/console/leads/999",
+        "/console/leads/x1",
+        "/console/clients/C-404",
+        "/console/live/no-such-id",
+        "/console/live/no-such-id/events",
+    ):
         assert (await client.get(path)).status == 404, path
 
 

@@ -18,6 +18,7 @@ POSTS = {
     "lead status": ("admissions", "/console/leads/{lead}/status", {"status": "contacted", "note": "left a message"}),
     "lead note": ("admissions", "/console/leads/{lead}/note", {"note": "prefers texts"}),
     "log out": ("admin", "/logout", {}),
+    "live chat availability": ("clinician", "/console/live/availability", {"available": "yes"}),
 }
 
 
@@ -28,6 +29,7 @@ def state(world: World) -> Dict[str, Any]:
         "lead": scalar(world, "SELECT status FROM leads WHERE id = :id", id=world.lead_ids["c-prospect"]),
         "notes": scalar(world, "SELECT COUNT(*) FROM lead_notes"),
         "sessions": scalar(world, "SELECT COUNT(*) FROM staff_sessions"),
+        "available": scalar(world, "SELECT COUNT(*) FROM staff_presence WHERE available"),
         "audit": len(audit_entries(world)),
     }
 

@@ -1,0 +1,55 @@
+""""Talk to a person": ask a staff member to join the chat live, or offer the callback form."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Dict, List
+
+import sqlalchemy as sa
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import CompanionAction, identity_of, resources
+from bot.handoff.notices import handoff_meta
+from bot.handoff.presence import PresenceStore
+from bot.handoff.request import Outcome, answer_context, request_person
+from bot.handoff.store import HandoffStore
+from bot.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class ActionRequestHandoff(CompanionAction):
+    def name(self) -> str:
+        return "action_request_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        book = self.book
+        center = book.program.center
+        crisis = bool(tracker.get_slot("crisis_active"))
+        wait = get_settings().handoff_wait_seconds
+        try:
+            engine = resources().engine
+            # Treatment records stay clinical once linked, even if this message carries no token.
+            client_linked = identity_of(tracker).status == "verified" or bool(resources().clients.clients_of(tracker.sender_id))
+            outcome = request_person(
+                HandoffStore(engine),
+                PresenceStore(engine),
+                center,
+                tracker.sender_id,
+                crisis=crisis,
+                client_linked=client_linked,
+                wait_seconds=wait,
+                at=dt.datetime.now(dt.timezone.utc),
+            )
+        except sa.exc.SQLAlchemyError:
+            # Nobody can be asked without the database: the person still gets the numbers and the form.
+            log.exception("could not record the request for a person in conversation %s", tracker.sender_id)
+            outcome = Outcome("handoff_busy", None, answer_context(center, crisis=crisis, wait_seconds=wait))
+        reply = book.render(outcome.answer, **outcome.context)
+        extra = {"handoff": handoff_meta("status", outcome.status)} if outcome.status else {}
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None, **extra)
+        return []

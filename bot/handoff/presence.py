@@ -1,0 +1,97 @@
+"""Which staff members answer live chats now.
+
+A staff member is *available* when they switched it on at the console's live page and that page
+has reported within ``FRESH_SECONDS`` (it reports every few seconds while open). A closed tab, a
+lost connection or a laptop going to sleep therefore stops counting by itself, and the assistant
+never promises a person who is not there.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bot.storage.db import staff_presence, staff_users
+from bot.storage.times import from_db, to_utc
+
+# Background tabs may be throttled to about one timer a minute, so allow two missed reports.
+FRESH_SECONDS = 150
+
+
+class PresenceStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _upsert(self, username: str, values: dict, at: dt.datetime) -> None:
+        with self.engine.begin() as connection:
+            updated = connection.execute(
+                staff_presence.update().where(staff_presence.c.username == username).values(seen_at=to_utc(at), **values)
+            ).rowcount
+            if not updated:
+                connection.execute(
+                    staff_presence.insert().values(
+                        username=username, seen_at=to_utc(at), available=bool(values.get("available", False))
+                    )
+                )
+
+    def set_available(self, username: str, available: bool, at: dt.datetime) -> None:
+        self._upsert(username, {"available": available}, at)
+
+    def seen(self, username: str, at: dt.datetime) -> None:
+        """The live page is still open for ``username``."""
+        self._upsert(username, {}, at)
+
+    def is_available(self, username: str, at: dt.datetime) -> bool:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(staff_presence.c.available, staff_presence.c.seen_at).where(staff_presence.c.username == username)
+            ).first()
+        return bool(row and row.available and self._fresh(from_db(row.seen_at), at))
+
+    def is_marked_available(self, username: str) -> bool:
+        """The switch itself, whether or not the page is open now (to draw the switch)."""
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                sa.select(staff_presence.c.available).where(staff_presence.c.username == username)
+            ).scalar()
+        return bool(value)
+
+    def available(self, at: dt.datetime) -> List[str]:
+        """Usernames available for a live chat at ``at``."""
+        since = to_utc(at - dt.timedelta(seconds=FRESH_SECONDS))
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(staff_presence.c.username)
+                .where(staff_presence.c.available.is_(True), staff_presence.c.seen_at >= since)
+                .order_by(staff_presence.c.username)
+            ).scalars()
+            return list(rows)
+
+    def available_roles(self, at: dt.datetime) -> List[Tuple[str, str]]:
+        """(username, role) of every enabled staff account available at ``at``."""
+        since = to_utc(at - dt.timedelta(seconds=FRESH_SECONDS))
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(staff_presence.c.username, staff_users.c.role)
+                .join(staff_users, staff_users.c.username == staff_presence.c.username)
+                .where(
+                    staff_presence.c.available.is_(True),
+                    staff_presence.c.seen_at >= since,
+                    staff_users.c.disabled.is_(False),
+                )
+                .order_by(staff_presence.c.username)
+            ).all()
+        return [(row.username, row.role) for row in rows]
+
+    def last_seen(self, username: str) -> "dt.datetime | None":
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                sa.select(staff_presence.c.seen_at).where(staff_presence.c.username == username)
+            ).scalar()
+        return from_db(value)
+
+    @staticmethod
+    def _fresh(seen_at: dt.datetime, at: dt.datetime) -> bool:
+        return at - seen_at <= dt.timedelta(seconds=FRESH_SECONDS)

@@ -1,0 +1,296 @@
+"""The console's live chat: the queue, the availability switch, and taking a conversation over.
+
+- ``GET /console/live``: the queue (bot/console/live.py) and the "available for live chats"
+  switch. While a staff member is available, the assistant offers a live chat inside the
+  staffed hours. The page reports that it is open every few seconds (``queue.json``), which is
+  what keeps the staff member counted as available (bot/handoff/presence.py).
+- ``POST /console/live/{id}/take``: the conversation becomes the staff member's; Rasa pauses it
+  and the person is told who joined. A crisis escalation taken over is acknowledged at once.
+- ``GET /console/live/{id}``: the live chat page; ``.../events?after=N`` gives the turns saved
+  after event N (the page asks every couple of seconds), ``POST .../messages`` sends what the
+  staff member typed, ``POST .../return`` hands the chat back to the assistant and ``.../close``
+  ends it (the assistant answers whatever the person writes next).
+
+Every page works without JavaScript (forms and a Refresh link); static/live.js makes them live.
+Access per conversation is the transcript rule (:func:`can_view_conversation`). Take-overs, hand
+backs, closes and sent messages are audited, never with what was written.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any, Dict, Optional
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.console.conversations import BotTurn, UserTurn, transcript as read_transcript, turns_since
+from bot.console.live import live_queue, may_take_over, unresolved_escalation
+from bot.handoff import notices
+from bot.handoff.assistant import AssistantUnavailable
+from bot.handoff.hours import is_staffed, staffed_hours_text
+from bot.handoff.presence import FRESH_SECONDS
+from bot.handoff.store import Handoff, HandoffNotFound, HandoffTaken, NotYours
+from bot.program.errors import ProgramDataError
+from bot.safety.escalations import EscalationNotFound, InvalidTransition
+from bot.staff import audit as actions
+from bot.staff.roles import Permission, allowed
+from bot.web.auth import Principal, requires
+from bot.web.console.common import PROBLEMS, audit, clock, form_text, mask_for, render, run, see_other, who, with_query
+from bot.web.console.conversations import transcript_lines
+from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, PRESENCE, PROGRAM
+
+MAX_MESSAGE = 1000
+QUEUE_SECONDS = 3  # how often the queue page asks
+CHAT_SECONDS = 1.5  # how often the chat page asks
+LIVE = "/console/live"
+
+
+def _chat_path(conversation_id: str) -> str:
+    return f"{LIVE}/{quote(conversation_id, safe='')}"
+
+
+async def _seen(request: web.Request, me: Principal) -> None:
+    await run(request.app[PRESENCE].seen, me.name, clock())
+
+
+async def _guard(request: web.Request, me: Principal) -> str:
+    """The conversation in the URL, when it exists and ``me`` may open it (else 404 / 403)."""
+    conversation_id = request.match_info["conversation_id"]
+    access = await run(may_take_over, request.app[ENGINE], me.role, conversation_id)
+    if access is None:
+        raise web.HTTPNotFound(reason="There is no conversation with that id.")
+    if not access:
+        raise web.HTTPForbidden(reason=f"Your role ({me.role.value}) may not open this conversation.")
+    return conversation_id
+
+
+def _center(request: web.Request) -> Any:
+    try:
+        return request.app[PROGRAM].get().program.center
+    except ProgramDataError:
+        return None
+
+
+def _queue_json(item: Any) -> Dict[str, Any]:
+    data = dataclasses.asdict(item)
+    for key in ("since", "last_message_at"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+def _handoff_json(handoff: Optional[Handoff], me: Principal) -> Dict[str, Any]:
+    if handoff is None:
+        return {"status": None, "staff_name": None, "mine": False}
+    return {
+        "status": handoff.status,
+        "reason": handoff.reason,
+        "staff_name": handoff.staff_name,
+        "mine": handoff.status == "active" and handoff.taken_by == me.name,
+    }
+
+
+def _turn_json(turn: Any) -> Optional[Dict[str, Any]]:
+    if isinstance(turn, UserTurn):
+        return {"kind": "user", "at": turn.at.isoformat(), "text": turn.text or "", "crisis": turn.crisis}
+    if isinstance(turn, BotTurn):
+        return {
+            "kind": "bot",
+            "at": turn.at.isoformat(),
+            "text": turn.text or "",
+            "buttons": turn.buttons,
+            "staff_name": turn.staff_name,
+            "handoff_status": turn.handoff_status,
+        }
+    return None  # actions and session starts are for the full transcript
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+@requires(Permission.LIVE_CHAT)
+async def live_page(request: web.Request) -> web.Response:
+    me = who(request)
+    await _seen(request, me)
+    items = await run(live_queue, request.app[ENGINE], me.role, mask=mask_for(me.role))
+    center = await run(_center, request)
+    context: Dict[str, Any] = {
+        "title": "Live chat",
+        "items": items,
+        "available": await run(request.app[PRESENCE].is_marked_available, me.name),
+        "staffed_now": center is not None and is_staffed(center, clock()),
+        "staffed_hours": staffed_hours_text(center) if center is not None else "unknown (the program data cannot be read)",
+        "refresh_seconds": QUEUE_SECONDS,
+        "fresh_seconds": FRESH_SECONDS,
+        "now": clock(),
+    }
+    return await render(request, "live.html", context)
+
+
+@requires(Permission.LIVE_CHAT)
+async def queue_json(request: web.Request) -> web.Response:
+    me = who(request)
+    await _seen(request, me)
+    items = await run(live_queue, request.app[ENGINE], me.role, mask=mask_for(me.role))
+    available = await run(request.app[PRESENCE].is_available, me.name, clock())
+    return web.json_response({"available": available, "items": [_queue_json(item) for item in items]})
+
+
+@requires(Permission.LIVE_CHAT)
+async def set_availability(request: web.Request) -> web.Response:
+    me = who(request)
+    form = await request.post()
+    choice = form.get("available")
+    if choice not in ("yes", "no"):
+        raise web.HTTPBadRequest(reason="Send available=yes or available=no.")
+    await run(request.app[PRESENCE].set_available, me.name, choice == "yes", clock())
+    await audit(request, actions.LIVE_AVAILABLE, "staff", me.name, "on" if choice == "yes" else "off")
+    return see_other(with_query(LIVE, done="available" if choice == "yes" else "unavailable"))
+
+
+# --- one conversation ----------------------------------------------------------------------------
+
+
+@requires(Permission.LIVE_CHAT)
+async def take_over(request: web.Request) -> web.Response:
+    me = who(request)
+    conversation_id = await _guard(request, me)
+    engine = request.app[ENGINE]
+    assert me.user is not None  # who() makes sure
+    escalation = await run(unresolved_escalation, engine, conversation_id)
+    store = request.app[HANDOFFS]
+    try:
+        handoff, before = await run(
+            store.take, conversation_id, me.name, me.user.display_name, clock(), "crisis" if escalation else "staff"
+        )
+    except HandoffTaken:
+        return see_other(with_query(_chat_path(conversation_id), problem="taken"))
+    if before is None or before.status == "waiting":
+        try:
+            book = await run(request.app[PROGRAM].get)
+            await request.app[ASSISTANT].append(conversation_id, notices.joined(book, me.user.display_name))
+        except (AssistantUnavailable, ProgramDataError):
+            await run(store.undo_take, handoff, before)
+            return see_other(with_query(_chat_path(conversation_id), problem="assistant_down"))
+        await audit(request, actions.LIVE_TAKE, "conversation", conversation_id, handoff.reason)
+        if escalation is not None and escalation["status"] == "open" and allowed(me.role, Permission.ESCALATIONS):
+            try:  # taking a crisis over answers it: the pager need not remind anyone
+                await run(request.app[ESCALATIONS].acknowledge, escalation["id"], me.user.display_name, "Took over the live chat.")
+                await audit(request, actions.ESCALATION_ACKNOWLEDGE, "escalation", escalation["id"])
+            except (EscalationNotFound, InvalidTransition):
+                pass  # someone acknowledged it meanwhile
+    return see_other(_chat_path(conversation_id))
+
+
+@requires(Permission.LIVE_CHAT)
+async def chat_page(request: web.Request) -> web.Response:
+    me = who(request)
+    conversation_id = await _guard(request, me)
+    await _seen(request, me)
+    engine = request.app[ENGINE]
+    mask = mask_for(me.role)
+    found = await run(read_transcript, engine, conversation_id, mask=mask)
+    if found is None:
+        raise web.HTTPNotFound(reason="There is no conversation with that id.")
+    _, last_id = await run(turns_since, engine, conversation_id, 0, mask=mask)
+    handoff = await run(request.app[HANDOFFS].open_for, conversation_id)
+    await audit(request, actions.TRANSCRIPT_VIEW, "conversation", conversation_id, "live chat")
+    center = await run(_center, request)
+    zone = center.zone if center is not None else dt.timezone.utc
+    lines = [line for line in transcript_lines(found, zone) if line.kind in ("day", "user", "bot")]
+    context: Dict[str, Any] = {
+        "title": "Live chat",
+        "conversation_id": conversation_id,
+        "transcript": found,
+        "lines": lines,
+        "speaker": found.clients[0].first_name + " (client)" if found.clients else "Visitor",
+        "handoff": _handoff_json(handoff, me),
+        "escalation": await run(unresolved_escalation, engine, conversation_id),
+        "last_id": last_id,
+        "max_message": MAX_MESSAGE,
+        "refresh_seconds": CHAT_SECONDS,
+    }
+    return await render(request, "live_chat.html", context)
+
+
+@requires(Permission.LIVE_CHAT)
+async def chat_events(request: web.Request) -> web.Response:
+    me = who(request)
+    conversation_id = await _guard(request, me)
+    await _seen(request, me)
+    try:
+        after = max(0, int(request.query.get("after", "0")))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="after must be an event number.") from None
+    engine = request.app[ENGINE]
+    turns, last_id = await run(turns_since, engine, conversation_id, after, mask=mask_for(me.role))
+    handoff = await run(request.app[HANDOFFS].open_for, conversation_id)
+    shown = [data for data in (_turn_json(turn) for turn in turns) if data is not None]
+    return web.json_response({"after": last_id, "turns": shown, "handoff": _handoff_json(handoff, me)})
+
+
+def _wants_json(request: web.Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _problem(request: web.Request, conversation_id: str, problem: str, status: int) -> web.Response:
+    if _wants_json(request):
+        return web.json_response({"error": PROBLEMS[problem]}, status=status)
+    return see_other(with_query(_chat_path(conversation_id), problem=problem))
+
+
+async def _my_live_handoff(request: web.Request, me: Principal, conversation_id: str) -> Optional[Handoff]:
+    handoff = await run(request.app[HANDOFFS].open_for, conversation_id)
+    if handoff is None or handoff.status != "active" or handoff.taken_by != me.name:
+        return None
+    return handoff
+
+
+@requires(Permission.LIVE_CHAT)
+async def send_message(request: web.Request) -> web.Response:
+    me = who(request)
+    conversation_id = await _guard(request, me)
+    form = await request.post()
+    text = form_text(form, "text", MAX_MESSAGE)
+    if not text:
+        raise web.HTTPBadRequest(reason=f"Write a message of 1 to {MAX_MESSAGE} characters.")
+    handoff = await _my_live_handoff(request, me, conversation_id)
+    if handoff is None:
+        return _problem(request, conversation_id, "not_live", 409)
+    try:
+        await request.app[ASSISTANT].append(conversation_id, notices.staff_message(text, handoff.staff_name or me.name))
+    except AssistantUnavailable:
+        return _problem(request, conversation_id, "assistant_down", 503)
+    await audit(request, actions.LIVE_MESSAGE, "conversation", conversation_id)
+    if _wants_json(request):
+        return web.json_response({"sent": True})
+    return see_other(_chat_path(conversation_id))
+
+
+async def _end(request: web.Request, status: str) -> web.Response:
+    me = who(request)
+    conversation_id = await _guard(request, me)
+    handoff = await _my_live_handoff(request, me, conversation_id)
+    if handoff is None:
+        return _problem(request, conversation_id, "not_live", 409)
+    try:
+        book = await run(request.app[PROGRAM].get)
+        await request.app[ASSISTANT].append(conversation_id, notices.ended(book, status, handoff.staff_name or me.name))
+    except (AssistantUnavailable, ProgramDataError):
+        return _problem(request, conversation_id, "assistant_down", 503)
+    try:
+        await run(request.app[HANDOFFS].end, conversation_id, me.name, status, clock())
+    except (HandoffNotFound, NotYours):
+        pass  # the timer handed it back meanwhile: the assistant is answering either way
+    await audit(request, actions.LIVE_RETURN if status == "returned" else actions.LIVE_CLOSE, "conversation", conversation_id)
+    return see_other(with_query(LIVE, done=status))
+
+
+@requires(Permission.LIVE_CHAT)
+async def hand_back(request: web.Request) -> web.Response:
+    return await _end(request, "returned")
+
+
+@requires(Permission.LIVE_CHAT)
+async def close_chat(request: web.Request) -> web.Response:
+    return await _end(request, "closed")
