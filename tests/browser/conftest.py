@@ -23,6 +23,7 @@ Tests here must be plain ``def`` tests (the sync API refuses to run inside a run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional
 
 import pytest
+import yaml
 from aiohttp import web
 from playwright.sync_api import Browser, BrowserContext, Error as PlaywrightError, Page, sync_playwright
 
@@ -42,6 +44,7 @@ from bot.staff.users import UserStore
 from bot.storage.db import create_tables, make_engine
 from bot.web.app import create_app
 from tests.browser import screenshot
+from tests.integration.test_service import free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 HERE = Path(__file__).resolve().parent
@@ -245,73 +248,15 @@ def web_server(request: pytest.FixtureRequest, web_settings: Settings, _listenin
 # --- pages -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Browser, web_server: BaseURL) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=str(web_server))
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        report = request.node.stash.get(_REPORTS, {}).get("call")
-        if report is not None and report.failed and not page.is_closed():
-            try:
-                screenshot(page, f"failed-{request.node.name}")
-            except PlaywrightError:
-                pass
-        context.close()
-
-
-# --- the whole service, for the chat widget ------------------------------------------------------
-
-CHAT_SERVICE_TOKEN = "browser-chat-service-token-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="package")
-def chat_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The copy of data/program that ``chat_service`` runs on: a test module may edit it (the
-    staffed hours, say) in a fixture that runs before the service starts."""
-    target = tmp_path_factory.mktemp("chat-program") / "program"
-    shutil.copytree(PROJECT_ROOT / "data" / "program", target)
-    return target
-
-
-@pytest.fixture(scope="package")
-def chat_service(tmp_path_factory: pytest.TempPathFactory, chat_program: Path) -> Iterator[RunningService]:
-    """The whole service as `make run` starts it: Rasa with its socket.io channel, the action
-    server and the web app (the demo site and the widget's files), on free ports with a scratch
-    database and ``chat_program``. Needs the trained model (`make train`); about 30 s to start,
-    once for the package. Its log is ``service.log`` in its VAR_DIR."""
-    service = start_service(
-        tmp_path_factory.mktemp("chat-service"),
-        rasa_port=_free_port(),
-        action_port=_free_port(),
-        web_port=_free_port(),
-        token=CHAT_SERVICE_TOKEN,
-        extra_env={"PROGRAM_DATA_DIR": str(chat_program)},
-    )
-    try:
-        yield service
-    finally:
-        service.stop()
-
-
-@pytest.fixture
-def new_chat_page(request: pytest.FixtureRequest, browser: Browser, chat_service: RunningService) -> Iterator[Callable[..., Page]]:
-    """new_chat_page(**context_options): a page in a new browser context against
-    ``chat_service``'s web app (base_url; 1280x800 unless a viewport is given; 5 s timeouts).
-    A failing test leaves var/screenshots/failed-<test>.png of the last page opened."""
+@contextlib.contextmanager
+def _pages(request: pytest.FixtureRequest, browser: Browser, base_url: str) -> Iterator[Callable[..., Page]]:
+    """new_page(**context_options): a page in a new browser context (1280x800 unless a viewport is
+    given, base_url, 5 s timeouts). When the test failed, the last page still open is saved as
+    var/screenshots/failed-<test>.png; every context is closed afterwards."""
     contexts: List[BrowserContext] = []
 
     def new_page(**options: object) -> Page:
-        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, "base_url": chat_service.web_url, **options})
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, "base_url": base_url, **options})
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -329,6 +274,57 @@ def new_chat_page(request: pytest.FixtureRequest, browser: Browser, chat_service
                 pass
         for context in contexts:
             context.close()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Browser, web_server: BaseURL) -> Iterator[Page]:
+    with _pages(request, browser, str(web_server)) as new_page:
+        yield new_page()
+
+
+# --- the whole service, for the chat widget ------------------------------------------------------
+
+CHAT_SERVICE_TOKEN = "browser-chat-service-token-0123456789"
+
+
+@pytest.fixture(scope="package")
+def chat_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The copy of data/program that ``chat_service`` runs on, with live chat staffed "always",
+    so the handoff tests (test_handoff.py) do not depend on the hour they run at."""
+    target = tmp_path_factory.mktemp("chat-program") / "program"
+    shutil.copytree(PROJECT_ROOT / "data" / "program", target)
+    center = yaml.safe_load((target / "center.yml").read_text())
+    center["center"]["staffed_hours"] = "always"
+    (target / "center.yml").write_text(yaml.safe_dump(center, sort_keys=False, allow_unicode=True))
+    return target
+
+
+@pytest.fixture(scope="package")
+def chat_service(tmp_path_factory: pytest.TempPathFactory, chat_program: Path) -> Iterator[RunningService]:
+    """The whole service as `make run` starts it: Rasa with its socket.io channel, the action
+    server and the web app (the demo site and the widget's files), on free ports with a scratch
+    database and ``chat_program``. Needs the trained model (`make train`); about 30 s to start,
+    once for the package. Its log is ``service.log`` in its VAR_DIR."""
+    service = start_service(
+        tmp_path_factory.mktemp("chat-service"),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        token=CHAT_SERVICE_TOKEN,
+        extra_env={"PROGRAM_DATA_DIR": str(chat_program)},
+    )
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+@pytest.fixture
+def new_chat_page(request: pytest.FixtureRequest, browser: Browser, chat_service: RunningService) -> Iterator[Callable[..., Page]]:
+    """new_chat_page(**context_options): a page in a new browser context against
+    ``chat_service``'s web app (see ``_pages``)."""
+    with _pages(request, browser, chat_service.web_url) as new_page:
+        yield new_page
 
 
 @pytest.fixture

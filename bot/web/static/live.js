@@ -17,12 +17,31 @@
     if (statusLine && statusLine.textContent !== text) { statusLine.textContent = text; }
   }
 
-  function clockFormat(zone) {
+  // Times in the center's zone, as the server writes them: 14:05:09 under a day heading (clock),
+  // 2026-03-20 14:05 elsewhere (withDate).
+  function timeFormat(zone, withDate) {
+    var options = withDate
+      ? { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+      : { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+    var format;
     try {
-      return new Intl.DateTimeFormat("en-US", { timeZone: zone, hour: "numeric", minute: "2-digit" });
+      format = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: zone }, options));
     } catch (e) {
-      return new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
+      format = new Intl.DateTimeFormat("en-CA", options);
     }
+    return function (date) {
+      var parts = {};
+      format.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+      var clock = parts.hour + ":" + parts.minute + (withDate ? "" : ":" + parts.second);
+      return withDate ? parts.year + "-" + parts.month + "-" + parts.day + " " + clock : clock;
+    };
+  }
+
+  function timeElement(format, iso) {
+    var el = document.createElement("time");
+    el.setAttribute("datetime", iso);
+    el.textContent = format(new Date(iso));
+    return el;
   }
 
   function getJSON(url) {
@@ -59,7 +78,7 @@
     var tbody = table.tBodies[0];
     var rowTemplate = document.getElementById("queue-row");
     var emptyTemplate = document.getElementById("queue-empty");
-    var format = clockFormat(table.getAttribute("data-zone") || "UTC");
+    var format = timeFormat(table.getAttribute("data-zone") || "UTC", true);
     var interval = Math.max(2, parseFloat(table.getAttribute("data-interval") || "3"));
     var signature = null;
     var title = document.title;
@@ -90,10 +109,7 @@
       var path = "/console/live/" + encodeURIComponent(item.conversation_id);
       row.setAttribute("data-conversation", item.conversation_id);
       row.setAttribute("data-state", item.state);
-      var since = document.createElement("time");
-      since.setAttribute("datetime", item.since);
-      since.textContent = format.format(new Date(item.since));
-      row.querySelector('[data-field="since"]').appendChild(since);
+      row.querySelector('[data-field="since"]').appendChild(timeElement(format, item.since));
       var whoCell = row.querySelector('[data-field="who"]');
       if (item.client_name) {
         whoCell.textContent = item.client_name + " ";
@@ -151,7 +167,7 @@
     var list = document.getElementById("live-transcript");
     var composer = document.getElementById("composer");
     var text = document.getElementById("composer-text");
-    var format = clockFormat(panel.getAttribute("data-zone") || "UTC");
+    var format = timeFormat(panel.getAttribute("data-zone") || "UTC", false);
     var interval = Math.max(1, parseFloat(panel.getAttribute("data-interval") || "1.5"));
 
     function addTurn(turn) {
@@ -164,7 +180,8 @@
       whoSpan.className = "t-who";
       whoSpan.textContent = turn.kind === "user" ? speaker : (staff ? turn.staff_name + " (staff)" : "Assistant");
       meta.appendChild(whoSpan);
-      meta.appendChild(document.createTextNode(" " + format.format(new Date(turn.at))));
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(timeElement(format, turn.at));
       if (turn.crisis) {
         var crisis = document.createElement("span");
         crisis.className = "badge badge-danger";
