@@ -15,6 +15,11 @@ The patch validates the schema once and then only the reply, with the same error
 Rasa's paused conversation records the person's messages and answers none. A crisis message is
 the exception: it still gets the assistant's crisis answer (988, 911, the on-call line) at once,
 whoever is or is not at the console, and the staff member sees it in the chat.
+
+4. A live chat across a new session. When the person writes after an hour of quiet, Rasa starts a
+new session, and its tracker reset forgets the pause, so the assistant would answer beside the
+staff member. The pause is carried into the new session: only the staff member's hand-back or
+close (a ``resume`` event) ends it.
 """
 from __future__ import annotations
 
@@ -22,13 +27,13 @@ from functools import lru_cache
 from typing import Any, Dict
 
 import logging
-from typing import Iterable, Text
+from typing import Iterable, Optional, Text
 
 import jsonschema
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import Event, ReminderCancelled, ReminderScheduled, Restarted
+from rasa.shared.core.events import ConversationPaused, Event, ReminderCancelled, ReminderScheduled, Restarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safety.names import CRISIS_INTENT
@@ -94,10 +99,23 @@ def should_handle_message(tracker: DialogueStateTracker) -> bool:
     return _should_handle_message(tracker) or (latest is not None and latest.intent.get("name") == CRISIS_INTENT)
 
 
+_update_tracker_session = MessageProcessor._update_tracker_session
+
+
+async def _update_tracker_session_keeping_pause(
+    self: MessageProcessor, tracker: DialogueStateTracker, output_channel: OutputChannel, metadata: Optional[Dict] = None
+) -> None:
+    paused = tracker.is_paused()
+    await _update_tracker_session(self, tracker, output_channel, metadata)
+    if paused and not tracker.is_paused():
+        tracker.update(ConversationPaused())
+
+
 def apply() -> None:
     global _applied
     if not _applied:
         RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
         MessageProcessor.handle_reminder = _handle_reminder  # type: ignore[assignment]
         MessageProcessor._should_handle_message = staticmethod(should_handle_message)  # type: ignore[assignment]
+        MessageProcessor._update_tracker_session = _update_tracker_session_keeping_pause  # type: ignore[assignment]
         _applied = True

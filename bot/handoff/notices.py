@@ -46,5 +46,7 @@ def ended(book: AnswerBook, status: str, staff_name: str) -> List[Dict[str, Any]
 
 
 def expired(book: AnswerBook, crisis: bool) -> List[Dict[str, Any]]:
-    """Nobody took the request in time: say so and offer the callback form (and 988 / 911 in a crisis)."""
-    return [_bot(book.render("handoff_expired", crisis=crisis), handoff_meta("status", "expired"))]
+    """Nobody took the request in time: say so and offer the callback form (and 988 / 911 in a
+    crisis). The resume is harmless when nothing paused the conversation, and undoes a pause a
+    failed take-over may have left behind."""
+    return [_bot(book.render("handoff_expired", crisis=crisis), handoff_meta("status", "expired")), RESUME]

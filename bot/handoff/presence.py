@@ -8,7 +8,7 @@ never promises a person who is not there.
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -25,16 +25,18 @@ class PresenceStore:
         self.engine = engine
 
     def _upsert(self, username: str, values: dict, at: dt.datetime) -> None:
-        with self.engine.begin() as connection:
-            updated = connection.execute(
-                staff_presence.update().where(staff_presence.c.username == username).values(seen_at=to_utc(at), **values)
-            ).rowcount
-            if not updated:
-                connection.execute(
-                    staff_presence.insert().values(
-                        username=username, seen_at=to_utc(at), available=bool(values.get("available", False))
+        update = staff_presence.update().where(staff_presence.c.username == username).values(seen_at=to_utc(at), **values)
+        try:
+            with self.engine.begin() as connection:
+                if not connection.execute(update).rowcount:
+                    connection.execute(
+                        staff_presence.insert().values(
+                            username=username, seen_at=to_utc(at), available=bool(values.get("available", False))
+                        )
                     )
-                )
+        except sa.exc.IntegrityError:  # two tabs' first reports at once: the row exists now
+            with self.engine.begin() as connection:
+                connection.execute(update)
 
     def set_available(self, username: str, available: bool, at: dt.datetime) -> None:
         self._upsert(username, {"available": available}, at)
@@ -85,7 +87,7 @@ class PresenceStore:
             ).all()
         return [(row.username, row.role) for row in rows]
 
-    def last_seen(self, username: str) -> "dt.datetime | None":
+    def last_seen(self, username: str) -> Optional[dt.datetime]:
         with self.engine.connect() as connection:
             value = connection.execute(
                 sa.select(staff_presence.c.seen_at).where(staff_presence.c.username == username)

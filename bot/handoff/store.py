@@ -145,13 +145,21 @@ class HandoffStore:
             return current, False
 
     def take(
-        self, conversation_id: str, username: str, staff_name: str, at: dt.datetime, reason: str = "staff"
+        self,
+        conversation_id: str,
+        username: str,
+        staff_name: str,
+        at: dt.datetime,
+        reason: str = "staff",
+        *,
+        replacing: Optional[str] = None,
     ) -> Tuple[Handoff, Optional[Handoff]]:
         """Make ``username`` the conversation's live staff member.
 
-        Returns the active handoff and what was there before (None, or the waiting request), which
-        :meth:`undo_take` needs if the assistant cannot be paused. Taking a conversation one already
-        has is harmless. HandoffTaken when another staff member has it.
+        Returns the active handoff and what was there before (None, the waiting request, or the
+        chat ``replacing`` held), which :meth:`undo_take` needs if the assistant cannot be paused.
+        Taking a conversation one already has is harmless. HandoffTaken when another staff member
+        has it, unless that is ``replacing`` (a clinician taking a crisis over from admissions).
         """
         if reason not in REASONS:
             raise ValueError(f"unknown handoff reason {reason!r}")
@@ -176,20 +184,29 @@ class HandoffStore:
                         raise _Retry()
                 elif current.taken_by == username:
                     return current, current
+                elif replacing is not None and current.taken_by == replacing:
+                    handoff_id = current.id
+                    won = connection.execute(
+                        handoffs.update()
+                        .where(handoffs.c.id == current.id, handoffs.c.status == "active", handoffs.c.taken_by == replacing)
+                        .values(taken_at=when, taken_by=username, staff_name=staff_name)
+                    ).rowcount
+                    if not won:
+                        raise _Retry()
                 else:
                     raise HandoffTaken(current)
                 row = connection.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id)).first()
                 return Handoff.from_row(row), current
         except _Retry:
-            return self.take(conversation_id, username, staff_name, at, reason)
+            return self.take(conversation_id, username, staff_name, at, reason, replacing=replacing)
         except sa.exc.IntegrityError:  # another process opened one first
             current = self.open_for(conversation_id)
             if current is None:
                 raise
             if current.status == "active" and current.taken_by == username:
                 return current, current
-            if current.status == "waiting":
-                return self.take(conversation_id, username, staff_name, at, reason)
+            if current.status == "waiting" or (replacing is not None and current.taken_by == replacing):
+                return self.take(conversation_id, username, staff_name, at, reason, replacing=replacing)
             raise HandoffTaken(current) from None
 
     def undo_take(self, handoff: Handoff, before: Optional[Handoff]) -> None:
@@ -202,6 +219,12 @@ class HandoffStore:
                     handoffs.update()
                     .where(handoffs.c.id == handoff.id, handoffs.c.status == "active")
                     .values(status="waiting", taken_at=None, taken_by=None, staff_name=None)
+                )
+            elif before.taken_by != handoff.taken_by:  # the chat goes back to whoever held it
+                connection.execute(
+                    handoffs.update()
+                    .where(handoffs.c.id == handoff.id, handoffs.c.status == "active", handoffs.c.taken_by == handoff.taken_by)
+                    .values(taken_at=before.taken_at, taken_by=before.taken_by, staff_name=before.staff_name)
                 )
 
     def end(self, conversation_id: str, username: str, status: str, at: dt.datetime) -> Handoff:

@@ -209,7 +209,7 @@ EXTRA_CONTEXT.update(
         "reminder_none": lambda p: {},
         **{
             key: (lambda p: {"staffed": "Mon–Fri 8:00 am–5:00 pm", "crisis": True, "wait_minutes": 3})
-            for key in ("handoff_waiting", "handoff_already_waiting", "handoff_unstaffed", "handoff_busy")
+            for key in ("handoff_waiting", "handoff_already_waiting", "handoff_unstaffed", "handoff_busy", "handoff_not_here")
         },
         "handoff_expired": lambda p: {"crisis": True},
         **{key: (lambda p: {"staff_name": "Dana"}) for key in ("handoff_joined", "handoff_returned", "handoff_closed", "handoff_left")},

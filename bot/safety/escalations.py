@@ -194,6 +194,16 @@ class EscalationStore:
             ]
         return data
 
+    def unresolved(self, conversation_id: str) -> Optional[Dict[str, Any]]:
+        """The conversation's escalation in progress (id, status, crisis_type), if any."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(escalations.c.id, escalations.c.status, escalations.c.crisis_type).where(
+                    escalations.c.conversation_id == conversation_id, escalations.c.status != "resolved"
+                )
+            ).first()
+        return dict(row._mapping) if row is not None else None
+
     def _transition(self, escalation_id: str, allowed_from: Iterable[str], values: Dict[str, Any]) -> Dict[str, Any]:
         with self.engine.begin() as connection:
             status = connection.execute(sa.select(escalations.c.status).where(escalations.c.id == escalation_id)).scalar()
@@ -209,6 +219,28 @@ class EscalationStore:
         if note:
             values["note"] = note
         return self._transition(escalation_id, ("open",), values)
+
+    def reopen(self, escalation_id: str, note: str) -> bool:
+        """An acknowledged escalation nobody is answering any more (a crisis chat whose staff
+        member's console went quiet): open again, and staff are notified at once. False when it
+        was not acknowledged (still open, or resolved)."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            reopened = connection.execute(
+                escalations.update()
+                .where(escalations.c.id == escalation_id, escalations.c.status == "acknowledged")
+                .values(
+                    status="open",
+                    acknowledged_by=None,
+                    acknowledged_at=None,
+                    note=note,
+                    last_reminder_at=now,
+                    reminders_sent=escalations.c.reminders_sent + 1,
+                )
+            ).rowcount
+            if reopened:
+                queue_notification(connection, escalation_id, EVENT_REMINDER)
+        return bool(reopened)
 
     def resolve(self, escalation_id: str, by: str, note: Optional[str] = None) -> Dict[str, Any]:
         values: Dict[str, Any] = {"status": "resolved", "resolved_by": by, "resolved_at": utcnow()}

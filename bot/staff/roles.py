@@ -21,9 +21,9 @@ permission                    admissions  clinician   admin
   (*) A clinician opens a *prospect* conversation only when it has an escalation (of any status):
   answering a crisis needs the transcript, but browsing prospects is admissions' work. Use
   :func:`can_view_conversation`, which encodes this rule, rather than the two permissions alone.
-- **live chat** (every role): be available for live chats and take over a conversation the role
-  may open (:func:`can_view_conversation`), so admissions answer prospects, clinicians answer
-  enrolled clients and crisis escalations.
+- **live chat** (every role): be available for live chats and take over a conversation
+  (:func:`can_take_over`): one the role may open, except that a crisis in progress is for the
+  clinical team only, so admissions answer prospects, clinicians enrolled clients and crises.
 - **admin**: everything, including the staff accounts (``users``) and the audit log (``audit``).
 
 A conversation linked to an enrolled client is never shown to admissions, even when it has an
@@ -154,3 +154,15 @@ def mask_email(email: str) -> str:
     if not at:
         return "•" * len(email)
     return f"{local[:1]}•••@{domain}"
+
+
+def can_take_over(role: Union[Role, str], *, client_linked: bool, escalated: bool, in_crisis: bool) -> bool:
+    """Whether ``role`` may answer a conversation live (and counts as available for its request).
+
+    ``in_crisis``: it has an unresolved escalation or the request came in crisis mode; then only a
+    role that handles escalations may, whoever may read the transcript. Otherwise the transcript
+    rule (:func:`can_view_conversation`) decides.
+    """
+    if in_crisis:
+        return allowed(role, Permission.ESCALATIONS)
+    return can_view_conversation(role, client_linked=client_linked, escalated=escalated)

@@ -90,6 +90,7 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
         app[ASSISTANT] = Assistant(session, settings.rasa_url, settings.auth_token())
         sweeper = Sweeper(
             app[HANDOFFS],
+            app[ESCALATIONS],
             app[ASSISTANT],
             app[PROGRAM].get,
             wait_seconds=settings.handoff_wait_seconds,

@@ -19,6 +19,7 @@ import actions.common
 from actions.common import resources
 from actions.handoff import ActionRequestHandoff
 from bot.handoff.presence import PresenceStore
+from bot.safety.escalations import CrisisMessage, EscalationStore, record
 from bot.settings import get_settings
 from bot.staff import passwords
 from bot.staff.users import UserStore
@@ -30,6 +31,8 @@ WAITING = "Of course. I'm asking a member of our team to join this chat now"
 BUSY = "Everyone on our team is busy just now"
 UNSTAFFED = "Our team isn't available for a live chat right now"
 ALREADY = "I've already asked our team"
+NOT_HERE = "I can't bring a person into this conversation, but the chat on our website can"
+DANGER = "If you are in danger, call 911 now, and you can call or text 988 any time to talk with a crisis counselor.\n"
 ROLES = {"ana": "admissions", "dana": "clinician"}
 
 
@@ -58,10 +61,16 @@ def available(*usernames: str) -> None:
 
 
 async def ask(
-    sender: str = "conv-1", slots: Optional[Dict[str, Any]] = None, metadata: Optional[Dict[str, Any]] = None
+    sender: str = "conv-1",
+    slots: Optional[Dict[str, Any]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    channel: Optional[str] = "socketio",
 ) -> Dict[str, Any]:
+    """Ask as the person does; on the website's chat (socketio) unless ``channel`` says otherwise."""
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("can I talk to a person?", "request_human", sender_id=sender, slots=slots, metadata=metadata)
+    tracker = make_tracker(
+        "can I talk to a person?", "request_human", sender_id=sender, slots=slots, metadata=metadata, input_channel=channel
+    )
     events = await ActionRequestHandoff().run(dispatcher, tracker, {})
     assert events == []
     [message] = dispatcher.messages
@@ -119,9 +128,32 @@ async def test_a_crisis_repeats_988_and_911_and_the_request_is_marked_crisis(alw
     assert stored() == [("conv-1", "crisis", "waiting")]
 
 
-async def test_a_crisis_with_nobody_available_still_gives_988_and_911(always: Path) -> None:
+async def test_a_crisis_with_nobody_available_gives_911_and_988_first(always: Path) -> None:
     message = await ask(slots={"crisis_active": True})
-    assert message["text"].startswith(BUSY) and "call 911 or call or text 988" in message["text"]
+    assert message["text"].startswith(DANGER + BUSY) and message["buttons"] == CALLBACK
+    assert stored() == []
+
+
+async def test_in_a_crisis_admissions_alone_do_not_count(always: Path) -> None:
+    available("ana")  # admissions may answer the prospect, not the crisis
+    message = await ask(slots={"crisis_active": True})
+    assert message["text"].startswith(DANGER + BUSY) and stored() == []
+    assert (await ask())["text"].startswith(WAITING)  # the same prospect out of crisis: admissions answer
+    assert stored() == [("conv-1", "requested", "waiting")]
+
+
+@pytest.mark.parametrize("channel", ["rest", "cmdline", None])
+@pytest.mark.parametrize("crisis", [False, True])
+async def test_outside_the_websites_chat_nobody_is_asked_to_join(always: Path, channel: Optional[str], crisis: bool) -> None:
+    """A REST caller (or a message with no channel) would never see a staff member's messages."""
+    available("ana", "dana")
+    message = await ask(slots={"crisis_active": crisis}, channel=channel)
+    text = message["text"]
+    assert text.startswith(DANGER + NOT_HERE if crisis else NOT_HERE)
+    assert ("988" in text) is crisis and "(760) 555-0141" in text and "(760) 555-0149" in text
+    assert "(live-chat hours: around the clock)" in text
+    assert message["buttons"] == CALLBACK and "handoff" not in message
+    assert stored() == []
 
 
 async def test_the_wait_promised_follows_the_setting(always: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,8 +199,31 @@ async def test_without_the_database_the_person_still_gets_the_numbers_and_the_fo
 ) -> None:
     staffed(program_copy, "always")
     message = await ask(slots={"crisis_active": crisis})
-    assert message["text"].startswith(BUSY) and "(760) 555-0141" in message["text"]
+    assert message["text"].startswith(DANGER + BUSY if crisis else BUSY) and "(760) 555-0141" in message["text"]
     assert ("988" in message["text"]) is crisis
     assert message["buttons"] == CALLBACK and "handoff" not in message
     assert "could not record the request for a person in conversation conv-1" in caplog.text
     assert list(broken_database.iterdir()) == []
+
+
+async def test_an_escalation_in_progress_counts_as_a_crisis_after_i_m_safe(always: Path) -> None:
+    """Crisis mode ended ("I'm safe"), the escalation did not: the request is a crisis one, for the
+    clinical team, and the answer puts 911 and 988 first."""
+    with resources().engine.begin() as connection:
+        escalation_id = record(connection, CrisisMessage("conv-1", "suicide", "i want to die", dt.datetime.now(dt.timezone.utc)))
+    available("ana")  # admissions alone may not answer it
+    assert (await ask(slots={"crisis_active": False}))["text"].startswith(DANGER + BUSY)
+    available("dana")
+    assert (await ask(slots={"crisis_active": False}))["text"].startswith(WAITING)
+    assert stored() == [("conv-1", "crisis", "waiting")]
+    EscalationStore(resources().engine).resolve(escalation_id, by="Dana Reyes")
+    assert (await ask(sender="conv-2"))["text"].startswith(WAITING)  # another conversation: no crisis
+
+
+@pytest.mark.parametrize("channel", ["rest", None])
+async def test_without_the_database_a_rest_caller_is_still_told_where_a_person_can_join(
+    broken_database: Path, program_copy: Path, channel: Optional[str]
+) -> None:
+    staffed(program_copy, "always")
+    message = await ask(channel=channel)
+    assert message["text"].startswith(NOT_HERE) and message["buttons"] == CALLBACK

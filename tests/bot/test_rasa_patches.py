@@ -129,3 +129,22 @@ def test_the_patch_is_what_rasa_calls() -> None:
     rasa_patches.apply()
     assert MessageProcessor._should_handle_message(_tracker("crisis", True)) is True
     assert MessageProcessor._should_handle_message(_tracker("ask_cost", True)) is False
+
+
+@pytest.mark.parametrize("paused", [True, False])
+async def test_a_new_session_keeps_a_live_chat_s_pause(monkeypatch: pytest.MonkeyPatch, paused: bool) -> None:
+    """Rasa's session start resets the tracker (which unpauses it); the patch pauses it again."""
+
+    async def start_a_session(self: Any, tracker: DialogueStateTracker, output_channel: Any, metadata: Any = None) -> None:
+        tracker.update(SessionStarted())
+
+    monkeypatch.setattr(rasa_patches, "_update_tracker_session", start_a_session)
+    tracker = DialogueStateTracker.from_events("someone", [ConversationPaused()] if paused else [])
+    await rasa_patches._update_tracker_session_keeping_pause(None, tracker, None)  # type: ignore[arg-type]
+    assert tracker.is_paused() is paused
+    assert isinstance(tracker.events[-1], ConversationPaused if paused else SessionStarted)
+
+
+def test_the_session_patch_is_installed() -> None:
+    rasa_patches.apply()
+    assert MessageProcessor._update_tracker_session is rasa_patches._update_tracker_session_keeping_pause

@@ -17,15 +17,16 @@ backs, closes and sent messages are audited, never with what was written.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.console.conversations import BotTurn, UserTurn, transcript as read_transcript, turns_since
-from bot.console.live import live_queue, may_take_over, unresolved_escalation
+from bot.console.live import Audience, audience_of, live_queue
 from bot.handoff import notices
 from bot.handoff.assistant import AssistantUnavailable
 from bot.handoff.hours import is_staffed, staffed_hours_text
@@ -38,7 +39,7 @@ from bot.staff.roles import Permission, allowed
 from bot.web.auth import Principal, requires
 from bot.web.console.common import PROBLEMS, audit, clock, form_text, mask_for, render, run, see_other, who, with_query
 from bot.web.console.conversations import transcript_lines
-from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, PRESENCE, PROGRAM
+from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, PRESENCE, PROGRAM, USERS
 
 MAX_MESSAGE = 1000
 QUEUE_SECONDS = 3  # how often the queue page asks
@@ -54,15 +55,31 @@ async def _seen(request: web.Request, me: Principal) -> None:
     await run(request.app[PRESENCE].seen, me.name, clock())
 
 
-async def _guard(request: web.Request, me: Principal) -> str:
-    """The conversation in the URL, when it exists and ``me`` may open it (else 404 / 403)."""
+async def _guard(request: web.Request, me: Principal) -> Tuple[str, Audience]:
+    """The conversation in the URL, when it exists and ``me`` may answer it or holds its live chat
+    (else 404 / 403): whoever holds a chat can always finish it, even once a crisis began in it."""
     conversation_id = request.match_info["conversation_id"]
-    access = await run(may_take_over, request.app[ENGINE], me.role, conversation_id)
-    if access is None:
+    audience = await run(audience_of, request.app[ENGINE], conversation_id)
+    if audience is None:
         raise web.HTTPNotFound(reason="There is no conversation with that id.")
-    if not access:
-        raise web.HTTPForbidden(reason=f"Your role ({me.role.value}) may not open this conversation.")
-    return conversation_id
+    if not audience.allows(me.role):
+        handoff = await run(request.app[HANDOFFS].open_for, conversation_id)
+        if handoff is None or handoff.status != "active" or handoff.taken_by != me.name:
+            raise web.HTTPForbidden(reason=f"Your role ({me.role.value}) may not answer this conversation.")
+    return conversation_id, audience
+
+
+async def _replaceable(request: web.Request, me: Principal, audience: Audience, handoff: Optional[Handoff]) -> Optional[str]:
+    """The holder of a crisis chat that ``me`` may take over from: someone whose role may not
+    answer a crisis (admissions chatting with a visitor when the crisis began)."""
+    if handoff is None or handoff.status != "active" or handoff.taken_by == me.name or not audience.in_crisis:
+        return None
+    if not audience.allows(me.role):
+        return None
+    holder = await run(request.app[USERS].by_username, handoff.taken_by or "")
+    if holder is not None and audience.allows(holder.role):
+        return None
+    return handoff.taken_by
 
 
 def _center(request: web.Request) -> Any:
@@ -112,7 +129,7 @@ def _turn_json(turn: Any) -> Optional[Dict[str, Any]]:
 async def live_page(request: web.Request) -> web.Response:
     me = who(request)
     await _seen(request, me)
-    items = await run(live_queue, request.app[ENGINE], me.role, mask=mask_for(me.role))
+    items = await run(live_queue, request.app[ENGINE], me.role, me.name, mask=mask_for(me.role))
     center = await run(_center, request)
     context: Dict[str, Any] = {
         "title": "Live chat",
@@ -131,7 +148,7 @@ async def live_page(request: web.Request) -> web.Response:
 async def queue_json(request: web.Request) -> web.Response:
     me = who(request)
     await _seen(request, me)
-    items = await run(live_queue, request.app[ENGINE], me.role, mask=mask_for(me.role))
+    items = await run(live_queue, request.app[ENGINE], me.role, me.name, mask=mask_for(me.role))
     available = await run(request.app[PRESENCE].is_available, me.name, clock())
     return web.json_response({"available": available, "items": [_queue_json(item) for item in items]})
 
@@ -154,38 +171,51 @@ async def set_availability(request: web.Request) -> web.Response:
 @requires(Permission.LIVE_CHAT)
 async def take_over(request: web.Request) -> web.Response:
     me = who(request)
-    conversation_id = await _guard(request, me)
-    engine = request.app[ENGINE]
+    conversation_id, audience = await _guard(request, me)
     assert me.user is not None  # who() makes sure
-    escalation = await run(unresolved_escalation, engine, conversation_id)
     store = request.app[HANDOFFS]
+    replacing = await _replaceable(request, me, audience, await run(store.open_for, conversation_id))
     try:
         handoff, before = await run(
-            store.take, conversation_id, me.name, me.user.display_name, clock(), "crisis" if escalation else "staff"
+            store.take,
+            conversation_id,
+            me.name,
+            me.user.display_name,
+            clock(),
+            "crisis" if audience.in_crisis else "staff",
+            replacing=replacing,
         )
     except HandoffTaken:
         return see_other(with_query(_chat_path(conversation_id), problem="taken"))
-    if before is None or before.status == "waiting":
-        try:
-            book = await run(request.app[PROGRAM].get)
-            await request.app[ASSISTANT].append(conversation_id, notices.joined(book, me.user.display_name))
-        except (AssistantUnavailable, ProgramDataError):
-            await run(store.undo_take, handoff, before)
-            return see_other(with_query(_chat_path(conversation_id), problem="assistant_down"))
-        await audit(request, actions.LIVE_TAKE, "conversation", conversation_id, handoff.reason)
-        if escalation is not None and escalation["status"] == "open" and allowed(me.role, Permission.ESCALATIONS):
-            try:  # taking a crisis over answers it: the pager need not remind anyone
-                await run(request.app[ESCALATIONS].acknowledge, escalation["id"], me.user.display_name, "Took over the live chat.")
-                await audit(request, actions.ESCALATION_ACKNOWLEDGE, "escalation", escalation["id"])
-            except (EscalationNotFound, InvalidTransition):
-                pass  # someone acknowledged it meanwhile
+    if before is not None and before.status == "active" and before.taken_by == me.name:
+        return see_other(_chat_path(conversation_id))  # already theirs
+    try:
+        book = await run(request.app[PROGRAM].get)
+        await request.app[ASSISTANT].append(conversation_id, notices.joined(book, me.user.display_name))
+    except (AssistantUnavailable, ProgramDataError):
+        await run(store.undo_take, handoff, before)
+        current = await run(store.open_for, conversation_id)
+        if (before is None or before.status == "waiting") and (current is None or current.status != "active"):
+            # The pause may have reached Rasa before the error: never leave the assistant paused.
+            with contextlib.suppress(AssistantUnavailable):
+                await request.app[ASSISTANT].append(conversation_id, [notices.RESUME])
+        return see_other(with_query(_chat_path(conversation_id), problem="assistant_down"))
+    replaced = before.taken_by if before is not None and before.status == "active" else None
+    await audit(request, actions.LIVE_TAKE, "conversation", conversation_id, handoff.reason + (f", from {replaced}" if replaced else ""))
+    escalation = await run(request.app[ESCALATIONS].unresolved, conversation_id)
+    if escalation is not None and escalation["status"] == "open" and allowed(me.role, Permission.ESCALATIONS):
+        try:  # taking a crisis over answers it: the pager need not remind anyone
+            await run(request.app[ESCALATIONS].acknowledge, escalation["id"], me.user.display_name, "Took over the live chat.")
+            await audit(request, actions.ESCALATION_ACKNOWLEDGE, "escalation", escalation["id"])
+        except (EscalationNotFound, InvalidTransition):
+            pass  # someone acknowledged it meanwhile
     return see_other(_chat_path(conversation_id))
 
 
 @requires(Permission.LIVE_CHAT)
 async def chat_page(request: web.Request) -> web.Response:
     me = who(request)
-    conversation_id = await _guard(request, me)
+    conversation_id, audience = await _guard(request, me)
     await _seen(request, me)
     engine = request.app[ENGINE]
     mask = mask_for(me.role)
@@ -205,7 +235,9 @@ async def chat_page(request: web.Request) -> web.Response:
         "lines": lines,
         "speaker": found.clients[0].first_name + " (client)" if found.clients else "Visitor",
         "handoff": _handoff_json(handoff, me),
-        "escalation": await run(unresolved_escalation, engine, conversation_id),
+        "may_take": audience.allows(me.role)
+        and (handoff is None or handoff.status == "waiting" or await _replaceable(request, me, audience, handoff) is not None),
+        "escalation": await run(request.app[ESCALATIONS].unresolved, conversation_id),
         "last_id": last_id,
         "max_message": MAX_MESSAGE,
         "refresh_seconds": CHAT_SECONDS,
@@ -216,7 +248,7 @@ async def chat_page(request: web.Request) -> web.Response:
 @requires(Permission.LIVE_CHAT)
 async def chat_events(request: web.Request) -> web.Response:
     me = who(request)
-    conversation_id = await _guard(request, me)
+    conversation_id, _ = await _guard(request, me)
     await _seen(request, me)
     try:
         after = max(0, int(request.query.get("after", "0")))
@@ -249,7 +281,7 @@ async def _my_live_handoff(request: web.Request, me: Principal, conversation_id:
 @requires(Permission.LIVE_CHAT)
 async def send_message(request: web.Request) -> web.Response:
     me = who(request)
-    conversation_id = await _guard(request, me)
+    conversation_id, _ = await _guard(request, me)
     form = await request.post()
     text = form_text(form, "text", MAX_MESSAGE)
     if not text:
@@ -269,7 +301,7 @@ async def send_message(request: web.Request) -> web.Response:
 
 async def _end(request: web.Request, status: str) -> web.Response:
     me = who(request)
-    conversation_id = await _guard(request, me)
+    conversation_id, _ = await _guard(request, me)
     handoff = await _my_live_handoff(request, me, conversation_id)
     if handoff is None:
         return _problem(request, conversation_id, "not_live", 409)

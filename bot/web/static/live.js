@@ -49,7 +49,9 @@
       .then(function (response) {
         if (response.status === 401 || response.status === 403) {
           stopped = true;
-          say("Live updates stopped: your session has ended. Reload the page to sign in again.");
+          say(response.status === 401
+            ? "Live updates stopped: your session has ended. Reload the page to sign in again."
+            : "Live updates stopped: you may no longer open this conversation (a crisis is for the clinical team, who may have taken it over).");
           return null;
         }
         if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -92,13 +94,13 @@
 
     function stateCell(cell, item) {
       if (item.state === "waiting") {
-        cell.appendChild(badge("waiting for a person", item.reason === "crisis" ? "danger" : "warn"));
+        cell.appendChild(badge("waiting for a person", item.in_crisis ? "danger" : "warn"));
       } else if (item.state === "active") {
         cell.appendChild(badge((item.staff_name || "Someone") + " is chatting", "ok"));
       } else {
         cell.appendChild(badge("crisis escalation " + (item.escalation_status || "open"), "danger"));
       }
-      if (item.reason === "crisis" && item.state !== "escalation") {
+      if (item.in_crisis && item.state !== "escalation") {
         cell.appendChild(document.createTextNode(" "));
         cell.appendChild(badge("crisis", "danger"));
       }
@@ -136,7 +138,7 @@
       return getJSON("/console/live/queue.json").then(function (data) {
         if (!data) { return; }
         var items = data.items || [];
-        var next = items.map(function (i) { return i.conversation_id + ":" + i.state + ":" + (i.staff_name || "") + ":" + i.last_message; }).join("|");
+        var next = items.map(function (i) { return i.conversation_id + ":" + i.state + ":" + i.in_crisis + ":" + (i.staff_name || "") + ":" + i.last_message; }).join("|");
         var waiting = items.filter(function (i) { return i.state === "waiting"; }).length;
         document.title = (waiting ? "(" + waiting + ") " : "") + title;
         if (next === signature) { return; }

@@ -9,9 +9,11 @@ The queue used in most tests (NOW is 2026-03-20 12:00 in Palm Springs):
     c-live        waiting since NOW-1m (a phone number)    -               -
     c-fallback    active (ana) since NOW-8m                -               -
     c-old-open    active (dana) since NOW-3m, crisis       acknowledged    -
-    c-crisis      -                                        open            -
+    c-crisis      -                                        open (3/19)     -
     c-search      closed                                   -               -
     c-old         -                                        resolved        C-2
+
+In crisis (an unresolved escalation, or a request made in crisis): c-client, c-old-open, c-crisis.
 """
 from __future__ import annotations
 
@@ -23,12 +25,14 @@ import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered
 
 from bot.console.conversations import BotTurn, UserTurn, turns_since
-from bot.console.live import PREVIEW, QueueItem, live_queue, may_take_over, unresolved_escalation
+from bot.console.live import PREVIEW, Audience, QueueItem, audience_of, live_queue
 from bot.console.masking import mask_text
 from bot.handoff.store import HandoffStore
+from bot.safety.escalations import EscalationStore, record_crisis_events
 from bot.staff.roles import Role
 from bot.storage.db import create_tables, make_engine
 from tests.bot.console.conftest import NOW, Chat, World, local, tracker_store, utc
+from tests.bot.safety.conftest import user_event
 
 MINUTE = dt.timedelta(minutes=1)
 LIVE_MESSAGE = "please call me at (760) 555-0123, I need to talk to someone " + "today " * 40
@@ -52,27 +56,95 @@ async def queue(world: World) -> World:
     return world
 
 
-def order(world: World, role: Role) -> List[str]:
-    return [item.conversation_id for item in live_queue(world.engine, role, mask=False)]
+USERNAMES = {Role.ADMIN: "root", Role.ADMISSIONS: "ana", Role.CLINICIAN: "dana"}
+
+
+def order(world: World, role: Role, username: str = "") -> List[str]:
+    return [item.conversation_id for item in live_queue(world.engine, role, username or USERNAMES[role], mask=False)]
 
 
 @pytest.mark.parametrize(
     "role, expected",
     [
-        # Waiting requests (longest first), then live chats, then escalations nobody took over.
-        (Role.ADMIN, ["c-client", "c-prospect", "c-live", "c-fallback", "c-old-open", "c-crisis"]),
-        # Admissions: prospects, escalated or not; never an enrolled client's conversation.
-        (Role.ADMISSIONS, ["c-prospect", "c-live", "c-fallback", "c-old-open", "c-crisis"]),
-        # Clinicians: enrolled clients and escalated prospects, not plain prospects.
-        (Role.CLINICIAN, ["c-client", "c-old-open", "c-crisis"]),
+        # Crises nobody answers (the oldest first), then people waiting, then chats in progress.
+        (Role.ADMIN, ["c-crisis", "c-client", "c-prospect", "c-live", "c-fallback", "c-old-open"]),
+        # Admissions: prospects out of crisis; never an enrolled client's conversation, nor a crisis.
+        (Role.ADMISSIONS, ["c-prospect", "c-live", "c-fallback"]),
+        # Clinicians: enrolled clients and every crisis, not plain prospects.
+        (Role.CLINICIAN, ["c-crisis", "c-client", "c-old-open"]),
     ],
 )
-async def test_the_queue_in_the_order_to_work_it_and_only_what_the_role_may_open(queue: World, role: Role, expected: List[str]) -> None:
+async def test_the_queue_in_the_order_to_work_it_and_only_what_the_role_may_answer(queue: World, role: Role, expected: List[str]) -> None:
     assert order(queue, role) == expected
 
 
+@pytest.mark.parametrize("role", list(Role))
+async def test_a_chat_held_by_someone_else_is_not_a_reason_to_list_it(queue: World, role: Role) -> None:
+    assert order(queue, role, "someone-else") == order(queue, role)  # holding is only for the holder
+
+
+@pytest.mark.parametrize(
+    "state, in_crisis, rank",
+    [
+        ("escalation", True, 0),  # a crisis nobody answers
+        ("waiting", True, 0),  # a request made in crisis
+        ("waiting", False, 1),
+        ("active", False, 2),
+        ("active", True, 2),  # someone is answering the crisis
+    ],
+)
+def test_rank(state: str, in_crisis: bool, rank: int) -> None:
+    item = QueueItem(
+        conversation_id="c",
+        state=state,
+        reason="crisis" if in_crisis else "requested",
+        in_crisis=in_crisis,
+        since=NOW,
+        staff_name=None,
+        taken_by=None,
+        client_name=None,
+        escalation_status=None,
+        crisis_type=None,
+        last_message="",
+        last_message_at=None,
+    )
+    assert item.rank == rank
+
+
+async def test_a_crisis_in_an_admissions_chat_stays_with_its_holder_and_goes_to_the_clinicians(queue: World) -> None:
+    """ana chats with a visitor when a crisis message comes in: she still sees the chat she holds
+    (to finish it), another admissions user does not, and the clinicians see it in crisis."""
+    at = (NOW - 10 * MINUTE).timestamp()
+    record_crisis_events(queue.engine, "c-fallback", [user_event("i want to end it", "crisis", "suicide", timestamp=at)])
+    assert order(queue, Role.ADMISSIONS, "ana") == ["c-prospect", "c-live", "c-fallback"]
+    assert order(queue, Role.ADMISSIONS, "ann") == ["c-prospect", "c-live"]
+    assert order(queue, Role.CLINICIAN) == ["c-crisis", "c-client", "c-fallback", "c-old-open"]  # a chat in progress
+    for role, username in ((Role.ADMISSIONS, "ana"), (Role.CLINICIAN, "dana")):
+        [item] = [i for i in live_queue(queue.engine, role, username, mask=False) if i.conversation_id == "c-fallback"]
+        assert (item.state, item.in_crisis, item.taken_by, item.escalation_status, item.crisis_type) == (
+            "active",
+            True,
+            "ana",
+            "open",
+            "suicide",
+        )
+        assert item.reason == "requested"  # why the chat began
+    HandoffStore(queue.engine).end("c-fallback", "ana", "returned", utc(NOW))
+    assert order(queue, Role.ADMISSIONS, "ana") == ["c-prospect", "c-live"]  # handed back: hers no more
+    # Now a crisis nobody answers, opened NOW-10m: before c-client's crisis request (NOW-5m).
+    assert order(queue, Role.CLINICIAN) == ["c-crisis", "c-fallback", "c-client", "c-old-open"]
+
+
 async def test_each_item_says_where_it_stands(queue: World) -> None:
-    items: Dict[str, QueueItem] = {item.conversation_id: item for item in live_queue(queue.engine, Role.ADMIN, mask=False)}
+    items: Dict[str, QueueItem] = {item.conversation_id: item for item in live_queue(queue.engine, Role.ADMIN, "root", mask=False)}
+    assert {key: item.in_crisis for key, item in items.items()} == {
+        "c-client": True,
+        "c-prospect": False,
+        "c-live": False,
+        "c-fallback": False,
+        "c-old-open": True,
+        "c-crisis": True,
+    }
     client = items["c-client"]
     assert (client.state, client.reason, client.since) == ("waiting", "crisis", NOW - 5 * MINUTE)
     assert (client.client_name, client.client_linked, client.staff_name, client.taken_by) == ("Sam", True, None, None)
@@ -94,7 +166,7 @@ async def test_each_item_says_where_it_stands(queue: World) -> None:
 
 
 async def test_each_item_shows_the_person_s_latest_message(queue: World) -> None:
-    items = {item.conversation_id: item for item in live_queue(queue.engine, Role.ADMIN, mask=False)}
+    items = {item.conversation_id: item for item in live_queue(queue.engine, Role.ADMIN, "root", mask=False)}
     assert items["c-prospect"].last_message == "Do you take Aetna?"  # not the first one, with the phone number
     assert items["c-prospect"].last_message_at == local(2026, 3, 18, 9, 0, 35)
     assert items["c-client"].last_message == "hello again"  # the second session's
@@ -104,10 +176,10 @@ async def test_each_item_shows_the_person_s_latest_message(queue: World) -> None
 
 
 async def test_masking_hides_contact_details_in_the_preview(queue: World) -> None:
-    [masked] = [item for item in live_queue(queue.engine, Role.ADMIN, mask=True) if item.conversation_id == "c-live"]
+    [masked] = [item for item in live_queue(queue.engine, Role.ADMIN, "root", mask=True) if item.conversation_id == "c-live"]
     assert masked.last_message == mask_text(LIVE_MESSAGE)[:PREVIEW]
     assert "555-0123" not in masked.last_message and masked.last_message.startswith("please call me at ")
-    [plain] = [item for item in live_queue(queue.engine, Role.ADMIN, mask=False) if item.conversation_id == "c-live"]
+    [plain] = [item for item in live_queue(queue.engine, Role.ADMIN, "root", mask=False) if item.conversation_id == "c-live"]
     assert "(760) 555-0123" in plain.last_message
 
 
@@ -115,52 +187,81 @@ async def test_ended_handoffs_and_resolved_escalations_leave_the_queue(queue: Wo
     store = HandoffStore(queue.engine)
     store.end("c-fallback", "ana", "returned", utc(NOW))
     store.expire_waiting(utc(NOW - 3 * MINUTE), utc(NOW))  # c-client's request
-    assert order(queue, Role.ADMIN) == ["c-prospect", "c-live", "c-old-open", "c-crisis"]
+    assert order(queue, Role.ADMIN) == ["c-crisis", "c-prospect", "c-live", "c-old-open"]
 
 
 def test_an_empty_queue(world: World) -> None:
     with world.engine.begin() as connection:
         connection.execute(sa.text("UPDATE escalations SET status = 'resolved'"))
     create_tables(world.engine)
-    assert live_queue(world.engine, Role.ADMIN, mask=False) == []
+    assert live_queue(world.engine, Role.ADMIN, "root", mask=False) == []
 
 
 def test_a_fresh_database_has_an_empty_queue(tmp_path: Any) -> None:
     engine = make_engine(tmp_path / "fresh.db")
     create_tables(engine)  # ours, but not Rasa's events table yet
-    assert live_queue(engine, Role.ADMIN, mask=True) == []
-    assert may_take_over(engine, Role.ADMIN, "c-1") is None
+    assert live_queue(engine, Role.ADMIN, "root", mask=True) == []
+    assert audience_of(engine, "c-1") is None
+
+
+@pytest.mark.parametrize(
+    "conversation, audience",
+    [
+        ("c-prospect", Audience(client_linked=False, escalated=False, in_crisis=False)),  # a prospect
+        ("c-widget", Audience(client_linked=False, escalated=False, in_crisis=False)),  # a session start only
+        ("c-client", Audience(client_linked=True, escalated=False, in_crisis=False)),  # an enrolled client's
+        ("c-crisis", Audience(client_linked=False, escalated=True, in_crisis=True)),  # an open escalation
+        ("c-old-open", Audience(client_linked=False, escalated=True, in_crisis=True)),  # an acknowledged one
+        ("c-old", Audience(client_linked=True, escalated=True, in_crisis=False)),  # a client's, resolved
+    ],
+)
+def test_audience_of(shared_world: World, conversation: str, audience: Audience) -> None:
+    assert audience_of(shared_world.engine, conversation) == audience
 
 
 @pytest.mark.parametrize(
     "conversation, admissions, clinician",
     [
-        ("c-prospect", True, False),  # a prospect
-        ("c-widget", True, False),  # a session start only, still a prospect's
-        ("c-client", False, True),  # an enrolled client's
-        ("c-crisis", True, True),  # a prospect with an open escalation
-        ("c-old-open", True, True),  # ... with an acknowledged one
-        ("c-old", False, True),  # a client's, with a resolved escalation
+        ("c-prospect", True, False),
+        ("c-widget", True, False),
+        ("c-client", False, True),
+        ("c-crisis", False, True),  # admissions may read it, but a crisis is the clinical team's
+        ("c-old-open", False, True),
+        ("c-old", False, True),
     ],
 )
-def test_may_take_over_follows_the_transcript_rule(shared_world: World, conversation: str, admissions: bool, clinician: bool) -> None:
-    engine = shared_world.engine
-    assert may_take_over(engine, Role.ADMISSIONS, conversation) is admissions
-    assert may_take_over(engine, Role.CLINICIAN, conversation) is clinician
-    assert may_take_over(engine, Role.ADMIN, conversation) is True
+def test_the_audience_allows_who_may_answer(shared_world: World, conversation: str, admissions: bool, clinician: bool) -> None:
+    audience = audience_of(shared_world.engine, conversation)
+    assert audience is not None
+    assert audience.allows(Role.ADMISSIONS) is admissions
+    assert audience.allows(Role.CLINICIAN) is clinician
+    assert audience.allows(Role.ADMIN) is True
 
 
-def test_may_take_over_an_unknown_conversation_is_none(shared_world: World) -> None:
-    for role in Role:
-        assert may_take_over(shared_world.engine, role, "no-such-conversation") is None
+def test_the_audience_of_an_unknown_conversation_is_none(shared_world: World) -> None:
+    assert audience_of(shared_world.engine, "no-such-conversation") is None
 
 
-def test_unresolved_escalation(shared_world: World) -> None:
-    ids = shared_world.escalation_ids
-    assert unresolved_escalation(shared_world.engine, "c-crisis") == {"id": ids["c-crisis"], "status": "open", "crisis_type": "suicide"}
-    assert unresolved_escalation(shared_world.engine, "c-old-open") == {"id": ids["c-old-open"], "status": "acknowledged", "crisis_type": "suicide"}
-    assert unresolved_escalation(shared_world.engine, "c-old") is None  # resolved
-    assert unresolved_escalation(shared_world.engine, "c-prospect") is None
+def test_a_request_made_in_crisis_counts_while_it_is_open(world: World) -> None:
+    create_tables(world.engine)
+    store = HandoffStore(world.engine)
+    store.request("c-prospect", "crisis", utc(NOW))
+    assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=True)
+    store.take("c-prospect", "dana", "Dana Reyes", utc(NOW + MINUTE))
+    assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=True)
+    store.end("c-prospect", "dana", "closed", utc(NOW + 2 * MINUTE))
+    assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=False, in_crisis=False)
+
+
+def test_an_escalation_counts_until_resolved_and_for_the_transcript_rule_after(world: World) -> None:
+    create_tables(world.engine)
+    escalations = EscalationStore(world.engine)
+    [escalation_id] = record_crisis_events(world.engine, "c-prospect", [user_event("kms", "crisis", "suicide")])
+    assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=True)
+    escalations.resolve(escalation_id, "dana")
+    assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=False)
+    record_crisis_events(world.engine, "c-prospect", [user_event("kms", "crisis", "suicide")])  # a new one
+    assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=True)
 
 
 # --- the live chat's turns ----------------------------------------------------------------------

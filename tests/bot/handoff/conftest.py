@@ -3,8 +3,9 @@
 ``FakeRasa`` answers ``POST /conversations/{id}/tracker/events`` as Rasa's HTTP API does: it
 checks the token (401 otherwise), reads every event with Rasa's own ``Event.from_parameters``
 (400 when one is not a Rasa event), records what it got and answers 200 with the events. It can
-be told to refuse (``fail_with = 500``) or to be slow (``delay``); ``closed_port()`` gives a port
-nobody listens on, for a Rasa that is down. tests/bot/web/test_live.py uses it too.
+be told to refuse (``fail_with = 500``), to refuse only its first requests (``fail_first = 1``:
+one that fails midway and is back at once) or to be slow (``delay``); ``closed_port()`` gives a
+port nobody listens on, for a Rasa that is down. tests/bot/web/test_live.py uses it too.
 
 ``staff``: one account per role (ana admissions, dana clinician, root admin) and a disabled one
 (old, clinician), with argon2's smallest parameters as in tests/bot/staff/.
@@ -47,6 +48,7 @@ class FakeRasa:
         self.received: List[Received] = []
         self.attempts = 0
         self.fail_with: Optional[int] = None
+        self.fail_first = 0  # refuse (500) this many requests, then answer
         self.delay = 0.0
         self.server: Optional[TestServer] = None
         self.app = web.Application()
@@ -58,8 +60,8 @@ class FakeRasa:
             await asyncio.sleep(self.delay)
         if request.query.get("token") != self.token:
             return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
-        if self.fail_with is not None:
-            return web.json_response({"status": "failure", "message": "Rasa says no"}, status=self.fail_with)
+        if self.fail_with is not None or self.attempts <= self.fail_first:
+            return web.json_response({"status": "failure", "message": "Rasa says no"}, status=self.fail_with or 500)
         body = await request.json()
         if not isinstance(body, list) or not body or not all(self._readable(event) for event in body):
             return web.json_response({"status": "failure", "reason": "BadRequest"}, status=400)

@@ -7,10 +7,11 @@ import asyncio
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import AsyncIterator, Dict
+from typing import AsyncIterator, Dict, List
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.handoff import assistant as assistant_module
@@ -21,8 +22,10 @@ from bot.handoff.store import SYSTEM, HandoffStore
 from bot.handoff.sweeper import Sweeper
 from bot.program.answers import AnswerBook
 from bot.program.loader import ProgramCache
-from bot.storage.db import create_tables, make_engine
+from bot.safety.escalations import EVENT_CREATED, EVENT_REMINDER, EscalationStore, record_crisis_events
+from bot.storage.db import create_tables, make_engine, notifications
 from tests.bot.handoff.conftest import RASA_TOKEN, T0, FakeRasa, closed_port
+from tests.bot.safety.conftest import user_event
 
 WAIT = 180
 ABANDON = 300
@@ -105,7 +108,7 @@ def store(engine: Engine) -> HandoffStore:
 
 
 def sweeper(store: HandoffStore, assistant: Assistant, book: AnswerBook) -> Sweeper:
-    return Sweeper(store, assistant, lambda: book, wait_seconds=WAIT, abandon_seconds=ABANDON)
+    return Sweeper(store, EscalationStore(store.engine), assistant, lambda: book, wait_seconds=WAIT, abandon_seconds=ABANDON)
 
 
 def statuses(store: HandoffStore, *conversations: str) -> Dict[str, str]:
@@ -125,8 +128,8 @@ async def test_requests_nobody_took_in_time_expire_and_the_person_is_told(
     assert sorted(r.conversation_id for r in rasa.received) == ["crisis", "old"]
     assert rasa.events_for("old") == [notices.expired(book, crisis=False)]
     assert rasa.events_for("crisis") == [notices.expired(book, crisis=True)]
-    [[crisis_notice]] = rasa.events_for("crisis")
-    assert "988" in crisis_notice["text"] and "911" in crisis_notice["text"]
+    [[crisis_notice, resume]] = rasa.events_for("crisis")
+    assert "988" in crisis_notice["text"] and "911" in crisis_notice["text"] and resume == {"event": "resume"}
     assert "988" not in rasa.events_for("old")[0][0]["text"]
     assert statuses(store, "old", "crisis", "new", "taken") == {"old": "expired", "crisis": "expired", "new": "waiting", "taken": "active"}
     expired = store.latest_for(["old"])[0]
@@ -165,7 +168,7 @@ async def test_broken_program_data_is_retried_like_rasa_down(
     store: HandoffStore, assistant: Assistant, rasa: FakeRasa, program_copy: Path
 ) -> None:
     (program_copy / "center.yml").write_text("center: {name: only a name}\n")
-    timer = Sweeper(store, assistant, ProgramCache(program_copy).get, wait_seconds=WAIT, abandon_seconds=ABANDON)
+    timer = Sweeper(store, EscalationStore(store.engine), assistant, ProgramCache(program_copy).get, wait_seconds=WAIT, abandon_seconds=ABANDON)
     store.request("old", "requested", NOW - dt.timedelta(minutes=10))
     store.take("left", "bob", "Bob", NOW - dt.timedelta(hours=1))
     await timer.sweep(NOW)
@@ -217,7 +220,7 @@ async def test_the_timer_runs_on_and_outlives_a_database_hiccup(
 ) -> None:
     engine = make_engine(tmp_path / "late.db")  # no tables yet: every sweep fails at first
     store = HandoffStore(engine)
-    timer = Sweeper(store, assistant, lambda: book, wait_seconds=0.05, abandon_seconds=ABANDON)
+    timer = Sweeper(store, EscalationStore(engine), assistant, lambda: book, wait_seconds=0.05, abandon_seconds=ABANDON)
     task = asyncio.create_task(timer.run_forever(0.02))
     try:
         with caplog.at_level(logging.ERROR, logger="bot.handoff.sweeper"):
@@ -237,3 +240,126 @@ async def test_the_timer_runs_on_and_outlives_a_database_hiccup(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         engine.dispose()
+
+
+# --- the sweeper and crisis escalations ------------------------------------------------------------
+
+
+def crisis_in(engine: Engine, conversation_id: str, *then: str) -> str:
+    """A crisis message saved in the conversation (an open escalation), then staff steps on it."""
+    [escalation_id] = record_crisis_events(engine, conversation_id, [user_event("i want to end it", "crisis", "suicide")])
+    for step in then:
+        getattr(EscalationStore(engine), step)(escalation_id, "Dana Reyes", "Took over the live chat.")
+    return escalation_id
+
+
+def notified(engine: Engine, escalation_id: str) -> List[str]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(notifications.c.event).where(notifications.c.escalation_id == escalation_id).order_by(notifications.c.created_at)
+            ).scalars()
+        )
+
+
+@pytest.mark.parametrize(
+    "steps, crisis",
+    [
+        (None, False),  # no escalation: the ordinary notice
+        ((), True),  # a crisis message while the person waited: 988 and 911 after all
+        (("acknowledge",), True),
+        (("resolve",), False),  # a crisis that is over does not count
+    ],
+)
+async def test_an_expiry_counts_as_a_crisis_when_an_escalation_opened_meanwhile(
+    engine: Engine, store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook, steps, crisis: bool  # type: ignore[no-untyped-def]
+) -> None:
+    store.request("asked", "requested", NOW - dt.timedelta(minutes=10))
+    if steps is not None:
+        crisis_in(engine, "asked", *steps)
+    crisis_in(engine, "elsewhere")  # another conversation's crisis does not count
+    await sweeper(store, assistant, book).sweep(NOW)
+    [events] = rasa.events_for("asked")
+    assert events == notices.expired(book, crisis=crisis)
+    assert ("988" in events[0]["text"] and "911" in events[0]["text"]) is crisis
+    assert statuses(store, "asked") == {"asked": "expired"}
+
+
+@pytest.mark.parametrize("taken_over", [False, True])
+async def test_an_abandoned_crisis_chat_opens_its_acknowledged_escalation_again(
+    engine: Engine, store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook, taken_over: bool
+) -> None:
+    escalations = EscalationStore(engine)
+    escalation_id = crisis_in(engine, "quiet", "acknowledge")  # taking it over acknowledged it
+    store.take("quiet", "dana", "Dana Reyes", NOW - dt.timedelta(minutes=15), "crisis")
+    if taken_over:  # a clinician took it over from admissions, and then left
+        store.take("quiet", "root", "Site Admin", NOW - dt.timedelta(minutes=14), "crisis", replacing="dana")
+    await sweeper(store, assistant, book).sweep(NOW)
+    assert rasa.events_for("quiet") == [notices.ended(book, "left", "Site Admin" if taken_over else "Dana Reyes")]
+    assert statuses(store, "quiet") == {"quiet": "returned"}
+    escalation = escalations.get(escalation_id)
+    assert escalation["status"] == "open" and escalation["acknowledged_by"] is None
+    assert "console went quiet" in escalation["note"]
+    assert notified(engine, escalation_id) == [EVENT_CREATED, EVENT_REMINDER]  # staff are told at once
+    await sweeper(store, assistant, book).sweep(NOW + SECOND)  # nothing left to do: nothing twice
+    assert notified(engine, escalation_id) == [EVENT_CREATED, EVENT_REMINDER] and len(rasa.received) == 1
+
+
+@pytest.mark.parametrize("steps", [(), ("resolve",)], ids=["still-open", "resolved"])
+async def test_an_abandoned_chat_leaves_other_escalations_as_they_are(
+    engine: Engine, store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook, steps: tuple
+) -> None:
+    escalations = EscalationStore(engine)
+    escalation_id = crisis_in(engine, "quiet", *steps)
+    before = escalations.get(escalation_id)
+    store.take("quiet", "dana", "Dana Reyes", NOW - dt.timedelta(minutes=15), "crisis")
+    await sweeper(store, assistant, book).sweep(NOW)
+    assert statuses(store, "quiet") == {"quiet": "returned"}
+    assert escalations.get(escalation_id) == before  # open stays open (its reminders run on), resolved stays resolved
+
+
+async def test_an_abandoned_chat_elsewhere_does_not_touch_a_crisis(
+    engine: Engine, store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook
+) -> None:
+    escalation_id = crisis_in(engine, "answered", "acknowledge")
+    store.take("answered", "root", "Site Admin", NOW - dt.timedelta(minutes=15), "crisis")
+    PresenceStore(engine).seen("root", NOW - dt.timedelta(seconds=10))  # root is still there
+    store.take("quiet", "ana", "Ana", NOW - dt.timedelta(minutes=15))
+    await sweeper(store, assistant, book).sweep(NOW)
+    assert statuses(store, "answered", "quiet") == {"answered": "active", "quiet": "returned"}
+    assert EscalationStore(engine).get(escalation_id)["status"] == "acknowledged"
+    assert notified(engine, escalation_id) == [EVENT_CREATED]
+
+
+async def test_a_crisis_chat_that_cannot_be_handed_back_keeps_its_escalation_acknowledged(
+    engine: Engine, store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook
+) -> None:
+    escalation_id = crisis_in(engine, "quiet", "acknowledge")
+    store.take("quiet", "dana", "Dana Reyes", NOW - dt.timedelta(minutes=15), "crisis")
+    rasa.fail_with = 503
+    await sweeper(store, assistant, book).sweep(NOW)
+    assert statuses(store, "quiet") == {"quiet": "active"}
+    assert EscalationStore(engine).get(escalation_id)["status"] == "acknowledged"  # the chat is still Dana's
+    rasa.fail_with = None
+    await sweeper(store, assistant, book).sweep(NOW + SECOND)
+    assert statuses(store, "quiet") == {"quiet": "returned"}
+    assert EscalationStore(engine).get(escalation_id)["status"] == "open"
+
+
+async def test_a_request_taken_or_made_again_after_it_expired_gets_no_expiry_notice(
+    store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the expiry and its notice a staff member took the conversation: the notice (with its
+    resume) would unpause the live chat, so it is not sent."""
+    store.request("c1", "requested", NOW - dt.timedelta(minutes=10))
+    expire = store.expire_waiting
+
+    def expire_then_someone_takes_it(requested_before: dt.datetime, at: dt.datetime) -> list:
+        expired = expire(requested_before, at)
+        store.take("c1", "ana", "Ana", at)
+        return expired
+
+    monkeypatch.setattr(store, "expire_waiting", expire_then_someone_takes_it)
+    await sweeper(store, assistant, book).sweep(NOW)
+    assert rasa.received == []
+    assert store.open_for("c1").status == "active"  # type: ignore[union-attr]

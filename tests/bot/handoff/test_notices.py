@@ -64,6 +64,13 @@ def test_ended_says_so_then_resumes_last(book: AnswerBook, status: str, shown: s
     assert isinstance(said, BotUttered) and isinstance(resumed, ConversationResumed)
 
 
+def test_closed_ends_with_988_and_911(book: AnswerBook) -> None:
+    text = notices.ended(book, "closed", "Dana Reyes")[0]["text"]
+    assert text.endswith("If you write again, the automated assistant will answer. If you are ever in danger, call or text 988, or call 911.")
+    for status in ("returned", "left"):
+        assert "988" not in notices.ended(book, status, "Dana Reyes")[0]["text"]
+
+
 def test_left_gives_the_on_call_number(book: AnswerBook) -> None:
     assert ON_CALL in notices.ended(book, "left", "Ana")[0]["text"]
     assert ON_CALL not in notices.ended(book, "closed", "Ana")[0]["text"]
@@ -77,15 +84,19 @@ def test_ended_knows_only_three_ways(book: AnswerBook) -> None:
 @pytest.mark.parametrize("crisis", [False, True])
 def test_expired_offers_the_callback_and_in_a_crisis_988_and_911(book: AnswerBook, crisis: bool) -> None:
     events = notices.expired(book, crisis=crisis)
-    [notice] = events  # the assistant was never paused: nothing to resume
+    # Resume last: harmless when nothing paused the assistant, and it undoes a pause a failed
+    # take-over may have left behind.
+    notice, resume = events
+    assert resume == {"event": "resume"} == notices.RESUME
     assert notice["metadata"] == {"handoff": {"kind": "status", "status": "expired"}}  # nobody's name
     assert notice["data"] == {"buttons": CALLBACK}
     text = notice["text"]
     assert text.startswith("I'm sorry, nobody from our team could join the chat just now.")
     assert "(760) 555-0141" in text and ON_CALL in text
     assert ("988" in text) is crisis and ("911" in text) is crisis
-    [said] = as_rasa(events)
+    said, resumed = as_rasa(events)
     assert isinstance(said, BotUttered) and said.data["buttons"] == CALLBACK
+    assert isinstance(resumed, ConversationResumed)
 
 
 @pytest.mark.parametrize(

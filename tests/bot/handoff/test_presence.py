@@ -3,13 +3,16 @@ FRESH_SECONDS (bot/handoff/presence.py), on a real SQLite file."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict
+from pathlib import Path
+from typing import Dict, List
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.handoff.presence import FRESH_SECONDS, PresenceStore
 from bot.staff.users import StaffUser
+from bot.storage.db import make_engine, staff_presence
 from tests.bot.handoff.conftest import T0
 
 SECOND = dt.timedelta(seconds=1)
@@ -109,3 +112,44 @@ def test_available_roles_are_those_of_enabled_accounts(presence: PresenceStore, 
     assert presence.available_roles(T0) == [("ana", "admissions"), ("dana", "clinician"), ("root", "admin")]
     presence.set_available("root", False, T0)
     assert presence.available_roles(T0 + 2 * SECOND) == [("dana", "clinician")]
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, available",
+    [
+        # This tab's report meets the other tab's switch: the switch stays on.
+        (lambda store: store.seen("ana", T0 + SECOND), lambda store: store.set_available("ana", True, T0), True),
+        # This tab's switch meets the other tab's report: the switch is on.
+        (lambda store: store.set_available("ana", True, T0 + SECOND), lambda store: store.seen("ana", T0), True),
+        (lambda store: store.set_available("ana", False, T0 + SECOND), lambda store: store.set_available("ana", True, T0), False),
+    ],
+    ids=["report-meets-switch", "switch-meets-report", "off-meets-on"],
+)
+def test_two_first_reports_at_once_both_count(tmp_path: Path, engine: Engine, ours, theirs, available: bool) -> None:  # type: ignore[no-untyped-def]
+    """Two tabs report for the first time at once: this one's UPDATE finds no row, then the other
+    tab's INSERT lands before this one's, which the primary key refuses. SQLite lets one writer
+    at a time in, so the other tab's row is slipped in right before this INSERT runs, after the
+    (empty) write transaction is let go, as the race would interleave on a server database."""
+    other = make_engine(tmp_path / "companion.db")
+    statements: List[str] = []
+    slipped = []
+
+    def other_tab_first(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0])
+        if statement.startswith("INSERT INTO staff_presence") and not slipped:
+            slipped.append(True)
+            cursor.connection.rollback()  # the UPDATE changed nothing: only its lock is let go
+            theirs(PresenceStore(other))
+
+    sa.event.listen(engine, "before_cursor_execute", other_tab_first)
+    try:
+        ours(PresenceStore(engine))  # no IntegrityError escapes
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", other_tab_first)
+        other.dispose()
+    assert slipped and statements == ["UPDATE", "INSERT", "UPDATE"]  # the collision happened, then the retry
+    presence = PresenceStore(engine)
+    assert presence.last_seen("ana") == T0 + SECOND  # this tab's report, the later one
+    assert presence.is_marked_available("ana") is available
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(staff_presence)).scalar() == 1

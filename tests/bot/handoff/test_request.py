@@ -1,12 +1,12 @@
-""""Talk to a person" (bot/handoff/request.py): someone is asked only inside the staffed hours and
-when a staff member who may open the conversation is available; otherwise the callback form at
-once. Real stores and staff accounts on SQLite, the demo center (Mon–Thu 08:00–19:00, Fri
-08:00–17:00 in Palm Springs) and its real answers."""
+""""Talk to a person" (bot/handoff/request.py): someone is asked only in the website's chat, inside
+the staffed hours and when a staff member who may answer the conversation is available; otherwise
+the callback form at once. Real stores and staff accounts on SQLite, the demo center (Mon–Thu
+08:00–19:00, Fri 08:00–17:00 in Palm Springs) and its real answers."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.handoff.presence import FRESH_SECONDS, PresenceStore
-from bot.handoff.request import Outcome, answer_context, request_person, wait_minutes
+from bot.clients.store import ClientStore
+from bot.handoff.request import LIVE_CHANNEL, Outcome, answer_context, is_client_conversation, request_person, wait_minutes
 from bot.handoff.store import HandoffStore
 from bot.program.answers import AnswerBook
 from bot.program.models import Center
@@ -47,9 +48,18 @@ class Desk:
         client: bool = False,
         conversation: str = "c1",
         wait: float = 180,
+        channel: Optional[str] = "socketio",
     ) -> Outcome:
         return request_person(
-            self.handoffs, self.presence, self.center, conversation, crisis=crisis, client_linked=client, wait_seconds=wait, at=at
+            self.handoffs,
+            self.presence,
+            self.center,
+            conversation,
+            channel=channel,
+            crisis=crisis,
+            client_linked=client,
+            wait_seconds=wait,
+            at=at,
         )
 
     def stored(self) -> List[Tuple[str, str, str]]:
@@ -92,13 +102,16 @@ def test_inside_the_hours_with_nobody_available_the_person_hears_busy(desk: Desk
         (["ana"], True, False, "handoff_busy"),
         (["dana"], True, False, "handoff_waiting"),
         (["ana", "dana"], True, False, "handoff_waiting"),
-        # A prospect in crisis: a clinician answers crises, and admissions may open prospects.
+        # Anyone in crisis: the clinical team (clinicians, admins) only, prospect or client.
         (["dana"], False, True, "handoff_waiting"),
-        (["ana"], False, True, "handoff_waiting"),
+        (["root"], False, True, "handoff_waiting"),
+        (["ana"], False, True, "handoff_busy"),  # admissions may read a prospect's chat, not answer a crisis
         (["ana"], True, True, "handoff_busy"),
+        (["dana"], True, True, "handoff_waiting"),
+        (["ana", "root"], True, True, "handoff_waiting"),
     ],
 )
-def test_only_someone_who_may_open_the_conversation_counts(
+def test_only_someone_who_may_answer_the_conversation_counts(
     desk: Desk, available: List[str], client: bool, crisis: bool, answer: str
 ) -> None:
     desk.on(*available)
@@ -123,6 +136,25 @@ def test_a_second_request_is_not_queued_twice(desk: Desk) -> None:
     # Even once the hours are over or everyone has gone: the request already waits.
     desk.presence.set_available("ana", False, MONDAY_10)
     assert desk.ask(SATURDAY_10).answer == "handoff_already_waiting"
+    assert desk.stored() == [("c1", "requested", "waiting")]
+
+
+@pytest.mark.parametrize("channel", ["rest", "callback", "cmdline", None, "", "SocketIO", "socketio "])
+@pytest.mark.parametrize("crisis", [False, True])
+def test_only_the_websites_chat_can_carry_a_live_chat(desk: Desk, channel: Optional[str], crisis: bool) -> None:
+    desk.on("ana", "dana", "root")  # staffed, and everyone at the console
+    outcome = desk.ask(channel=channel, crisis=crisis)
+    assert outcome == Outcome("handoff_not_here", None, {"staffed": HOURS, "crisis": crisis, "wait_minutes": 3})
+    assert desk.stored() == []
+    assert desk.ask(channel=LIVE_CHANNEL, crisis=crisis).answer == "handoff_waiting"  # the same person on the website
+    assert LIVE_CHANNEL == "socketio"
+
+
+def test_not_here_comes_first_even_outside_the_hours_and_while_a_request_waits(desk: Desk) -> None:
+    desk.on("ana")
+    assert desk.ask(SATURDAY_10, channel="rest").answer == "handoff_not_here"
+    desk.ask()
+    assert desk.ask(channel="rest").answer == "handoff_not_here"  # a REST caller would never see the staff member
     assert desk.stored() == [("c1", "requested", "waiting")]
 
 
@@ -164,5 +196,55 @@ def test_the_outcomes_read_well(desk: Desk, book: AnswerBook) -> None:
     closed = desk.ask(SATURDAY_10, conversation="c3")
     reply = book.render(closed.answer, **closed.context)
     assert f"they answer chats {HOURS} (Pacific time)" in reply.text and "(760) 555-0141" in reply.text
-    assert "988" not in reply.text
+    assert "988" not in reply.text and "911" not in reply.text
     assert reply.buttons == [{"title": "Request a callback", "payload": "/request_callback"}]
+
+
+DANGER = "If you are in danger, call 911 now, and you can call or text 988 any time to talk with a crisis counselor."
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ("handoff_unstaffed", f"they answer chats {HOURS} (Pacific time)"),
+        ("handoff_busy", "Everyone on our team is busy just now"),
+        ("handoff_not_here", f"the chat on our website can (live-chat hours: {HOURS})"),
+    ],
+)
+@pytest.mark.parametrize("crisis", [False, True])
+def test_in_a_crisis_the_answers_without_a_person_start_with_911_and_988(
+    desk: Desk, book: AnswerBook, answer: str, words: str, crisis: bool
+) -> None:
+    context = answer_context(desk.center, crisis=crisis, wait_seconds=180)
+    reply = book.render(answer, **context)
+    assert reply.text.startswith(DANGER + "\n") is crisis
+    assert ("988" in reply.text) is crisis and ("911" in reply.text) is crisis
+    assert words in reply.text and "(760) 555-0141" in reply.text and "(760) 555-0149" in reply.text
+    assert reply.buttons == [{"title": "Request a callback", "payload": "/request_callback"}]
+
+
+@pytest.fixture
+def clients(engine: Engine) -> ClientStore:
+    store = ClientStore(engine)
+    store.add("jr-0001", "Jamie", "outpatient", "Dana Reyes")
+    store.link("linked", "jr-0001", MONDAY_10)
+    return store
+
+
+@pytest.mark.parametrize(
+    "conversation, verified_now, expected",
+    [
+        ("linked", False, True),  # linked before: treatment records stay clinical without a token
+        ("linked", True, True),
+        ("fresh", True, True),  # signed in with this message
+        ("fresh", False, False),  # a prospect
+        ("linked-2", False, False),  # only an exact id counts
+    ],
+)
+def test_is_client_conversation(clients: ClientStore, conversation: str, verified_now: bool, expected: bool) -> None:
+    assert is_client_conversation(clients, conversation, verified_now=verified_now) is expected
+
+
+def test_a_removed_clients_conversation_stays_a_client_conversation(clients: ClientStore) -> None:
+    assert clients.remove("jr-0001")
+    assert is_client_conversation(clients, "linked", verified_now=False) is True

@@ -1,12 +1,12 @@
 """Handoff records and their guarded transitions (bot/handoff/store.py), on a real SQLite file:
-request, take (also two staff members at once, from threads), undo, end, expire, reopen and the
-timer's abandoned chats."""
+request, take (also two staff members at once, from threads), taking a chat over from its holder,
+undo, end, expire, reopen and the timer's abandoned chats."""
 from __future__ import annotations
 
 import datetime as dt
 import threading
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import pytest
 import sqlalchemy as sa
@@ -103,14 +103,9 @@ def test_a_second_staff_member_gets_handoff_taken(store: HandoffStore) -> None:
     assert store.open_for("c1") == active
 
 
-@pytest.mark.parametrize("requested", [True, False], ids=["waiting-request", "no-request"])
-def test_concurrent_takes_exactly_one_wins(tmp_path: Path, engine: Engine, requested: bool) -> None:
-    """Eight staff members click "Take over" at the same moment, each through its own engine (as
-    separate web app processes would): one wins, the others are told who has it."""
-    store = HandoffStore(engine)
-    if requested:
-        store.request("c1", "requested", T0)
-    contenders = [f"staff{n}" for n in range(8)]
+def race(tmp_path: Path, contenders: List[str], *take_args: Any, **take_kwargs: Any) -> List[Tuple[str, object]]:
+    """Every contender takes c1 at the same moment, each through its own engine (as separate web
+    app processes would); (username, the take's result or the HandoffTaken it raised)."""
     barrier = threading.Barrier(len(contenders))
     results: List[Tuple[str, object]] = []
     lock = threading.Lock()
@@ -120,7 +115,7 @@ def test_concurrent_takes_exactly_one_wins(tmp_path: Path, engine: Engine, reque
         try:
             barrier.wait()
             try:
-                outcome: object = HandoffStore(own).take("c1", username, username.upper(), T0 + MINUTE)
+                outcome: object = HandoffStore(own).take("c1", username, username.upper(), T0 + MINUTE, *take_args, **take_kwargs)
             except HandoffTaken as exc:
                 outcome = exc
         finally:
@@ -133,6 +128,18 @@ def test_concurrent_takes_exactly_one_wins(tmp_path: Path, engine: Engine, reque
         thread.start()
     for thread in threads:
         thread.join(30)
+    return results
+
+
+@pytest.mark.parametrize("requested", [True, False], ids=["waiting-request", "no-request"])
+def test_concurrent_takes_exactly_one_wins(tmp_path: Path, engine: Engine, requested: bool) -> None:
+    """Eight staff members click "Take over" at the same moment, each through its own engine (as
+    separate web app processes would): one wins, the others are told who has it."""
+    store = HandoffStore(engine)
+    if requested:
+        store.request("c1", "requested", T0)
+    contenders = [f"staff{n}" for n in range(8)]
+    results = race(tmp_path, contenders)
     assert len(results) == len(contenders)
     winners = [(name, outcome) for name, outcome in results if not isinstance(outcome, Exception)]
     assert len(winners) == 1, results
@@ -168,6 +175,117 @@ def test_concurrent_requests_queue_once(tmp_path: Path, engine: Engine) -> None:
     assert sorted(created for _, created in results) == [False] * 5 + [True]
     assert len({handoff.id for handoff, _ in results}) == 1
     assert len(rows(engine)) == 1
+
+
+# --- taking a chat over from its holder (a crisis began in an admissions chat) --------------------
+
+
+def test_take_replacing_the_holder_moves_the_chat(store: HandoffStore, engine: Engine) -> None:
+    store.request("c1", "requested", T0)
+    held, _ = store.take("c1", "ana", "Ana Admissions", T0 + MINUTE)
+    active, before = store.take("c1", "dana", "Dana Reyes", T0 + 5 * MINUTE, "crisis", replacing="ana")
+    assert before == held  # what undo_take needs to give it back
+    assert active.id == held.id and active.status == "active"
+    assert (active.taken_by, active.staff_name, active.taken_at) == ("dana", "Dana Reyes", T0 + 5 * MINUTE)
+    assert (active.reason, active.requested_at) == ("requested", T0)  # the person's request, kept
+    assert store.open_for("c1") == active and len(rows(engine)) == 1
+    again, before = store.take("c1", "dana", "Dana Reyes", T0 + 6 * MINUTE, replacing="ana")
+    assert again == active and before == active  # already hers: harmless
+
+
+@pytest.mark.parametrize("replacing", [None, "root", "Ana", ""])
+def test_take_replacing_someone_else_than_the_holder_is_handoff_taken(store: HandoffStore, replacing: Optional[str]) -> None:
+    held, _ = store.take("c1", "ana", "Ana Admissions", T0)
+    with pytest.raises(HandoffTaken, match="Ana Admissions is already chatting") as caught:
+        store.take("c1", "dana", "Dana Reyes", T0 + MINUTE, replacing=replacing)
+    assert caught.value.handoff == held and store.open_for("c1") == held
+
+
+@pytest.mark.parametrize("requested", [True, False], ids=["waiting-request", "no-request"])
+def test_take_replacing_a_holder_who_is_gone_is_an_ordinary_take(store: HandoffStore, requested: bool) -> None:
+    if requested:
+        waiting, _ = store.request("c1", "crisis", T0)
+    active, before = store.take("c1", "dana", "Dana Reyes", T0 + MINUTE, "crisis", replacing="ana")
+    assert before == (waiting if requested else None)
+    assert (active.status, active.taken_by) == ("active", "dana")
+
+
+def test_undo_a_take_replacing_the_holder_gives_the_chat_back(store: HandoffStore, engine: Engine) -> None:
+    store.request("c1", "requested", T0)
+    held, _ = store.take("c1", "ana", "Ana Admissions", T0 + MINUTE)
+    active, before = store.take("c1", "dana", "Dana Reyes", T0 + 5 * MINUTE, "crisis", replacing="ana")
+    store.undo_take(active, before)
+    assert store.open_for("c1") == held  # ana's name and time, as before
+    assert len(rows(engine)) == 1
+    store.end("c1", "ana", "returned", T0 + 6 * MINUTE)  # and it is ana's to finish
+
+
+def test_undo_a_replacing_take_leaves_a_chat_that_moved_on(store: HandoffStore) -> None:
+    store.take("c1", "ana", "Ana Admissions", T0)
+    active, before = store.take("c1", "dana", "Dana Reyes", T0 + MINUTE, replacing="ana")
+    store.end("c1", "dana", "closed", T0 + 2 * MINUTE)  # dana finished meanwhile
+    store.undo_take(active, before)
+    assert store.open_for("c1") is None and store.get(active.id).status == "closed"
+    later, _ = store.take("c1", "root", "Site Admin", T0 + 3 * MINUTE)  # a new chat
+    store.undo_take(active, before)  # a late undo of the old take leaves it alone
+    assert store.open_for("c1") == later
+
+
+def test_undo_a_replacing_take_leaves_the_chat_to_whoever_took_it_since(store: HandoffStore) -> None:
+    store.take("c1", "ana", "Ana Admissions", T0)
+    active, before = store.take("c1", "dana", "Dana Reyes", T0 + MINUTE, replacing="ana")
+    now_roots, _ = store.take("c1", "root", "Site Admin", T0 + 2 * MINUTE, replacing="dana")
+    store.undo_take(active, before)
+    assert store.open_for("c1") == now_roots
+
+
+def test_a_replacing_take_that_loses_its_guarded_update_decides_again(store: HandoffStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ana hands back between the take's read and its update: the take reads again and, nothing
+    being open any more, takes the conversation."""
+    held, _ = store.take("c1", "ana", "Ana Admissions", T0)
+    store.end("c1", "ana", "returned", T0 + MINUTE)
+    real_open = HandoffStore._open
+    stale = [held]  # what the first read saw
+
+    def open_once_stale(connection: sa.engine.Connection, conversation_id: str) -> Optional[Handoff]:
+        return stale.pop() if stale else real_open(connection, conversation_id)
+
+    monkeypatch.setattr(HandoffStore, "_open", staticmethod(open_once_stale))
+    handoff, before = store.take("c1", "dana", "Dana Reyes", T0 + 2 * MINUTE, "crisis", replacing="ana")
+    assert not stale and before is None
+    assert (handoff.status, handoff.taken_by, handoff.reason) == ("active", "dana", "crisis") and handoff.id != held.id
+    assert store.get(held.id).status == "returned"
+
+
+def test_a_replacing_take_that_loses_to_another_holder_is_handoff_taken(store: HandoffStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the read and the update the chat went to root: the retry finds root, not ana."""
+    held, _ = store.take("c1", "ana", "Ana Admissions", T0)
+    now_roots, _ = store.take("c1", "root", "Site Admin", T0 + MINUTE, replacing="ana")
+    real_open = HandoffStore._open
+    stale = [held]
+
+    def open_once_stale(connection: sa.engine.Connection, conversation_id: str) -> Optional[Handoff]:
+        return stale.pop() if stale else real_open(connection, conversation_id)
+
+    monkeypatch.setattr(HandoffStore, "_open", staticmethod(open_once_stale))
+    with pytest.raises(HandoffTaken) as caught:
+        store.take("c1", "dana", "Dana Reyes", T0 + 2 * MINUTE, replacing="ana")
+    assert not stale and caught.value.handoff == now_roots
+    assert store.open_for("c1") == now_roots
+
+
+def test_concurrent_replacing_takes_exactly_one_wins(tmp_path: Path, engine: Engine) -> None:
+    """Six clinicians take a crisis over from admissions at once, each through its own engine."""
+    HandoffStore(engine).take("c1", "ana", "Ana Admissions", T0)
+    contenders = [f"clinician{n}" for n in range(6)]
+    results = race(tmp_path, contenders, "crisis", replacing="ana")
+    assert len(results) == len(contenders)
+    winners = [name for name, outcome in results if not isinstance(outcome, Exception)]
+    assert len(winners) == 1, results
+    losers = [outcome for _, outcome in results if isinstance(outcome, HandoffTaken)]
+    assert len(losers) == len(contenders) - 1 and all(loser.handoff.taken_by == winners[0] for loser in losers)
+    [row] = rows(engine)
+    assert (row.status, row.taken_by) == ("active", winners[0])
 
 
 # --- undo ------------------------------------------------------------------------------------------
@@ -273,12 +391,14 @@ def test_reopen_puts_an_expiry_back_to_waiting(store: HandoffStore) -> None:
     waiting, _ = store.request("c1", "crisis", T0)
     [expired] = store.expire_waiting(T0, T0 + 3 * MINUTE)
     assert store.open_for("c1") is None
-    store.reopen(expired.id)
+    assert store.reopen(expired.id) is True
     assert store.open_for("c1") == waiting  # no ended_at / ended_by left
+    assert store.reopen(expired.id) is False  # waiting already
     store.take("c1", "ana", "Ana", T0 + 4 * MINUTE)
     store.end("c1", "ana", "closed", T0 + 5 * MINUTE)
-    store.reopen(expired.id)  # only an expiry is reopened
+    assert store.reopen(expired.id) is False  # only an expiry is reopened
     assert store.get(expired.id).status == "closed" and store.open_for("c1") is None
+    assert store.reopen("0" * 32) is False
 
 
 def test_abandoned_chats_are_those_whose_console_went_quiet(store: HandoffStore, engine: Engine) -> None:

@@ -5,14 +5,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+import datetime as dt
+
 from bot.safety.escalations import (
     EVENT_CREATED,
+    EVENT_REMINDER,
     EVENT_UPDATED,
     EscalationNotFound,
     EscalationStore,
     InvalidTransition,
     crisis_messages,
     record_crisis_events,
+    utcnow,
 )
 from bot.storage.db import escalations, notifications
 from tests.bot.safety.conftest import user_event
@@ -107,3 +111,53 @@ def test_impossible_transitions_are_refused(engine: Engine, steps: list, failing
 def test_unknown_escalation(engine: Engine) -> None:
     with pytest.raises(EscalationNotFound):
         EscalationStore(engine).acknowledge("nope", "Sam")
+
+
+def test_unresolved_is_the_conversations_escalation_in_progress(engine: Engine) -> None:
+    store = EscalationStore(engine)
+    assert store.unresolved("c1") is None
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("i took all my pills", "crisis", "overdose")])
+    record_crisis_events(engine, "c2", [user_event("kms", "crisis", "suicide")])
+    assert store.unresolved("c1") == {"id": escalation_id, "status": "open", "crisis_type": "overdose"}
+    store.acknowledge(escalation_id, "Sam")
+    assert store.unresolved("c1") == {"id": escalation_id, "status": "acknowledged", "crisis_type": "overdose"}
+    store.resolve(escalation_id, "Sam")
+    assert store.unresolved("c1") is None  # resolved is history, not in progress
+    assert store.unresolved("c2") is not None and store.unresolved("c3") is None
+
+
+def test_reopen_makes_an_acknowledged_escalation_open_and_notifies_at_once(engine: Engine) -> None:
+    store = EscalationStore(engine)
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    store.acknowledge(escalation_id, "Dana Reyes", "Took over the live chat.")
+    before = utcnow()
+    assert store.reopen(escalation_id, "The live chat ended without a hand-back.") is True
+    data = store.get(escalation_id)
+    assert data["status"] == "open"
+    assert (data["acknowledged_by"], data["acknowledged_at"]) == (None, None)
+    assert data["note"] == "The live chat ended without a hand-back."
+    assert before <= data["last_reminder_at"] <= utcnow()
+    assert [n["event"] for n in _notifications(engine)] == [EVENT_CREATED, EVENT_REMINDER]
+    reminder = _notifications(engine)[-1]
+    assert reminder["escalation_id"] == escalation_id and reminder["target"] == "primary" and reminder["delivered_at"] is None
+    assert reminder["next_attempt_at"].replace(tzinfo=dt.timezone.utc) <= utcnow()  # due now, not after the ack timeout
+    # Open again, it can be acknowledged (taken over) again.
+    assert store.acknowledge(escalation_id, "Sam")["status"] == "acknowledged"
+
+
+@pytest.mark.parametrize("steps", [[], ["resolve"], ["acknowledge", "resolve"]])
+def test_reopen_changes_nothing_unless_acknowledged(engine: Engine, steps: list) -> None:
+    store = EscalationStore(engine)
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
+    for step in steps:
+        getattr(store, step)(escalation_id, "Sam", "a note")
+    before = store.get(escalation_id)
+    assert store.reopen(escalation_id, "left") is False
+    after = store.get(escalation_id)
+    assert after == before  # status, note, notifications: all as they were
+    assert [n["event"] for n in _notifications(engine)] == [EVENT_CREATED]
+
+
+def test_reopen_an_unknown_escalation_is_false(engine: Engine) -> None:
+    assert EscalationStore(engine).reopen("nope", "left") is False
+    assert _notifications(engine) == []

@@ -136,6 +136,24 @@ async def test_acknowledged_escalation_gets_no_reminder(engine: Engine, tmp_path
         assert notifier.queue_reminders(now=utcnow() + dt.timedelta(hours=1)) == 0
 
 
+async def test_a_reopened_escalation_is_notified_at_once_and_not_twice(engine: Engine, tmp_path: Path, receiver_factory) -> None:  # type: ignore[no-untyped-def]
+    receiver = Receiver()
+    url = await receiver_factory(receiver)
+    store = EscalationStore(engine)
+    [escalation_id] = record_crisis_events(engine, "conv-1", [user_event("kms", "crisis", "suicide")])
+    async with aiohttp.ClientSession() as session:
+        notifier = Notifier(engine, settings_for(tmp_path, url, escalation_ack_timeout_seconds=60), session)
+        await run_until(notifier, lambda: len(receiver.requests) == 1)
+        store.acknowledge(escalation_id, "Dana", "Took over the live chat.")
+        assert store.reopen(escalation_id, "The live chat was left.")
+        await run_until(notifier, lambda: len(receiver.requests) == 2)  # no ack timeout to wait for
+        assert notifier.queue_reminders() == 0, "the reopening was the reminder: the timeout starts again"
+        assert notifier.queue_reminders(now=utcnow() + dt.timedelta(seconds=61)) == 1
+    reminder = receiver.requests[1]
+    assert reminder["path"] == "/primary" and reminder["headers"][EVENT_HEADER] == EVENT_REMINDER
+    assert json.loads(reminder["body"])["escalation"]["status"] == "open"
+
+
 async def test_without_a_webhook_url_nothing_is_lost(engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     record_crisis_events(engine, "conv-1", [user_event("kms", "crisis", "suicide")])
     async with aiohttp.ClientSession() as session:

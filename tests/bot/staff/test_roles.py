@@ -7,6 +7,7 @@ from bot.staff.roles import (
     Permission,
     Role,
     allowed,
+    can_take_over,
     can_view_conversation,
     mask_email,
     mask_phone,
@@ -70,6 +71,38 @@ def test_permissions_lists_the_same_table(role: str) -> None:
 )
 def test_can_view_conversation(role: str, client_linked: bool, escalated: bool, expected: bool) -> None:
     assert can_view_conversation(role, client_linked=client_linked, escalated=escalated) is expected
+
+
+# Written out by hand: (client_linked, escalated, in_crisis) -> (admissions, clinician, admin).
+TAKE_OVER = [
+    ((False, False, False), (True, False, True)),  # a prospect: admissions' work
+    ((False, True, False), (True, True, True)),  # a prospect whose crisis is resolved: the transcript rule
+    ((True, False, False), (False, True, True)),  # an enrolled client: the clinical team
+    ((True, True, False), (False, True, True)),
+    ((False, False, True), (False, True, True)),  # a crisis request, no escalation yet
+    ((False, True, True), (False, True, True)),  # a prospect in crisis: not admissions, though they read it
+    ((True, False, True), (False, True, True)),
+    ((True, True, True), (False, True, True)),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "client_linked", "escalated", "in_crisis", "expected"),
+    [
+        (role, *flags, expected[index])
+        for flags, expected in TAKE_OVER
+        for index, role in enumerate(("admissions", "clinician", "admin"))
+    ],
+)
+def test_can_take_over(role: str, client_linked: bool, escalated: bool, in_crisis: bool, expected: bool) -> None:
+    assert can_take_over(role, client_linked=client_linked, escalated=escalated, in_crisis=in_crisis) is expected
+    assert can_take_over(Role(role), client_linked=client_linked, escalated=escalated, in_crisis=in_crisis) is expected
+
+
+@pytest.mark.parametrize("in_crisis", [False, True])
+def test_can_take_over_refuses_an_unknown_role(in_crisis: bool) -> None:
+    with pytest.raises(ValueError, match="unknown"):
+        can_take_over("root", client_linked=False, escalated=False, in_crisis=in_crisis)
 
 
 @pytest.mark.parametrize(("role", "expected"), [("admissions", True), ("clinician", True), ("admin", True)])

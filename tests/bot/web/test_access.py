@@ -15,7 +15,7 @@ from tests.bot.web.conftest import ROLES, forms, scalar
 A, C, M = "admissions", "clinician", "admin"
 
 # path -> the status each role gets. Written out by hand from the table in bot/staff/roles.py
-# (and can_view_conversation for transcripts), not computed from it.
+# (can_view_conversation for transcripts, can_take_over for live chats), not computed from it.
 PAGES: Dict[str, Dict[str, int]] = {
     "/console/": {A: 200, C: 200, M: 200},
     "/console/?days=7&until=2026-03-20": {A: 200, C: 200, M: 200},
@@ -35,10 +35,11 @@ PAGES: Dict[str, Dict[str, int]] = {
     "/console/clients/C-1": {A: 403, C: 200, M: 200},
     "/console/audit": {A: 403, C: 403, M: 200},
     "/console/audit?action=login.": {A: 403, C: 403, M: 200},
-    "/console/live": {A: 200, C: 200, M: 200},  # live chat: every role, each for what it may open
+    "/console/live": {A: 200, C: 200, M: 200},  # live chat: every role, each for what it may answer
     "/console/live/queue.json": {A: 200, C: 200, M: 200},
     "/console/live/c-prospect": {A: 200, C: 403, M: 200},
-    "/console/live/c-crisis": {A: 200, C: 200, M: 200},
+    "/console/live/c-crisis": {A: 403, C: 200, M: 200},  # a crisis in progress: the clinical team only
+    "/console/live/c-old-open": {A: 403, C: 200, M: 200},  # ... acknowledged, but not resolved
     "/console/live/c-client": {A: 403, C: 200, M: 200},
     "/console/live/c-client/events?after=0": {A: 403, C: 200, M: 200},
 }
@@ -85,7 +86,8 @@ async def test_each_role_gets_exactly_what_the_table_says(as_role: Callable[...,
     response = await client.get(fill(path, world), allow_redirects=False)
     assert response.status == PAGES[path][role], await response.text()
     if response.status == 403:
-        assert "does not give access" in await response.text() or "may not open" in await response.text()
+        text = await response.text()
+        assert "does not give access" in text or f"Your role ({role}) may not open" in text or f"Your role ({role}) may not answer" in text
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,7 +1,8 @@
 """The console's live chat (bot/web/console/live.py) against the real app, a real SQLite file and
 a real HTTP server standing in for Rasa (FakeRasa, tests/bot/handoff/conftest.py), which records
 the events the app appends: who may do what, CSRF, availability, taking over (a request, a crisis
-escalation, a race, Rasa down), the chat page, its events, sending, handing back and closing."""
+escalation, a race, Rasa down), the chat page, its events, sending, handing back and closing, and
+a crisis that begins in an admissions chat (admissions finish it, or a clinician takes it over)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,12 +19,15 @@ from bot.handoff.store import Handoff, HandoffStore
 from bot.program.answers import AnswerBook
 from bot.safety.escalations import EscalationStore
 from bot.settings import get_settings
+from bot.staff.sessions import COOKIE_NAME, SessionStore
+from bot.staff.users import StaffUser, UserStore
+from bot.web.app import create_app
 from bot.web.auth import now
 from bot.web.console.common import PROBLEMS
 from bot.web.console.live import MAX_MESSAGE
-from tests.bot.console.conftest import Chat, World, local, tracker_store
+from tests.bot.console.conftest import CRISIS_ENTITY, PATTERNS, Chat, World, local, tracker_store
 from tests.bot.handoff.conftest import RASA_TOKEN, FakeRasa
-from tests.bot.web.conftest import ROLES, Signed, audit_entries, forms, scalar, text_of
+from tests.bot.web.conftest import PASSWORD, ROLES, Signed, audit_entries, forms, scalar, text_of
 
 A, C, M = "admissions", "clinician", "admin"
 NAMES = {A: "Ana Admissions", C: "Dana Reyes", M: "Site Admin"}
@@ -76,8 +80,10 @@ PAGES: Dict[str, Dict[str, int]] = {
     "/console/live/queue.json": {A: 200, C: 200, M: 200},
     "/console/live/c-prospect": {A: 200, C: 403, M: 200},  # a prospect
     "/console/live/c-client": {A: 403, C: 200, M: 200},  # an enrolled client's
-    "/console/live/c-crisis": {A: 200, C: 200, M: 200},  # a prospect with an escalation
+    "/console/live/c-crisis": {A: 403, C: 200, M: 200},  # a prospect in crisis: the clinical team only
+    "/console/live/c-old-open": {A: 403, C: 200, M: 200},  # ... acknowledged, not yet resolved
     "/console/live/c-prospect/events?after=0": {A: 200, C: 403, M: 200},
+    "/console/live/c-crisis/events?after=0": {A: 403, C: 200, M: 200},
     "/console/live/c-client/events": {A: 403, C: 200, M: 200},
     "/console/live/no-such-conversation": {A: 404, C: 404, M: 404},
     "/console/live/no-such-conversation/events": {A: 404, C: 404, M: 404},
@@ -87,11 +93,13 @@ POSTS: Dict[str, Dict[str, int]] = {
     "/console/live/availability": {A: 303, C: 303, M: 303},
     "/console/live/c-prospect/take": {A: 303, C: 403, M: 303},
     "/console/live/c-client/take": {A: 403, C: 303, M: 303},
-    "/console/live/c-crisis/take": {A: 303, C: 303, M: 303},
+    "/console/live/c-crisis/take": {A: 403, C: 303, M: 303},
+    "/console/live/c-old-open/take": {A: 403, C: 303, M: 303},
     "/console/live/no-such-conversation/take": {A: 404, C: 404, M: 404},
     "/console/live/c-client/messages": {A: 403, C: 303, M: 303},  # 303: not live, sent back with a problem
     "/console/live/c-client/return": {A: 403, C: 303, M: 303},
     "/console/live/c-prospect/close": {A: 303, C: 403, M: 303},
+    "/console/live/c-crisis/messages": {A: 403, C: 303, M: 303},
 }
 
 
@@ -126,7 +134,7 @@ async def test_each_role_gets_exactly_what_the_table_says(as_role: Login, role: 
     response = await (await as_role(role)).get(path, allow_redirects=False)
     assert response.status == PAGES[path][role], await response.text()
     if response.status == 403:
-        assert f"Your role ({role}) may not open this conversation." in await response.text()
+        assert f"Your role ({role}) may not answer this conversation." in await response.text()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -228,10 +236,8 @@ async def test_take_over_a_waiting_request(as_role: Login, world: World, store: 
     assert (entry.username, entry.target_type, entry.target_id, entry.detail) == ("ana", "conversation", "c-prospect", "requested")
 
 
-@pytest.mark.parametrize("role, acknowledged", [(C, True), (M, True), (A, False)])
-async def test_take_over_an_open_crisis_escalation(
-    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, role: str, acknowledged: bool
-) -> None:
+@pytest.mark.parametrize("role", [C, M])
+async def test_take_over_an_open_crisis_escalation(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, role: str) -> None:
     client = await as_role(role)
     response = await take(client, "c-crisis")
     assert response.status == 303 and response.headers["Location"] == "/console/live/c-crisis"
@@ -239,13 +245,29 @@ async def test_take_over_an_open_crisis_escalation(
     active = store.open_for("c-crisis")
     assert active is not None and (active.status, active.reason, active.taken_by) == ("active", "crisis", client.user.username)
     escalation = EscalationStore(world.engine).get(world.escalation_ids["c-crisis"])
-    if acknowledged:  # taking a crisis over answers it, so nobody is paged again
-        assert (escalation["status"], escalation["acknowledged_by"], escalation["note"]) == ("acknowledged", NAMES[role], "Took over the live chat.")
-        [entry] = audit_entries(world, "escalation.acknowledge")
-        assert (entry.username, entry.target_id) == (client.user.username, world.escalation_ids["c-crisis"])
-    else:  # admissions do not handle escalations: a clinician still must
-        assert escalation["status"] == "open" and audit_entries(world, "escalation.acknowledge") == []
+    # Taking a crisis over answers it, so nobody is paged again.
+    assert (escalation["status"], escalation["acknowledged_by"], escalation["note"]) == ("acknowledged", NAMES[role], "Took over the live chat.")
+    [entry] = audit_entries(world, "escalation.acknowledge")
+    assert (entry.username, entry.target_id) == (client.user.username, world.escalation_ids["c-crisis"])
     assert [e.detail for e in audit_entries(world, "live.take")] == ["crisis"]
+
+
+@pytest.mark.parametrize("conversation", ["c-crisis", "c-old-open"])
+async def test_admissions_may_not_take_a_crisis_over(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, conversation: str) -> None:
+    ana = await as_role(A)
+    response = await take(ana, conversation)
+    assert response.status == 403 and f"Your role ({A}) may not answer this conversation." in await response.text()
+    assert store.open_for(conversation) is None and rasa.attempts == 0 and audit_entries(world, "live.take") == []
+    assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-crisis'") == "open"
+
+
+@pytest.mark.parametrize("role, status", [(A, 403), (C, 200), (M, 200)])
+async def test_a_request_made_in_crisis_is_for_the_clinical_team(as_role: Login, store: HandoffStore, rasa: FakeRasa, role: str, status: int) -> None:
+    store.request("c-prospect", "crisis", now())  # no escalation (yet): the request itself was made in crisis
+    client = await as_role(role)
+    assert (await client.get("/console/live/c-prospect")).status == status
+    assert (await take(client)).status == (303 if status == 200 else 403)
+    assert store.open_for("c-prospect").status == ("active" if status == 200 else "waiting")  # type: ignore[union-attr]
 
 
 async def test_an_acknowledged_escalation_is_left_as_it_is(as_role: Login, world: World, store: HandoffStore) -> None:
@@ -295,6 +317,25 @@ async def test_rasa_unavailable_nothing_changes(
     assert audit_entries(world, "live.take") == []
     assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-crisis'") == "open"
     assert rasa.received == []
+    # Refused: the joined notice, then the resume that makes sure the assistant is not left paused.
+    assert rasa.attempts == (2 if how == "refuses" else 0)
+
+
+@pytest.mark.parametrize("requested", [True, False], ids=["a-request", "an-escalation"])
+async def test_a_take_over_that_fails_midway_resumes_the_assistant(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, requested: bool
+) -> None:
+    """Rasa refuses the joined notice but is back at once: the pause may have reached it before
+    the error, so the assistant is resumed rather than left paused with nobody chatting."""
+    conversation = "c-prospect" if requested else "c-crisis"
+    waiting = store.request(conversation, "requested", now())[0] if requested else None
+    client = await as_role(A if requested else C)
+    rasa.fail_first = 1
+    response = await take(client, conversation)
+    assert response.headers["Location"] == f"/console/live/{conversation}?problem=assistant_down"
+    assert rasa.attempts == 2 and rasa.events_for(conversation) == [[notices.RESUME]]
+    assert store.open_for(conversation) == waiting and audit_entries(world, "live.take") == []
+    assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-crisis'") == "open"
 
 
 # --- the chat page -------------------------------------------------------------------------------
@@ -331,7 +372,17 @@ async def test_the_chat_page_of_a_waiting_request_offers_to_take_it(as_role: Log
     text = text_of(html)
     assert "Live chat with Sam (client)" in text and "This person asked for a person and is waiting." in text
     assert ("/console/live/c-client/take", {"csrf_token": dana.csrf}) in forms(html)
+    assert "Take over the conversation" in text and "Take the crisis chat over" not in text
     assert 'id="composer-text"' not in html
+
+
+async def test_the_chat_page_of_a_crisis_nobody_took_offers_to_take_it(as_role: Login) -> None:
+    dana = await as_role(C)
+    html = await (await dana.get("/console/live/c-crisis")).text()
+    text = text_of(html)
+    assert "Crisis escalation open (suicide)" in text and "The assistant is answering." in text
+    assert ("/console/live/c-crisis/take", {"csrf_token": dana.csrf}) in forms(html)
+    assert "Take over the conversation" in text
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -505,17 +556,20 @@ async def test_queue_json_lists_items_and_keeps_the_staff_member_present(as_role
     body = await (await ana.get("/console/live/queue.json")).json()
     assert presence.last_seen("ana") >= before  # type: ignore[operator]
     assert body["available"] is True  # fresh again, thanks to this very report
-    assert [(i["conversation_id"], i["state"]) for i in body["items"]] == [
-        ("c-prospect", "waiting"),
-        ("c-old-open", "escalation"),
-        ("c-crisis", "escalation"),
-    ]
+    # Admissions: the prospect; the crises (c-old-open, c-crisis) are the clinical team's.
+    assert [(i["conversation_id"], i["state"], i["in_crisis"]) for i in body["items"]] == [("c-prospect", "waiting", False)]
     item = body["items"][0]
     assert (item["reason"], item["last_message"], item["client_name"], item["staff_name"]) == ("requested", "Do you take Aetna?", None, None)
     assert dt.datetime.fromisoformat(item["since"]) >= before - dt.timedelta(minutes=1)
     clinician = await (await (await as_role(C)).get("/console/live/queue.json")).json()
     assert clinician["available"] is False
-    assert [i["conversation_id"] for i in clinician["items"]] == ["c-old-open", "c-crisis"]  # not a plain prospect
+    # Crises nobody answers first, the oldest first; not a plain prospect.
+    assert [(i["conversation_id"], i["state"], i["in_crisis"]) for i in clinician["items"]] == [
+        ("c-old-open", "escalation", True),
+        ("c-crisis", "escalation", True),
+    ]
+    admin = await (await (await as_role(M)).get("/console/live/queue.json")).json()
+    assert [i["conversation_id"] for i in admin["items"]] == ["c-old-open", "c-crisis", "c-prospect"]
 
 
 async def test_the_queue_page_lists_requests_with_a_take_over_form(as_role: Login, store: HandoffStore, rasa: FakeRasa) -> None:
@@ -546,3 +600,162 @@ async def test_an_odd_conversation_id_end_to_end(as_role: Login, world: World, s
     assert store.open_for(odd).taken_by == "ana"  # type: ignore[union-attr]
     page = await ana.get(response.headers["Location"])
     assert page.status == 200 and "talk to a person" in text_of(await page.text())
+
+
+# --- a crisis begins in an admissions chat -------------------------------------------------------
+
+
+@pytest.fixture
+def sign_in(world: World, aiohttp_client: Any) -> Callable[[StaffUser], Awaitable[Signed]]:
+    """A test client signed in as any staff account (as_role has one per role)."""
+
+    async def make(user: StaffUser) -> Signed:
+        client = await aiohttp_client(create_app(get_settings()))
+        session = SessionStore(world.engine).create(user.id, now())
+        client.session.cookie_jar.update_cookies({COOKIE_NAME: session.token})
+        return Signed(client, user, session.csrf_token)
+
+    return make
+
+
+async def crisis_in_anas_chat(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa) -> Signed:
+    """Ana (admissions) chats with c-prospect's visitor, who then writes a crisis message (saved
+    through Rasa's tracker store, which opens the escalation)."""
+    ana = await taken_by_ana(as_role, store, rasa)
+    await Chat("c-prospect", local(2026, 3, 20, 12, 0)).user("I want to end it all", "crisis", 1.0, CRISIS_ENTITY, PATTERNS).save(
+        tracker_store(world.path)
+    )
+    assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"
+    return ana
+
+
+async def refused(client: Signed, method: str, path: str) -> None:
+    data = {"csrf_token": client.csrf, "text": "hello"} if method == "post" else None
+    response = await getattr(client, method)(path, data=data, allow_redirects=False)
+    assert response.status == 403, path
+    assert f"Your role ({client.user.role}) may not answer this conversation." in await response.text()
+
+
+async def test_admissions_finish_the_chat_a_crisis_began_in(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, book: AnswerBook
+) -> None:
+    ana = await crisis_in_anas_chat(as_role, world, store, rasa)
+    html = await (await ana.get("/console/live/c-prospect")).text()
+    text = text_of(html)
+    assert "You are chatting." in text and "Crisis escalation open (suicide)" in text and "I want to end it all" in text
+    actions = [action for action, hidden in forms(html) if hidden.get("csrf_token") == ana.csrf]
+    assert "/console/live/c-prospect/messages" in actions and "/console/live/c-prospect/return" in actions
+    assert "/console/live/c-prospect/take" not in actions and "Take the crisis chat over" not in text
+    events = await (await ana.get("/console/live/c-prospect/events?after=0")).json()
+    assert events["handoff"]["mine"] is True and events["turns"][-1]["crisis"] is True
+    queue = await (await ana.get("/console/live/queue.json")).json()
+    assert [(i["conversation_id"], i["state"], i["in_crisis"], i["taken_by"]) for i in queue["items"]] == [
+        ("c-prospect", "active", True, "ana")  # hers, though admissions may not take a crisis over
+    ]
+
+    response = await ana.post("/console/live/c-prospect/messages", data={"csrf_token": ana.csrf, "text": "Please call 988 now."}, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/console/live/c-prospect"
+    assert rasa.events_for("c-prospect")[-1] == notices.staff_message("Please call 988 now.", "Ana Admissions")
+    response = await ana.post("/console/live/c-prospect/return", data={"csrf_token": ana.csrf}, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/console/live?done=returned"
+    assert rasa.events_for("c-prospect")[-1] == notices.ended(book, "returned", "Ana Admissions")
+    assert latest(store).status == "returned" and store.open_for("c-prospect") is None
+
+    # Handed back, the chat is no longer hers: a crisis is for the clinical team.
+    await refused(ana, "get", "/console/live/c-prospect")
+    await refused(ana, "post", "/console/live/c-prospect/take")
+    queue = await (await ana.get("/console/live/queue.json")).json()
+    assert queue["items"] == []
+    assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"  # admissions do not acknowledge
+    clinician = await (await (await as_role(C)).get("/console/live/queue.json")).json()
+    assert [(i["conversation_id"], i["state"]) for i in clinician["items"]] == [  # crises nobody answers, the oldest first
+        ("c-old-open", "escalation"),
+        ("c-crisis", "escalation"),
+        ("c-prospect", "escalation"),
+    ]
+    assert len(rasa.received) == 3
+
+
+@pytest.mark.parametrize("role", [C, M])
+async def test_the_clinical_team_takes_a_crisis_over_from_admissions(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, book: AnswerBook, role: str
+) -> None:
+    ana = await crisis_in_anas_chat(as_role, world, store, rasa)
+    held = store.open_for("c-prospect")
+    client = await as_role(role)
+    username, name = client.user.username, NAMES[role]
+    queue = await (await client.get("/console/live/queue.json")).json()
+    [item] = [i for i in queue["items"] if i["conversation_id"] == "c-prospect"]
+    assert (item["state"], item["in_crisis"], item["taken_by"], item["staff_name"], item["escalation_status"]) == (
+        "active",
+        True,
+        "ana",
+        "Ana Admissions",
+        "open",
+    )
+    html = await (await client.get("/console/live/c-prospect")).text()
+    assert "Ana Admissions is chatting" in text_of(html) and "Take the crisis chat over from Ana Admissions" in text_of(html)
+    assert ("/console/live/c-prospect/take", {"csrf_token": client.csrf}) in forms(html)
+    assert 'id="composer-text"' not in html
+
+    response = await take(client)
+    assert response.status == 303 and response.headers["Location"] == "/console/live/c-prospect"
+    assert len(rasa.received) == 2 and rasa.events_for("c-prospect")[-1] == notices.joined(book, name)  # the person is told again
+    active = store.open_for("c-prospect")
+    assert held is not None and active is not None and active.id == held.id
+    assert (active.status, active.taken_by, active.staff_name) == ("active", username, name)
+    assert [(e.username, e.detail) for e in audit_entries(world, "live.take")] == [(username, "requested, from ana"), ("ana", "requested")]
+    escalation = EscalationStore(world.engine).unresolved("c-prospect")
+    assert escalation is not None and escalation["status"] == "acknowledged"
+    assert [e.username for e in audit_entries(world, "escalation.acknowledge")] == [username]
+    html = await (await client.get("/console/live/c-prospect")).text()
+    assert "You are chatting." in text_of(html) and 'id="composer-text"' in html and "Take the crisis chat over" not in text_of(html)
+
+    # Ana's part is over: no page, no events, no messages, no hand-back, and not in her queue.
+    await refused(ana, "get", "/console/live/c-prospect")
+    await refused(ana, "get", "/console/live/c-prospect/events?after=0")
+    for path in ("messages", "return", "close", "take"):
+        await refused(ana, "post", f"/console/live/c-prospect/{path}")
+    assert (await (await ana.get("/console/live/queue.json")).json())["items"] == []
+    assert len(rasa.received) == 2 and store.open_for("c-prospect") == active
+
+
+@pytest.mark.parametrize(
+    "holder, other",
+    [(C, "sam"), (C, M), (M, C)],
+    ids=["clinician-from-clinician", "admin-from-clinician", "clinician-from-admin"],
+)
+async def test_nobody_takes_a_crisis_from_someone_who_may_answer_it(
+    as_role: Login, sign_in: Callable[[StaffUser], Awaitable[Signed]], world: World, store: HandoffStore, rasa: FakeRasa, holder: str, other: str
+) -> None:
+    await crisis_in_anas_chat(as_role, world, store, rasa)
+    first = await as_role(holder)
+    assert (await take(first)).headers["Location"] == "/console/live/c-prospect"
+    held = store.open_for("c-prospect")
+    if other == "sam":
+        second = await sign_in(UserStore(world.engine).add("sam", "Sam Okafor", "clinician", PASSWORD))
+    else:
+        second = await as_role(other)
+    html = await (await second.get("/console/live/c-prospect")).text()
+    assert f"{NAMES[holder]} is chatting" in text_of(html)
+    assert not [action for action, _ in forms(html) if action.startswith("/console/live/c-prospect/")]  # no take, no composer
+    response = await take(second)
+    assert response.status == 303 and response.headers["Location"] == "/console/live/c-prospect?problem=taken"
+    assert store.open_for("c-prospect") == held and len(rasa.received) == 2
+    assert [e.username for e in audit_entries(world, "live.take")] == [first.user.username, "ana"]
+
+
+async def test_rasa_down_a_crisis_take_over_leaves_the_chat_with_admissions(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa
+) -> None:
+    ana = await crisis_in_anas_chat(as_role, world, store, rasa)
+    held = store.open_for("c-prospect")
+    rasa.fail_with = 500
+    dana = await as_role(C)
+    response = await take(dana)
+    assert response.headers["Location"] == "/console/live/c-prospect?problem=assistant_down"
+    assert store.open_for("c-prospect") == held  # Ana's again, her name and time
+    assert rasa.attempts == 2  # Ana's join, then Dana's refused: no resume, Ana's chat stays paused
+    assert [e.username for e in audit_entries(world, "live.take")] == ["ana"]
+    assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"
+    assert (await ana.get("/console/live/c-prospect")).status == 200
