@@ -514,6 +514,14 @@ def turns_since(engine: Engine, conversation_id: str, after_id: int, *, mask: bo
     return _turns(rows, mask), max((row.id for row in rows), default=after_id)
 
 
+def last_event_id(engine: Engine, conversation_id: str) -> int:
+    """Where :func:`turns_since` should start to give only what comes after a page just drawn."""
+    with engine.connect() as connection:
+        if not events_exist(connection):
+            return 0
+        return int(connection.execute(sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == conversation_id)).scalar() or 0)
+
+
 def without_escalation_handling(found: Transcript) -> Transcript:
     """The transcript for a role that does not handle escalations: that there was one, its kind and
     status, but not who handled it or the clinician's note."""

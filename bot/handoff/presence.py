@@ -1,14 +1,15 @@
 """Which staff members answer live chats now.
 
 A staff member is *available* when they switched it on at the console's live page and that page
-has reported within ``FRESH_SECONDS`` (it reports every few seconds while open). A closed tab, a
+has reported within ``FRESH_SECONDS`` (it reports every few seconds while open; the web app writes
+one report in ``REPORT_SECONDS``). A closed tab, a
 lost connection or a laptop going to sleep therefore stops counting by itself, and the assistant
 never promises a person who is not there.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -18,11 +19,13 @@ from bot.storage.times import from_db, to_utc
 
 # Background tabs may be throttled to about one timer a minute, so allow two missed reports.
 FRESH_SECONDS = 150
+REPORT_SECONDS = 30
 
 
 class PresenceStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._written: Dict[str, dt.datetime] = {}  # the last report this store wrote, per staff member
 
     def _upsert(self, username: str, values: dict, at: dt.datetime) -> None:
         update = staff_presence.update().where(staff_presence.c.username == username).values(seen_at=to_utc(at), **values)
@@ -41,9 +44,18 @@ class PresenceStore:
     def set_available(self, username: str, available: bool, at: dt.datetime) -> None:
         self._upsert(username, {"available": available}, at)
 
-    def seen(self, username: str, at: dt.datetime) -> None:
-        """The live page is still open for ``username``."""
+    def seen(self, username: str, at: dt.datetime, *, at_most_every: float = 0) -> None:
+        """The live page is still open for ``username``.
+
+        The console's pages report every second or two; with ``at_most_every`` (seconds) only the
+        first report of each interval is written, so the reports cost no write lock on the database
+        the conversations are saved in, while staying far fresher than FRESH_SECONDS needs.
+        """
+        last = self._written.get(username)
+        if last is not None and dt.timedelta(0) <= at - last < dt.timedelta(seconds=at_most_every):
+            return
         self._upsert(username, {}, at)
+        self._written[username] = at
 
     def is_available(self, username: str, at: dt.datetime) -> bool:
         with self.engine.connect() as connection:
@@ -60,29 +72,27 @@ class PresenceStore:
             ).scalar()
         return bool(value)
 
+    @staticmethod
+    def _available_at(at: dt.datetime) -> Any:
+        """Switched on, and reported within FRESH_SECONDS of ``at``."""
+        since = to_utc(at - dt.timedelta(seconds=FRESH_SECONDS))
+        return sa.and_(staff_presence.c.available.is_(True), staff_presence.c.seen_at >= since)
+
     def available(self, at: dt.datetime) -> List[str]:
         """Usernames available for a live chat at ``at``."""
-        since = to_utc(at - dt.timedelta(seconds=FRESH_SECONDS))
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(staff_presence.c.username)
-                .where(staff_presence.c.available.is_(True), staff_presence.c.seen_at >= since)
-                .order_by(staff_presence.c.username)
+                sa.select(staff_presence.c.username).where(self._available_at(at)).order_by(staff_presence.c.username)
             ).scalars()
             return list(rows)
 
     def available_roles(self, at: dt.datetime) -> List[Tuple[str, str]]:
         """(username, role) of every enabled staff account available at ``at``."""
-        since = to_utc(at - dt.timedelta(seconds=FRESH_SECONDS))
         with self.engine.connect() as connection:
             rows = connection.execute(
                 sa.select(staff_presence.c.username, staff_users.c.role)
                 .join(staff_users, staff_users.c.username == staff_presence.c.username)
-                .where(
-                    staff_presence.c.available.is_(True),
-                    staff_presence.c.seen_at >= since,
-                    staff_users.c.disabled.is_(False),
-                )
+                .where(self._available_at(at), staff_users.c.disabled.is_(False))
                 .order_by(staff_presence.c.username)
             ).all()
         return [(row.username, row.role) for row in rows]

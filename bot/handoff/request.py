@@ -2,8 +2,9 @@
 
 Someone is asked to join only inside the center's staffed hours *and* when a staff member who may
 answer the conversation (bot/staff/roles.py ``can_take_over``: admissions for prospects,
-clinicians for enrolled clients and anyone in crisis) is available on the console's live page; otherwise the person gets the callback form and the phone
-numbers straight away instead of waiting for nobody. A second request while one is waiting does
+clinicians for enrolled clients and anyone in crisis) is available on the console's live page;
+otherwise the person gets the callback form and the phone numbers straight away instead of
+waiting for nobody. A second request while one is waiting does
 not queue twice. Only the website's chat (Rasa's socket.io channel) can carry a live chat: staff
 messages are pushed to it, and a REST caller would never see them.
 """

@@ -12,7 +12,8 @@
   ends it (the assistant answers whatever the person writes next).
 
 Every page works without JavaScript (forms and a Refresh link); static/live.js makes them live.
-Access per conversation is the transcript rule (:func:`can_view_conversation`). Take-overs, hand
+Who may answer a conversation is :func:`bot.staff.roles.can_take_over` (the transcript rule, and
+a crisis for the clinical team only); whoever holds a chat may always finish it. Take-overs, hand
 backs, closes and sent messages are audited, never with what was written.
 """
 from __future__ import annotations
@@ -25,14 +26,15 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.console.conversations import BotTurn, UserTurn, transcript as read_transcript, turns_since
-from bot.console.live import Audience, audience_of, live_queue
+from bot.console.conversations import BotTurn, Turn, UserTurn, last_event_id, transcript as read_transcript, turns_since
+from bot.console.live import Audience, QueueItem, audience_of, live_queue
 from bot.handoff import notices
 from bot.handoff.assistant import AssistantUnavailable
 from bot.handoff.hours import is_staffed, staffed_hours_text
-from bot.handoff.presence import FRESH_SECONDS
+from bot.handoff.presence import FRESH_SECONDS, REPORT_SECONDS
 from bot.handoff.store import Handoff, HandoffNotFound, HandoffTaken, NotYours
 from bot.program.errors import ProgramDataError
+from bot.program.models import Center
 from bot.safety.escalations import EscalationNotFound, InvalidTransition
 from bot.staff import audit as actions
 from bot.staff.roles import Permission, allowed
@@ -52,7 +54,7 @@ def _chat_path(conversation_id: str) -> str:
 
 
 async def _seen(request: web.Request, me: Principal) -> None:
-    await run(request.app[PRESENCE].seen, me.name, clock())
+    await run(request.app[PRESENCE].seen, me.name, clock(), at_most_every=REPORT_SECONDS)
 
 
 async def _guard(request: web.Request, me: Principal) -> Tuple[str, Audience]:
@@ -82,14 +84,14 @@ async def _replaceable(request: web.Request, me: Principal, audience: Audience, 
     return handoff.taken_by
 
 
-def _center(request: web.Request) -> Any:
+def _center(request: web.Request) -> Optional[Center]:
     try:
         return request.app[PROGRAM].get().program.center
     except ProgramDataError:
         return None
 
 
-def _queue_json(item: Any) -> Dict[str, Any]:
+def _queue_json(item: QueueItem) -> Dict[str, Any]:
     data = dataclasses.asdict(item)
     for key in ("since", "last_message_at"):
         data[key] = data[key].isoformat() if data[key] else None
@@ -107,7 +109,7 @@ def _handoff_json(handoff: Optional[Handoff], me: Principal) -> Dict[str, Any]:
     }
 
 
-def _turn_json(turn: Any) -> Optional[Dict[str, Any]]:
+def _turn_json(turn: Turn) -> Optional[Dict[str, Any]]:
     if isinstance(turn, UserTurn):
         return {"kind": "user", "at": turn.at.isoformat(), "text": turn.text or "", "crisis": turn.crisis}
     if isinstance(turn, BotTurn):
@@ -222,7 +224,7 @@ async def chat_page(request: web.Request) -> web.Response:
     found = await run(read_transcript, engine, conversation_id, mask=mask)
     if found is None:
         raise web.HTTPNotFound(reason="There is no conversation with that id.")
-    _, last_id = await run(turns_since, engine, conversation_id, 0, mask=mask)
+    last_id = await run(last_event_id, engine, conversation_id)
     handoff = await run(request.app[HANDOFFS].open_for, conversation_id)
     await audit(request, actions.TRANSCRIPT_VIEW, "conversation", conversation_id, "live chat")
     center = await run(_center, request)

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered
 
-from bot.console.conversations import BotTurn, UserTurn, turns_since
+from bot.console.conversations import BotTurn, UserTurn, last_event_id, turns_since
 from bot.console.live import PREVIEW, Audience, QueueItem, audience_of, live_queue
 from bot.console.masking import mask_text
 from bot.handoff.store import HandoffStore
@@ -303,3 +303,11 @@ def test_turns_since_without_rasa_s_tables(tmp_path: Any) -> None:
     engine = make_engine(tmp_path / "fresh.db")
     assert turns_since(engine, "c-1", 7) == ([], 7)
 
+
+
+def test_last_event_id_is_where_turns_since_finds_nothing_new(shared_world: World, tmp_path: Any) -> None:
+    last = last_event_id(shared_world.engine, "c-prospect")
+    assert last == turns_since(shared_world.engine, "c-prospect", 0, mask=False)[1] > 0
+    assert turns_since(shared_world.engine, "c-prospect", last, mask=False) == ([], last)
+    assert last_event_id(shared_world.engine, "no-such-conversation") == 0
+    assert last_event_id(make_engine(tmp_path / "fresh.db"), "c-1") == 0  # before Rasa made its tables

@@ -153,3 +153,18 @@ def test_two_first_reports_at_once_both_count(tmp_path: Path, engine: Engine, ou
     assert presence.is_marked_available("ana") is available
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(staff_presence)).scalar() == 1
+
+
+def test_reports_more_often_than_asked_are_not_written(presence: PresenceStore, engine: Engine) -> None:
+    """The console's pages report every second or two; one write per interval is enough."""
+    presence.set_available("ana", True, T0)
+    presence.seen("ana", T0 + SECOND, at_most_every=30)  # the first report from this store is written
+    presence.seen("ana", T0 + 20 * SECOND, at_most_every=30)  # within 30 s of it: not written
+    assert presence.last_seen("ana") == T0 + SECOND
+    presence.seen("ana", T0 + 31 * SECOND, at_most_every=30)
+    assert presence.last_seen("ana") == T0 + 31 * SECOND
+    presence.seen("bob", T0 + 32 * SECOND, at_most_every=30)  # per staff member
+    assert presence.last_seen("bob") == T0 + 32 * SECOND
+    presence.seen("ana", T0 + 32 * SECOND)  # without the limit, every report is written
+    assert presence.last_seen("ana") == T0 + 32 * SECOND
+    assert PresenceStore(engine).is_available("ana", T0 + 32 * SECOND + WINDOW)  # still fresh, as the store reads it
