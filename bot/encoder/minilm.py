@@ -1,0 +1,128 @@
+"""all-MiniLM-L6-v2 run with numpy: BERT's forward pass, mean pooling and L2 norm.
+
+The same arithmetic as sentence-transformers' model (tests/bot/encoder/ compares the output with
+vectors the reference PyTorch model produced), in float32, with no torch and no network. One
+message of 20 tokens costs a few milliseconds on one core; batches pad to their longest text.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from scipy.special import erf
+from safetensors.numpy import load as load_safetensors
+from tokenizers import Tokenizer
+
+from bot.encoder.weights import EncoderFiles, EncoderUnavailable, read_files
+
+DIMENSION = 384
+MAX_TOKENS = 256  # the model's max_seq_length: longer texts are cut, as sentence-transformers does
+_LAYERS = 6
+_HEADS = 12
+_EPS = 1e-12
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    centred = x - mean
+    variance = (centred * centred).mean(-1, keepdims=True)
+    return centred / np.sqrt(variance + _EPS) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)).astype(np.float32))
+
+
+class _Layer:
+    def __init__(self, t: Dict[str, np.ndarray], prefix: str) -> None:
+        def w(name: str) -> np.ndarray:
+            return t[f"{prefix}.{name}"]
+
+        # PyTorch's Linear keeps (out, in); one fused (in, 3*out) matrix for query, key and value.
+        self.qkv_w = np.ascontiguousarray(np.concatenate([w(f"attention.self.{n}.weight") for n in ("query", "key", "value")]).T)
+        self.qkv_b = np.concatenate([w(f"attention.self.{n}.bias") for n in ("query", "key", "value")])
+        self.out_w = np.ascontiguousarray(w("attention.output.dense.weight").T)
+        self.out_b = w("attention.output.dense.bias")
+        self.ln1 = (w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias"))
+        self.up_w = np.ascontiguousarray(w("intermediate.dense.weight").T)
+        self.up_b = w("intermediate.dense.bias")
+        self.down_w = np.ascontiguousarray(w("output.dense.weight").T)
+        self.down_b = w("output.dense.bias")
+        self.ln2 = (w("output.LayerNorm.weight"), w("output.LayerNorm.bias"))
+
+    def __call__(self, x: np.ndarray, mask_bias: np.ndarray) -> np.ndarray:
+        batch, length, _ = x.shape
+        head = DIMENSION // _HEADS
+        qkv = (x @ self.qkv_w + self.qkv_b).reshape(batch, length, 3, _HEADS, head).transpose(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + mask_bias
+        scores -= scores.max(-1, keepdims=True)
+        weights = np.exp(scores)
+        weights /= weights.sum(-1, keepdims=True)
+        context = (weights @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIMENSION)
+        x = _layer_norm(x + context @ self.out_w + self.out_b, *self.ln1)
+        return _layer_norm(x + _gelu(x @ self.up_w + self.up_b) @ self.down_w + self.down_b, *self.ln2)
+
+
+class SentenceEncoder:
+    """Texts in, unit-length 384-dimensional float32 vectors out."""
+
+    def __init__(self, files: EncoderFiles) -> None:
+        try:
+            tensors = load_safetensors(files.weights)
+            self._tokenizer = Tokenizer.from_str(files.tokenizer)
+        except Exception as exc:  # the files passed their hash check, so this is a broken install
+            raise EncoderUnavailable(f"the encoder's files could not be read: {exc}") from exc
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self._words = tensors["embeddings.word_embeddings.weight"]
+        self._positions = tensors["embeddings.position_embeddings.weight"]
+        self._token_type = tensors["embeddings.token_type_embeddings.weight"][0]
+        self._ln = (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"])
+        self._layers = [_Layer(tensors, f"encoder.layer.{i}") for i in range(_LAYERS)]
+
+    def token_ids(self, texts: Sequence[str]) -> List[List[int]]:
+        return [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, in order."""
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        ids = self.token_ids(texts)
+        length = max(len(row) for row in ids)
+        padded = np.zeros((len(ids), length), dtype=np.int64)
+        mask = np.zeros((len(ids), length), dtype=np.float32)
+        for i, row in enumerate(ids):
+            padded[i, : len(row)] = row
+            mask[i, : len(row)] = 1.0
+        x = self._words[padded] + self._positions[:length] + self._token_type
+        x = _layer_norm(x, *self._ln)
+        mask_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        for layer in self._layers:
+            x = layer(x, mask_bias)
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def encode_sorted(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Many texts: batches of similar length, so little is spent on padding."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            out[chunk] = self.encode([texts[i] for i in chunk])
+        return out
+
+
+_lock = threading.Lock()
+_shared: Optional[SentenceEncoder] = None
+
+
+def shared_encoder() -> SentenceEncoder:
+    """One verified encoder per process, loaded on first use (about 90 MB of weights)."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = SentenceEncoder(read_files())
+        return _shared
