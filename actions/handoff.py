@@ -16,6 +16,7 @@ from bot.handoff.presence import PresenceStore
 from bot.handoff.request import LIVE_CHANNEL, Outcome, answer_context, is_client_conversation, request_person
 from bot.handoff.store import HandoffStore
 from bot.safety.escalations import EscalationStore
+from bot.safety.mode import in_crisis_mode
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class ActionRequestHandoff(CompanionAction):
     ) -> List[EventType]:
         book = self.book
         center = book.program.center
-        crisis = bool(tracker.get_slot("crisis_active"))
+        crisis = in_crisis_mode(tracker.events)
         channel = tracker.get_latest_input_channel()
         wait = get_settings().handoff_wait_seconds
         try:

@@ -123,35 +123,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _eval_safety(args: argparse.Namespace) -> int:
-    from bot.safety import evaluation
+    from bot.safety import cli
 
-    data = PROJECT_ROOT / "tests" / "data"
-    try:
-        crisis = evaluation.load_crisis(data / "safety" / "crisis.yml")
-        hard = evaluation.load_negatives(data / "safety" / "hard_negatives.yml")
-    except evaluation.SafetyDataError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    ordinary = evaluation.load_ordinary(data / "nlu_holdout")
-    settings = get_settings()
-    os.environ.update(settings.rasa_environment())
-    sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports our components by module path
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.ERROR)  # Rasa logs every parse otherwise; the report is what matters
-    logging.disable(logging.WARNING)
-
-    agent = Agent.load(str(Path(args.model)))
-    loop = asyncio.new_event_loop()
-    report = evaluation.evaluate(crisis, hard, ordinary, lambda text: loop.run_until_complete(agent.parse_message(text)))
-    loop.close()
-    print(evaluation.format_report(report))
-    evaluation.write_json(report, settings.var_dir / "results" / "safety.json")
-    if report.failures:
-        print("\nSafety targets missed:\n" + "\n".join(f"  - {p}" for p in report.failures), file=sys.stderr)
-        return 1
-    return 0
+    return cli.run(args, PROJECT_ROOT, get_settings())
 
 
 def _meetings(args: argparse.Namespace) -> int:
@@ -202,9 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="summarise `rasa test nlu` results and check the targets")
     evaluate.add_argument("results", help="the directory rasa test nlu wrote")
     evaluate.set_defaults(func=_evaluate)
-    safety = sub.add_parser("eval-safety", help="crisis recall and false alarms on tests/data/safety (needs a trained model)")
-    safety.add_argument("--model", default=str(PROJECT_ROOT / "models" / "companion.tar.gz"))
-    safety.set_defaults(func=_eval_safety)
+    from bot.safety.cli import add_parser as add_safety_parser
+
+    add_safety_parser(sub, PROJECT_ROOT).set_defaults(func=_eval_safety)
     from bot.meetings.cli import add_parser as add_meetings_parser
 
     add_meetings_parser(sub).set_defaults(func=_meetings)

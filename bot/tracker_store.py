@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.clients.store import ClientStore
 from bot.safety.escalations import record_crisis_events
+from bot.safety.reviews import record_review_items
 from bot.storage.db import create_tables
 
 log = logging.getLogger(__name__)
@@ -122,18 +123,20 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             raise
         earlier = cached if cached is not None else [event.as_dict() for event in events[:stored]]
         self._remember(sender_id, current_session(earlier + new))
-        self._record_escalations(sender_id, new)
+        self._record_escalations(sender_id, earlier, new, tracker.get_slot("crisis_type"))
         self._link_clients(sender_id, new)
 
-    def _record_escalations(self, sender_id: str, new: List[Dict[str, Any]]) -> None:
-        """Open (or add to) an escalation for each crisis message just saved.
+    def _record_escalations(self, sender_id: str, earlier: List[Dict[str, Any]], new: List[Dict[str, Any]], crisis_type: Any) -> None:
+        """Open (or add to) an escalation for each crisis turn just saved, and note review items.
 
         Its own transaction, after the events are safe: a failure here must never lose the
         conversation. It is logged loudly; the crisis reply itself has already gone out.
         """
         try:
-            for escalation_id in record_crisis_events(self.engine, sender_id, new):
+            for escalation_id in record_crisis_events(self.engine, sender_id, new, earlier, crisis_type):
                 log.warning("crisis escalation %s recorded for conversation %s", escalation_id, sender_id)
+            if record_review_items(self.engine, sender_id, new, earlier, crisis_type):
+                log.info("safety review item recorded for conversation %s", sender_id)
         except Exception:  # noqa: BLE001 - see docstring
             log.exception("could not record the crisis escalation for conversation %s", sender_id)
 

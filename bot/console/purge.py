@@ -34,11 +34,13 @@ from bot.storage.db import (
     lead_notes,
     leads,
     notifications,
+    safety_reviews,
 )
 
 # Deletion order: children before their parents (foreign keys), Rasa's events last.
 TABLES = (
     "notifications",
+    "safety_reviews",
     "escalation_messages",
     "escalations",
     "lead_notes",
@@ -138,6 +140,7 @@ def purge(engine: Engine, older_than: dt.timedelta, *, now: Optional[dt.datetime
         escalation_ids = _ids(connection, escalations.c.id, escalations.c.conversation_id, doomed)
         lead_ids = _ids(connection, leads.c.id, leads.c.conversation_id, doomed)
         removed["notifications"] = _apply(connection, notifications, notifications.c.escalation_id, escalation_ids, dry_run)
+        removed["safety_reviews"] = _apply(connection, safety_reviews, safety_reviews.c.conversation_id, doomed, dry_run)
         removed["escalation_messages"] = _apply(
             connection, escalation_messages, escalation_messages.c.escalation_id, escalation_ids, dry_run
         )

@@ -1,20 +1,22 @@
 """The crisis safety net as the last step of the Rasa NLU pipeline.
 
-It sees every message after the intent classifier and the fallback classifier and decides, in
-this order:
+It sees every message after the intent classifier and the fallback classifier and weighs three
+independent layers (``bot.safety.tiers``): the curated patterns, the NLU model's own ``crisis``
+intent, and a classifier on the pretrained sentence encoder's embedding (``bot.safety.risk``),
+trained here from ``data/safety/`` and the NLU examples. Then:
 
-1. The curated patterns (``bot.safety.detector``) find a crisis: the intent becomes ``crisis``
-   with a ``crisis_type`` entity, whatever the model said (a model can miss a crisis sentence
-   buried in a long message, or drop it to ``nlu_fallback``).
-2. The model says ``crisis`` (as its top intent, even under the fallback threshold) and the
-   patterns found nothing benign: the model is trusted, and the type is guessed from the words.
-3. The model says ``crisis`` but the patterns recognised the alarming words as benign (a general
-   question, a past event, a film, "not suicidal"), or the model is unsure: the model is overruled
-   and the next intent is used, so ordinary questions about overdoses do not page the on-call staff.
+- clear danger: the intent becomes ``crisis`` with a ``crisis_type`` entity, whatever the model said;
+- possible danger: the intent becomes ``risk_possible`` (the screening question), with the type;
+- none: a ``crisis`` or ``risk_possible`` guess of the model is overruled and the next intent used,
+  so ordinary questions about overdoses do not page the on-call staff.
+
+The encoder is verified by sha256 when the model loads; a mismatch stops Rasa from starting.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -37,12 +39,17 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety.detector import Verdict, decide
-from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS
+from bot.encoder.minilm import SentenceEncoder, shared_encoder
+from bot.safety.examples import CrisisItem, NotCrisisItem, load
+from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
+from bot.safety.risk import LabelledExample, RiskModel, RiskScore, segments
+from bot.safety.tiers import CLEAR, POSSIBLE, Assessment, Thresholds, assess, encoder_tier
 
 log = logging.getLogger(__name__)
-
+_WEIGHTS = "risk_model.joblib"
+SAFETY_INTENTS = (CRISIS_INTENT, RISK_POSSIBLE_INTENT)
 
 
 def _top_model_intent(message: Message) -> Optional[Dict[str, Any]]:
@@ -54,33 +61,108 @@ def _top_model_intent(message: Message) -> Optional[Dict[str, Any]]:
     return intent if intent and intent.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME else None
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+def _files(config: Dict[Text, Any]) -> List[Path]:
+    return [Path(config["crisis_examples"]), Path(config["other_examples"])]
+
+
+def training_examples(config: Dict[Text, Any], training_data: TrainingData) -> List[LabelledExample]:
+    """The labelled files in data/safety/, then every NLU example (crisis, possible or none)."""
+    crisis_file, other_file = _files(config)
+    examples = [LabelledExample(i.text, i.tier, i.type, i.person) for i in load(crisis_file, CrisisItem)]
+    examples += [LabelledExample(i.text, "none") for i in load(other_file, NotCrisisItem)]
+    levels = {CRISIS_INTENT: CLEAR, RISK_POSSIBLE_INTENT: POSSIBLE}
+    seen = {e.text.lower() for e in examples}
+    for message in training_data.intent_examples:
+        text = message.get(TEXT) or ""
+        if text and not text.startswith("/") and text.lower() not in seen:
+            seen.add(text.lower())
+            examples.append(LabelledExample(text, levels.get(message.get(INTENT), "none")))
+    return examples
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class CrisisSafetyNet(GraphComponent, IntentClassifier):
     @classmethod
     def required_components(cls) -> List[Type]:
-        return [IntentClassifier]
+        # It runs after the intent classifiers by its place at the end of the pipeline; naming them
+        # here would make Rasa look for them among the *training* inputs, which they are not.
+        return []
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # The model's crisis prediction counts from this confidence on, even below the fallback
-        # threshold: a missed crisis costs far more than a needless check-in.
-        return {"model_confidence": 0.8, "fallback_threshold": 0.2}
+        return {
+            # The model's crisis prediction counts from this confidence on, even below the fallback
+            # threshold: a missed crisis costs far more than a needless check-in.
+            "model_confidence": 0.8,
+            "fallback_threshold": 0.2,
+            "crisis_examples": "data/safety/crisis_examples.yml",
+            "other_examples": "data/safety/not_crisis_examples.yml",
+            "regularization": 8.0,
+            **Thresholds().__dict__,
+        }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # The labelled files are read here, not given by the graph: retrain when they change.
+        digest = hashlib.sha256()
+        for path in _files({**cls.get_default_config(), **config}):
+            digest.update(path.read_bytes() if path.is_file() else b"missing")
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        risk_model: Optional[RiskModel] = None,
+        encoder: Optional[SentenceEncoder] = None,
+    ) -> None:
+        self.config = config
         self.model_confidence = float(config["model_confidence"])
         # An overruled crisis leaves the next intent only if it is as sure as the
         # FallbackClassifier requires (keep the two thresholds equal in config.yml).
         self.fallback_threshold = float(config["fallback_threshold"])
+        self.thresholds = Thresholds(**{k: float(config[k]) for k in Thresholds().__dict__})
+        self._storage = model_storage
+        self._resource = resource
+        self.risk_model = risk_model
+        self.encoder = encoder
 
     @classmethod
     def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "CrisisSafetyNet":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        encoder = shared_encoder()
+        examples = training_examples(self.config, training_data)
+        embeddings = encoder.encode_sorted([e.text for e in examples])
+        model = RiskModel.train(embeddings, examples, c=float(self.config["regularization"]))
+        with self._storage.write_to(self._resource) as directory:
+            model.save(directory / _WEIGHTS)
+        log.info("crisis classifier trained on %d examples", len(examples))
+        return self._resource
+
+    @classmethod
+    def load(
         cls,
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> "CrisisSafetyNet":
-        return cls(config)
+        with model_storage.read_from(resource) as directory:
+            model = RiskModel.load(directory / _WEIGHTS)
+        # Verified against the published sha256 here: a wrong model raises and Rasa does not start.
+        return cls(config, model_storage, resource, model, shared_encoder())
+
+    def risk(self, text: str) -> Optional[RiskScore]:
+        if self.risk_model is None or self.encoder is None:
+            return None
+        parts = segments(text)
+        return self.risk_model.score(parts, self.encoder.encode(parts))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -88,47 +170,59 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             if not text.strip() or text.startswith("/"):
                 continue  # empty, or a button payload that names its intent itself
             top = _top_model_intent(message)
-            confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) if top and top.get(INTENT_NAME_KEY) == CRISIS_INTENT else 0.0
-            model_says_crisis = confidence > 0 and confidence >= self.model_confidence
-            verdict = decide(text, model_says_crisis)
+            name = top.get(INTENT_NAME_KEY) if top else None
+            confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) if top else 0.0
+            model_crisis = name == CRISIS_INTENT and confidence >= self.model_confidence
+            model_possible = name == RISK_POSSIBLE_INTENT and confidence >= self.model_confidence
+            risk = self.risk(text)
+            verdict = assess(text, model_crisis, risk, self.thresholds, model_possible)
             message.set(
                 DIAGNOSTICS,
-                {"model_crisis": model_says_crisis, "model_confidence": round(confidence, 3), "decided_by": verdict.source},
+                {
+                    "tier": verdict.tier,
+                    "decided_by": verdict.source,
+                    "model_intent": name if name in SAFETY_INTENTS else None,
+                    "model_confidence": round(confidence, 3),
+                    "model_confident": model_crisis or model_possible,
+                    "encoder_tier": encoder_tier(risk, self.thresholds),
+                    "encoder_clear": round(risk.clear, 3) if risk else None,
+                    "encoder_possible": round(risk.possible, 3) if risk else None,
+                },
                 add_to_output=True,
             )
-            if verdict.crisis:
-                self._mark_crisis(message, text, verdict)
-            elif top is not None and top.get(INTENT_NAME_KEY) == CRISIS_INTENT:
-                # Overruled, or too unsure to count: never leave a crisis intent the verdict rejected.
-                self._overrule(message)
+            if verdict.tier == CLEAR:
+                self._mark(message, CRISIS_INTENT, text, verdict)
+            elif verdict.tier == POSSIBLE:
+                self._mark(message, RISK_POSSIBLE_INTENT, text, verdict)
+            elif name in SAFETY_INTENTS:
+                self._overrule(message)  # never leave a safety intent the verdict rejected
         return messages
 
     @staticmethod
-    def _mark_crisis(message: Message, text: str, verdict: Verdict) -> None:
-        crisis_type = verdict.crisis_type
-        crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != CRISIS_INTENT]
-        message.set(INTENT, crisis, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [dict(crisis)] + ranking, add_to_output=True)
+    def _mark(message: Message, intent: str, text: str, verdict: Assessment) -> None:
+        chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get(INTENT_NAME_KEY) not in SAFETY_INTENTS]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [dict(chosen)] + ranking, add_to_output=True)
         entities = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != CRISIS_TYPE_ENTITY]
         entities.append(
             {
                 ENTITY_ATTRIBUTE_TYPE: CRISIS_TYPE_ENTITY,
-                ENTITY_ATTRIBUTE_VALUE: crisis_type,
+                ENTITY_ATTRIBUTE_VALUE: verdict.crisis_type,
                 ENTITY_ATTRIBUTE_START: 0,
                 ENTITY_ATTRIBUTE_END: len(text),
                 EXTRACTOR: CrisisSafetyNet.__name__,
             }
         )
         message.set(ENTITIES, entities, add_to_output=True)
-        log.info("crisis detected (%s, by %s)", crisis_type, verdict.source)
+        log.info("%s: %s danger (%s), by %s", intent, verdict.tier, verdict.crisis_type, verdict.source)
 
     def _overrule(self, message: Message) -> None:
-        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != CRISIS_INTENT]
-        best = next((entry for entry in ranking if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+        ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get(INTENT_NAME_KEY) not in SAFETY_INTENTS]
+        best = next((e for e in ranking if e.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
         if best is None or float(best.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.fallback_threshold:
             best = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: self.fallback_threshold}
-            ranking = [best] + [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+            ranking = [best] + [e for e in ranking if e.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
         message.set(INTENT, dict(best), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        log.info("the model's crisis prediction was overruled: the alarming words were used in a benign sense")
+        log.info("the model's safety intent was overruled by the other layers")

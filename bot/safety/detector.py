@@ -18,6 +18,7 @@ from bot.safety.patterns import (
     OVERDOSE,
     PATTERNS,
     SELF_HARM,
+    SOMEONE_ELSE,
     SUBSTANCE,
     SUICIDE,
     TRAPS,
@@ -28,7 +29,7 @@ from bot.safety.patterns import (
 
 # The most urgent danger decides the reply when a message shows several (an overdose in progress
 # needs the overdose steps even when the message also speaks of suicide).
-URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, SUICIDE, SELF_HARM)
+URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, SUICIDE, SOMEONE_ELSE, SELF_HARM)
 SHORT_CLAUSE_WORDS = 4
 TRAPS_BY_NAME = dict(TRAPS)
 

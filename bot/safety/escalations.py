@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -45,21 +45,48 @@ class CrisisMessage:
     at: dt.datetime
 
 
-def crisis_messages(conversation_id: str, events: Iterable[Dict[str, Any]]) -> List[CrisisMessage]:
-    """The user messages among ``events`` (Rasa's event dicts) that NLU marked as a crisis."""
-    found = []
+CRISIS_ANSWER = "utter_crisis"
+
+
+def _crisis_type_of(parse: Dict[str, Any]) -> Optional[str]:
+    return next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")), None)
+
+
+def _at(event: Dict[str, Any]) -> dt.datetime:
+    return dt.datetime.fromtimestamp(float(event.get("timestamp") or 0) or utcnow().timestamp(), dt.timezone.utc)
+
+
+def crisis_messages(
+    conversation_id: str,
+    events: Iterable[Dict[str, Any]],
+    earlier: Sequence[Dict[str, Any]] = (),
+    current_type: Optional[str] = None,
+) -> List[CrisisMessage]:
+    """The crisis turns among ``events`` (Rasa's event dicts, just saved).
+
+    A turn is a crisis when NLU marked the message as one, or when the assistant gave the crisis
+    answer to it (a "yes" to the screening question): every crisis answer reaches staff. Each turn
+    counts once, when its first sign of crisis is among the new events; ``earlier`` holds the
+    session's events saved before them, for a turn whose answer is saved after its message.
+    """
+    found: List[CrisisMessage] = []
+    last_user: Optional[Dict[str, Any]] = None
+    counted = False  # whether the current turn is already a crisis
+    for event in earlier:
+        if event.get("event") == "user":
+            last_user, counted = event, ((event.get("parse_data") or {}).get("intent") or {}).get("name") == CRISIS_INTENT
+        elif event.get("event") == "action" and event.get("name") == CRISIS_ANSWER:
+            counted = True
     for event in events:
-        if event.get("event") != "user":
-            continue
-        parse = event.get("parse_data") or {}
-        if (parse.get("intent") or {}).get("name") != CRISIS_INTENT:
-            continue
-        crisis_type = next(
-            (e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")),
-            UNSPECIFIED,
-        )
-        at = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0) or utcnow().timestamp(), dt.timezone.utc)
-        found.append(CrisisMessage(conversation_id, str(crisis_type), event.get("text") or "", at))
+        kind = event.get("event")
+        if kind == "user":
+            parse = event.get("parse_data") or {}
+            last_user, counted = event, (parse.get("intent") or {}).get("name") == CRISIS_INTENT
+            if counted:
+                found.append(CrisisMessage(conversation_id, str(_crisis_type_of(parse) or UNSPECIFIED), event.get("text") or "", _at(event)))
+        elif kind == "action" and event.get("name") == CRISIS_ANSWER and not counted and last_user is not None:
+            counted = True
+            found.append(CrisisMessage(conversation_id, str(current_type or UNSPECIFIED), last_user.get("text") or "", _at(event)))
     return found
 
 
@@ -123,9 +150,15 @@ def record(connection: Connection, message: CrisisMessage) -> str:
     return escalation_id
 
 
-def record_crisis_events(engine: Engine, conversation_id: str, events: Iterable[Dict[str, Any]]) -> List[str]:
-    """Record every crisis message among newly saved events; one transaction for all of them."""
-    found = crisis_messages(conversation_id, events)
+def record_crisis_events(
+    engine: Engine,
+    conversation_id: str,
+    events: Iterable[Dict[str, Any]],
+    earlier: Sequence[Dict[str, Any]] = (),
+    current_type: Optional[str] = None,
+) -> List[str]:
+    """Record every crisis turn among newly saved events; one transaction for all of them."""
+    found = crisis_messages(conversation_id, events, earlier, current_type)
     if not found:
         return []
     with engine.begin() as connection:

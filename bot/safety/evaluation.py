@@ -1,89 +1,207 @@
-"""`make eval-safety`: recall on crisis messages and false alarms, per layer and for the pipeline.
+"""`make eval-safety`: every evaluation set, per layer and per tier, with 95% confidence intervals.
 
-The data: ``tests/data/safety/crisis.yml`` (each must be caught), ``hard_negatives.yml``
-(alarming words, no crisis) and the ordinary held-out NLU messages (``tests/data/nlu_holdout``).
-Three columns: the curated patterns alone, the NLU model alone (its own crisis prediction, before
-the safety net), and the whole pipeline as it runs in the service.
+The sets (``tests/data/safety/``):
+
+- ``sealed/``: written by helpers given only the crisis definitions, frozen before tuning, never
+  tuned on. The targets apply here: recall (clear or possible) >= 99.5%, escalations on messages
+  that are not crises <= 1%, the screening question on them <= 3%.
+- ``dev/``: the same kind of set by another helper; thresholds are chosen on it.
+- ``crisis.yml`` / ``hard_negatives.yml`` and the ordinary NLU holdout: the older set the patterns
+  were written against (a tuned set: its figures say little about new messages).
+- a public set (the Reddit C-SSRS data, Gaur et al. 2019, CC BY) when its mirror is on the machine.
+
+Layers: the curated patterns alone, the NLU model's own prediction, the encoder classifier alone,
+and the whole pipeline as the service runs it. Tiers: "clear" (the crisis answer and staff alerted)
+and "possible" (the screening question).
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
-from pydantic import BaseModel, Extra, ValidationError, constr, validator
 
 from bot.safety.detector import decide
-from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS
-from bot.safety.patterns import CRISIS_TYPES
+from bot.safety.examples import CrisisItem, CrisisModeItem, HardNegativeItem, NotCrisisItem, load, load_any
+from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
+from bot.safety.tiers import CLEAR, NONE, POSSIBLE
 
-REQUIRED_RECALL = 1.0
-MAX_FALSE_ALARMS = 0.02
+TARGET_RECALL = 0.995
+TARGET_ESCALATIONS = 0.01
+TARGET_SCREENING = 0.03
+LAYERS = ("patterns", "model", "encoder", "pipeline")
+# What the service should do with each kind of reply in crisis mode (the pipeline's intent).
+CRISIS_MODE_EXPECTED: Dict[str, Tuple[str, ...]] = {
+    "safe": ("crisis_safe",),
+    "false_alarm": ("crisis_false_alarm",),
+    "cannot_call": ("crisis_cannot_call",),
+    "contacted": ("crisis_contacted",),
+    "help_arrived": ("crisis_help_arrived",),
+    "person": ("request_human",),
+}
+ENDS_CRISIS_MODE = ("crisis_safe", "crisis_false_alarm")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-class SafetyDataError(Exception):
-    """The evaluation data is malformed; the message names the file and entry."""
+def wilson(successes: int, n: int, z: float = 1.96) -> Tuple[float, float]:
+    """The Wilson score interval of a proportion (sound near 0 and 1, unlike the normal one)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
-class CrisisExample(BaseModel):
-    text: constr(strip_whitespace=True, min_length=1)  # type: ignore[valid-type]
-    type: str
+@dataclass(frozen=True)
+class Rate:
+    hits: int
+    n: int
 
-    class Config:
-        extra = Extra.forbid
+    @property
+    def value(self) -> float:
+        return self.hits / self.n if self.n else 0.0
 
-    @validator("type")
-    def _known(cls, value: str) -> str:
-        if value not in CRISIS_TYPES:
-            raise ValueError(f"must be one of {', '.join(CRISIS_TYPES)}")
-        return value
-
-
-class NegativeExample(BaseModel):
-    text: constr(strip_whitespace=True, min_length=1)  # type: ignore[valid-type]
-    trap: constr(strip_whitespace=True, min_length=1)  # type: ignore[valid-type]
-
-    class Config:
-        extra = Extra.forbid
+    def __str__(self) -> str:
+        low, high = wilson(self.hits, self.n)
+        return f"{self.value:6.1%} [{low:.1%}-{high:.1%}] ({self.hits}/{self.n})"
 
 
-def _load(path: Path, model: Any) -> List[Any]:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SafetyDataError(f"{path}: {exc}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("messages"), list):
-        raise SafetyDataError(f"{path}: must hold a 'messages:' list")
-    items, problems, seen = [], [], set()
-    for index, raw in enumerate(document["messages"]):
-        try:
-            item = model.parse_obj(raw)
-        except ValidationError as exc:
-            problems.extend(f"{path}: messages[{index}].{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            continue
-        if item.text.lower() in seen:
-            problems.append(f"{path}: messages[{index}]: duplicate of an earlier message: {item.text!r}")
-        seen.add(item.text.lower())
-        items.append(item)
-    if problems:
-        raise SafetyDataError("\n".join(problems))
-    return items
+@dataclass(frozen=True)
+class Observation:
+    """What each layer made of one message."""
+
+    text: str
+    tiers: Dict[str, str]  # layer -> clear | possible | none
+    crisis_type: Optional[str]  # the pipeline's type, when it saw danger
+    intent: Optional[str]  # the pipeline's intent
 
 
-def load_crisis(path: Path) -> List[CrisisExample]:
-    return _load(path, CrisisExample)
+def observe(text: str, parsed: Dict[str, Any]) -> Observation:
+    diagnostics = parsed.get(DIAGNOSTICS) or {}
+    intent = (parsed.get("intent") or {}).get("name")
+    model = NONE
+    if diagnostics.get("model_intent") and diagnostics.get("model_confident"):
+        model = CLEAR if diagnostics["model_intent"] == CRISIS_INTENT else POSSIBLE
+    encoder = NONE
+    if diagnostics.get("encoder_tier"):
+        encoder = diagnostics["encoder_tier"]
+    pipeline = {CRISIS_INTENT: CLEAR, RISK_POSSIBLE_INTENT: POSSIBLE}.get(intent or "", NONE)
+    crisis_type = next((e.get("value") for e in parsed.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY), None)
+    patterns = CLEAR if decide(text, model_says_crisis=False).crisis else NONE
+    return Observation(text, {"patterns": patterns, "model": model, "encoder": encoder, "pipeline": pipeline}, crisis_type, intent)
 
 
-def load_negatives(path: Path) -> List[NegativeExample]:
-    return _load(path, NegativeExample)
+@dataclass
+class CrisisScores:
+    name: str
+    caught: Dict[str, Rate]  # layer -> clear or possible
+    clear: Dict[str, Rate]  # layer -> clear only
+    by_label: Dict[str, Rate]  # pipeline, caught, per type / person / tier of the label
+    type_right: Rate  # pipeline, among those caught
+    missed: List[str] = field(default_factory=list)
 
 
-def load_ordinary(holdout: Path, exclude: Tuple[str, ...] = (CRISIS_INTENT,)) -> List[str]:
-    """The held-out NLU examples of every intent but crisis, annotations removed."""
+@dataclass
+class OtherScores:
+    name: str
+    escalated: Dict[str, Rate]
+    screened: Dict[str, Rate]
+    by_kind: Dict[str, Rate]  # pipeline, escalated or screened, per kind
+    alarms: List[str] = field(default_factory=list)
+
+
+@dataclass
+class CrisisModeScores:
+    name: str
+    right: Dict[str, Rate]  # per kind with an expected reply
+    ended_wrongly: Rate  # a reply that is not a statement of safety or a false alarm ended the mode
+    wrong: List[str] = field(default_factory=list)
+
+
+def _count(items: Sequence[Any], test: Callable[[Any], bool]) -> Rate:
+    return Rate(sum(1 for item in items if test(item)), len(items))
+
+
+def score_crisis(name: str, items: Sequence[CrisisItem], seen: Dict[str, Observation]) -> CrisisScores:
+    obs = [(item, seen[item.text]) for item in items]
+    caught = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] != NONE) for layer in LAYERS}
+    clear = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] == CLEAR) for layer in LAYERS}
+    by_label: Dict[str, Rate] = {}
+    for key, label_of in (("type", lambda i: i.type), ("person", lambda i: i.person), ("tier", lambda i: i.tier)):
+        for value in sorted({label_of(i) for i in items}):
+            group = [p for p in obs if label_of(p[0]) == value]
+            by_label[f"{key}={value}"] = _count(group, lambda p: p[1].tiers["pipeline"] != NONE)
+    caught_pairs = [p for p in obs if p[1].tiers["pipeline"] != NONE]
+    type_right = _count(caught_pairs, lambda p: p[1].crisis_type == p[0].answer_type)
+    missed = [p[0].text for p in obs if p[1].tiers["pipeline"] == NONE]
+    return CrisisScores(name, caught, clear, by_label, type_right, missed)
+
+
+def score_other(name: str, items: Sequence[Any], seen: Dict[str, Observation], kind_of: Callable[[Any], str]) -> OtherScores:
+    obs = [(item, seen[text_of(item)]) for item in items]
+    escalated = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] == CLEAR) for layer in LAYERS}
+    screened = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] == POSSIBLE) for layer in LAYERS}
+    by_kind = {}
+    for kind in sorted({kind_of(i) for i in items}):
+        group = [p for p in obs if kind_of(p[0]) == kind]
+        by_kind[kind] = _count(group, lambda p: p[1].tiers["pipeline"] != NONE)
+    alarms = [f"[{p[1].tiers['pipeline']}] {text_of(p[0])}" for p in obs if p[1].tiers["pipeline"] != NONE]
+    return OtherScores(name, escalated, screened, by_kind, alarms)
+
+
+def score_crisis_mode(name: str, items: Sequence[CrisisModeItem], seen: Dict[str, Observation]) -> CrisisModeScores:
+    right = {}
+    for kind, expected in CRISIS_MODE_EXPECTED.items():
+        group = [i for i in items if i.kind == kind]
+        if group:
+            right[kind] = _count(group, lambda i, e=expected: seen[i.text].intent in e)
+    ending = {k for k, v in CRISIS_MODE_EXPECTED.items() if set(v) & set(ENDS_CRISIS_MODE)}
+    others = [i for i in items if i.kind not in ending]
+    ended = _count(others, lambda i: seen[i.text].intent in ENDS_CRISIS_MODE)
+    wrong = [
+        f"{i.kind}: {i.text!r} -> {seen[i.text].intent}"
+        for i in items
+        if (i.kind in CRISIS_MODE_EXPECTED and seen[i.text].intent not in CRISIS_MODE_EXPECTED[i.kind])
+        or (i.kind not in ending and seen[i.text].intent in ENDS_CRISIS_MODE)
+    ]
+    return CrisisModeScores(name, right, ended, wrong)
+
+
+def text_of(item: Any) -> str:
+    return item if isinstance(item, str) else item.text
+
+
+# --- the sets ------------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationSet:
+    name: str
+    crisis: List[CrisisItem] = field(default_factory=list)
+    other: List[Any] = field(default_factory=list)  # NotCrisisItem, or plain ordinary texts
+    crisis_mode: List[CrisisModeItem] = field(default_factory=list)
+
+
+def load_directory(name: str, directory: Path) -> EvaluationSet:
+    found = EvaluationSet(name)
+    for path in sorted(directory.glob("*.yml")):
+        items = load_any(path)
+        if path.name.startswith("crisis_mode"):
+            found.crisis_mode += items
+        elif path.name.startswith("crisis"):
+            found.crisis += items
+        else:
+            found.other += items
+    return found
+
+
+def load_ordinary(holdout: Path, exclude: Tuple[str, ...] = (CRISIS_INTENT, RISK_POSSIBLE_INTENT)) -> List[str]:
+    """The held-out NLU examples of every intent but the safety ones, annotations removed."""
     texts = []
     for path in sorted(holdout.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
@@ -96,118 +214,128 @@ def load_ordinary(holdout: Path, exclude: Tuple[str, ...] = (CRISIS_INTENT,)) ->
     return texts
 
 
-@dataclass
-class LayerScores:
-    recall: float
-    false_alarms_hard: float
-    false_alarms_ordinary: float
-    missed: List[str] = field(default_factory=list)
-    alarms: List[str] = field(default_factory=list)
+def load_tuned(safety: Path, holdout: Path) -> EvaluationSet:
+    """The older set the patterns were written against, with the ordinary NLU holdout."""
+    crisis_raw = yaml.safe_load((safety / "crisis.yml").read_text(encoding="utf-8"))["messages"]
+    crisis = [CrisisItem(text=m["text"], type=m["type"]) for m in crisis_raw]
+    hard = load(safety / "hard_negatives.yml", HardNegativeItem)
+    other: List[Any] = [NotCrisisItem(text=h.text, kind="informational") for h in hard]
+    other += [NotCrisisItem(text=t, kind="ordinary") for t in load_ordinary(holdout)]
+    return EvaluationSet("tuned (old)", crisis, _unique(other))
+
+
+def _unique(items: List[Any]) -> List[Any]:
+    seen, out = set(), []
+    for item in items:
+        if item.text.lower() not in seen:
+            seen.add(item.text.lower())
+            out.append(item)
+    return out
+
+
+# --- the report ----------------------------------------------------------------------------
 
 
 @dataclass
-class SafetyReport:
-    counts: Dict[str, int]
-    layers: Dict[str, LayerScores]
-    type_accuracy: float
-    wrong_types: List[str]
+class Report:
+    crisis: List[CrisisScores]
+    other: List[OtherScores]
+    crisis_mode: List[CrisisModeScores]
+    public: Optional[Dict[str, Any]] = None
 
-    @property
-    def failures(self) -> List[str]:
-        pipeline = self.layers["pipeline"]
+    def sealed_failures(self) -> List[str]:
+        """The issue's targets on the sealed sets."""
         problems = []
-        if pipeline.recall < REQUIRED_RECALL:
-            problems.append(f"crisis recall {pipeline.recall:.1%} is below {REQUIRED_RECALL:.0%}")
-        if pipeline.false_alarms_hard > MAX_FALSE_ALARMS:
-            problems.append(f"false alarms on hard negatives {pipeline.false_alarms_hard:.1%} exceed {MAX_FALSE_ALARMS:.0%}")
-        if pipeline.false_alarms_ordinary > MAX_FALSE_ALARMS:
-            problems.append(f"false alarms on ordinary messages {pipeline.false_alarms_ordinary:.1%} exceed {MAX_FALSE_ALARMS:.0%}")
+        for scores in self.crisis:
+            if scores.name.startswith("sealed") and scores.caught["pipeline"].value < TARGET_RECALL:
+                problems.append(f"{scores.name}: recall {scores.caught['pipeline'].value:.1%} is below {TARGET_RECALL:.1%}")
+        for other in self.other:
+            if other.name.startswith("sealed"):
+                if other.escalated["pipeline"].value > TARGET_ESCALATIONS:
+                    problems.append(f"{other.name}: escalations {other.escalated['pipeline'].value:.1%} exceed {TARGET_ESCALATIONS:.0%}")
+                if other.screened["pipeline"].value > TARGET_SCREENING:
+                    problems.append(f"{other.name}: screening {other.screened['pipeline'].value:.1%} exceeds {TARGET_SCREENING:.0%}")
         return problems
 
 
-# A classifier for the report: text -> (is a crisis, crisis type or None).
-Classifier = Callable[[str], Tuple[bool, Optional[str]]]
+def evaluate(sets: Iterable[EvaluationSet], parse: Callable[[str], Dict[str, Any]]) -> Report:
+    seen: Dict[str, Observation] = {}
+
+    def look(text: str) -> None:
+        if text not in seen:
+            seen[text] = observe(text, parse(text))
+
+    crisis, other, mode = [], [], []
+    for evaluation_set in sets:
+        for item in evaluation_set.crisis + evaluation_set.other + evaluation_set.crisis_mode:
+            look(text_of(item))
+        if evaluation_set.crisis:
+            crisis.append(score_crisis(evaluation_set.name, evaluation_set.crisis, seen))
+        if evaluation_set.other:
+            other.append(score_other(evaluation_set.name, evaluation_set.other, seen, lambda i: i.kind))
+        if evaluation_set.crisis_mode:
+            mode.append(score_crisis_mode(evaluation_set.name, evaluation_set.crisis_mode, seen))
+    return Report(crisis, other, mode)
 
 
-def score(crisis: List[CrisisExample], hard: List[NegativeExample], ordinary: List[str], classify: Classifier) -> LayerScores:
-    missed = [c.text for c in crisis if not classify(c.text)[0]]
-    alarms_hard = [n.text for n in hard if classify(n.text)[0]]
-    alarms_ordinary = [t for t in ordinary if classify(t)[0]]
-    return LayerScores(
-        recall=1 - len(missed) / max(1, len(crisis)),
-        false_alarms_hard=len(alarms_hard) / max(1, len(hard)),
-        false_alarms_ordinary=len(alarms_ordinary) / max(1, len(ordinary)),
-        missed=missed,
-        alarms=alarms_hard + alarms_ordinary,
+def format_report(report: Report, details: bool = True) -> str:
+    lines: List[str] = []
+    header = f"{'':44}" + "".join(f"{layer:>32}" for layer in LAYERS)
+    lines.append("CRISIS MESSAGES: caught (clear or possible), then clear only; 95% Wilson intervals")
+    lines.append(header)
+    for s in report.crisis:
+        lines.append(f"{s.name + ', caught':44}" + "".join(f"{str(s.caught[l]):>32}" for l in LAYERS))
+        lines.append(f"{s.name + ', clear':44}" + "".join(f"{str(s.clear[l]):>32}" for l in LAYERS))
+    lines.append("\nNOT CRISES: escalated (clear), then screened (possible)")
+    lines.append(header)
+    for o in report.other:
+        lines.append(f"{o.name + ', escalated':44}" + "".join(f"{str(o.escalated[l]):>32}" for l in LAYERS))
+        lines.append(f"{o.name + ', screened':44}" + "".join(f"{str(o.screened[l]):>32}" for l in LAYERS))
+    lines.append("\nPIPELINE BY LABEL (crisis: caught; not crisis: escalated or screened)")
+    for s in report.crisis:
+        lines.append(f"  {s.name}: " + ", ".join(f"{k} {v.value:.1%} ({v.hits}/{v.n})" for k, v in s.by_label.items()))
+        lines.append(f"  {s.name}: crisis type right where caught {s.type_right}")
+    for o in report.other:
+        lines.append(f"  {o.name}: " + ", ".join(f"{k} {v.value:.1%} ({v.hits}/{v.n})" for k, v in o.by_kind.items()))
+    lines.append("\nCRISIS MODE: the reply the person's message should get")
+    for m in report.crisis_mode:
+        lines.append(f"  {m.name}: " + ", ".join(f"{k} {v.value:.0%} ({v.hits}/{v.n})" for k, v in m.right.items()))
+        lines.append(f"  {m.name}: crisis mode ended by a message that did not say safe or false alarm: {m.ended_wrongly}")
+    if report.public:
+        p = report.public
+        lines.append(f"\nPUBLIC SET ({p['name']}): users with suicidal ideation, behaviour or attempt caught in any post: {p['recall']}")
+        lines.append(f"  supportive users with any post escalated or screened: {p['false_alarms']}")
+    else:
+        lines.append("\nPUBLIC SET: not on this machine (see README, 'Crisis safety net', to add it)")
+    if details:
+        for s in report.crisis:
+            if s.missed:
+                lines.append(f"\nmissed ({s.name}):")
+                lines.extend(f"  - {t}" for t in s.missed)
+        for o in report.other:
+            if o.alarms and not o.name.startswith("sealed"):
+                lines.append(f"\nalarms ({o.name}):")
+                lines.extend(f"  - {t}" for t in o.alarms)
+        for m in report.crisis_mode:
+            if m.wrong and not m.name.startswith("sealed"):
+                lines.append(f"\ncrisis-mode replies ({m.name}):")
+                lines.extend(f"  - {t}" for t in m.wrong)
+    lines.append(
+        f"\ntargets on the sealed sets (pipeline): recall >= {TARGET_RECALL:.1%}, escalations <= {TARGET_ESCALATIONS:.0%}, "
+        f"screening <= {TARGET_SCREENING:.0%}"
     )
-
-
-def patterns_only(text: str) -> Tuple[bool, Optional[str]]:
-    verdict = decide(text, model_says_crisis=False)
-    return verdict.crisis, verdict.crisis_type
-
-
-def evaluate(
-    crisis: List[CrisisExample],
-    hard: List[NegativeExample],
-    ordinary: List[str],
-    parse: Callable[[str], Dict[str, Any]],
-) -> SafetyReport:
-    """`parse` runs the trained NLU pipeline on a message (Rasa's parse result)."""
-    cache: Dict[str, Dict[str, Any]] = {}
-
-    def parsed(text: str) -> Dict[str, Any]:
-        if text not in cache:
-            cache[text] = parse(text)
-        return cache[text]
-
-    def model_only(text: str) -> Tuple[bool, Optional[str]]:
-        return bool(parsed(text).get(DIAGNOSTICS, {}).get("model_crisis")), None
-
-    def pipeline(text: str) -> Tuple[bool, Optional[str]]:
-        result = parsed(text)
-        if (result.get("intent") or {}).get("name") != CRISIS_INTENT:
-            return False, None
-        kind = next((e["value"] for e in result.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY), None)
-        return True, kind
-
-    layers = {
-        "patterns": score(crisis, hard, ordinary, patterns_only),
-        "model": score(crisis, hard, ordinary, model_only),
-        "pipeline": score(crisis, hard, ordinary, pipeline),
-    }
-    wrong = [f"{c.text!r}: expected {c.type}, got {pipeline(c.text)[1]}" for c in crisis if pipeline(c.text)[0] and pipeline(c.text)[1] != c.type]
-    caught = sum(1 for c in crisis if pipeline(c.text)[0])
-    return SafetyReport(
-        counts={"crisis": len(crisis), "hard_negatives": len(hard), "ordinary": len(ordinary)},
-        layers=layers,
-        type_accuracy=1 - len(wrong) / max(1, caught),
-        wrong_types=wrong,
-    )
-
-
-def format_report(report: SafetyReport) -> str:
-    c = report.counts
-    rows = [
-        ("crisis recall", f"n={c['crisis']}", "recall"),
-        ("false alarms, hard negatives", f"n={c['hard_negatives']}", "false_alarms_hard"),
-        ("false alarms, ordinary messages", f"n={c['ordinary']}", "false_alarms_ordinary"),
-    ]
-    lines = [f"{'':34}{'':>8}{'patterns':>10}{'model':>10}{'pipeline':>10}"]
-    for label, n, key in rows:
-        values = "".join(f"{getattr(report.layers[layer], key):>10.1%}" for layer in ("patterns", "model", "pipeline"))
-        lines.append(f"{label:34}{n:>8}{values}")
-    lines.append(f"crisis type right (pipeline, where caught): {report.type_accuracy:.1%}")
-    pipeline = report.layers["pipeline"]
-    for title, items in (("missed crises", pipeline.missed), ("false alarms", pipeline.alarms), ("wrong crisis type", report.wrong_types)):
-        if items:
-            lines.append(f"\n{title} (pipeline):")
-            lines.extend(f"  - {item}" for item in items)
-    lines.append(f"\ntargets: recall {REQUIRED_RECALL:.0%}, false alarms at most {MAX_FALSE_ALARMS:.0%} (pipeline)")
     return "\n".join(lines)
 
 
-def write_json(report: SafetyReport, path: Path) -> None:
+def write_json(report: Report, path: Path) -> None:
+    def rates(d: Dict[str, Rate]) -> Dict[str, Any]:
+        return {k: {"hits": v.hits, "n": v.n, "value": v.value, "ci95": wilson(v.hits, v.n)} for k, v in d.items()}
+
+    data = {
+        "crisis": [{"name": s.name, "caught": rates(s.caught), "clear": rates(s.clear), "by_label": rates(s.by_label), "type_right": asdict(s.type_right)} for s in report.crisis],
+        "other": [{"name": o.name, "escalated": rates(o.escalated), "screened": rates(o.screened), "by_kind": rates(o.by_kind)} for o in report.other],
+        "crisis_mode": [{"name": m.name, "right": rates(m.right), "ended_wrongly": asdict(m.ended_wrongly)} for m in report.crisis_mode],
+        "public": {k: str(v) for k, v in (report.public or {}).items()},
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"counts": report.counts, "layers": {k: asdict(v) for k, v in report.layers.items()}, "type_accuracy": report.type_accuracy, "wrong_types": report.wrong_types}
     path.write_text(json.dumps(data, indent=2))

@@ -4,3 +4,5 @@ CRISIS_INTENT = "crisis"
 CRISIS_TYPE_ENTITY = "crisis_type"
 # Kept in the parse data of every message, for review: what the model said and who decided.
 DIAGNOSTICS = "crisis_safety_net"
+# Possible danger: the screening question (bot/safety/tiers.py).
+RISK_POSSIBLE_INTENT = "risk_possible"

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 
 from bot.safety.escalations import EVENT_REMINDER, as_utc, queue_notification, utcnow
 from bot.settings import Settings
-from bot.storage.db import escalations, notifications
+from bot.storage.db import escalations, notifications, safety_reviews
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +81,17 @@ class Notifier:
             )
             .exists()
         )
+        # The person said it was a false alarm: the escalation waits for review without paging again.
+        reported_false_alarm = (
+            sa.select(safety_reviews.c.id)
+            .where(safety_reviews.c.escalation_id == escalations.c.id, safety_reviews.c.kind == "false_alarm")
+            .exists()
+        )
         due = (
             sa.select(escalations.c.id)
             .where(
                 escalations.c.status == "open",
+                ~reported_false_alarm,
                 sa.func.coalesce(escalations.c.last_reminder_at, escalations.c.created_at) <= cutoff,
                 ~pending_reminder,
             )

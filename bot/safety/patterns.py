@@ -26,6 +26,9 @@ MEDICAL = "medical"
 VIOLENCE = "violence"
 UNSPECIFIED = "unspecified"
 CRISIS_TYPES = (SUICIDE, SELF_HARM, OVERDOSE, MEDICAL, VIOLENCE)
+# Someone else at risk of suicide or self-harm: its own answer (what to do for them), not a type
+# the patterns or the labelled data name.
+SOMEONE_ELSE = "someone_else"
 
 INFORMATIONAL = "informational"
 PAST = "past"
@@ -141,6 +144,11 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p("sleep and not wake", SUICIDE,
        r"\b(?:go to sleep|fall asleep|sleep|close my eyes) and (?:not|never|just not) (?:wake up|open them)(?: again)?\b|\bhope i (?:dont|never|do not) wake up\b"),
 
+    # --- someone else at risk of suicide or self-harm ------------------------------------------
+    _p("other kills self", SOMEONE_ELSE,
+       r"\b" + OTHER + r" (?:is |was |keeps |has been |just )?(?:going to|gonna|gunna|wants to|wanna|will|about to|trying to|tryna|threaten\w* to|talking about|talks about|saying (?:she|he|they)(?:ll| will| wants to| is going to))"
+       r" (?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|end(?:ing)?|cut(?:ting)?|off(?:ing)?) (?:himself|herself|themselves|themself|his life|her life|their life|it all)\b"
+       r"|\b" + OTHER + r" (?:is |s |has been )?(?:suicidal|cutting (?:herself|himself|themselves) again)\b"),
     # --- self-harm ---------------------------------------------------------------------------
     _p("cut myself", SELF_HARM,
        r"\b(?:cut+(?:ing|in)?|slic(?:e|ed|ing)|carv(?:e|ed|ing)|burn(?:ed|t|ing)?|scratch(?:ed|ing)?|scrap(?:e|ed|ing)|bit(?:e|ing)|starv(?:e|ed|ing)) "

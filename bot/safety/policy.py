@@ -1,11 +1,18 @@
-"""Crisis mode: after a crisis, every message gets a caring reply with the resources.
+"""Crisis mode that listens, and the answer to the screening question.
 
-Rules answer the crisis itself and the "are you safe?" replies (data/rules/crisis.yml). What rules
-cannot say is "whatever else the person writes, do not switch back to cheerful answers", since a
-rule names one intent. This policy says it: while the ``crisis_active`` slot is set, any message
-other than those the crisis rules handle gets ``utter_crisis_mode``. It outranks RulePolicy by
+What rules cannot say is "whatever else the person writes, do not switch back to cheerful
+answers", nor "reply to *this* answer of the person differently", since a rule names one intent
+in one context. This policy says both, from the conversation's events (``bot.safety.mode``):
+
+- In crisis mode each message gets the reply that fits it: a bare "ok" is asked to say in their
+  own words whether they are safe; "I can't call" gets the text and chat options; "I texted 988"
+  is acknowledged; "help is here" too; a clear statement of safety or a false alarm ends the mode;
+  anything else gets the caring crisis-mode reply instead of an FAQ answer.
+- After the screening question, a clear "no" carries on (with the resources repeated once); a
+  "yes", or anything that is not a no, gets the crisis answer.
+
+Another crisis and a request for a person stay with their rules. It outranks RulePolicy by
 priority, has nothing to learn and runs in Rasa itself, so it works when the action server is down.
-The mode ends when the person says they are safe (the slot mapping in domain.yml) or staff end it.
 """
 from __future__ import annotations
 
@@ -18,22 +25,35 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.safety.mode import CRISIS_ANSWER, in_crisis_mode, screening_pending
+
+# In crisis mode: intent -> reply (anything else gets the default). None: the rules answer.
+CRISIS_MODE_REPLIES: Dict[str, Optional[str]] = {
+    "crisis": None,
+    "request_human": None,
+    "crisis_safe": "utter_crisis_safe",
+    "crisis_false_alarm": "utter_crisis_false_alarm",
+    "deny": "utter_crisis_unsafe",
+    "affirm": "utter_crisis_mode_ack",
+    "crisis_cannot_call": "utter_crisis_mode_cannot_call",
+    "crisis_contacted": "utter_crisis_mode_contacted",
+    "crisis_help_arrived": "utter_crisis_mode_help_arrived",
+}
+CRISIS_MODE_DEFAULT = "utter_crisis_mode"
+# After the screening question: a clear no; anything else but a new crisis is a yes.
+SCREENING_NO = ("deny", "crisis_safe", "crisis_false_alarm")
+SCREENING_NO_REPLY = "utter_risk_screen_no"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class CrisisModePolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {
-            "priority": 7,  # above RulePolicy (6): in crisis mode its FAQ rules must not answer
-            "slot": "crisis_active",
-            "response": "utter_crisis_mode",
-            # Intents with their own rules in crisis mode: another crisis, "I'm safe", yes and no,
-            # and asking for a person (a live handoff, with 988 and 911 repeated).
-            "handled_by_rules": ["crisis", "crisis_safe", "affirm", "deny", "request_human"],
-        }
+        return {"priority": 7}  # above RulePolicy (6): in crisis mode its FAQ rules must not answer
 
     def __init__(
         self,
@@ -44,9 +64,7 @@ class CrisisModePolicy(Policy):
         featurizer: Optional[Any] = None,
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
-        self.slot = config["slot"]
-        self.response = config["response"]
-        self.handled_by_rules = set(config["handled_by_rules"])
+        self.own_replies = {r for r in CRISIS_MODE_REPLIES.values() if r} | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource  # nothing to learn: the behaviour is the same for every conversation
@@ -59,20 +77,32 @@ class CrisisModePolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        action = self._next_action(tracker)
+        action = next_action(tracker, self.own_replies)
         if action is not None:
             probabilities[domain.index_for_action(action)] = 1.0
         return self._prediction(probabilities)
 
-    def _next_action(self, tracker: DialogueStateTracker) -> Optional[str]:
-        if not tracker.get_slot(self.slot):
-            return None
-        latest = tracker.latest_action_name
-        if latest == self.response:
-            return ACTION_LISTEN_NAME
-        if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:
-            return None
-        intent = tracker.latest_message.intent.get("name")
-        if intent is None or intent in self.handled_by_rules:
-            return None
-        return self.response
+
+def next_action(tracker: DialogueStateTracker, own_replies: set) -> Optional[str]:
+    latest = tracker.latest_action_name
+    if latest in own_replies:
+        return ACTION_LISTEN_NAME
+    if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:
+        return None
+    events = list(tracker.events)
+    before = _before_latest_message(events)
+    intent = tracker.latest_message.intent.get("name")
+    if intent is None:
+        return None
+    if in_crisis_mode(before):
+        return CRISIS_MODE_REPLIES.get(intent, CRISIS_MODE_DEFAULT)
+    if screening_pending(before) and intent != "crisis":
+        return SCREENING_NO_REPLY if intent in SCREENING_NO else CRISIS_ANSWER
+    return None
+
+
+def _before_latest_message(events: List[Any]) -> List[Any]:
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            return events[:index]
+    return events

@@ -74,6 +74,23 @@ escalations = sa.Table(
     ),
 )
 
+# Low-priority items for staff from the crisis net: a "no" to the screening question, and a crisis
+# the person said was a false alarm (its escalation stays open for review but stops paging).
+safety_reviews = sa.Table(
+    "safety_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("crisis_type", sa.String(20)),
+    sa.Column("escalation_id", sa.String(32), sa.ForeignKey("escalations.id", ondelete="CASCADE"), index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reviewed_by", sa.String(120)),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("kind IN ('screening_no', 'false_alarm')", name="safety_review_kind"),
+)
+
 escalation_messages = sa.Table(
     "escalation_messages",
     metadata,

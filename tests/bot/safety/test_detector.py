@@ -6,13 +6,13 @@ from typing import List
 import pytest
 
 from bot.safety.detector import URGENCY, decide, explain, guess_type, normalise
-from bot.safety.evaluation import CrisisExample, NegativeExample, load_crisis, load_negatives, patterns_only
-from bot.safety.patterns import CRISIS_TYPES, MEDICAL, OVERDOSE, SUICIDE, VIOLENCE
+from bot.safety.examples import CrisisItem, HardNegativeItem, load
+from bot.safety.patterns import CRISIS_TYPES, MEDICAL, OVERDOSE, SOMEONE_ELSE, SUICIDE, VIOLENCE
 from bot.settings import PROJECT_ROOT
 
 SAFETY_DATA = PROJECT_ROOT / "tests" / "data" / "safety"
-CRISIS: List[CrisisExample] = load_crisis(SAFETY_DATA / "crisis.yml")
-HARD_NEGATIVES: List[NegativeExample] = load_negatives(SAFETY_DATA / "hard_negatives.yml")
+CRISIS: List[CrisisItem] = load(SAFETY_DATA / "crisis.yml", CrisisItem)
+HARD_NEGATIVES: List[HardNegativeItem] = load(SAFETY_DATA / "hard_negatives.yml", HardNegativeItem)
 
 
 def test_the_test_set_is_big_enough() -> None:
@@ -21,13 +21,13 @@ def test_the_test_set_is_big_enough() -> None:
 
 
 @pytest.mark.parametrize("example", CRISIS, ids=lambda c: c.text[:40])
-def test_every_crisis_message_is_caught_by_the_patterns(example: CrisisExample) -> None:
+def test_every_crisis_message_is_caught_by_the_patterns(example: CrisisItem) -> None:
     verdict = decide(example.text, model_says_crisis=False)
     assert verdict.crisis, f"missed: {example.text!r}; hits: {explain(example.text)}"
 
 
 def test_hard_negatives_rarely_alarm() -> None:
-    alarms = [n.text for n in HARD_NEGATIVES if patterns_only(n.text)[0]]
+    alarms = [n.text for n in HARD_NEGATIVES if decide(n.text, model_says_crisis=False).crisis]
     assert len(alarms) / len(HARD_NEGATIVES) <= 0.02, alarms
 
 
@@ -89,7 +89,7 @@ def test_a_current_sign_overrules_a_trap() -> None:
 
 def test_most_urgent_type_wins() -> None:
     assert decide("i want to die so i took all my pills", model_says_crisis=False).crisis_type == OVERDOSE
-    assert set(URGENCY) == set(CRISIS_TYPES)
+    assert set(URGENCY) == set(CRISIS_TYPES) | {SOMEONE_ELSE}
 
 
 @pytest.mark.parametrize(

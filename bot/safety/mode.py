@@ -1,0 +1,80 @@
+"""Crisis mode and the screening question, read from the conversation's events.
+
+One source of truth, the events themselves, so the policy (Rasa's Event objects) and the actions
+(rasa-sdk's event dicts) can never disagree:
+
+- crisis mode starts with a crisis message or any crisis answer (``utter_crisis``, which also
+  follows a "yes" to the screening question);
+- it ends only with a clear statement of safety or a false alarm said *in* crisis mode (the
+  ``crisis_safe`` and ``crisis_false_alarm`` intents, never a bare "ok"), or when staff set the
+  ``crisis_active`` slot to false;
+- the screening question is awaiting its answer when it was the assistant's last words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from bot.safety.names import CRISIS_INTENT
+
+CRISIS_ANSWER = "utter_crisis"
+SCREENING_QUESTION = "utter_risk_screen"
+CRISIS_SAFE_INTENT = "crisis_safe"
+FALSE_ALARM_INTENT = "crisis_false_alarm"
+ENDS_CRISIS = (CRISIS_SAFE_INTENT, FALSE_ALARM_INTENT)
+STAFF_SLOT = "crisis_active"
+_QUIET_ACTIONS = ("action_listen", "action_extract_slots", "action_session_start")
+
+
+@dataclass(frozen=True)
+class Step:
+    """What matters of one event here."""
+
+    kind: str  # "user", "action", "slot" or "other"
+    name: Optional[str] = None  # the intent, the action or the slot
+    value: Any = None  # a slot's value
+
+
+def step_of(event: Any) -> Step:
+    """A Rasa Event object or a rasa-sdk event dict, reduced to a Step."""
+    data: Mapping[str, Any] = event if isinstance(event, Mapping) else {}
+    kind = data.get("event") if data else getattr(event, "type_name", None)
+    if kind == "user":
+        parse = data.get("parse_data") if data else getattr(event, "parse_data", None)
+        return Step("user", ((parse or {}).get("intent") or {}).get("name"))
+    if kind == "action":
+        return Step("action", data.get("name") if data else getattr(event, "action_name", None))
+    if kind == "slot":
+        return Step("slot", data.get("name") if data else getattr(event, "key", None), data.get("value") if data else getattr(event, "value", None))
+    return Step("other")
+
+
+def in_crisis_mode(events: Sequence[Any]) -> bool:
+    """After these events, is the conversation in crisis mode?"""
+    steps = [step_of(e) for e in events]
+    active = False
+    for step in steps:
+        if step.kind == "user" and step.name == CRISIS_INTENT:
+            active = True
+        elif step.kind == "action" and step.name == CRISIS_ANSWER:
+            active = True
+        elif active and step.kind == "user" and step.name in ENDS_CRISIS:
+            active = False
+        elif step.kind == "slot" and step.name == STAFF_SLOT and step.value is False:
+            active = False
+    return active
+
+
+def last_bot_action(events: Iterable[Any]) -> Optional[str]:
+    """The assistant's last action before these events end (listening and slot filling aside)."""
+    last = None
+    for event in events:
+        step = step_of(event)
+        if step.kind == "action" and step.name not in _QUIET_ACTIONS:
+            last = step.name
+    return last
+
+
+def screening_pending(events: Sequence[Any]) -> bool:
+    """Was the screening question the assistant's last words?"""
+    return last_bot_action(events) == SCREENING_QUESTION

@@ -1,0 +1,86 @@
+"""Three tiers from three independent layers: clear danger, possible danger, none.
+
+- **Clear** (the crisis answer at once, staff alerted): a curated pattern counts; or the encoder
+  classifier is sure on its own; or the NLU model and the encoder agree.
+- **Possible** (one direct, kind question: are you thinking of ending your life, are you in
+  danger right now?): a layer sees danger that the others do not confirm, or the encoder sees
+  indirect signs (means, places, finality, hopelessness, a method question).
+- **None**: carry on.
+
+A message whose alarming words the patterns recognised as benign (a question, the past, a film,
+a figure of speech) is never a clear crisis on a learned layer's word alone; if both learned
+layers still see danger, the person is asked. Plain Python, no Rasa: the NLU component
+(``bot.safety.component``) and the evaluation call it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.safety.detector import decide, guess_type
+from bot.safety.patterns import SELF_HARM, SOMEONE_ELSE, SUICIDE
+from bot.safety.risk import RiskScore
+
+CLEAR = "clear"
+POSSIBLE = "possible"
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    encoder_clear: float = 0.85  # the encoder alone decides a clear crisis from here
+    encoder_agree: float = 0.5  # with the NLU model's crisis intent, the encoder confirms from here
+    encoder_possible: float = 0.5  # possible or clear danger: ask from here
+
+
+@dataclass(frozen=True)
+class Assessment:
+    tier: str
+    crisis_type: Optional[str]  # one of CRISIS_TYPES or someone_else; None when tier is none
+    source: str  # which layers decided, for review and the evaluation
+
+
+def answer_type(crisis_type: str, person: str) -> str:
+    """Another person's suicide or self-harm risk gets its own answer; other types fit anyone."""
+    return SOMEONE_ELSE if person == "other" and crisis_type in (SUICIDE, SELF_HARM) else crisis_type
+
+
+def assess(
+    text: str,
+    model_crisis: bool,
+    risk: Optional[RiskScore],
+    thresholds: Thresholds = Thresholds(),
+    model_possible: bool = False,
+) -> Assessment:
+    """``model_crisis`` / ``model_possible``: the NLU model's crisis / risk_possible intent at the
+    configured confidence."""
+    patterns = decide(text, model_says_crisis=True)  # "patterns", "overruled" (benign words) or "model"
+    person = risk.person if risk is not None else "self"
+    if patterns.crisis and patterns.source == "patterns":
+        return Assessment(CLEAR, answer_type(patterns.crisis_type or guess_type(text), person), "patterns")
+    kind = answer_type(risk.crisis_type, person) if risk is not None else guess_type(text)
+    enc_clear = risk is not None and risk.clear >= thresholds.encoder_clear
+    enc_agree = risk is not None and risk.clear >= thresholds.encoder_agree
+    enc_possible = risk is not None and risk.possible >= thresholds.encoder_possible
+    if patterns.source == "overruled":
+        if model_crisis and enc_agree:
+            return Assessment(POSSIBLE, kind, "model+encoder over benign words")
+        return Assessment(NONE, None, "benign words")
+    if model_crisis and enc_agree:
+        return Assessment(CLEAR, kind, "model+encoder")
+    if enc_clear:
+        return Assessment(CLEAR, kind, "encoder")
+    if model_crisis or model_possible:
+        return Assessment(POSSIBLE, kind, "model")
+    if enc_possible:
+        return Assessment(POSSIBLE, kind, "encoder")
+    return Assessment(NONE, None, "none")
+
+
+def encoder_tier(risk: Optional[RiskScore], thresholds: Thresholds) -> str:
+    """What the encoder layer says on its own (for review and the evaluation)."""
+    if risk is None:
+        return NONE
+    if risk.clear >= thresholds.encoder_clear:
+        return CLEAR
+    return POSSIBLE if risk.possible >= thresholds.encoder_possible else NONE
