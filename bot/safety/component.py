@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -43,8 +43,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.encoder.minilm import SentenceEncoder, shared_encoder
 from bot.safety.examples import CrisisItem, NotCrisisItem, load
-from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
-from bot.safety.risk import LabelledExample, RiskModel, RiskScore, segments
+from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
+from bot.safety.risk import REPLY_KINDS, LabelledExample, Reply, RiskModel, RiskScore, segments
 from bot.safety.tiers import CLEAR, POSSIBLE, Assessment, Thresholds, assess, encoder_tier
 
 log = logging.getLogger(__name__)
@@ -65,19 +65,25 @@ def _files(config: Dict[Text, Any]) -> List[Path]:
     return [Path(config["crisis_examples"]), Path(config["other_examples"])]
 
 
-def training_examples(config: Dict[Text, Any], training_data: TrainingData) -> List[LabelledExample]:
-    """The labelled files in data/safety/, then every NLU example (crisis, possible or none)."""
+def training_examples(config: Dict[Text, Any], training_data: TrainingData) -> Tuple[List[LabelledExample], List[int], List[str]]:
+    """The labelled files in data/safety/, then every NLU example (crisis, possible or none); and
+    which of them teach the reply head, with their reply labels (the NLU examples, by intent)."""
     crisis_file, other_file = _files(config)
     examples = [LabelledExample(i.text, i.tier, i.type, i.person) for i in load(crisis_file, CrisisItem)]
     examples += [LabelledExample(i.text, "none") for i in load(other_file, NotCrisisItem)]
     levels = {CRISIS_INTENT: CLEAR, RISK_POSSIBLE_INTENT: POSSIBLE}
     seen = {e.text.lower() for e in examples}
+    replies: List[int] = []
+    labels: List[str] = []
     for message in training_data.intent_examples:
         text = message.get(TEXT) or ""
         if text and not text.startswith("/") and text.lower() not in seen:
             seen.add(text.lower())
-            examples.append(LabelledExample(text, levels.get(message.get(INTENT), "none")))
-    return examples
+            intent = message.get(INTENT)
+            replies.append(len(examples))
+            labels.append(intent if intent in REPLY_KINDS else "other")
+            examples.append(LabelledExample(text, levels.get(intent, "none")))
+    return examples, replies, labels
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -136,9 +142,9 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         encoder = shared_encoder()
-        examples = training_examples(self.config, training_data)
+        examples, replies, labels = training_examples(self.config, training_data)
         embeddings = encoder.encode_sorted([e.text for e in examples])
-        model = RiskModel.train(embeddings, examples, c=float(self.config["regularization"]))
+        model = RiskModel.train(embeddings, examples, replies, labels, c=float(self.config["regularization"]))
         with self._storage.write_to(self._resource) as directory:
             model.save(directory / _WEIGHTS)
         log.info("crisis classifier trained on %d examples", len(examples))
@@ -158,9 +164,9 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         # Verified against the published sha256 here: a wrong model raises and Rasa does not start.
         return cls(config, model_storage, resource, model, shared_encoder())
 
-    def risk(self, text: str) -> Optional[RiskScore]:
+    def risk(self, text: str) -> Tuple[Optional[RiskScore], Optional[Reply]]:
         if self.risk_model is None or self.encoder is None:
-            return None
+            return None, None
         parts = segments(text)
         return self.risk_model.score(parts, self.encoder.encode(parts))
 
@@ -174,7 +180,7 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) if top else 0.0
             model_crisis = name == CRISIS_INTENT and confidence >= self.model_confidence
             model_possible = name == RISK_POSSIBLE_INTENT and confidence >= self.model_confidence
-            risk = self.risk(text)
+            risk, reply = self.risk(text)
             verdict = assess(text, model_crisis, risk, self.thresholds, model_possible)
             message.set(
                 DIAGNOSTICS,
@@ -190,6 +196,8 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
                 },
                 add_to_output=True,
             )
+            if reply is not None:
+                message.set(CRISIS_REPLY, {"intent": reply.intent, "confidence": round(reply.confidence, 3)}, add_to_output=True)
             if verdict.tier == CLEAR:
                 self._mark(message, CRISIS_INTENT, text, verdict)
             elif verdict.tier == POSSIBLE:

@@ -6,7 +6,8 @@ One source of truth, the events themselves, so the policy (Rasa's Event objects)
 - crisis mode starts with a crisis message or any crisis answer (``utter_crisis``, which also
   follows a "yes" to the screening question);
 - it ends only with a clear statement of safety or a false alarm said *in* crisis mode (the
-  ``crisis_safe`` and ``crisis_false_alarm`` intents, never a bare "ok"), or when staff set the
+  ``crisis_safe`` and ``crisis_false_alarm`` intents, never a bare "ok"), and only when the NLU
+  model and the encoder's reply head agree on it (``reply_intent``), or when staff set the
   ``crisis_active`` slot to false;
 - the screening question is awaiting its answer when it was the assistant's last words.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from bot.safety.names import CRISIS_INTENT
+from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY
 
 CRISIS_ANSWER = "utter_crisis"
 SCREENING_QUESTION = "utter_risk_screen"
@@ -24,6 +25,32 @@ FALSE_ALARM_INTENT = "crisis_false_alarm"
 ENDS_CRISIS = (CRISIS_SAFE_INTENT, FALSE_ALARM_INTENT)
 STAFF_SLOT = "crisis_active"
 _QUIET_ACTIONS = ("action_listen", "action_extract_slots", "action_session_start")
+# Replies the encoder's reply head recognises better than the NLU model (the dev set: 90-100%
+# against 50-80%); it decides them from this confidence on.
+ANSWERED_BY_REPLY_HEAD = ("crisis_cannot_call", "crisis_contacted", "crisis_help_arrived")
+REPLY_HEAD_CONFIDENCE = 0.6
+UNCLEAR = "crisis_mode_unclear"
+
+
+def reply_intent(parse: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The intent crisis mode and the screening question act on.
+
+    Ending crisis mode is the one mistake that matters most, so a statement of safety or a false
+    alarm counts only when the NLU model and the encoder's reply head both read it so (on the
+    dev set each alone ended it on 1-6% of other replies). Otherwise the reply head decides the
+    replies it reads best; button payloads carry no reply head and are taken as they are.
+    """
+    parse = parse or {}
+    intent = (parse.get("intent") or {}).get("name")
+    reply = parse.get(CRISIS_REPLY)
+    if not isinstance(reply, Mapping) or intent in (CRISIS_INTENT, "request_human"):
+        return intent
+    read_as, confidence = reply.get("intent"), float(reply.get("confidence") or 0.0)
+    if intent in ENDS_CRISIS:
+        return intent if read_as in ENDS_CRISIS else (read_as if read_as not in (None, "other") else UNCLEAR)
+    if read_as in ANSWERED_BY_REPLY_HEAD and confidence >= REPLY_HEAD_CONFIDENCE:
+        return read_as
+    return intent
 
 
 @dataclass(frozen=True)
@@ -40,8 +67,7 @@ def step_of(event: Any) -> Step:
     data: Mapping[str, Any] = event if isinstance(event, Mapping) else {}
     kind = data.get("event") if data else getattr(event, "type_name", None)
     if kind == "user":
-        parse = data.get("parse_data") if data else getattr(event, "parse_data", None)
-        return Step("user", ((parse or {}).get("intent") or {}).get("name"))
+        return Step("user", reply_intent(data.get("parse_data") if data else getattr(event, "parse_data", None)))
     if kind == "action":
         return Step("action", data.get("name") if data else getattr(event, "action_name", None))
     if kind == "slot":

@@ -6,3 +6,5 @@ CRISIS_TYPE_ENTITY = "crisis_type"
 DIAGNOSTICS = "crisis_safety_net"
 # Possible danger: the screening question (bot/safety/tiers.py).
 RISK_POSSIBLE_INTENT = "risk_possible"
+# What the encoder's reply head reads the message as, for crisis mode (bot/safety/mode.py).
+CRISIS_REPLY = "crisis_reply"

@@ -260,21 +260,21 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
         r"^(?:so |and |but |also |hi |hey |hello |ok |okay |quick question |question )?(?:what|whats|how|hows|do you|does|can|could|is|are|should|where|why|which|who|when|tell me|any ?one know|anybody know|i was wondering|wondering|explain|define|is it true)\b"
         r"|\bsigns? (?:of|that)\b|\bsymptoms? (?:of|that)\b|\bwarning signs?\b|\bwhat (?:to do|do you do|should (?:you|i|we|someone|a person) do) (?:if|when|in)\b|\bin case (?:of|someone|somebody)\b"
         r"|\bif (?:someone|somebody|anyone|a person|a client|a loved one|you|one|people|they)\b|\bpeople (?:who|that|with)\b|\bsomeone (?:who|that|with)\b|\bclients? (?:who|that|with)\b|\bpatients? (?:who|that|with)\b"
-        r"|\b(?:hotline|lifeline|prevention|awareness|statistics|stats|rates?|risks? of|risk for|screening|training|class|course|workshop|education|pamphlet|brochure|resources? (?:for|on|about))\b"
+        r"|\b(?:hotline|lifeline|prevention|awareness|statistics|stats|rates?|risks? of|risk for|screening|trainings?|class|classes|courses?|workshops?|education|pamphlet|brochure|resources? (?:for|on|about)|response)\b"
         r"|\b(?:learn|know|read|more info\w*|information|questions?) (?:about|on|regarding|how)\b|\bcan (?:alcohol|withdrawal|cocaine|meth|xanax|benzos?|opioids?|fentanyl|heroin|detox|kratom|drinking|it)\b"
         r"|\b(?:do|does|will|would) (?:your|the|my) (?:program|insurance|center|staff|clinic|counselors?|plan|policy)\b|\bis it (?:normal|common|possible|dangerous|safe)\b|\bhow (?:common|likely|often|dangerous)\b")),
     (PAST, re.compile(
         r"\b(?:years?|yrs?|months?|decades?|ages|long time|long) (?:ago|back|before)\b"
-        r"|\blast (?:year|summer|spring|fall|autumn|winter|decade)\b|\b(?:in|back in|since|around) (?:19|20)\d\d\b|\bwhen i was (?:a kid|a child|younger|young|little|a teen\w*|in (?:high|middle|grade|junior high) school|in college|\d+|using|drinking)\b"
+        r"|\blast (?:year|summer|spring|fall|autumn|winter|decade)\b|\b(?:in|back in|since|around) (?:19|20)\d\d\b|\bback in \d\d\b|\b(?:back )?in (?:january|february|march|april|june|july|august|september|october|november|december)\b|\bwhen i was (?:a kid|a child|younger|young|little|a teen\w*|in (?:high|middle|grade|junior high) school|in college|\d+|using|drinking)\b"
         r"|\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
         r"|\bback (?:then|when|in the day|in (?:college|high school|school|my \w+))\b|\bin my (?:teens|twenties|thirties|forties|20s|30s|40s)\b|\b(?:as|since i was) a (?:kid|teen\w*|child)\b|\bsurvived\b|\b(?:im|i am|were|we are|she is|he is|shes|hes|theyre|everyone is) (?:safe|okay|ok|fine|better|doing (?:better|well|good|ok|okay)|alive|stable|recovered|in recovery) now\b"
         r"|\bno longer\b|\bbefore (?:we|i|he|she) (?:divorced|split|broke up|left|got sober|got clean|moved|got help)\b|\bsober (?:for|since)\b|\b\d+ (?:years?|months?|days?) (?:sober|clean)\b"
         r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
         r"|\b(?:he|she|they|my \w+ \w+|my \w+) (?:is|are|s|re) (?:dead|gone) now\b|\bwhen (?:i|he|she) (?:was )?(?:overdosed|oded|od)\b")),
     (MEDIA, re.compile(
-        r"\b(?:movie|film|documentary|docuseries|doc|show|series|episode|season|song|songs|lyrics|album|book|novel|memoir|article|podcast|video|tiktok|reel|news|headline|game|character|plot|story about|netflix|hulu|youtube|hbo|tv)\b")),
+        r"\b(?:movie|film|documentary|docuseries|doc|show|series|episode|season|song|songs|lyrics|album|book|novel|memoir|article|podcast|video|tiktok|reel|news|headline|game|character|plot|story about|netflix|hulu|youtube|hbo|tv|scene|reading|essay|assignment|homework|poem)\b")),
     (NEGATED, re.compile(
-        r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody said|cant imagine)\b(?:\s+\S+){0,3}\s*$")),
+        r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine)\b(?:\s+\S+){0,3}\s*$")),
 )
 
 # Signs that the danger is happening now: they overrule a trap in the same or the next clause.

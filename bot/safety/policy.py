@@ -16,7 +16,7 @@ priority, has nothing to learn and runs in Rasa itself, so it works when the act
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
@@ -29,7 +29,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.mode import CRISIS_ANSWER, in_crisis_mode, screening_pending
+from bot.safety.mode import CRISIS_ANSWER, in_crisis_mode, reply_intent, screening_pending
 
 # In crisis mode: intent -> reply (anything else gets the default). None: the rules answer.
 CRISIS_MODE_REPLIES: Dict[str, Optional[str]] = {
@@ -64,7 +64,12 @@ class CrisisModePolicy(Policy):
         featurizer: Optional[Any] = None,
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
-        self.own_replies = {r for r in CRISIS_MODE_REPLIES.values() if r} | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY}
+        self.own_replies = self.own_replies_of()
+
+    @staticmethod
+    def own_replies_of() -> Set[str]:
+        """The responses this policy predicts (after which it listens)."""
+        return {r for r in CRISIS_MODE_REPLIES.values() if r} | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource  # nothing to learn: the behaviour is the same for every conversation
@@ -83,7 +88,8 @@ class CrisisModePolicy(Policy):
         return self._prediction(probabilities)
 
 
-def next_action(tracker: DialogueStateTracker, own_replies: set) -> Optional[str]:
+def next_action(tracker: DialogueStateTracker, own_replies: Set[str]) -> Optional[str]:
+    """The reply to the latest message, or None when the rules decide."""
     latest = tracker.latest_action_name
     if latest in own_replies:
         return ACTION_LISTEN_NAME
@@ -91,7 +97,7 @@ def next_action(tracker: DialogueStateTracker, own_replies: set) -> Optional[str
         return None
     events = list(tracker.events)
     before = _before_latest_message(events)
-    intent = tracker.latest_message.intent.get("name")
+    intent = reply_intent(tracker.latest_message.parse_data)
     if intent is None:
         return None
     if in_crisis_mode(before):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import joblib
 import numpy as np
@@ -27,6 +27,11 @@ from sklearn.linear_model import LogisticRegression
 from bot.safety.patterns import CRISIS_TYPES
 
 RISK_LEVELS = ("none", "possible", "clear")
+# What a message says as a reply in crisis mode; everything else is "other" (bot/safety/mode.py).
+REPLY_KINDS = (
+    "crisis_safe", "crisis_false_alarm", "crisis_cannot_call", "crisis_contacted", "crisis_help_arrived",
+    "request_human", "affirm", "deny", "crisis", "other",
+)
 PERSONS = ("self", "other")
 MAX_SEGMENTS = 8  # bounded work per message: the whole text and at most 7 of its sentences
 EMBEDDING_WEIGHT = 2.0  # the embedding's scale beside the unit-length n-gram vectors
@@ -53,6 +58,12 @@ class LabelledExample:
 
 
 @dataclass(frozen=True)
+class Reply:
+    intent: str  # one of REPLY_KINDS
+    confidence: float
+
+
+@dataclass(frozen=True)
 class RiskScore:
     clear: float  # probability of a clear crisis, the highest over the message's segments
     possible: float  # probability of possible or clear danger, the highest over the segments
@@ -69,49 +80,75 @@ def _labels(values: Sequence[str], classes: Sequence[str]) -> List[int]:
 
 
 class RiskModel:
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, risk: LogisticRegression, kind: LogisticRegression, person: LogisticRegression) -> None:
-        self.chars, self.words, self.risk, self.kind, self.person = chars, words, risk, kind, person
+    """Four heads: danger (embedding and n-grams), its type and person (embedding), and what the
+    message says as a reply in crisis mode (embedding and n-grams, trained on the NLU examples)."""
+
+    def __init__(
+        self,
+        chars: TfidfVectorizer,
+        words: TfidfVectorizer,
+        risk: LogisticRegression,
+        kind: LogisticRegression,
+        person: LogisticRegression,
+        reply: LogisticRegression,
+    ) -> None:
+        self.chars, self.words, self.risk, self.kind, self.person, self.reply = chars, words, risk, kind, person, reply
 
     def _features(self, texts: Sequence[str], embeddings: np.ndarray) -> csr_matrix:
         return hstack([self.chars.transform(texts), self.words.transform(texts), csr_matrix(embeddings * EMBEDDING_WEIGHT)]).tocsr()
 
     @classmethod
-    def train(cls, embeddings: np.ndarray, examples: Sequence[LabelledExample], c: float = 8.0) -> "RiskModel":
-        if len(embeddings) != len(examples):
-            raise ValueError("one embedding per example")
+    def train(
+        cls,
+        embeddings: np.ndarray,
+        examples: Sequence[LabelledExample],
+        replies: Sequence[int],
+        reply_labels: Sequence[str],
+        c: float = 8.0,
+    ) -> "RiskModel":
+        """``replies``: the indexes of the examples that teach the reply head, with ``reply_labels``."""
+        if len(embeddings) != len(examples) or len(replies) != len(reply_labels):
+            raise ValueError("one embedding per example, one label per reply example")
         texts = [e.text for e in examples]
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True).fit(texts)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
-        model = cls(chars, words, LogisticRegression(C=c, max_iter=3000), _head(), _head())
-        model.risk.fit(model._features(texts, embeddings), _labels([e.risk for e in examples], RISK_LEVELS))
+        model = cls(chars, words, LogisticRegression(C=c, max_iter=3000), _head(), _head(), LogisticRegression(C=c, max_iter=3000))
+        features = model._features(texts, embeddings)
+        model.risk.fit(features, _labels([e.risk for e in examples], RISK_LEVELS))
+        model.reply.fit(features[list(replies)], _labels(list(reply_labels), REPLY_KINDS))
         crises = [i for i, e in enumerate(examples) if e.risk != "none" and e.crisis_type]
         model.kind.fit(embeddings[crises], _labels([examples[i].crisis_type for i in crises], CRISIS_TYPES))
         model.person.fit(embeddings[crises], _labels([examples[i].person for i in crises], PERSONS))
         return model
 
     def save(self, path: Path) -> None:
-        joblib.dump({"chars": self.chars, "words": self.words, "risk": self.risk, "kind": self.kind, "person": self.person}, path)
+        joblib.dump(
+            {"chars": self.chars, "words": self.words, "risk": self.risk, "kind": self.kind, "person": self.person, "reply": self.reply}, path
+        )
 
     @classmethod
     def load(cls, path: Path) -> "RiskModel":
         parts = joblib.load(path)  # our own model archive, written by `rasa train`
-        return cls(parts["chars"], parts["words"], parts["risk"], parts["kind"], parts["person"])
+        return cls(parts["chars"], parts["words"], parts["risk"], parts["kind"], parts["person"], parts["reply"])
 
-    def score(self, texts: Sequence[str], embeddings: np.ndarray) -> RiskScore:
+    def score(self, texts: Sequence[str], embeddings: np.ndarray) -> Tuple[RiskScore, Reply]:
         """One message's segments (the whole message first) and their embeddings."""
-        risk = self.risk.predict_proba(self._features(texts, embeddings))
+        features = self._features(texts, embeddings)
+        risk = self.risk.predict_proba(features)
+        reply = self.reply.predict_proba(features[0])[0]
         clear = risk[:, RISK_LEVELS.index("clear")]
         at_risk = clear + risk[:, RISK_LEVELS.index("possible")]
         best = int(np.argmax(at_risk))
         kind = self.kind.predict_proba(embeddings[best : best + 1])[0]
         person = self.person.predict_proba(embeddings[best : best + 1])[0]
-        return RiskScore(
+        score = RiskScore(
             clear=float(clear.max()),
             possible=float(at_risk.max()),
             crisis_type=CRISIS_TYPES[int(np.argmax(kind))],
             person=PERSONS[int(np.argmax(person))],
             segment=best,
         )
+        return score, Reply(REPLY_KINDS[int(np.argmax(reply))], float(reply.max()))
 
 
 def _head() -> LogisticRegression:

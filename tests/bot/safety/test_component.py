@@ -45,7 +45,22 @@ def risk_model() -> RiskModel:
     examples = [LabelledExample(t, "clear", k, "other" if t.startswith(("my roommate", "my husband")) and k != "violence" else "self") for t, k in CRISES]
     examples += [LabelledExample(t, "none") for t in ORDINARY]
     examples += [LabelledExample("kinda feel like everyone would be better off", "possible", "suicide")]
-    return RiskModel.train(shared_encoder().encode_sorted([e.text for e in examples]), examples, c=8.0)
+    replies = {
+        "im safe now, i wont do anything": "crisis_safe",
+        "this isnt an emergency, i was asking for my boyfriend": "crisis_false_alarm",
+        "i cant call, he will hear me": "crisis_cannot_call",
+        "ok i texted 988": "crisis_contacted",
+        "the ambulance is here": "crisis_help_arrived",
+        "ok": "affirm",
+        "no not really": "deny",
+        "can i talk to a real person": "request_human",
+        "i am going to kill myself": "crisis",
+    }
+    examples += [LabelledExample(t, "none") for t in replies]
+    first = len(examples) - len(replies)
+    indexes = list(range(len(ORDINARY) + len(CRISES) + 1)) + list(range(first, len(examples)))
+    labels = ["other"] * (len(ORDINARY) + len(CRISES) + 1) + list(replies.values())
+    return RiskModel.train(shared_encoder().encode_sorted([e.text for e in examples]), examples, indexes, labels, c=8.0)
 
 
 def build(risk_model: Optional[RiskModel] = None, **config: Any) -> CrisisSafetyNet:
@@ -125,16 +140,20 @@ def test_an_overruled_crisis_falls_back_when_the_next_intent_is_unsure() -> None
 # --- with the encoder layer ------------------------------------------------------------------
 
 
+OVERPASS = "standing on the overpass looking down at the cars"  # no pattern matches it
+
+
 def test_the_encoder_catches_a_crisis_no_pattern_and_no_model_saw(risk_model: RiskModel) -> None:
-    net = build(risk_model, encoder_clear=0.5)
-    [msg] = net.process([message("standing on the overpass looking down at the cars", [("ask_cost", 0.6)])])
+    score, _ = build(risk_model).risk(OVERPASS)
+    assert score is not None and score.clear > 0.2  # trained on "standing on the overpass right now thinking about it"
+    net = build(risk_model, encoder_clear=score.clear - 1e-6)
+    [msg] = net.process([message(OVERPASS, [("ask_cost", 0.6)])])
     assert intent(msg) == "crisis" and msg.get(DIAGNOSTICS)["decided_by"] == "encoder"
-    assert msg.get(DIAGNOSTICS)["encoder_clear"] >= 0.5
 
 
 def test_an_unsure_encoder_asks_instead_of_alarming(risk_model: RiskModel) -> None:
-    net = build(risk_model, encoder_clear=0.999, encoder_agree=0.999, encoder_possible=0.3)
-    [msg] = net.process([message("standing on the overpass looking down at the cars", [("ask_cost", 0.6)])])
+    net = build(risk_model, encoder_clear=0.999, encoder_agree=0.999, encoder_possible=0.2)
+    [msg] = net.process([message(OVERPASS, [("ask_cost", 0.6)])])
     assert intent(msg) == "risk_possible" and msg.get(DIAGNOSTICS)["encoder_tier"] == "possible"
 
 
@@ -164,8 +183,13 @@ def test_a_crisis_sentence_inside_a_long_message_is_scored_on_its_own(risk_model
         "Honestly my roommate is blue and wont wake up after using. "
         "Also do you have parking?"
     )
-    score = build(risk_model).risk(text)
+    score, _ = build(risk_model).risk(text)
     assert score is not None and score.segment > 0
+
+
+def test_every_message_carries_what_the_reply_head_reads(risk_model: RiskModel) -> None:
+    [msg] = build(risk_model).process([message("ok i texted 988 like you said", [("affirm", 0.7)])])
+    assert msg.get("crisis_reply")["intent"] == "crisis_contacted" and 0 < msg.get("crisis_reply")["confidence"] <= 1
 
 
 def test_training_examples_join_the_labelled_files_and_the_nlu_data(tmp_path) -> None:
@@ -181,7 +205,8 @@ def test_training_examples_join_the_labelled_files_and_the_nlu_data(tmp_path) ->
             Message(data={"text": "this wait is killing me", "intent": "out_of_scope"}),  # already labelled
         ]
     )
-    examples = training_examples({"crisis_examples": str(crisis), "other_examples": str(other)}, nlu)
+    examples, replies, labels = training_examples({"crisis_examples": str(crisis), "other_examples": str(other)}, nlu)
+    assert (replies, labels) == ([2, 3, 4], ["crisis", "other", "other"])
     assert [(e.text, e.risk) for e in examples] == [
         ("i want to stop existing", "possible"),
         ("this wait is killing me", "none"),

@@ -161,3 +161,33 @@ def test_reopen_changes_nothing_unless_acknowledged(engine: Engine, steps: list)
 def test_reopen_an_unknown_escalation_is_false(engine: Engine) -> None:
     assert EscalationStore(engine).reopen("nope", "left") is False
     assert _notifications(engine) == []
+
+
+def action(name: str, timestamp: float = 2.0) -> dict:
+    return {"event": "action", "name": name, "timestamp": timestamp}
+
+
+def test_a_crisis_answer_to_an_ordinary_intent_is_a_crisis_turn() -> None:
+    # A "yes" to the screening question: the message is "affirm", the answer is the crisis answer.
+    events = [user_event("yes", "affirm", timestamp=1.0), action("utter_crisis")]
+    [found] = crisis_messages("c1", events, current_type="suicide")
+    assert (found.text, found.crisis_type) == ("yes", "suicide")
+
+
+def test_a_crisis_message_and_its_answer_count_once_even_across_saves() -> None:
+    message, answer = user_event("i want to end it all", "crisis", "suicide"), action("utter_crisis")
+    assert len(crisis_messages("c1", [message, answer])) == 1
+    # Saved in two steps: the message first, its answer later.
+    assert len(crisis_messages("c1", [message])) == 1
+    assert crisis_messages("c1", [answer], earlier=[message]) == []
+
+
+def test_an_answer_saved_after_its_ordinary_message_still_counts() -> None:
+    earlier = [user_event("nothing matters, i have the pills right here", "affirm", timestamp=1.0)]
+    [found] = crisis_messages("c1", [action("utter_crisis")], earlier=earlier, current_type=None)
+    assert found.text.startswith("nothing matters") and found.crisis_type == "unspecified"
+
+
+def test_the_screening_yes_opens_an_escalation(engine: Engine) -> None:
+    [escalation_id] = record_crisis_events(engine, "c1", [user_event("yes", "affirm"), action("utter_crisis")], current_type="suicide")
+    assert EscalationStore(engine).get(escalation_id)["crisis_type"] == "suicide"

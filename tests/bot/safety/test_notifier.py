@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy.engine import Engine
 
 from bot.safety.escalations import EVENT_CREATED, EVENT_REMINDER, EscalationStore, record_crisis_events, utcnow
+from bot.safety.reviews import record_review_items
 from bot.safety.notifier import (
     EVENT_HEADER,
     IDEMPOTENCY_HEADER,
@@ -134,6 +135,17 @@ async def test_acknowledged_escalation_gets_no_reminder(engine: Engine, tmp_path
     async with aiohttp.ClientSession() as session:
         notifier = Notifier(engine, settings_for(tmp_path, "http://127.0.0.1:9"), session)
         assert notifier.queue_reminders(now=utcnow() + dt.timedelta(hours=1)) == 0
+
+
+async def test_a_reported_false_alarm_stops_the_reminders_but_leaves_the_escalation_open(engine: Engine, tmp_path: Path) -> None:
+    [escalation_id] = record_crisis_events(engine, "conv-1", [user_event("my friend is overdosing", "crisis", "overdose")])
+    record_review_items(
+        engine, "conv-1", [user_event("sorry no, i meant in the film", "crisis_false_alarm"), {"event": "action", "name": "utter_crisis_false_alarm", "timestamp": 2.0}]
+    )
+    async with aiohttp.ClientSession() as session:
+        notifier = Notifier(engine, settings_for(tmp_path, "http://127.0.0.1:9"), session)
+        assert notifier.queue_reminders(now=utcnow() + dt.timedelta(hours=1)) == 0
+    assert EscalationStore(engine).get(escalation_id)["status"] == "open"
 
 
 async def test_a_reopened_escalation_is_notified_at_once_and_not_twice(engine: Engine, tmp_path: Path, receiver_factory) -> None:  # type: ignore[no-untyped-def]

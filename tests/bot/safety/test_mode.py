@@ -1,0 +1,147 @@
+"""Crisis mode and the screening question, read from events, and the policy's replies."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.safety.mode import UNCLEAR, in_crisis_mode, reply_intent, screening_pending
+from bot.safety.policy import CRISIS_MODE_DEFAULT, CRISIS_MODE_REPLIES, SCREENING_NO_REPLY, CrisisModePolicy, next_action
+
+OWN = CrisisModePolicy.own_replies_of()
+
+
+def said(intent: str, text: str = "...") -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0})
+
+
+def did(action: str) -> ActionExecuted:
+    return ActionExecuted(action)
+
+
+def crisis(text: str = "i want to end it") -> List[Event]:
+    return [did("action_listen"), said("crisis", text), did("utter_crisis"), did("action_listen")]
+
+
+def test_crisis_mode_starts_with_a_crisis_and_ends_only_on_safety_or_a_false_alarm() -> None:
+    assert not in_crisis_mode([])
+    assert in_crisis_mode(crisis())
+    assert in_crisis_mode(crisis() + [said("affirm", "ok"), did("utter_crisis_mode_ack")])
+    assert not in_crisis_mode(crisis() + [said("crisis_safe", "i'm safe now, i won't do anything")])
+    assert not in_crisis_mode(crisis() + [said("crisis_false_alarm", "sorry i meant the movie")])
+    assert in_crisis_mode(crisis() + [said("crisis_safe"), said("crisis", "no it came back")])
+
+
+def test_staff_end_crisis_mode_with_the_slot() -> None:
+    assert not in_crisis_mode(crisis() + [SlotSet("crisis_active", False)])
+    assert in_crisis_mode(crisis() + [SlotSet("crisis_active", True)])  # only false ends it
+
+
+def test_any_crisis_answer_starts_crisis_mode() -> None:
+    # A yes to the screening question: the message is "affirm", the answer is the crisis answer.
+    assert in_crisis_mode([said("risk_possible"), did("utter_risk_screen"), did("action_listen"), said("affirm", "yes"), did("utter_crisis")])
+
+
+def test_event_dicts_from_the_action_server_read_the_same() -> None:
+    events = [e.as_dict() for e in crisis()]
+    assert in_crisis_mode(events)
+    assert not in_crisis_mode(events + [said("crisis_safe").as_dict()])
+
+
+def test_the_screening_question_waits_until_the_assistant_says_something_else() -> None:
+    asked = [said("risk_possible"), did("utter_risk_screen"), did("action_listen")]
+    assert screening_pending(asked)
+    assert not screening_pending(asked + [said("deny"), did("utter_risk_screen_no")])
+
+
+def tracker(events: List[Event]) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("c1", events)
+
+
+def reply(before: List[Event], intent: str, text: str = "...") -> Optional[str]:
+    return next_action(tracker(before + [said(intent, text)]), OWN)
+
+
+@pytest.mark.parametrize(
+    "intent, expected",
+    [
+        ("affirm", "utter_crisis_mode_ack"),
+        ("crisis_cannot_call", "utter_crisis_mode_cannot_call"),
+        ("crisis_contacted", "utter_crisis_mode_contacted"),
+        ("crisis_help_arrived", "utter_crisis_mode_help_arrived"),
+        ("crisis_safe", "utter_crisis_safe"),
+        ("crisis_false_alarm", "utter_crisis_false_alarm"),
+        ("deny", "utter_crisis_unsafe"),
+        ("ask_cost", CRISIS_MODE_DEFAULT),
+        ("nlu_fallback", CRISIS_MODE_DEFAULT),
+        ("crisis", None),  # the crisis rule answers again
+        ("request_human", None),  # the handoff rule answers
+    ],
+)
+def test_in_crisis_mode_each_message_gets_the_reply_that_fits(intent: str, expected: Optional[str]) -> None:
+    assert reply(crisis(), intent) == expected
+
+
+def test_outside_crisis_mode_the_policy_stays_out_of_the_way() -> None:
+    assert reply([did("action_listen")], "affirm") is None
+    assert reply([did("action_listen")], "crisis_safe") is None
+    after_safe = crisis() + [said("crisis_safe"), did("utter_crisis_safe"), did("action_listen")]
+    assert reply(after_safe, "ask_cost") is None
+
+
+@pytest.mark.parametrize(
+    "intent, expected",
+    [("deny", SCREENING_NO_REPLY), ("crisis_safe", SCREENING_NO_REPLY), ("crisis_false_alarm", SCREENING_NO_REPLY),
+     ("affirm", "utter_crisis"), ("ask_cost", "utter_crisis"), ("nlu_fallback", "utter_crisis"), ("crisis", None)],
+)
+def test_the_screening_answer(intent: str, expected: Optional[str]) -> None:
+    asked = [did("action_listen"), said("risk_possible"), did("utter_risk_screen"), did("action_listen")]
+    assert reply(asked, intent) == expected
+
+
+def test_after_its_own_reply_the_policy_listens() -> None:
+    for response in OWN:
+        assert next_action(tracker(crisis() + [said("affirm"), did(response)]), OWN) == "action_listen"
+
+
+def test_every_reply_is_in_the_domain() -> None:
+    domain = Domain.load("domain.yml")
+    for response in set(filter(None, CRISIS_MODE_REPLIES.values())) | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY, "utter_crisis", "utter_risk_screen"}:
+        assert response in domain.responses, response
+    for intent in CRISIS_MODE_REPLIES:
+        assert intent in domain.intents, intent
+
+
+def parse(intent: str, read_as: Optional[str] = None, confidence: float = 0.9) -> dict:
+    data: dict = {"intent": {"name": intent, "confidence": 0.9}}
+    if read_as:
+        data["crisis_reply"] = {"intent": read_as, "confidence": confidence}
+    return data
+
+
+@pytest.mark.parametrize(
+    "intent, read_as, confidence, expected",
+    [
+        ("crisis_safe", "crisis_safe", 0.9, "crisis_safe"),  # both agree: it ends crisis mode
+        ("crisis_safe", "crisis_false_alarm", 0.9, "crisis_safe"),
+        ("crisis_safe", "affirm", 0.9, "affirm"),  # the head heard a bare ok: asked again
+        ("crisis_false_alarm", "other", 0.9, UNCLEAR),  # disagreement never ends the mode
+        ("crisis_safe", None, 0.0, "crisis_safe"),  # a button: taken as it is
+        ("affirm", "crisis_contacted", 0.8, "crisis_contacted"),
+        ("affirm", "crisis_contacted", 0.4, "affirm"),  # the head unsure: the model decides
+        ("deny", "crisis_safe", 0.99, "deny"),  # the head alone never ends crisis mode
+        ("crisis", "crisis_safe", 0.99, "crisis"),
+        ("request_human", "crisis_cannot_call", 0.99, "request_human"),
+    ],
+)
+def test_the_reply_crisis_mode_acts_on(intent: str, read_as: Optional[str], confidence: float, expected: str) -> None:
+    assert reply_intent(parse(intent, read_as, confidence)) == expected
+
+
+def test_a_safety_statement_the_reply_head_doubts_keeps_crisis_mode_on() -> None:
+    doubted = UserUttered("im fine whatever", {"name": "crisis_safe", "confidence": 0.9}, parse_data=parse("crisis_safe", "other"))
+    assert in_crisis_mode(crisis() + [doubted])
+    assert reply(crisis(), "crisis_safe") == "utter_crisis_safe"
