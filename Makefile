@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings meetings-refresh check-data clean browser
+.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -79,19 +79,26 @@ evaluate: setup train ## NLU report on the held-out split (per-intent P/R/F1, co
 	  > $(VAR)/logs/evaluate.log 2>&1 || { tail -30 $(VAR)/logs/evaluate.log; exit 1; }
 	@$(BOT) evaluate $(RESULTS)/nlu
 
-eval-safety: setup train ## Crisis recall and false alarms per layer (tests/data/safety); fails below target
+eval-safety: setup train ## Crisis net on the sealed, dev and tuned sets, per layer and tier, with 95% intervals
 	@mkdir -p $(VAR)/logs
 	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) eval-safety 2> $(VAR)/logs/eval-safety.log \
-	  || { grep -A20 "Safety targets missed\|Error\|error:" $(VAR)/logs/eval-safety.log | tail -25; exit 1; }
+	  || { tail -25 $(VAR)/logs/eval-safety.log; exit 1; }
+
+eval-safety-public: setup train ## The same on the public Reddit C-SSRS set too (needs its mirror; several minutes)
+	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) eval-safety --public 2> $(VAR)/logs/eval-safety.log
 
 test: validate check-data pytest conversations evaluate eval-safety ## Everything CI checks
 
 shell: setup train ## Talk to the assistant in the terminal
 	$(BOT) with-actions -- $(BOT) rasa shell --model models
 
-bench: setup train ## Benchmarks: meeting search over 100,000 meetings, then the load test (starts the service if needed)
+bench: setup train ## Benchmarks: meeting search over 100,000 meetings, NLU parse latency, then the load test (starts the service if needed)
 	$(PY) -m bench.meetings
+	$(PY) -m bench.parse
 	$(PY) -m bench.load
+
+bench-parse: setup train ## NLU parse latency with the crisis net's encoder (target p50 <= 15 ms)
+	$(PY) -m bench.parse
 
 bench-meetings: setup ## Meeting search latency over 100,000 generated meetings (target p95 < 10 ms)
 	$(PY) -m bench.meetings

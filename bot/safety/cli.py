@@ -104,7 +104,7 @@ def sweep(dev: evaluation.EvaluationSet, parse: Callable[[str], Dict[str, Any]])
     """Recall and false alarms on the dev set for a grid of encoder thresholds."""
     parsed = {evaluation.text_of(i): parse(evaluation.text_of(i)) for i in dev.crisis + dev.other}
     lines = [f"{'clear':>6}{'agree':>6}{'possible':>9}{'recall':>9}{'clear':>8}{'escal.':>8}{'screen':>8}"]
-    for clear, agree, possible in itertools.product((0.8, 0.85, 0.9, 0.95), (0.3, 0.5, 0.7), (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)):
+    for clear, agree, possible in itertools.product((0.8, 0.9, 0.95), (0.3, 0.5), (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)):
         thresholds = Thresholds(encoder_clear=clear, encoder_agree=agree, encoder_possible=possible)
 
         def tier(text: str) -> str:

@@ -38,11 +38,19 @@ _OD_SHORT = re.compile(r"\bo\.?d'(d|ed|ing|in)\b")
 _NOT_TEXT = re.compile(r"[^a-z0-9.!?;:,\n ]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"[ \t]+")
+# Digits and symbols for letters ("k1ll mys3lf", "d1e", "$uicide"), only in words that start with a
+# letter, so "2 pills", "988", "24/7" and "7pm" stay as they are.
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z@$])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+(?![a-z0-9@$])")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_NUMBER_WORDS = re.compile(r"\b(?:2nite|2night|2day|2morrow|2moro)\b")
 
 
 def normalise(text: str) -> str:
-    """Lower case, apostrophes dropped, other symbols to spaces, runs of a letter cut to two."""
+    """Lower case, digits for letters read as letters, apostrophes dropped, other symbols to
+    spaces, runs of a letter cut to two."""
     text = _APOSTROPHES.sub("'", text.lower())
+    text = _NUMBER_WORDS.sub(lambda m: {"2nite": "tonight", "2night": "tonight", "2day": "today"}.get(m[0], "tomorrow"), text)
+    text = _LEET_WORD.sub(lambda m: m[0].translate(_LEET), text)
     # "od'd" must not become "odd" once apostrophes go.
     text = _OD_SHORT.sub(lambda m: "overdosing" if m[1].startswith("in") else "overdosed", text)
     text = text.replace("'", "")

@@ -26,6 +26,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import yaml
 
 from bot.safety.detector import decide
+from bot.safety.mode import reply_intent
 from bot.safety.examples import CrisisItem, CrisisModeItem, HardNegativeItem, NotCrisisItem, load, load_any
 from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
 from bot.safety.tiers import CLEAR, NONE, POSSIBLE
@@ -79,6 +80,7 @@ class Observation:
     tiers: Dict[str, str]  # layer -> clear | possible | none
     crisis_type: Optional[str]  # the pipeline's type, when it saw danger
     intent: Optional[str]  # the pipeline's intent
+    reply: Optional[str]  # the intent crisis mode acts on (bot/safety/mode.py)
 
 
 def observe(text: str, parsed: Dict[str, Any]) -> Observation:
@@ -93,7 +95,8 @@ def observe(text: str, parsed: Dict[str, Any]) -> Observation:
     pipeline = {CRISIS_INTENT: CLEAR, RISK_POSSIBLE_INTENT: POSSIBLE}.get(intent or "", NONE)
     crisis_type = next((e.get("value") for e in parsed.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY), None)
     patterns = CLEAR if decide(text, model_says_crisis=False).crisis else NONE
-    return Observation(text, {"patterns": patterns, "model": model, "encoder": encoder, "pipeline": pipeline}, crisis_type, intent)
+    tiers = {"patterns": patterns, "model": model, "encoder": encoder, "pipeline": pipeline}
+    return Observation(text, tiers, crisis_type, intent, reply_intent(parsed))
 
 
 @dataclass
@@ -159,15 +162,15 @@ def score_crisis_mode(name: str, items: Sequence[CrisisModeItem], seen: Dict[str
     for kind, expected in CRISIS_MODE_EXPECTED.items():
         group = [i for i in items if i.kind == kind]
         if group:
-            right[kind] = _count(group, lambda i, e=expected: seen[i.text].intent in e)
+            right[kind] = _count(group, lambda i, e=expected: seen[i.text].reply in e)
     ending = {k for k, v in CRISIS_MODE_EXPECTED.items() if set(v) & set(ENDS_CRISIS_MODE)}
     others = [i for i in items if i.kind not in ending]
-    ended = _count(others, lambda i: seen[i.text].intent in ENDS_CRISIS_MODE)
+    ended = _count(others, lambda i: seen[i.text].reply in ENDS_CRISIS_MODE)
     wrong = [
-        f"{i.kind}: {i.text!r} -> {seen[i.text].intent}"
+        f"{i.kind}: {i.text!r} -> {seen[i.text].reply}"
         for i in items
-        if (i.kind in CRISIS_MODE_EXPECTED and seen[i.text].intent not in CRISIS_MODE_EXPECTED[i.kind])
-        or (i.kind not in ending and seen[i.text].intent in ENDS_CRISIS_MODE)
+        if (i.kind in CRISIS_MODE_EXPECTED and seen[i.text].reply not in CRISIS_MODE_EXPECTED[i.kind])
+        or (i.kind not in ending and seen[i.text].reply in ENDS_CRISIS_MODE)
     ]
     return CrisisModeScores(name, right, ended, wrong)
 

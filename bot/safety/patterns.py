@@ -130,7 +130,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
        r"|\b(?:bought|got|have|found|loaded) (?:a |the |my )?(?:gun|rope|pistol)(?: \w+)? (?:to|for) (?:end|kill|do it|myself)\b|\bhave a plan\b(?= to| for)|\bmade a plan to\b"),
     _p("method", SUICIDE,
        r"\b(?:jump|jumping|jumped) (?:off|from) (?:a|the|this|my) (?:bridge|roof|building|cliff|balcony|overpass|parking garage)\b"
-       r"|\b(?:in front of|under) (?:a|the) (?:train|bus|truck|car|semi)\b|\b(?:hang|hanging|hung) " + MYSELF + r"\b"
+       r"|\b(?:in front of|under) (?:a|the) (?:train|bus|truck|car|semi)\b|\b(?:im |i am |standing |sitting |laying |lying |waiting )?on the (?:train |railroad |rail )?tracks\b|\b(?:hang|hanging|hung) " + MYSELF + r"\b"
        r"|\b(?:shoot|shooting|shot) " + MYSELF + r"\b(?! in the foot)|\bslit(?:ting)? my (?:wrists?|throat)\b|\b(?:drive|driving|crash|crashing) (?:my car )?(?:off|into) (?:a|the) (?:bridge|cliff|wall|tree|pole)\b"
        r"|\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|my gun|the knife|them) on " + MYSELF + r"\b|\bgun (?:to|in) my (?:head|mouth)\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b"),
     _p("thoughts of dying", SUICIDE,
@@ -204,7 +204,9 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
        r"\b(?:heart|heartbeat|pulse) (?:is |keeps |wont stop |has been )?(?:racing|pounding|beating (?:so |really |super )?(?:fast|hard)|going crazy|out of control)\b(?=.*\b(?:coke|cocaine|crack|meth|speed|adderall|molly|mdma|pills?|using|used|high|took|snorted|smoked|k2|spice|ice|bump|line|lines)\b)",
        traps=frozenset({INFORMATIONAL, PAST, MEDIA})),
     _p("hallucinating", MEDICAL,
-       r"\b(?:hallucinat\w*|halucinat\w*|seeing things that (?:arent|are not) there|hearing things that (?:arent|are not) there|bugs (?:crawling|under my skin|on me)|(?:the|having|got|getting|have) (?:dts|dt s|delirium tremens)|delirium)\b"),
+       r"\b(?:hallucinat\w*|halucinat\w*|seeing things that (?:arent|are not) there|hearing things that (?:arent|are not) there|"
+       r"(?:see|seeing|hear|hearing|feel|feeling) (?:\w+ ){0,3}(?:that|thats|which|who) (?:arent|isnt|are not|is not|wasnt|werent|not) (?:there|real)|"
+       r"(?:i know|know) (?:they|it|its|theyre) (?:arent|isnt|are not|is not|not) real but|bugs (?:crawling|under my skin|on me)|(?:the|having|got|getting|have) (?:dts|dt s|delirium tremens)|delirium)\b"),
     _p("blood", MEDICAL,
        r"\b(?:vomit\w*|throwing up|puking|coughing(?: up)?|spitting(?: up)?|threw up|puked|peeing|pooping|shitting) (?:up )?(?:blood|black stuff|coffee grounds)\b|\bblood in (?:my|his|her) (?:vomit|puke|stool|pee|urine)\b|\bwont stop bleeding\b|\bbleeding (?:a lot|badly|everywhere|so much|wont stop)\b"),
     _p("collapsed", MEDICAL,
@@ -238,7 +240,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
        r"\bthreat(?:en|ened|ens|ening)? to (?:kill|hurt|shoot|stab|beat|take the kids)\b|\b(?:death|kill) threats?\b(?! (?:on (?:twitter|tiktok|reddit|the internet|line|social)|online))"),
     _p("afraid at home", VIOLENCE,
        r"\b(?:afraid|scared|terrified|fear) (?:of|to go|to be) (?:home|at home|back home|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|father|stepdad|mom|mother|roommate)|for my life|hes going to|shes going to|what (?:hell|shell|he will|she will|hes gonna|shes gonna) do)\b(?! (?:is going to (?:be|find out)|will find out|finding out|knowing|seeing|will be (?:mad|angry|disappointed|upset)|being (?:mad|disappointed)))"
-       r"|\b(?:not|dont feel|dont|never feel|no longer feel|do not feel) (?:safe|safe at) (?:at )?(?:home|here|in my (?:own )?(?:home|house|apartment)|with (?:him|her|them|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|mom|roommate)))\b"
+       r"|\b(?:not|dont feel|dont|never feel|no longer feel|do not feel) (?:safe|safe at) (?:at |going |to go |going back |to go back )?(?:home|here|in my (?:own )?(?:home|house|apartment)|with (?:him|her|them|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|mom|roommate)))\b"
        r"|\b(?:afraid|scared|terrified|fear|fearing|fearful) for my (?:life|safety|kids safety|childrens safety)\b|\b(?:im|i am) not safe\b(?! (?:to drive|driving|to be around alcohol|around (?:alcohol|booze|drinking|bars)|at (?:parties|bars)))|\bin danger\b(?! of (?:losing|failing|getting fired|relapsing|relapse|being late|missing))",
        traps=frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED})),
     _p("abuse now", VIOLENCE,
@@ -281,7 +283,7 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
 CURRENT = re.compile(
     r"\b(?:right now|rn|rite now|tonight|today|this (?:morning|afternoon|evening|minute|second)|currently|at the moment|atm|just now|"
     r"just (?:took|did|swallowed|found|started|collapsed|passed out|cut|hurt|burned|used|relapsed on)|again|asap|hurry|emergency|please help|what do i do(?! if| when| in case)|"
-    r"what should i do now|coming back|back again|still|lately|these days|this week|any ?more|anymore|"
+    r"what should i do now|coming back|back again|still|lately|these days|this week|any ?more|anymore|all the time|every (?:day|night)|constantly|coming on|relapsed on|"
     r"(?:he|she|they|hes|shes|theyre|my \w+)(?: is| are|s)? (?:not breathing|not waking|not responding|turning blue|blue|cold|unconscious|"
     r"unresponsive|passed out|dying|bleeding|seizing|overdosing)|(?:wont|cant|isnt|not) (?:wake|breath|breathe|respond))\b"
 )

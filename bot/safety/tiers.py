@@ -28,7 +28,7 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Thresholds:
-    encoder_clear: float = 0.85  # the encoder alone decides a clear crisis from here
+    encoder_clear: float = 0.9  # the encoder alone decides a clear crisis from here
     encoder_agree: float = 0.5  # with the NLU model's crisis intent, the encoder confirms from here
     encoder_possible: float = 0.5  # possible or clear danger: ask from here
 

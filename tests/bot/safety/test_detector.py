@@ -115,3 +115,46 @@ def test_no_safety_message_is_in_the_training_data() -> None:
                 trained.add(line.strip()[2:].strip().lower())
     leaked = [m.text for m in [*CRISIS, *HARD_NEGATIVES] if m.text.lower() in trained]
     assert not leaked, f"test messages also used for training: {leaked}"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("k1ll1ng mys3lf 2nite", "killing myself tonight"),
+        ("$uicidal", "suicidal"),
+        ("i want to d1e", "i want to die"),
+        ("take 2 pills at 7pm, call 988 24/7", "take 2 pills at 7pm, call 988 24 7"),  # numbers stay numbers
+    ],
+)
+def test_digits_for_letters_are_read_as_letters(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text, crisis_type",
+    [
+        ("I don't feel safe going home tonight", VIOLENCE),
+        ("there are spiders everywhere, i know they're not real but i can see them", MEDICAL),
+        ("hearing music thats not there, day 2 off alcohol", MEDICAL),
+        ("standing on the train tracks", SUICIDE),
+        ("is it normal to want to be dead all the time", SUICIDE),
+        ("my friend says she is going to kill herself tonight", SOMEONE_ELSE),
+        ("my brother keeps talking about ending his life", SOMEONE_ELSE),
+    ],
+)
+def test_phrasings_found_missing_on_the_dev_set(text: str, crisis_type: str) -> None:
+    assert decide(text, model_says_crisis=False).crisis_type == crisis_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i live near the train tracks",
+        "what do i do if my friend is suicidal",
+        "nobody's in danger here, I just want information about your family program",
+        "back in 08 i OD'd in a mcdonalds bathroom. been clean since 2015",
+        "Do you teach CPR or overdose response classes for the community?",
+    ],
+)
+def test_look_alikes_from_the_dev_set_stay_quiet(text: str) -> None:
+    assert not decide(text, model_says_crisis=False).crisis

@@ -1,0 +1,114 @@
+"""Crisis net v2 on the whole service (real Rasa, action server, web app and SQLite), over REST and
+socket.io: the screening question and its answers, crisis mode that listens, a false alarm, the
+screening's review item, medication questions, and "yes" with no crisis behind it."""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Iterator, List
+
+import pytest
+
+from bot.service_process import RunningService, start_service
+from tests.integration.test_clients import open_socket
+from tests.integration.test_service import TOKEN, free_port, joined, say
+
+pytestmark = pytest.mark.integration
+SCREEN = '/risk_possible{"crisis_type": "suicide"}'  # the tier is the NLU's to decide; `make eval-safety` measures it
+GLAD = "I'm glad you're safe"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    running = start_service(
+        tmp_path_factory.mktemp("crisis"), rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN
+    )
+    yield running
+    running.stop()
+
+
+def rows(service: RunningService, sql: str, sender: str) -> List[tuple]:
+    with sqlite3.connect(service.database) as db:
+        return db.execute(sql, (sender,)).fetchall()
+
+
+def escalations(service: RunningService, sender: str) -> List[tuple]:
+    return rows(service, "SELECT crisis_type, status FROM escalations WHERE conversation_id = ?", sender)
+
+
+def reviews(service: RunningService, sender: str) -> List[tuple]:
+    return rows(service, "SELECT kind, message FROM safety_reviews WHERE conversation_id = ?", sender)
+
+
+def new_sender() -> str:
+    return f"it-{uuid.uuid4()}"
+
+
+async def test_a_yes_to_the_screening_question_is_a_crisis_with_an_escalation(service: RunningService) -> None:
+    sender = new_sender()
+    question = joined(await say(service, sender, SCREEN))
+    assert "ending your life" in question and escalations(service, sender) == []
+    answer = joined(await say(service, sender, "yes"))
+    assert "988" in answer and "911" in answer
+    assert escalations(service, sender) == [("suicide", "open")]
+    assert "still here with you" in joined(await say(service, sender, "how much does it cost"))
+
+
+async def test_a_clear_no_carries_on_and_leaves_a_review_item(service: RunningService) -> None:
+    sender = new_sender()
+    await say(service, sender, SCREEN)
+    assert "What can I help you with" in joined(await say(service, sender, "no"))
+    assert escalations(service, sender) == [] and reviews(service, sender) == [("screening_no", "no")]
+    assert "still here with you" not in joined(await say(service, sender, "how much does the program cost"))
+
+
+async def test_crisis_mode_listens_and_ends_only_on_a_statement_of_safety(service: RunningService) -> None:
+    sender = new_sender()
+    assert "988" in joined(await say(service, sender, "i dont want to be alive anymore"))
+    ack = joined(await say(service, sender, "ok"))
+    assert "in your own words" in ack and GLAD not in ack
+    assert "text 988" in joined(await say(service, sender, "i cant call anyone, my roommate will hear me"))
+    assert "glad you reached out to them" in joined(await say(service, sender, "ok i texted 988 and someone answered"))
+    assert GLAD in joined(await say(service, sender, "I'm safe now, I'm not going to hurt myself, it was just a bad moment"))
+    assert escalations(service, sender) == [("suicide", "open")]
+
+
+async def test_a_false_alarm_is_answered_kept_for_review_and_the_chat_goes_on(service: RunningService) -> None:
+    sender = new_sender()
+    assert "Call 911" in joined(await say(service, sender, "my boyfriend is overdosing"))
+    answer = joined(await say(service, sender, "this isnt an emergency, im asking for my boyfriend about your program"))
+    assert "wasn't an emergency" in answer
+    assert escalations(service, sender) == [("overdose", "open")]  # open for staff to close, no more paging
+    assert [kind for kind, _ in reviews(service, sender)] == ["false_alarm"]
+    assert "still here with you" not in joined(await say(service, sender, "what are your hours"))
+
+
+async def test_a_yes_with_no_crisis_behind_it_claims_nothing(service: RunningService) -> None:
+    sender = new_sender()
+    reply = joined(await say(service, sender, "yes"))
+    assert GLAD not in reply and "care team knows" not in reply and escalations(service, sender) == []
+
+
+@pytest.mark.parametrize("question", ["can i take xanax with my suboxone?", "can I drink on naltrexone"])
+async def test_a_medication_question_is_never_answered_yes(service: RunningService, question: str) -> None:
+    reply = joined(await say(service, new_sender(), question))
+    assert not reply.lower().startswith("yes") and "pharmacist" in reply and "1-800-222-1222" in reply
+
+
+async def test_over_socketio_crisis_mode_answers_what_the_person_says(service: RunningService) -> None:
+    ws, socket = await open_socket(service)
+    try:
+        session_id = uuid.uuid4().hex
+        await socket.emit("session_request", {"session_id": session_id})
+        assert await socket.until("session_confirm") == session_id
+
+        async def say_socket(text: str) -> str:
+            await socket.emit("user_uttered", {"message": text, "session_id": session_id})
+            return str((await socket.until("bot_uttered")).get("text"))
+
+        assert "911" in await say_socket("he is hitting me right now and i locked myself in the bathroom")
+        assert "don't have to call" in await say_socket("i cant call, he'll hear me")
+        assert "help is there" in await say_socket("the police are here now")
+        assert escalations(service, session_id) == [("violence", "open")]
+    finally:
+        await ws.close()
