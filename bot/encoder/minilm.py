@@ -51,8 +51,8 @@ class _Layer:
         self.down_b = w("output.dense.bias")
         self.ln2 = (w("output.LayerNorm.weight"), w("output.LayerNorm.bias"))
 
-    def __call__(self, x: np.ndarray, mask_bias: np.ndarray) -> np.ndarray:
-        batch, length, _ = x.shape
+    def __call__(self, x: np.ndarray, mask_bias: np.ndarray, batch: int, length: int) -> np.ndarray:
+        """``x``: (batch * length, 384), rows of one text together; the linear maps see one 2-D matrix."""
         head = DIMENSION // _HEADS
         qkv = (x @ self.qkv_w + self.qkv_b).reshape(batch, length, 3, _HEADS, head).transpose(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
@@ -60,7 +60,7 @@ class _Layer:
         scores -= scores.max(-1, keepdims=True)
         weights = np.exp(scores)
         weights /= weights.sum(-1, keepdims=True)
-        context = (weights @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIMENSION)
+        context = (weights @ v).transpose(0, 2, 1, 3).reshape(batch * length, DIMENSION)
         x = _layer_norm(x + context @ self.out_w + self.out_b, *self.ln1)
         return _layer_norm(x + _gelu(x @ self.up_w + self.up_b) @ self.down_w + self.down_b, *self.ln2)
 
@@ -96,11 +96,13 @@ class SentenceEncoder:
         for i, row in enumerate(ids):
             padded[i, : len(row)] = row
             mask[i, : len(row)] = 1.0
-        x = self._words[padded] + self._positions[:length] + self._token_type
+        batch = len(ids)
+        x = (self._words[padded] + self._positions[:length] + self._token_type).reshape(batch * length, DIMENSION)
         x = _layer_norm(x, *self._ln)
         mask_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
-            x = layer(x, mask_bias)
+            x = layer(x, mask_bias, batch, length)
+        x = x.reshape(batch, length, DIMENSION)
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -41,6 +41,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.encoder.component import embeddings_for
 from bot.encoder.minilm import SentenceEncoder, shared_encoder
 from bot.safety.examples import CrisisItem, NotCrisisItem, load
 from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
@@ -164,11 +165,10 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         # Verified against the published sha256 here: a wrong model raises and Rasa does not start.
         return cls(config, model_storage, resource, model, shared_encoder())
 
-    def risk(self, text: str) -> Tuple[Optional[RiskScore], Optional[Reply]]:
+    def risk(self, message: Message) -> Tuple[Optional[RiskScore], Optional[Reply]]:
         if self.risk_model is None or self.encoder is None:
             return None, None
-        parts = segments(text)
-        return self.risk_model.score(parts, self.encoder.encode(parts))
+        return self.risk_model.score(segments(message.get(TEXT) or ""), embeddings_for(message, self.encoder))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -180,7 +180,7 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) if top else 0.0
             model_crisis = name == CRISIS_INTENT and confidence >= self.model_confidence
             model_possible = name == RISK_POSSIBLE_INTENT and confidence >= self.model_confidence
-            risk, reply = self.risk(text)
+            risk, reply = self.risk(message)
             verdict = assess(text, model_crisis, risk, self.thresholds, model_possible)
             message.set(
                 DIAGNOSTICS,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import joblib
 import numpy as np
@@ -93,9 +93,34 @@ class RiskModel:
         reply: LogisticRegression,
     ) -> None:
         self.chars, self.words, self.risk, self.kind, self.person, self.reply = chars, words, risk, kind, person, reply
+        self._weight_blocks: Dict[int, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def _features(self, texts: Sequence[str], embeddings: np.ndarray) -> csr_matrix:
         return hstack([self.chars.transform(texts), self.words.transform(texts), csr_matrix(embeddings * EMBEDDING_WEIGHT)]).tocsr()
+
+    def _blocks(self, head: LogisticRegression) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """A head's weights split by feature block, contiguous, computed once per head."""
+        cached = self._weight_blocks.get(id(head))
+        if cached is None:
+            chars, words = len(self.chars.vocabulary_), len(self.words.vocabulary_)
+            coef = head.coef_
+            cached = (
+                np.ascontiguousarray(coef[:, :chars].T),
+                np.ascontiguousarray(coef[:, chars : chars + words].T),
+                np.ascontiguousarray(coef[:, chars + words :].T) * EMBEDDING_WEIGHT,
+                head.intercept_,
+            )
+            self._weight_blocks[id(head)] = cached
+        return cached
+
+    def _probabilities(self, head: LogisticRegression, chars: csr_matrix, words: csr_matrix, embeddings: np.ndarray) -> np.ndarray:
+        """``head.predict_proba`` on ``_features``, without building the stacked matrix: each block
+        of features meets its block of weights (the same figures, a third of the time)."""
+        char_w, word_w, embedding_w, intercept = self._blocks(head)
+        logits = np.asarray(chars @ char_w + words @ word_w + embeddings @ embedding_w + intercept)
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     @classmethod
     def train(
@@ -133,14 +158,14 @@ class RiskModel:
 
     def score(self, texts: Sequence[str], embeddings: np.ndarray) -> Tuple[RiskScore, Reply]:
         """One message's segments (the whole message first) and their embeddings."""
-        features = self._features(texts, embeddings)
-        risk = self.risk.predict_proba(features)
-        reply = self.reply.predict_proba(features[0])[0]
+        chars, words = self.chars.transform(texts), self.words.transform(texts)
+        risk = self._probabilities(self.risk, chars, words, embeddings)
+        reply = self._probabilities(self.reply, chars[:1], words[:1], embeddings[:1])[0]
         clear = risk[:, RISK_LEVELS.index("clear")]
         at_risk = clear + risk[:, RISK_LEVELS.index("possible")]
         best = int(np.argmax(at_risk))
-        kind = self.kind.predict_proba(embeddings[best : best + 1])[0]
-        person = self.person.predict_proba(embeddings[best : best + 1])[0]
+        kind = _linear_probabilities(self.kind, embeddings[best])
+        person = _linear_probabilities(self.person, embeddings[best])
         score = RiskScore(
             clear=float(clear.max()),
             possible=float(at_risk.max()),
@@ -149,6 +174,16 @@ class RiskModel:
             segment=best,
         )
         return score, Reply(REPLY_KINDS[int(np.argmax(reply))], float(reply.max()))
+
+
+def _linear_probabilities(head: LogisticRegression, x: np.ndarray) -> np.ndarray:
+    """``head.predict_proba`` for one row, without scikit-learn's checks (they cost more than the sum)."""
+    logits = head.coef_ @ x + head.intercept_
+    if logits.shape[0] == 1:  # two classes keep one column
+        p = 1.0 / (1.0 + np.exp(-logits[0]))
+        return np.array([1.0 - p, p])
+    exp = np.exp(logits - logits.max())
+    return exp / exp.sum()
 
 
 def _head() -> LogisticRegression:

@@ -11,6 +11,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.encoder.component import PENDING, SentenceEmbedder
 from bot.encoder.minilm import shared_encoder
 from bot.safety.component import CrisisSafetyNet, training_examples
 from bot.safety.names import DIAGNOSTICS
@@ -144,7 +145,7 @@ OVERPASS = "standing on the overpass looking down at the cars"  # no pattern mat
 
 
 def test_the_encoder_catches_a_crisis_no_pattern_and_no_model_saw(risk_model: RiskModel) -> None:
-    score, _ = build(risk_model).risk(OVERPASS)
+    score, _ = build(risk_model).risk(Message(data={"text": OVERPASS}))
     assert score is not None and score.clear > 0.2  # trained on "standing on the overpass right now thinking about it"
     net = build(risk_model, encoder_clear=score.clear - 1e-6)
     [msg] = net.process([message(OVERPASS, [("ask_cost", 0.6)])])
@@ -183,7 +184,7 @@ def test_a_crisis_sentence_inside_a_long_message_is_scored_on_its_own(risk_model
         "Honestly my roommate is blue and wont wake up after using. "
         "Also do you have parking?"
     )
-    score, _ = build(risk_model).risk(text)
+    score, _ = build(risk_model).risk(Message(data={"text": text}))
     assert score is not None and score.segment > 0
 
 
@@ -224,3 +225,13 @@ def test_the_labelled_files_change_the_fingerprint(tmp_path) -> None:
     before = CrisisSafetyNet.fingerprint_addon(config)
     other.write_text("c")
     assert CrisisSafetyNet.fingerprint_addon(config) != before
+
+
+def test_embeddings_started_at_the_pipeline_start_are_used_and_not_output(risk_model: RiskModel) -> None:
+    text = "ok i texted 988 like you said"
+    msg = message(text, [("affirm", 0.7)])
+    SentenceEmbedder(shared_encoder()).process([msg])
+    assert PENDING in msg.data
+    [msg] = build(risk_model).process([msg])
+    assert PENDING not in msg.data and PENDING not in msg.as_dict(only_output_properties=True)
+    assert msg.get("crisis_reply")["intent"] == "crisis_contacted"
