@@ -80,6 +80,10 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
     failures = report.sealed_failures()
     if failures:
         print("\nTargets not met on the sealed sets:\n" + "\n".join(f"  - {p}" for p in failures))
+    regressions = report.regressions()
+    if regressions:
+        print("\nWorse than the recorded floor on the sealed sets:\n" + "\n".join(f"  - {p}" for p in regressions), file=sys.stderr)
+        return 1
     return 0
 
 

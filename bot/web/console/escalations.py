@@ -1,6 +1,8 @@
 """``GET /console/escalations`` and the acknowledge / resolve forms.
 
-The list shows one status at a time (``?status=open|acknowledged|resolved|all``, default open),
+Below the escalations, the crisis net's low-priority review items: a "no" to the screening
+question, and crises the person said were false alarms (their escalations stay open but stop
+paging). The list shows one status at a time (``?status=open|acknowledged|resolved|all``, default open),
 newest first, with a count per status. With JavaScript it refreshes itself every 10 seconds from
 ``/api/escalations`` (static/escalations.js); without, a "Refresh" link does the same.
 
@@ -19,6 +21,7 @@ from aiohttp import web
 
 from bot.console.masking import mask_optional
 from bot.safety.escalations import STATUSES, EscalationNotFound, InvalidTransition
+from bot.safety.reviews import pending as pending_reviews
 from bot.staff import audit as actions
 from bot.staff.roles import Permission
 from bot.storage.db import client_conversations, clients, escalations as escalations_table
@@ -80,6 +83,9 @@ async def escalation_list(request: web.Request) -> web.Response:
         row["note"] = mask_optional(row.get("note"), mask)
     counts = await run(_counts, request.app[ENGINE])
     linked = await run(_client_linked, request.app[ENGINE], [row["conversation_id"] for row in rows])
+    reviews: List[Dict[str, Any]] = await run(pending_reviews, request.app[ENGINE], LIMIT)
+    for item in reviews:
+        item["message"] = mask_optional(item.get("message"), mask)
     context: Dict[str, Any] = {
         "title": "Escalations",
         "view": view,
@@ -87,6 +93,7 @@ async def escalation_list(request: web.Request) -> web.Response:
         "counts": counts,
         "rows": rows,
         "linked": linked,
+        "reviews": reviews,
         "limit": LIMIT,
         "truncated": len(rows) >= LIMIT and counts.get(view, 0) > LIMIT,
         "api_status": "" if view == "all" else view,

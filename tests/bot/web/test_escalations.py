@@ -160,3 +160,15 @@ async def test_the_api_the_script_reads_answers_the_session(as_role: Callable[..
     assert [e["id"] for e in body["escalations"]] == [world.escalation_ids["c-crisis"]]
     admissions = await as_role("admissions")
     assert (await admissions.get("/api/escalations?status=open")).status == 403
+
+
+async def test_review_items_are_listed_below_the_escalations_for_the_clinical_team(as_role: Callable[..., Any], world: World) -> None:
+    from bot.safety.reviews import record_review_items
+
+    html = await (await (await as_role("clinician")).get("/console/escalations")).text()
+    assert "Nothing to review." in html
+    said = {"event": "user", "timestamp": 1.0, "text": "no, call me at 760-555-0100 later", "parse_data": {"intent": {"name": "deny"}}}
+    record_review_items(world.engine, "c-crisis", [said, {"event": "action", "name": "utter_risk_screen_no", "timestamp": 2.0}], crisis_type="suicide")
+    clinician = text_of(await (await (await as_role("clinician")).get("/console/escalations")).text())
+    assert "Said no to the screening question (suicide) no, call me at 760-555-0100 later" in clinician
+    assert (await (await as_role("admissions")).get("/console/escalations")).status == 403  # clinical, as escalations are
