@@ -68,8 +68,9 @@ class CrisisModePolicy(Policy):
 
     @staticmethod
     def own_replies_of() -> Set[str]:
-        """The responses this policy predicts (after which it listens)."""
-        return {r for r in CRISIS_MODE_REPLIES.values() if r} | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY}
+        """The responses this policy predicts, after which it listens (the crisis answer too: it
+        gives it after the screening question, where no rule knows what follows)."""
+        return {r for r in CRISIS_MODE_REPLIES.values() if r} | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY, CRISIS_ANSWER}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource  # nothing to learn: the behaviour is the same for every conversation
