@@ -62,15 +62,19 @@ def available(*usernames: str) -> None:
 
 async def ask(
     sender: str = "conv-1",
-    slots: Optional[Dict[str, Any]] = None,
+    crisis: bool = False,
     metadata: Optional[Dict[str, Any]] = None,
     channel: Optional[str] = "socketio",
 ) -> Dict[str, Any]:
-    """Ask as the person does; on the website's chat (socketio) unless ``channel`` says otherwise."""
+    """Ask as the person does; on the website's chat (socketio) unless ``channel`` says otherwise;
+    ``crisis``: in crisis mode, which is read from the events (a crisis message and its answer)."""
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "can I talk to a person?", "request_human", sender_id=sender, slots=slots, metadata=metadata, input_channel=channel
-    )
+    tracker = make_tracker("can I talk to a person?", "request_human", sender_id=sender, metadata=metadata, input_channel=channel)
+    if crisis:
+        tracker.events[:0] = [
+            {"event": "user", "text": "i want to die", "parse_data": {"intent": {"name": "crisis", "confidence": 1.0}}},
+            {"event": "action", "name": "utter_crisis"},
+        ]
     events = await ActionRequestHandoff().run(dispatcher, tracker, {})
     assert events == []
     [message] = dispatcher.messages
@@ -122,21 +126,21 @@ async def test_outside_the_staffed_hours_offers_the_callback(service_env: Path, 
 
 async def test_a_crisis_repeats_988_and_911_and_the_request_is_marked_crisis(always: Path) -> None:
     available("dana")
-    message = await ask(slots={"crisis_active": True})
+    message = await ask(crisis=True)
     text = message["text"]
     assert text.startswith(WAITING) and "call 911" in text and "call or text 988" in text
     assert stored() == [("conv-1", "crisis", "waiting")]
 
 
 async def test_a_crisis_with_nobody_available_gives_911_and_988_first(always: Path) -> None:
-    message = await ask(slots={"crisis_active": True})
+    message = await ask(crisis=True)
     assert message["text"].startswith(DANGER + BUSY) and message["buttons"] == CALLBACK
     assert stored() == []
 
 
 async def test_in_a_crisis_admissions_alone_do_not_count(always: Path) -> None:
     available("ana")  # admissions may answer the prospect, not the crisis
-    message = await ask(slots={"crisis_active": True})
+    message = await ask(crisis=True)
     assert message["text"].startswith(DANGER + BUSY) and stored() == []
     assert (await ask())["text"].startswith(WAITING)  # the same prospect out of crisis: admissions answer
     assert stored() == [("conv-1", "requested", "waiting")]
@@ -147,7 +151,7 @@ async def test_in_a_crisis_admissions_alone_do_not_count(always: Path) -> None:
 async def test_outside_the_websites_chat_nobody_is_asked_to_join(always: Path, channel: Optional[str], crisis: bool) -> None:
     """A REST caller (or a message with no channel) would never see a staff member's messages."""
     available("ana", "dana")
-    message = await ask(slots={"crisis_active": crisis}, channel=channel)
+    message = await ask(crisis=crisis, channel=channel)
     text = message["text"]
     assert text.startswith(DANGER + NOT_HERE if crisis else NOT_HERE)
     assert ("988" in text) is crisis and "(760) 555-0141" in text and "(760) 555-0149" in text
@@ -198,7 +202,7 @@ async def test_without_the_database_the_person_still_gets_the_numbers_and_the_fo
     broken_database: Path, program_copy: Path, crisis: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
     staffed(program_copy, "always")
-    message = await ask(slots={"crisis_active": crisis})
+    message = await ask(crisis=crisis)
     assert message["text"].startswith(DANGER + BUSY if crisis else BUSY) and "(760) 555-0141" in message["text"]
     assert ("988" in message["text"]) is crisis
     assert message["buttons"] == CALLBACK and "handoff" not in message
@@ -212,9 +216,9 @@ async def test_an_escalation_in_progress_counts_as_a_crisis_after_i_m_safe(alway
     with resources().engine.begin() as connection:
         escalation_id = record(connection, CrisisMessage("conv-1", "suicide", "i want to die", dt.datetime.now(dt.timezone.utc)))
     available("ana")  # admissions alone may not answer it
-    assert (await ask(slots={"crisis_active": False}))["text"].startswith(DANGER + BUSY)
+    assert (await ask(crisis=False))["text"].startswith(DANGER + BUSY)
     available("dana")
-    assert (await ask(slots={"crisis_active": False}))["text"].startswith(WAITING)
+    assert (await ask(crisis=False))["text"].startswith(WAITING)
     assert stored() == [("conv-1", "crisis", "waiting")]
     EscalationStore(resources().engine).resolve(escalation_id, by="Dana Reyes")
     assert (await ask(sender="conv-2"))["text"].startswith(WAITING)  # another conversation: no crisis

@@ -16,6 +16,7 @@ from bot.console.clients import client_overview
 from bot.console.conversations import ConversationFilter, list_conversations, transcript
 from bot.console.purge import TABLES, parse_duration, purge
 from bot.handoff.store import HandoffStore
+from bot.safety.reviews import record_review_items
 from bot.safety.escalations import EscalationStore
 from bot.storage.db import make_engine, metadata
 from bot.storage.leads import Lead, LeadStore
@@ -24,6 +25,7 @@ from tests.bot.console.conftest import NOW, ORDER, ZONE, Chat, World, count, loc
 PER_CONVERSATION = {
     "events": "sender_id = '{c}'",
     "escalations": "conversation_id = '{c}'",
+    "safety_reviews": "conversation_id = '{c}'",
     "leads": "conversation_id = '{c}'",
     "craving_checkins": "conversation_id = '{c}'",
     "handoffs": "conversation_id = '{c}'",
@@ -42,6 +44,11 @@ def listed(world: World) -> list:
 
 def test_removes_everything_of_an_old_conversation(world: World) -> None:
     HandoffStore(world.engine).request("c-old", "requested", NOW - dt.timedelta(days=120))  # a live chat asked for back then
+    screening_no = [
+        {"event": "user", "timestamp": 1.0, "text": "no", "parse_data": {"intent": {"name": "deny"}}},
+        {"event": "action", "name": "utter_risk_screen_no", "timestamp": 2.0},
+    ]
+    record_review_items(world.engine, "c-old", screening_no)  # a review item for the clinical team back then
     before = snapshot(world)
     assert count(world.engine, "events", "sender_id = 'c-old'") == 3
     result = purge(world.engine, dt.timedelta(days=90), now=NOW)
@@ -49,6 +56,7 @@ def test_removes_everything_of_an_old_conversation(world: World) -> None:
     assert (result.conversations, result.kept_unresolved) == (1, 1)  # c-old; c-old-open's escalation is acknowledged
     assert result.removed == {
         "notifications": 1,
+        "safety_reviews": 1,
         "escalation_messages": 1,
         "escalations": 1,
         "lead_notes": 1,
