@@ -15,7 +15,6 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Dict, List
 
 from bot.safety.evaluation import load_directory, load_ordinary, text_of

@@ -52,7 +52,8 @@ def _crisis_type_of(parse: Dict[str, Any]) -> Optional[str]:
     return next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")), None)
 
 
-def _at(event: Dict[str, Any]) -> dt.datetime:
+def event_time(event: Dict[str, Any]) -> dt.datetime:
+    """When a Rasa event dict happened, in UTC (now, if it has no timestamp)."""
     return dt.datetime.fromtimestamp(float(event.get("timestamp") or 0) or utcnow().timestamp(), dt.timezone.utc)
 
 
@@ -83,10 +84,10 @@ def crisis_messages(
             parse = event.get("parse_data") or {}
             last_user, counted = event, (parse.get("intent") or {}).get("name") == CRISIS_INTENT
             if counted:
-                found.append(CrisisMessage(conversation_id, str(_crisis_type_of(parse) or UNSPECIFIED), event.get("text") or "", _at(event)))
+                found.append(CrisisMessage(conversation_id, str(_crisis_type_of(parse) or UNSPECIFIED), event.get("text") or "", event_time(event)))
         elif kind == "action" and event.get("name") == CRISIS_ANSWER and not counted and last_user is not None:
             counted = True
-            found.append(CrisisMessage(conversation_id, str(current_type or UNSPECIFIED), last_user.get("text") or "", _at(event)))
+            found.append(CrisisMessage(conversation_id, str(current_type or UNSPECIFIED), last_user.get("text") or "", event_time(event)))
     return found
 
 

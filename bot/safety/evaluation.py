@@ -26,8 +26,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import yaml
 
 from bot.safety.detector import decide
-from bot.safety.mode import reply_intent
 from bot.safety.examples import CrisisItem, CrisisModeItem, HardNegativeItem, NotCrisisItem, load, load_any
+from bot.safety.mode import reply_intent
 from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
 from bot.safety.tiers import CLEAR, NONE, POSSIBLE
 

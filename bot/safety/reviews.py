@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.safety.escalations import utcnow
+from bot.safety.escalations import event_time
 from bot.storage.db import escalations, safety_reviews
 
 SCREENING_NO = "screening_no"
@@ -39,8 +39,7 @@ def review_items(conversation_id: str, events: Iterable[Dict[str, Any]], earlier
         if event.get("event") == "user":
             last_user = event
         elif event.get("event") == "action" and event.get("name") in MARKING_REPLIES and last_user is not None:
-            at = dt.datetime.fromtimestamp(float(event.get("timestamp") or utcnow().timestamp()), dt.timezone.utc)
-            found.append(ReviewItem(conversation_id, MARKING_REPLIES[event["name"]], last_user.get("text") or "", at))
+            found.append(ReviewItem(conversation_id, MARKING_REPLIES[event["name"]], last_user.get("text") or "", event_time(event)))
     return found
 
 
