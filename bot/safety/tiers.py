@@ -14,10 +14,11 @@ layers still see danger, the person is asked. Plain Python, no Rasa: the NLU com
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.safety.detector import decide, guess_type
+from bot.safety.detector import decide, guess_type, normalise
 from bot.safety.patterns import SELF_HARM, SOMEONE_ELSE, SUICIDE
 from bot.safety.risk import RiskScore
 
@@ -40,6 +41,22 @@ class Assessment:
     source: str  # which layers decided, for review and the evaluation
 
 
+# Reported speech about another person ("he said he doesn't want to live", "my son told me he wants
+# to die"), with no first person anywhere else in the message.
+_REPORTED = re.compile(
+    r"\b(?:he|she|they|hes|shes|theyre|my (?:\w+ )?(?:son|daughter|kid|child|husband|wife|partner|boyfriend|girlfriend|bf|gf|friend|"
+    r"brother|sister|mom|mother|dad|father|roommate|cousin|nephew|niece|grandson|granddaughter))"
+    r" (?:said|says|told me|tells me|keeps saying|kept saying|texted(?: me)?|is saying|wrote|posted|messaged(?: me)?)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b")
+
+
+def about_someone_else(text: str) -> bool:
+    norm = normalise(text)
+    cue = _REPORTED.search(norm)
+    return bool(cue) and not _FIRST_PERSON.search(norm[: cue.start()] + " " + norm[cue.end() :])
+
+
 def answer_type(crisis_type: str, person: str) -> str:
     """Another person's suicide or self-harm risk gets its own answer; other types fit anyone."""
     return SOMEONE_ELSE if person == "other" and crisis_type in (SUICIDE, SELF_HARM) else crisis_type
@@ -55,7 +72,7 @@ def assess(
     """``model_crisis`` / ``model_possible``: the NLU model's crisis / risk_possible intent at the
     configured confidence."""
     patterns = decide(text, model_says_crisis=True)  # "patterns", "overruled" (benign words) or "model"
-    person = risk.person if risk is not None else "self"
+    person = "other" if about_someone_else(text) else (risk.person if risk is not None else "self")
     if patterns.crisis and patterns.source == "patterns":
         return Assessment(CLEAR, answer_type(patterns.crisis_type or guess_type(text), person), "patterns")
     kind = answer_type(risk.crisis_type, person) if risk is not None else guess_type(text)

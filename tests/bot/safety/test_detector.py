@@ -158,3 +158,18 @@ def test_phrasings_found_missing_on_the_dev_set(text: str, crisis_type: str) -> 
 )
 def test_look_alikes_from_the_dev_set_stay_quiet(text: str) -> None:
     assert not decide(text, model_says_crisis=False).crisis
+
+
+@pytest.mark.parametrize(
+    "text, other",
+    [
+        ("he said he doesnt want to live anymore last night", True),
+        ("my son told me he wants to die", True),
+        ("my counselor said to text you, i want to kill myself", False),
+        ("i want to die", False),
+    ],
+)
+def test_reported_speech_is_about_someone_else(text: str, other: bool) -> None:
+    from bot.safety.tiers import about_someone_else
+
+    assert about_someone_else(text) is other
