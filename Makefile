@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser
+.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -105,6 +105,9 @@ bench-meetings: setup ## Meeting search latency over 100,000 generated meetings 
 
 meetings-refresh: setup ## Import the meeting feeds in data/meetings/sources.yml now
 	$(BOT) meetings refresh
+
+seed-fingerprints: setup ## Hash the seed pages (../shared/seeds) into tests/data/seeds.txt, which the own-words checks read
+	$(BOT) seed-fingerprints
 
 clean: ## Remove the virtualenv, node_modules, models and var/
 	rm -rf $(VENV) node_modules models $(VAR) .pytest_cache

@@ -41,6 +41,18 @@ def _check_data(_: argparse.Namespace) -> int:
     return check_files(settings)
 
 
+def _seed_fingerprints(args: argparse.Namespace) -> int:
+    from bot import seeds
+
+    try:
+        count = seeds.write()
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{seeds.FINGERPRINTS}: {count} fingerprints")
+    return 0
+
+
 def _nlu_lookup(args: argparse.Namespace) -> int:
     from bot import nlu_lookup
     from bot.program.loader import load_program
@@ -164,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start Rasa, the action server and the web app").set_defaults(func=_run)
     sub.add_parser("web", help="start the web app only").set_defaults(func=_web)
     sub.add_parser("check-data", help="validate data/program/, data/coping/ and the meeting feeds").set_defaults(func=_check_data)
+    fingerprints = sub.add_parser("seed-fingerprints", help="hash the seed pages' word n-grams into tests/data/seeds.txt")
+    fingerprints.set_defaults(func=_seed_fingerprints)
     lookup = sub.add_parser("nlu-lookup", help="regenerate the insurance lookup table for NLU")
     lookup.add_argument("--check", action="store_true", help="fail if the file is out of date")
     lookup.set_defaults(func=_nlu_lookup)
