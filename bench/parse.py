@@ -8,15 +8,14 @@ Results go to var/bench/parse.json. Target: p50 at or under 15 ms (issue 14).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
-import os
 import statistics
 import sys
 import time
+from pathlib import Path
 from typing import Dict, List
 
+from bot.safety.cli import nlu_parser
 from bot.safety.evaluation import load_directory, load_ordinary, text_of
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -39,22 +38,14 @@ def main() -> int:
     parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "companion.tar.gz"))
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    os.environ.update(get_settings().rasa_environment())
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.ERROR)
-    logging.disable(logging.WARNING)
-    agent = Agent.load(args.model)
-    loop = asyncio.new_event_loop()
+    parse = nlu_parser(Path(args.model), get_settings().rasa_environment(), PROJECT_ROOT)
     texts = messages()
-    loop.run_until_complete(agent.parse_message("warm up"))
+    parse("warm up")
     timings: List[float] = []
     for _ in range(args.rounds):
         for text in texts:
             start = time.perf_counter()
-            loop.run_until_complete(agent.parse_message(text))
+            parse(text)
             timings.append((time.perf_counter() - start) * 1000)
     result: Dict[str, float] = {
         "messages": len(timings),

@@ -44,7 +44,8 @@ def _sets(names: List[str], data: Path) -> List[evaluation.EvaluationSet]:
     return sets
 
 
-def _parser(model: Path, settings_env: Dict[str, str], project_root: Path) -> Callable[[str], Dict[str, Any]]:
+def nlu_parser(model: Path, settings_env: Dict[str, str], project_root: Path) -> Callable[[str], Dict[str, Any]]:
+    """The trained NLU pipeline in this process, one message at a time, with Rasa's logging quiet."""
     os.environ.update(settings_env)
     sys.path.insert(0, str(project_root))  # Rasa imports our components by module path
     from rasa.core.agent import Agent
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 1
-    parse = _parser(Path(args.model), settings.rasa_environment(), project_root)
+    parse = nlu_parser(Path(args.model), settings.rasa_environment(), project_root)
     if args.sweep:
         dev = [s for s in sets if s.name == "dev"]
         if not dev:

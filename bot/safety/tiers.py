@@ -57,9 +57,12 @@ def about_someone_else(text: str) -> bool:
     return bool(cue) and not _FIRST_PERSON.search(norm[: cue.start()] + " " + norm[cue.end() :])
 
 
-def answer_type(crisis_type: str, person: str) -> str:
-    """Another person's suicide or self-harm risk gets its own answer; other types fit anyone."""
-    return SOMEONE_ELSE if person == "other" and crisis_type in (SUICIDE, SELF_HARM) else crisis_type
+def answer_type(crisis_type: str, person: str, text: str = "") -> str:
+    """Another person's suicide or self-harm risk gets its own answer; other types fit anyone.
+    ``text``: read for reported speech, which says "someone else" whatever ``person`` says."""
+    if crisis_type not in (SUICIDE, SELF_HARM):
+        return crisis_type
+    return SOMEONE_ELSE if person == "other" or (text and about_someone_else(text)) else crisis_type
 
 
 def assess(
@@ -72,25 +75,28 @@ def assess(
     """``model_crisis`` / ``model_possible``: the NLU model's crisis / risk_possible intent at the
     configured confidence."""
     patterns = decide(text, model_says_crisis=True)  # "patterns", "overruled" (benign words) or "model"
-    person = "other" if about_someone_else(text) else (risk.person if risk is not None else "self")
+    person = risk.person if risk is not None else "self"
     if patterns.crisis and patterns.source == "patterns":
-        return Assessment(CLEAR, answer_type(patterns.crisis_type or guess_type(text), person), "patterns")
-    kind = answer_type(risk.crisis_type, person) if risk is not None else guess_type(text)
+        return Assessment(CLEAR, answer_type(patterns.crisis_type or guess_type(text), person, text), "patterns")
+
+    def kind() -> str:  # only when there is danger: most messages never need it
+        return answer_type(risk.crisis_type if risk is not None else guess_type(text), person, text)
+
     enc_clear = risk is not None and risk.clear >= thresholds.encoder_clear
     enc_agree = risk is not None and risk.clear >= thresholds.encoder_agree
     enc_possible = risk is not None and risk.possible >= thresholds.encoder_possible
     if patterns.source == "overruled":
         if model_crisis and enc_agree:
-            return Assessment(POSSIBLE, kind, "model+encoder over benign words")
+            return Assessment(POSSIBLE, kind(), "model+encoder over benign words")
         return Assessment(NONE, None, "benign words")
     if model_crisis and enc_agree:
-        return Assessment(CLEAR, kind, "model+encoder")
+        return Assessment(CLEAR, kind(), "model+encoder")
     if enc_clear:
-        return Assessment(CLEAR, kind, "encoder")
+        return Assessment(CLEAR, kind(), "encoder")
     if model_crisis or model_possible:
-        return Assessment(POSSIBLE, kind, "model")
+        return Assessment(POSSIBLE, kind(), "model")
     if enc_possible:
-        return Assessment(POSSIBLE, kind, "encoder")
+        return Assessment(POSSIBLE, kind(), "encoder")
     return Assessment(NONE, None, "none")
 
 

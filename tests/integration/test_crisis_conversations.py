@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from typing import Iterator, List
+from typing import List
 
 import pytest
 
-from bot.service_process import RunningService, start_service
+from bot.service_process import RunningService
 from tests.integration.test_clients import open_socket
-from tests.integration.test_service import TOKEN, free_port, joined, say
+from tests.integration.test_service import joined, say, service  # noqa: F401 - the module's whole service
 
 pytestmark = pytest.mark.integration
 SCREEN = '/risk_possible{"crisis_type": "suicide"}'  # the tier is the NLU's to decide; `make eval-safety` measures it
 GLAD = "I'm glad you're safe"
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
-    running = start_service(
-        tmp_path_factory.mktemp("crisis"), rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN
-    )
-    yield running
-    running.stop()
 
 
 def rows(service: RunningService, sql: str, sender: str) -> List[tuple]:
