@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     # The meeting finder's feeds: sources.yml and the files it names (README, "Meeting finder").
     meetings_dir: Path = Field(PROJECT_ROOT / "data" / "meetings", env="MEETINGS_DIR")
     model_dir: Path = Field(PROJECT_ROOT / "models", env="MODEL_DIR")
+    # How long a database writer waits for another's lock; past it the tracker store journals the
+    # turn and copies it in later, retrying every JOURNAL_RETRY_SECONDS (README, "Security and reliability").
+    db_busy_timeout_seconds: float = Field(5.0, env="DB_BUSY_TIMEOUT_SECONDS", gt=0, le=60)
+    journal_retry_seconds: float = Field(2.0, env="JOURNAL_RETRY_SECONDS", gt=0, le=300)
+    # How often the web app checks every crisis turn in the database against the escalations.
+    reconcile_seconds: float = Field(60.0, env="RECONCILE_SECONDS", gt=0, le=3600)
     rasa_auth_token: Optional[str] = Field(None, env="RASA_AUTH_TOKEN")
     log_level: str = Field("INFO", env="LOG_LEVEL")
     # Crisis escalations (README, "Crisis safety net").

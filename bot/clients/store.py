@@ -120,32 +120,8 @@ class ClientStore:
         safe to repeat. Returns False and writes nothing when the client does not exist (e.g. it was
         removed after its token was checked), so no link outlives its client.
         """
-        if not isinstance(conversation_id, str) or not conversation_id:
-            raise ValueError("conversation_id must be a non-empty string")
-        at = _utc(at)
-        table = client_conversations
         with self.engine.begin() as connection:
-            if not self._exists(connection, client_id):
-                return False
-            dialect = connection.dialect.name
-            if dialect in ("sqlite", "postgresql"):
-                if dialect == "sqlite":
-                    from sqlalchemy.dialects.sqlite import insert
-                else:
-                    from sqlalchemy.dialects.postgresql import insert
-                statement = insert(table).values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at)
-                later = sa.case((statement.excluded.last_seen_at > table.c.last_seen_at, statement.excluded.last_seen_at), else_=table.c.last_seen_at)
-                connection.execute(
-                    statement.on_conflict_do_update(index_elements=[table.c.conversation_id, table.c.client_id], set_={"last_seen_at": later})
-                )
-            else:  # pragma: no cover - the service runs on SQLite
-                key = (table.c.conversation_id == conversation_id) & (table.c.client_id == client_id)
-                updated = connection.execute(
-                    table.update().where(key & (table.c.last_seen_at < at)).values(last_seen_at=at)
-                ).rowcount
-                if not updated and connection.execute(sa.select(table.c.client_id).where(key)).first() is None:
-                    connection.execute(table.insert().values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at))
-        return True
+            return link_client(connection, conversation_id, client_id, at)
 
     def is_linked(self, conversation_id: str, client_id: str) -> bool:
         key = (client_conversations.c.conversation_id == conversation_id) & (client_conversations.c.client_id == client_id)
@@ -171,3 +147,32 @@ class ClientStore:
         )
         with self.engine.connect() as connection:
             return [row.client_id for row in connection.execute(query)]
+
+
+def link_client(connection: Connection, conversation_id: str, client_id: str, at: dt.datetime) -> bool:
+    """:meth:`ClientStore.link` inside the caller's transaction (the tracker store's turn)."""
+    if not isinstance(conversation_id, str) or not conversation_id:
+        raise ValueError("conversation_id must be a non-empty string")
+    at = _utc(at)
+    table = client_conversations
+    if not ClientStore._exists(connection, client_id):
+        return False
+    dialect = connection.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        statement = insert(table).values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at)
+        later = sa.case((statement.excluded.last_seen_at > table.c.last_seen_at, statement.excluded.last_seen_at), else_=table.c.last_seen_at)
+        connection.execute(
+            statement.on_conflict_do_update(index_elements=[table.c.conversation_id, table.c.client_id], set_={"last_seen_at": later})
+        )
+    else:  # pragma: no cover - the service runs on SQLite
+        key = (table.c.conversation_id == conversation_id) & (table.c.client_id == client_id)
+        updated = connection.execute(
+            table.update().where(key & (table.c.last_seen_at < at)).values(last_seen_at=at)
+        ).rowcount
+        if not updated and connection.execute(sa.select(table.c.client_id).where(key)).first() is None:
+            connection.execute(table.insert().values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at))
+    return True

@@ -1,9 +1,10 @@
 """Crisis escalations: recorded from the conversation's events, worked by staff.
 
-Rasa's tracker store calls :func:`record_crisis_events` right after it saved a turn, so an
-escalation exists for every crisis message Rasa processed, whether or not the action server is up.
-The notification to staff is queued in the same transaction (the outbox, ``notifications``) and
-delivered by ``bot.safety.notifier``.
+Rasa's tracker store calls :func:`record_crisis_turns` in the transaction that saves a turn's
+events (or, when the database refused them, in the one that later copies them from the journal), so
+an escalation exists for every crisis message Rasa processed, whether or not the action server is
+up. The notification to staff is queued in the same transaction (the outbox, ``notifications``) and
+delivered by ``bot.safety.notifier``; ``bot.safety.reconcile`` checks the two against each other.
 """
 from __future__ import annotations
 
@@ -159,11 +160,19 @@ def record_crisis_events(
     current_type: Optional[str] = None,
 ) -> List[str]:
     """Record every crisis turn among newly saved events; one transaction for all of them."""
-    found = crisis_messages(conversation_id, events, earlier, current_type)
-    if not found:
-        return []
     with engine.begin() as connection:
-        return [record(connection, message) for message in found]
+        return record_crisis_turns(connection, conversation_id, events, earlier, current_type)
+
+
+def record_crisis_turns(
+    connection: Connection,
+    conversation_id: str,
+    events: Iterable[Dict[str, Any]],
+    earlier: Sequence[Dict[str, Any]] = (),
+    current_type: Optional[str] = None,
+) -> List[str]:
+    """:func:`record_crisis_events` inside the caller's transaction (the tracker store's turn)."""
+    return [record(connection, message) for message in crisis_messages(conversation_id, events, earlier, current_type)]
 
 
 class EscalationNotFound(LookupError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.safety.escalations import event_time
 from bot.storage.db import escalations, safety_reviews
@@ -50,10 +50,20 @@ def record_review_items(
     earlier: Sequence[Dict[str, Any]] = (),
     crisis_type: Optional[str] = None,
 ) -> int:
-    items = review_items(conversation_id, events, earlier)
-    if not items:
-        return 0
     with engine.begin() as connection:
+        return add_review_items(connection, conversation_id, events, earlier, crisis_type)
+
+
+def add_review_items(
+    connection: Connection,
+    conversation_id: str,
+    events: Iterable[Dict[str, Any]],
+    earlier: Sequence[Dict[str, Any]] = (),
+    crisis_type: Optional[str] = None,
+) -> int:
+    """:func:`record_review_items` inside the caller's transaction (the tracker store's turn)."""
+    items = review_items(conversation_id, events, earlier)
+    if items:
         open_escalation = connection.execute(
             sa.select(escalations.c.id).where(escalations.c.conversation_id == conversation_id, escalations.c.status != "resolved")
         ).scalar()

@@ -20,6 +20,7 @@ from bot.meetings.store import MeetingStore
 from bot.program.loader import ProgramCache
 from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
+from bot.safety.reconcile import reconcile_forever
 from bot.settings import Settings, get_settings
 from bot.storage.db import create_tables, make_engine
 from bot.staff.audit import AuditLog
@@ -70,6 +71,15 @@ async def _notifier(app: web.Application) -> AsyncIterator[None]:
             await task
 
 
+async def _reconciler(app: web.Application) -> AsyncIterator[None]:
+    """The backstop check of crisis turns against escalations (bot/safety/reconcile.py)."""
+    task = asyncio.create_task(reconcile_forever(app[ENGINE], app[SETTINGS].reconcile_seconds))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def _meeting_refresher(app: web.Application) -> AsyncIterator[None]:
     """Imports the meeting feeds at start and whenever a source falls due (sources.yml)."""
     settings = app[SETTINGS]
@@ -111,6 +121,7 @@ def create_app(settings: Optional[Settings] = None) -> web.Application:
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape())
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_notifier)
+    app.cleanup_ctx.append(_reconciler)
     app.cleanup_ctx.append(_meeting_refresher)
     app.cleanup_ctx.append(_handoffs)
     setup_routes(app)

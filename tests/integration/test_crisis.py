@@ -4,6 +4,8 @@
 - The escalation is recorded, and the notification reaches a receiver that fails its first
   requests: delivered once, with a valid HMAC signature.
 - A notification still pending when the service stops is delivered after it starts again.
+- A crisis while another writer holds the database's lock past the busy timeout is answered,
+  paged at once, and recorded with its escalation when the lock is released.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def crisis_env(receiver_port: int) -> Dict[str, str]:
     }
 
 
-async def start(tmp: Path, receiver_port: int, action_port: int = 0) -> RunningService:
+async def start(tmp: Path, receiver_port: int, action_port: int = 0, **env: str) -> RunningService:
     """Starts the service in a thread: the receiver runs on this event loop and must keep answering."""
     return await asyncio.to_thread(
         start_service,
@@ -49,7 +51,7 @@ async def start(tmp: Path, receiver_port: int, action_port: int = 0) -> RunningS
         action_port=action_port or free_port(),
         web_port=free_port(),
         token=TOKEN,
-        extra_env=crisis_env(receiver_port),
+        extra_env={**crisis_env(receiver_port), **env},
     )
 
 
@@ -143,4 +145,47 @@ async def test_pending_notification_is_delivered_after_a_restart(tmp_path: Path)
             assert db.execute("SELECT count(*) FROM notifications WHERE delivered_at IS NULL").fetchone()[0] == 0
     finally:
         await asyncio.to_thread(restarted.stop)
+        await server.close()
+
+
+def pages(receiver: Receiver, event: str) -> List[dict]:
+    return [json.loads(r["body"]) for r in receiver.accepted if r["headers"].get("X-Companion-Event") == event]
+
+
+async def test_a_crisis_while_the_database_is_locked_is_answered_paged_and_recorded_later(tmp_path: Path) -> None:
+    receiver = Receiver()
+    receiver_port = free_port()
+    server = await receiver.start(receiver_port)
+    service = await start(tmp_path, receiver_port, DB_BUSY_TIMEOUT_SECONDS="1", JOURNAL_RETRY_SECONDS="0.2")
+    sender, bystander = f"it-{uuid.uuid4()}", f"it-{uuid.uuid4()}"
+    try:
+        assert joined(await say(service, sender, "hi"))
+        holder = sqlite3.connect(service.database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another writer, holding the lock far past the timeout
+        try:
+            crisis, other = await asyncio.gather(
+                say(service, sender, "i am going to kill myself tonight"), say(service, bystander, "do you take aetna")
+            )
+            assert "988" in joined(crisis) and "911" in joined(crisis)
+            assert "Aetna" in joined(other)  # the other chat was answered too
+            await wait_for(lambda: pages(receiver, "escalation.unrecorded"))
+            [page] = pages(receiver, "escalation.unrecorded")
+            assert page["conversation_id"] == sender and page["crisis_type"] == "suicide"
+            # Crisis mode is on: the conversation goes on from the journal, not from a blank memory.
+            assert "988" in joined(await say(service, sender, "i can't call, he'll hear me"))
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        journal = service.database.parent / "companion.db.pending.jsonl"
+        await wait_for(lambda: not journal.exists())
+        [(_, crisis_type, status, message)] = escalation_rows(service.database, sender)
+        assert (crisis_type, status, message) == ("suicide", "open", "i am going to kill myself tonight")
+        with sqlite3.connect(service.database) as db:
+            said = [t for (t,) in db.execute(
+                "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+            )]
+        assert said == ["hi", "i am going to kill myself tonight", "i can't call, he'll hear me"]
+        await wait_for(lambda: pages(receiver, "storage.recovered"))
+    finally:
+        await asyncio.to_thread(service.stop)
         await server.close()
