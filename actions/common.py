@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
+from bot.clients.identity import sealed_client
 from bot.clients.store import Client, ClientStore
 from bot.coping.checkins import CheckinStore
 from bot.coping.loader import LibraryCache
@@ -89,14 +90,19 @@ def resources() -> Resources:
 
 
 def identity_of(tracker: Tracker) -> Writer:
-    """Only the channel writes metadata.client (it drops any the sender wrote), so it is trusted here."""
+    """The channel's verdict on the latest message (it drops any ``client`` the sender wrote); a
+    verified one counts only with the channel's seal for this conversation (bot/clients/identity.py)."""
     verdict = (tracker.latest_message.get("metadata") or {}).get("client")
     if not isinstance(verdict, dict):
         return Writer("none")
     status = str(verdict.get("status") or "none")
     if status != "verified":
         return Writer(status)
-    return client_identity(str(verdict.get("id") or ""))
+    client_id = sealed_client(get_settings().client_token_key(), tracker.sender_id, verdict)
+    if client_id is None:
+        log.warning("a verified identity without the channel's seal for this conversation was refused")
+        return Writer("invalid")
+    return client_identity(client_id)
 
 
 def client_identity(client_id: str) -> Writer:

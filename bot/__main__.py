@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+from bot.channels.guard import CHAT_BODY_LIMIT_BYTES
 from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
@@ -73,6 +74,8 @@ def _rasa(args: argparse.Namespace) -> int:
     """Runs Rasa in this process with the ${VAR}s its YAML needs and our patches applied."""
     settings = get_settings()
     os.environ.update(settings.rasa_environment())
+    # Sanic reads SANIC_* variables into its config: Rasa's server would take 100 MB bodies.
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(CHAT_BODY_LIMIT_BYTES)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(PROJECT_ROOT)
     sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports bot.tracker_store by module path
@@ -81,8 +84,19 @@ def _rasa(args: argparse.Namespace) -> int:
     from bot import rasa_patches
 
     rasa_patches.apply()
-    sys.argv = ["rasa", *args.rasa_args]
+    rasa_args = list(args.rasa_args)
+    if rasa_args[:1] == ["run"] and "--enable-api" in rasa_args and "--auth-token" not in rasa_args:
+        rasa_args += ["--auth-token", settings.auth_token()]  # here, not on the visible command line
+    sys.argv = ["rasa", *rasa_args]
     rasa_main()
+    return 0
+
+
+def _actions(_: argparse.Namespace) -> int:
+    from bot.action_server import run
+
+    sys.path.insert(0, str(PROJECT_ROOT))  # the actions package
+    run(get_settings())
     return 0
 
 
@@ -175,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start Rasa, the action server and the web app").set_defaults(func=_run)
     sub.add_parser("web", help="start the web app only").set_defaults(func=_web)
+    sub.add_parser("actions", help="start the action server only (loopback, Rasa's shared secret)").set_defaults(func=_actions)
     sub.add_parser("check-data", help="validate data/program/, data/coping/ and the meeting feeds").set_defaults(func=_check_data)
     fingerprints = sub.add_parser("seed-fingerprints", help="hash the seed pages' word n-grams into tests/data/seeds.txt")
     fingerprints.set_defaults(func=_seed_fingerprints)

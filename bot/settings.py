@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, ValidationError, root_validator, validator
 
@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     web_port: int = Field(8080, env="BOT_PORT", ge=1, le=65535)
     rasa_port: int = Field(5005, env="RASA_PORT", ge=1, le=65535)
     action_port: int = Field(5055, env="ACTION_PORT", ge=1, le=65535)
+    # The action server answers only Rasa: loopback by default, and a shared secret on every call.
+    action_host: str = Field("127.0.0.1", env="ACTION_HOST")
+    action_server_token: Optional[str] = Field(None, env="ACTION_SERVER_TOKEN")
+    # Sites whose pages may open the chat (socket.io and Rasa's CORS), comma-separated origins;
+    # unset: the web app's own demo page only.
+    allowed_origins: Optional[str] = Field(None, env="ALLOWED_ORIGINS")
+    # Bounds at the chat channels (bot/channels/guard.py): message length, messages a minute per
+    # conversation and per network address (a crisis message is never turned away).
+    max_message_chars: int = Field(4000, env="MAX_MESSAGE_CHARS", ge=100, le=20000)
+    rate_per_sender: int = Field(20, env="RATE_PER_SENDER", ge=1)
+    rate_per_address: int = Field(120, env="RATE_PER_ADDRESS", ge=1)
     var_dir: Path = Field(PROJECT_ROOT / "var", env="VAR_DIR")
     database_path: Optional[Path] = Field(None, env="DATABASE_PATH")
     program_data_dir: Path = Field(PROJECT_ROOT / "data" / "program", env="PROGRAM_DATA_DIR")
@@ -68,7 +79,17 @@ class Settings(BaseSettings):
         env_file = PROJECT_ROOT / ".env"
         case_sensitive = False
 
-    @validator("rasa_auth_token", "staff_api_token", "escalation_webhook_secret")
+    @validator("allowed_origins")
+    def _origins(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        for origin in (part.strip() for part in value.split(",")):
+            scheme, _, rest = origin.partition("://")
+            if scheme not in ("http", "https") or not rest or "/" in rest or "*" in rest:
+                raise ValueError(f"{origin!r} is not an origin: give scheme and host (and port), e.g. https://www.example.org, comma-separated")
+        return value
+
+    @validator("rasa_auth_token", "staff_api_token", "escalation_webhook_secret", "action_server_token")
     def _long_enough(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and len(value) < 16:
             raise ValueError("must be at least 16 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
@@ -110,7 +131,15 @@ class Settings(BaseSettings):
 
     @property
     def action_server_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}/webhook"
+        host = "127.0.0.1" if self.action_host in ("0.0.0.0", "::", "") else self.action_host
+        return f"http://{host}:{self.action_port}/webhook"
+
+    @property
+    def cors_origins(self) -> List[str]:
+        if self.allowed_origins:
+            return [part.strip() for part in self.allowed_origins.split(",")]
+        own = [f"http://{host}:{self.web_port}" for host in dict.fromkeys((self.host, "127.0.0.1", "localhost"))]
+        return own + ([str(self.public_url).rstrip("/")] if self.public_url else [])
 
     @property
     def rasa_url(self) -> str:
@@ -140,6 +169,10 @@ class Settings(BaseSettings):
         """STAFF_API_TOKEN (the web app's JSON API), or a generated one under var/secrets/."""
         return self._secret(self.staff_api_token, "staff_api_token")
 
+    def action_token(self) -> str:
+        """ACTION_SERVER_TOKEN (Rasa -> action server), or a generated one under var/secrets/."""
+        return self._secret(self.action_server_token, "action_server_token")
+
     def client_token_key(self) -> str:
         """CLIENT_TOKEN_SECRET, or a generated one under var/secrets/ (shared by the CLI and Rasa)."""
         return self._secret(self.client_token_secret, "client_token_secret")
@@ -148,6 +181,7 @@ class Settings(BaseSettings):
         """The ${VAR}s that endpoints.yml and credentials.yml read."""
         return {
             "ACTION_SERVER_URL": self.action_server_url,
+            "ACTION_SERVER_TOKEN": self.action_token(),
             "TRACKER_DB": str(self.database),
             "PROGRAM_DATA_DIR": str(self.program_data_dir),
             "MEETINGS_DIR": str(self.meetings_dir),

@@ -41,10 +41,12 @@ class Child:
 
 
 def action_server_argv(settings: Settings) -> List[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
+    return [sys.executable, "-m", "bot", "actions"]
 
 
 def children(settings: Settings) -> List[Child]:
+    """No secret on a command line (anyone on the machine can read those): `bot rasa` adds the
+    API token inside its own process."""
     python = sys.executable
     return [
         Child("actions", action_server_argv(settings)),
@@ -52,12 +54,13 @@ def children(settings: Settings) -> List[Child]:
             "rasa",
             [
                 python, "-m", "bot", "rasa", "run",
-                "--enable-api", "--auth-token", settings.auth_token(),
+                "--enable-api",
+                "--interface", settings.host,
                 "--port", str(settings.rasa_port),
                 "--model", str(settings.model_dir),
                 "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml",
-                "--cors", "*",
+                "--cors", *settings.cors_origins,
             ],
         ),
         Child("web", [python, "-m", "bot", "web"]),

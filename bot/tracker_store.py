@@ -35,6 +35,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.clients.identity import sealed_client
 from bot.clients.store import link_client
 from bot.safety.alarms import ESCALATION_UNRECORDED, STORAGE_FAILED, STORAGE_RECOVERED, StorageAlarm
 from bot.safety.escalations import crisis_messages, record_crisis_turns
@@ -66,14 +67,15 @@ def since_last_user(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return []
 
 
-def verified_clients(new: Iterable[Dict[str, Any]]) -> Dict[str, dt.datetime]:
-    """Client id -> time of the latest verified message among ``new`` (bot/channels/ verifies)."""
+def verified_clients(key: str, sender_id: str, new: Iterable[Dict[str, Any]]) -> Dict[str, dt.datetime]:
+    """Client id -> time of the latest message among ``new`` that a channel verified and sealed."""
     links = {}
     for event in new:
-        client = (event.get("metadata") or {}).get("client") if event.get("event") == "user" else None
-        if isinstance(client, dict) and client.get("status") == "verified" and client.get("id"):
+        verdict = (event.get("metadata") or {}).get("client") if event.get("event") == "user" else None
+        client_id = sealed_client(key, sender_id, verdict)
+        if client_id is not None:
             at = event.get("timestamp")
-            links[str(client["id"])] = dt.datetime.fromtimestamp(float(at), dt.timezone.utc) if at else dt.datetime.now(dt.timezone.utc)
+            links[client_id] = dt.datetime.fromtimestamp(float(at), dt.timezone.utc) if at else dt.datetime.now(dt.timezone.utc)
     return links
 
 
@@ -100,6 +102,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
         settings = get_settings()
         self._retry_seconds = settings.journal_retry_seconds
+        self._client_key = settings.client_token_key()
         journal = sqlite_file.with_name(sqlite_file.name + ".pending.jsonl") if sqlite_file else settings.var_dir / "tracker.pending.jsonl"
         self.journal = Journal(journal)
         self.alarm = StorageAlarm(settings)
@@ -226,7 +229,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             connection.execute(self.SQLEvent.__table__.insert(), rows)
             escalation_ids = record_crisis_turns(connection, sender_id, new, earlier, turn["crisis_type"])
             add_review_items(connection, sender_id, new, earlier, turn["crisis_type"])
-            for client_id, at in verified_clients(new).items():
+            for client_id, at in verified_clients(self._client_key, sender_id, new).items():
                 link_client(connection, sender_id, client_id, at)
         return escalation_ids
 

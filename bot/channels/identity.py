@@ -1,8 +1,9 @@
 """The check both chat channels run on every incoming message, in the Rasa process.
 
-A message's ``client_token`` is verified here and replaced by the verdict (``metadata.client``);
-a ``client`` key the sender wrote is dropped, so an identity can only come from a token the center
-signed. Opened on first use: the Rasa process imports the channels before it has settings.
+A message's ``client_token`` is verified here and replaced by the verdict (``metadata.client``,
+sealed for its conversation); a ``client`` key the sender wrote is dropped, so an identity can only
+come from a token the center signed. Opened on first use: the Rasa process imports the channels
+before it has settings.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
 
 from rasa.core.channels.channel import UserMessage
 
-from bot.clients.identity import INVALID, NONE, ClientVerifier, Identity, sanitize, token_from
+from bot.clients.identity import INVALID, NONE, ClientVerifier, Identity, sanitize, seal, token_from
 from bot.clients.store import ClientStore
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
@@ -52,7 +53,10 @@ class MessageIdentity:
             if others:
                 log.warning("a client token was refused in a conversation that belongs to another client")
                 identity = Identity(INVALID)
-        return sanitize(metadata, identity), identity
+        sealed = None
+        if identity.verified and conversation_id is not None:
+            sealed = seal(get_settings().client_token_key(), conversation_id, str(identity.client_id))
+        return sanitize(metadata, identity, sealed), identity
 
     def verifying(self, on_new_message: OnNewMessage, session_token: Callable[[str], Optional[str]] = lambda _: None) -> OnNewMessage:
         """on_new_message, with each message's metadata checked first."""

@@ -26,7 +26,9 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.guard import CHAT_BODY_LIMIT_BYTES, MessageGuard
 from bot.channels.identity import MessageIdentity, OnNewMessage
+from bot.channels.incoming import parse_event
 from bot.clients.identity import token_from
 from bot.clients.rearm import rearm
 from bot.settings import get_settings
@@ -79,6 +81,7 @@ class SocketIOChannel(SocketIOInput):
         super().__init__(*args, **kwargs)
         self.identity = MessageIdentity()
         self._session_tokens: "OrderedDict[str, str]" = OrderedDict()
+        self._guard: Optional[MessageGuard] = None
 
     def _remember(self, session_id: str, token: Optional[str]) -> None:
         if token is None:
@@ -97,22 +100,43 @@ class SocketIOChannel(SocketIOInput):
             return super().get_output_channel()  # Rasa's warning: not started in this process
         return HandoffAwareOutput(self.sio, self.bot_message_evt)
 
+    def guard(self) -> MessageGuard:
+        if self._guard is None:  # settings only once the Rasa process has them
+            settings = get_settings()
+            self._guard = MessageGuard(settings.max_message_chars, settings.rate_per_sender, settings.rate_per_address)
+        return self._guard
+
+    def _address(self, sid: Text) -> Optional[str]:
+        request = (self.sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request") if self.sio else None
+        return getattr(request, "ip", None)
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         verified = self.identity.verifying(on_new_message, self._session_tokens.get)
-
-        async def handle(message: UserMessage) -> Any:
-            # Rasa's handler makes a plain SocketIOOutput for each message; replies to the
-            # person's own messages (e.g. "someone is being asked") carry handoff details too.
-            output = message.output_channel
-            if isinstance(output, SocketIOOutput) and not isinstance(output, HandoffAwareOutput):
-                message.output_channel = HandoffAwareOutput(output.sio, output.bot_message_evt)
-            return await verified(message)
-
-        blueprint = super().blueprint(handle)
+        blueprint = super().blueprint(verified)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
+        # Rasa's server accepts every origin and 1 MB messages; only the configured sites may connect.
+        sio.eio.cors_allowed_origins = get_settings().cors_origins
+        sio.eio.max_http_buffer_size = CHAT_BODY_LIMIT_BYTES
         namespace = self.namespace or "/"
         confirm_session = sio.handlers[namespace]["session_request"]
+
+        async def user_message(sid: Text, data: Any) -> None:
+            """Rasa's handler, strict about the payload and with the guard's bounds."""
+            incoming = parse_event(data, self.metadata_key)
+            if incoming is None:
+                log.warning("a socket.io message without a session id or text was ignored")
+                return
+            # Replies to the person's own messages (e.g. "someone is being asked") carry handoff details too.
+            output = HandoffAwareOutput(sio, self.bot_message_evt)
+            decision = self.guard().check(incoming.text, incoming.sender, self._address(sid))
+            if decision.text is None:
+                log.warning("message refused at the socket.io channel: %s", decision.reason)
+                await output.send_text_message(incoming.sender, decision.reply or "")
+                return
+            await verified(UserMessage(decision.text, output, incoming.sender, input_channel=self.name(), metadata=incoming.metadata))
+
+        sio.on(self.user_message_evt, namespace=self.namespace)(user_message)
 
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             data = data if isinstance(data, dict) else {}

@@ -3,11 +3,15 @@
 A chat message may carry ``metadata.client_token`` (bot/clients/tokens.py). Only a verified token
 for a client that still exists identifies anyone; whatever else arrives in the metadata is never
 trusted: :func:`sanitize` drops the token and any ``client`` key the sender put there, and writes
-the service's own verdict under ``client``.
+the service's own verdict under ``client``. A verified verdict is sealed: an HMAC of the
+conversation and client ids with the token key, which the action server and the tracker store check
+(:func:`sealed_client`), so an identity in metadata that no channel verified is worth nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
@@ -24,6 +28,7 @@ STATUSES = (VERIFIED, EXPIRED, INVALID, UNKNOWN_CLIENT, NONE)
 
 TOKEN_KEY = "client_token"
 CLIENT_KEY = "client"
+SEAL_KEY = "seal"
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +80,25 @@ def token_from(metadata: Optional[Mapping]) -> Optional[str]:
     return token if isinstance(token, str) and token else None
 
 
-def sanitize(metadata: Optional[Mapping], identity: Identity) -> Dict[str, Any]:
+def seal(key: str, conversation_id: str, client_id: str) -> str:
+    return hmac.new(key.encode(), f"client-identity\n{conversation_id}\n{client_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def sealed_client(key: str, conversation_id: str, verdict: Any) -> Optional[str]:
+    """The client id of a verified verdict whose seal matches this conversation; None otherwise."""
+    if not isinstance(verdict, Mapping) or verdict.get("status") != VERIFIED:
+        return None
+    client_id, given = verdict.get("id"), verdict.get(SEAL_KEY)
+    if not isinstance(client_id, str) or not isinstance(given, str):
+        return None
+    return client_id if hmac.compare_digest(seal(key, conversation_id, client_id), given) else None
+
+
+def sanitize(metadata: Optional[Mapping], identity: Identity, sealed_with: Optional[str] = None) -> Dict[str, Any]:
     """A copy of the message metadata without the token or any sender-supplied ``client``, plus the verdict.
 
-    ``client`` is ``{"status": ..., "id": ...}`` when verified, ``{"status": ...}`` for the other
+    ``client`` is ``{"status": ..., "id": ..., "seal": ...}`` when verified (the seal when
+    ``sealed_with`` gives the seal of this conversation), ``{"status": ...}`` for the other
     refusals, and absent when no token was given.
     """
     cleaned: Dict[str, Any] = {}
@@ -88,5 +108,7 @@ def sanitize(metadata: Optional[Mapping], identity: Identity) -> Dict[str, Any]:
         verdict: Dict[str, Any] = {"status": identity.status}
         if identity.status == VERIFIED:
             verdict["id"] = identity.client_id
+            if sealed_with is not None:
+                verdict[SEAL_KEY] = sealed_with
         cleaned[CLIENT_KEY] = verdict
     return cleaned

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,6 +12,7 @@ import actions.clients
 from actions.clients import ActionAnswerNextGroup, ActionCancelGroupReminder, ActionSetGroupReminder
 from actions.common import resources
 from tests.actions.conftest import make_tracker
+from tests.identity import verified
 
 MONDAY_NOON = dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.timezone.utc)  # 12:00 in Los Angeles
 
@@ -27,10 +28,6 @@ def enrolled(service_env: Path) -> Dict[str, str]:
     resources().clients.add("C-1", "Sam", "adult_evening", "Dana Reyes")  # Mon, Tue, Thu 6-9 pm
     resources().clients.add("C-2", "Alex", "adult_day", "Lee Park")  # Mon, Wed, Fri 9:30 am
     return {"sam": "C-1", "alex": "C-2"}
-
-
-def verified(client_id: str) -> Dict[str, Any]:
-    return {"client": {"status": "verified", "id": client_id}}
 
 
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
@@ -56,14 +53,20 @@ async def test_another_client_gets_theirs_and_never_sam_s(enrolled: Dict[str, st
 @pytest.mark.parametrize(
     "metadata, words",
     [
-        (None, "can't tell who you are"),
-        ({"client": {"status": "expired"}}, "has expired"),
-        ({"client": {"status": "invalid"}}, "couldn't confirm your sign-in"),
-        ({"client": {"status": "verified", "id": "C-404"}}, "couldn't find your client record"),
+        (lambda: None, "can't tell who you are"),
+        (lambda: {"client": {"status": "expired"}}, "has expired"),
+        (lambda: {"client": {"status": "invalid"}}, "couldn't confirm your sign-in"),
+        (lambda: verified("C-404"), "couldn't find your client record"),
+        # An identity no channel sealed for this conversation: a forged call, or one copied from another chat.
+        (lambda: {"client": {"status": "verified", "id": "C-1"}}, "couldn't confirm your sign-in"),
+        (lambda: verified("C-1", "another-conversation"), "couldn't confirm your sign-in"),
+        (lambda: {"client": {"status": "verified", "id": "C-1", "seal": "0" * 64}}, "couldn't confirm your sign-in"),
     ],
 )
-async def test_anyone_else_gets_the_reason_and_the_general_schedule(enrolled: Dict[str, str], domain: Dict[str, Any], metadata: Optional[Dict[str, Any]], words: str) -> None:
-    reply = await ask(domain, "when is my next group", metadata)
+async def test_anyone_else_gets_the_reason_and_the_general_schedule(
+    enrolled: Dict[str, str], domain: Dict[str, Any], metadata: Callable[[], Optional[Dict[str, Any]]], words: str
+) -> None:
+    reply = await ask(domain, "when is my next group", metadata())
     assert words in reply and "Adult Day IOP" in reply and "Adult Evening IOP" in reply
     assert "Your next" not in reply
 

@@ -19,6 +19,7 @@ from actions.coping import (
     ValidateCravingRatingForm,
 )
 from tests.actions.conftest import make_tracker
+from tests.identity import verified
 
 
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
@@ -27,10 +28,6 @@ def texts(dispatcher: CollectingDispatcher) -> List[str]:
 
 def slots(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
-
-
-def client_metadata(client_id: str) -> Dict[str, Any]:
-    return {"client": {"status": "verified", "id": client_id}}
 
 
 @pytest.fixture
@@ -96,7 +93,7 @@ async def test_a_question_in_the_middle_of_the_rating_is_answered(service_env: P
 
 
 async def test_ratings_are_stored_with_the_conversation_and_the_client(sam: str, domain: Dict[str, Any]) -> None:
-    metadata = client_metadata(sam)
+    metadata = verified(sam)
     state = (await start(domain, "huge craving", metadata))["coping"]
     after_first = await record(domain, state, 9, metadata)
     assert after_first["coping_rate_now"] is False and after_first["craving_rating"] is None
@@ -128,10 +125,10 @@ async def test_a_refused_token_keeps_ratings_anonymous(sam: str, domain: Dict[st
 
 async def test_a_known_client_hears_their_name_and_counselor(sam: str, domain: Dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
-    state = slots(await ActionStartCoping().run(dispatcher, make_tracker("craving", "ask_coping", metadata=client_metadata(sam)), domain))["coping"]
+    state = slots(await ActionStartCoping().run(dispatcher, make_tracker("craving", "ask_coping", metadata=verified(sam)), domain))["coping"]
     assert "Sam" in texts(dispatcher)[0]
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("9", "inform", slots={"coping": state, "craving_rating": 9}, metadata=client_metadata(sam))
+    tracker = make_tracker("9", "inform", slots={"coping": state, "craving_rating": 9}, metadata=verified(sam))
     await ActionRecordCraving().run(dispatcher, tracker, domain)
     assert "ask Dana Reyes to call you" in texts(dispatcher)[0]
 

@@ -25,6 +25,7 @@ from bot.staff import passwords
 from bot.staff.users import UserStore
 from bot.storage.db import handoffs
 from tests.actions.conftest import make_tracker
+from tests.identity import verified
 
 CALLBACK = [{"title": "Request a callback", "payload": "/request_callback"}]
 WAITING = "Of course. I'm asking a member of our team to join this chat now"
@@ -177,7 +178,7 @@ async def test_an_enrolled_client_is_answered_by_a_clinician_only(always: Path, 
     clients.add("C-1", "Sam", "adult_evening", "Dana")
     metadata = None
     if how.startswith("a verified"):
-        metadata = {"client": {"status": "verified", "id": "C-1"}}
+        metadata = verified("C-1", "conv-1")
     else:
         clients.link("conv-1", "C-1", dt.datetime.now(dt.timezone.utc))
     available(who)

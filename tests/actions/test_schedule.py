@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.schedule import ActionAnswerSchedule
 from tests.actions.conftest import make_tracker
+from tests.identity import verified
 
 
 async def test_evening_groups(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
@@ -27,7 +28,7 @@ async def test_a_signed_in_client_asking_about_a_day_hears_about_their_own_track
 
     resources().clients.add("C-1", "Sam", "adult_evening", "Dana")
     dispatcher = CollectingDispatcher()
-    metadata = {"client": {"status": "verified", "id": "C-1"}}
+    metadata = verified("C-1")
     await ActionAnswerSchedule().run(dispatcher, make_tracker("group on thursday?", "ask_schedule", metadata=metadata), domain)
     (message,) = dispatcher.messages
     assert "your Adult Evening IOP group meets 6:00 pm–9:00 pm" in message["text"]

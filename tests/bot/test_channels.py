@@ -16,6 +16,7 @@ from bot.clients import tokens
 from bot.clients.store import ClientStore
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
+from tests.identity import verified
 
 HOUR = dt.timedelta(hours=1)
 
@@ -73,7 +74,7 @@ async def test_the_rest_channel_checks_each_message(clients: ClientStore) -> Non
     handler = channel.identity.verifying(on_new_message)
     await handler(UserMessage("hi", sender_id="s1", metadata={"client_token": token_for("C-1")}))
     await handler(UserMessage("hi", sender_id="s1", metadata={"client": {"status": "verified", "id": "C-2"}}))
-    assert [m.metadata for m in seen] == [{"client": {"status": "verified", "id": "C-1"}}, {}]
+    assert [m.metadata for m in seen] == [verified("C-1", "s1"), {}]  # sealed for this conversation
     assert RestChannel.name() == "rest"
 
 
@@ -109,7 +110,7 @@ async def test_a_token_in_the_session_request_identifies_every_message_of_the_se
     assert ("client_identity", {"status": "verified"}, "sid-1") in fake.emitted
     await handlers["user_uttered"]("sid-1", {"message": "when is my next group", "session_id": "web-1"})
     await handlers["user_uttered"]("sid-1", {"message": "thanks", "session_id": "web-1", "customData": {"lang": "en"}})
-    assert [m.metadata for m in seen] == [{"client": {"status": "verified", "id": "C-1"}}, {"lang": "en", "client": {"status": "verified", "id": "C-1"}}]
+    assert [m.metadata for m in seen] == [verified("C-1", "web-1"), {"lang": "en", **verified("C-1", "web-1")}]
     assert all(m.sender_id == "web-1" for m in seen)
 
 
@@ -154,9 +155,9 @@ def test_a_second_client_s_token_in_a_conversation_that_belongs_to_another_is_re
     kept, _ = identity.check({"client_token": token_for("C-2")}, conversation_id="shared-browser")
     assert kept == {"client": {"status": "invalid"}}
     kept, _ = identity.check({"client_token": token_for("C-1")}, conversation_id="shared-browser")
-    assert kept == {"client": {"status": "verified", "id": "C-1"}}
+    assert kept == verified("C-1", "shared-browser")
     kept, _ = identity.check({"client_token": token_for("C-2")}, conversation_id="a-new-chat")
-    assert kept == {"client": {"status": "verified", "id": "C-2"}}
+    assert kept == verified("C-2", "a-new-chat")
 
 
 # --- live handoff details on the socket (HandoffAwareOutput) ---------------------------------------

@@ -22,6 +22,12 @@ def fresh_settings():
         ("RASA_PORT", "70000", "RASA_PORT"),
         ("RASA_AUTH_TOKEN", "short", "RASA_AUTH_TOKEN: must be at least 16 characters"),
         ("LOG_LEVEL", "chatty", "LOG_LEVEL: must be one of"),
+        ("ACTION_SERVER_TOKEN", "short", "ACTION_SERVER_TOKEN: must be at least 16 characters"),
+        ("ALLOWED_ORIGINS", "*", "ALLOWED_ORIGINS: '\\*' is not an origin"),
+        ("ALLOWED_ORIGINS", "https://ok.example, https://site.example/chat", "ALLOWED_ORIGINS: 'https://site.example/chat' is not an origin"),
+        ("ALLOWED_ORIGINS", "site.example", "ALLOWED_ORIGINS: 'site.example' is not an origin"),
+        ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS"),
+        ("DB_BUSY_TIMEOUT_SECONDS", "0", "DB_BUSY_TIMEOUT_SECONDS"),
     ],
 )
 def test_bad_variable_is_named(monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str) -> None:
@@ -45,3 +51,23 @@ def test_rasa_environment_points_at_the_same_database(monkeypatch: pytest.Monkey
     env = get_settings().rasa_environment()
     assert env["TRACKER_DB"] == str(tmp_path / "x.db")
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:6001/webhook"
+
+
+def test_only_the_demo_page_may_open_the_chat_unless_sites_are_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_PORT", "8123")
+    monkeypatch.delenv("ALLOWED_ORIGINS", raising=False)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    assert get_settings().cors_origins == ["http://127.0.0.1:8123", "http://localhost:8123"]
+    get_settings.cache_clear()
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://www.center.example, https://chat.center.example:8443")
+    assert get_settings().cors_origins == ["https://www.center.example", "https://chat.center.example:8443"]
+
+
+def test_rasa_gets_the_action_server_s_secret_and_its_address(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("ACTION_HOST", "0.0.0.0")
+    monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
+    env = get_settings().rasa_environment()
+    assert env["ACTION_SERVER_URL"].startswith("http://127.0.0.1:")
+    assert env["ACTION_SERVER_TOKEN"] == (tmp_path / "secrets" / "action_server_token").read_text().strip()
+    assert len(env["ACTION_SERVER_TOKEN"]) >= 32

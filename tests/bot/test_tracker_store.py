@@ -20,14 +20,18 @@ from bot.clients.store import ClientStore
 from bot.safety.notifier import signature_is_valid
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.tracker_store import CachedSQLTrackerStore
+from tests.identity import verified
 from tests.pager import Receiver
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "tracker.db")
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))  # the client token key, under var/secrets/
+    get_settings.cache_clear()
+    yield str(tmp_path / "tracker.db")
+    get_settings.cache_clear()
 
 
 def store(db: str, **kwargs: object) -> CachedSQLTrackerStore:
@@ -93,8 +97,11 @@ async def test_a_verified_client_s_message_links_the_conversation(db: str) -> No
     cached = store(db)
     clients = ClientStore(cached.engine)
     clients.add("C-7", "Sam", "adult_evening", "Dana")
+    clients.add("C-8", "Alex", "adult_day", "Lee")
     tracker = DialogueStateTracker("linked", DOMAIN.slots)
-    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "verified", "id": "C-7"}}))
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, metadata=verified("C-7", "linked")))
+    # A verdict no channel sealed for this conversation links nothing.
+    tracker.update(UserUttered("hey", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "verified", "id": "C-8"}}))
     tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "expired"}}))
     await cached.save(tracker)
     other = DialogueStateTracker("anonymous", DOMAIN.slots)
@@ -102,7 +109,7 @@ async def test_a_verified_client_s_message_links_the_conversation(db: str) -> No
     await cached.save(other)
     assert clients.conversations("C-7") == ["linked"]
     assert clients.clients_of("anonymous") == []
-    assert clients.is_linked("linked", "C-7")
+    assert clients.is_linked("linked", "C-7") and not clients.is_linked("linked", "C-8")
 
 
 # --- a database that refuses writes: the journal -------------------------------------------------
@@ -111,8 +118,7 @@ SECRET = "tracker-store-pager-secret-01"
 
 
 @pytest.fixture
-def quick_timeouts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+def quick_timeouts(monkeypatch: pytest.MonkeyPatch, db: str) -> Iterator[None]:
     monkeypatch.setenv("DB_BUSY_TIMEOUT_SECONDS", "0.2")
     monkeypatch.setenv("JOURNAL_RETRY_SECONDS", "0.05")
     get_settings.cache_clear()

@@ -63,7 +63,7 @@ def action_server_pid(action_port: int) -> int:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"rasa_sdk" in argv and str(action_port).encode() in argv:
+        if argv[1:4] == [b"-m", b"bot", b"actions"] and f"ACTION_PORT={action_port}".encode() in (entry / "environ").read_bytes().split(b"\0"):
             return int(entry.name)
     raise AssertionError(f"no action server on port {action_port}")
 

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Optional
 import pytest
 
 from bot.clients import tokens
-from bot.clients.identity import ClientVerifier, Identity, sanitize, token_from
+from bot.clients.identity import ClientVerifier, Identity, sanitize, token_from, seal, sealed_client
 from bot.clients.store import ClientStore
 
 KEY = "identity-test-key-" + "x" * 40
@@ -133,3 +133,14 @@ def test_the_whole_path_a_channel_runs(verifier: ClientVerifier) -> None:
     assert sanitize(metadata, identity) == {"client": {"status": "verified", "id": "C-1"}}
     forged_only = {"client": {"status": "verified", "id": "C-2"}}
     assert sanitize(forged_only, verifier.identify(token_from(forged_only), now=NOW)) == {}
+
+
+def test_a_sealed_verdict_names_its_client_only_in_its_own_conversation() -> None:
+    verdict = sanitize({}, Identity("verified", "C-1"), seal(KEY, "conv-1", "C-1"))["client"]
+    assert sealed_client(KEY, "conv-1", verdict) == "C-1"
+    assert sealed_client(KEY, "conv-2", verdict) is None  # copied into another conversation
+    assert sealed_client("another-key-of-at-least-32-characters!", "conv-1", verdict) is None
+    assert sealed_client(KEY, "conv-1", {**verdict, "id": "C-2"}) is None  # the id changed after sealing
+    assert sealed_client(KEY, "conv-1", {"status": "verified", "id": "C-1"}) is None  # never sealed
+    assert sealed_client(KEY, "conv-1", {"status": "expired"}) is None
+    assert sealed_client(KEY, "conv-1", "verified") is None
