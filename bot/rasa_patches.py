@@ -20,23 +20,42 @@ whoever is or is not at the console, and the staff member sees it in the chat.
 new session, and its tracker reset forgets the pause, so the assistant would answer beside the
 staff member. The pause is carried into the new session: only the staff member's hand-back or
 close (a ``resume`` event) ends it.
+
+5. An action server that is down or hung. Rasa logs the failure, drops the action's events and
+answers nothing (HTTP 200 with an empty reply), after waiting up to 5 minutes for a hung server.
+The patched call gives up after ACTION_TIMEOUT_SECONDS (settings) and answers ``utter_action_failed`` (send
+it again, or call). When the failed action was a form's validation, the slots the person just
+filled are emptied again, so the form asks the same question instead of moving on with an
+unchecked answer; the form and the answers before it are kept.
+
+6. Logs without what people wrote. When it is not on a terminal, Rasa logs JSON through structlog,
+whose traceback renderer includes every frame's local variables: a failed message logged its text,
+its metadata and tokens. The renderer Rasa picks up is replaced by one without locals.
+
+Written for Rasa 3.6.21 (structlog 23.3); tests/bot/test_rasa_patches.py fails if the patched functions change.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict
-
+import asyncio
 import logging
-from typing import Iterable, Optional, Text
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 import jsonschema
-from rasa.core.actions.action import RemoteAction
+import structlog
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 from rasa.core.channels.channel import OutputChannel
+from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import ConversationPaused, Event, ReminderCancelled, ReminderScheduled, Restarted
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ConversationPaused, Event, ReminderCancelled, ReminderScheduled, Restarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from structlog.tracebacks import ExceptionDictTransformer
 
 from bot.safety.names import CRISIS_INTENT
+from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +130,49 @@ async def _update_tracker_session_keeping_pause(
         tracker.update(ConversationPaused())
 
 
+ACTION_FAILED = "utter_action_failed"
+_remote_run = RemoteAction.run
+
+
+def slots_just_filled(tracker: DialogueStateTracker) -> List[str]:
+    """Slots set since the person's latest message (a form validation's candidates)."""
+    filled: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, SlotSet) and event.key != REQUESTED_SLOT and event.value is not None:
+            filled.append(event.key)
+    return filled
+
+
+async def _run_remote_action(
+    self: RemoteAction, output_channel: OutputChannel, nlg: NaturalLanguageGenerator, tracker: DialogueStateTracker, domain: Domain
+) -> List[Event]:
+    try:
+        return await asyncio.wait_for(_remote_run(self, output_channel, nlg, tracker, domain), get_settings().action_timeout_seconds)
+    except ActionExecutionRejection:
+        raise  # a form validation's own refusal, not a failure
+    except (RasaException, asyncio.TimeoutError) as exc:
+        log.error("custom action %s failed (%s); the person is asked to send it again", self.name(), exc.__class__.__name__)
+        message = await nlg.generate(ACTION_FAILED, tracker, output_channel.name())
+        if message is None:
+            raise
+        events: List[Event] = [create_bot_utterance(message)]  # the processor sends it, as any action's
+        if self.name().startswith("validate_"):
+            events += [SlotSet(slot, None) for slot in slots_just_filled(tracker)]
+        return events
+
+
+TRACEBACKS_WITHOUT_LOCALS = structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
+
+
 def apply() -> None:
     global _applied
     if not _applied:
         RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+        RemoteAction.run = _run_remote_action  # type: ignore[assignment]
+        # rasa.utils.log_utils.configure_structlog reads this attribute when Rasa starts logging.
+        structlog.processors.dict_tracebacks = TRACEBACKS_WITHOUT_LOCALS
         MessageProcessor.handle_reminder = _handle_reminder  # type: ignore[assignment]
         MessageProcessor._should_handle_message = staticmethod(should_handle_message)  # type: ignore[assignment]
         MessageProcessor._update_tracker_session = _update_tracker_session_keeping_pause  # type: ignore[assignment]

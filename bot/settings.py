@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     # The action server answers only Rasa: loopback by default, and a shared secret on every call.
     action_host: str = Field("127.0.0.1", env="ACTION_HOST")
     action_server_token: Optional[str] = Field(None, env="ACTION_SERVER_TOKEN")
+    # How long Rasa waits for an action before telling the person to send it again (Rasa's own: 5 min).
+    action_timeout_seconds: float = Field(15.0, env="ACTION_TIMEOUT_SECONDS", gt=0, le=300)
     # Sites whose pages may open the chat (socket.io and Rasa's CORS), comma-separated origins;
     # unset: the web app's own demo page only.
     allowed_origins: Optional[str] = Field(None, env="ALLOWED_ORIGINS")

@@ -3,7 +3,8 @@
 Each child's output is prefixed with its name; Ctrl-C (or SIGTERM) stops all of them. A child
 that dies on its own is started again after a short pause (the crisis answer never needs the action
 server, but everything else does); one that keeps dying stops the whole service, so it is never
-left half-running.
+left half-running. The action server is also asked for its health every few seconds: one that is
+alive but no longer answers (hung) is killed, and so started again like a dead one.
 """
 from __future__ import annotations
 
@@ -17,17 +18,24 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
+import aiohttp
+
 from bot.settings import PROJECT_ROOT, Settings
 
 STOP_GRACE_SECONDS = 10
 RESTART_DELAYS = (1, 2, 5, 10, 10)  # one per restart within RESTART_WINDOW; then give up
 RESTART_WINDOW_SECONDS = 120
+HEALTH_INTERVAL_SECONDS = 5.0
+HEALTH_TIMEOUT_SECONDS = 3.0
+HEALTH_MISSES = 3  # in a row, once it has answered (or STARTUP_GRACE_SECONDS have passed)
+STARTUP_GRACE_SECONDS = 120.0
 
 
 @dataclass
 class Child:
     name: str
     argv: List[str]
+    health_url: Optional[str] = None
     process: Optional[asyncio.subprocess.Process] = None
     restarts: Optional[List[float]] = None
 
@@ -40,6 +48,39 @@ class Child:
         return float(RESTART_DELAYS[len(recent)])
 
 
+async def kill_when_hung(
+    child: Child,
+    interval: float = HEALTH_INTERVAL_SECONDS,
+    timeout: float = HEALTH_TIMEOUT_SECONDS,
+    misses_allowed: int = HEALTH_MISSES,
+    grace: float = STARTUP_GRACE_SECONDS,
+) -> None:
+    """Kills the child's process after ``misses_allowed`` health checks in a row went unanswered."""
+    process, url = child.process, child.health_url
+    if process is None or url is None:
+        return
+    loop = asyncio.get_running_loop()
+    started, answered, misses = loop.time(), False, 0
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+        while process.returncode is None:
+            await asyncio.sleep(interval)
+            try:
+                async with session.get(url) as response:
+                    healthy = response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                healthy = False
+            if healthy:
+                answered, misses = True, 0
+                continue
+            if not answered and loop.time() - started < grace:
+                continue  # still loading
+            misses += 1
+            if misses >= misses_allowed and process.returncode is None:
+                print(f"supervisor| {child.name} has not answered {url} {misses} times in a row; killing it", flush=True)
+                process.kill()
+                return
+
+
 def action_server_argv(settings: Settings) -> List[str]:
     return [sys.executable, "-m", "bot", "actions"]
 
@@ -49,7 +90,7 @@ def children(settings: Settings) -> List[Child]:
     API token inside its own process."""
     python = sys.executable
     return [
-        Child("actions", action_server_argv(settings)),
+        Child("actions", action_server_argv(settings), health_url=f"{settings.action_server_url.rsplit('/', 1)[0]}/health"),
         Child(
             "rasa",
             [
@@ -95,6 +136,7 @@ async def supervise(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     pipes: List[asyncio.Task] = []
+    watchers: List[asyncio.Task] = []
 
     async def start(child: Child) -> None:
         child.process = await asyncio.create_subprocess_exec(
@@ -107,6 +149,8 @@ async def supervise(settings: Settings) -> int:
         )
         assert child.process.stdout is not None
         pipes.append(asyncio.create_task(_pipe(child.name, child.process.stdout)))
+        if child.health_url:
+            watchers.append(asyncio.create_task(kill_when_hung(child)))
 
     for child in procs:
         await start(child)
@@ -140,6 +184,8 @@ async def supervise(settings: Settings) -> int:
             await start(child)
             assert child.process is not None
             waits[asyncio.create_task(child.process.wait())] = child
+    for watcher in watchers:
+        watcher.cancel()
     await _stop(procs)
     stopper.cancel()
     await asyncio.gather(*pipes, return_exceptions=True)

@@ -49,6 +49,15 @@ class CrisisMessage:
 CRISIS_ANSWER = "utter_crisis"
 
 
+KNOWN_TYPES = frozenset(URGENCY) | {UNSPECIFIED}
+
+
+def known_type(value: Any) -> str:
+    """A crisis type staff will see; anything else (``/crisis{"crisis_type": "<script>"}`` typed by
+    hand) is recorded as unspecified."""
+    return value if isinstance(value, str) and value in KNOWN_TYPES else UNSPECIFIED
+
+
 def _crisis_type_of(parse: Dict[str, Any]) -> Optional[str]:
     return next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")), None)
 
@@ -85,10 +94,10 @@ def crisis_messages(
             parse = event.get("parse_data") or {}
             last_user, counted = event, (parse.get("intent") or {}).get("name") == CRISIS_INTENT
             if counted:
-                found.append(CrisisMessage(conversation_id, str(_crisis_type_of(parse) or UNSPECIFIED), event.get("text") or "", event_time(event)))
+                found.append(CrisisMessage(conversation_id, known_type(_crisis_type_of(parse)), event.get("text") or "", event_time(event)))
         elif kind == "action" and event.get("name") == CRISIS_ANSWER and not counted and last_user is not None:
             counted = True
-            found.append(CrisisMessage(conversation_id, str(current_type or UNSPECIFIED), last_user.get("text") or "", event_time(event)))
+            found.append(CrisisMessage(conversation_id, known_type(current_type), last_user.get("text") or "", event_time(event)))
     return found
 
 

@@ -1,28 +1,46 @@
-"""The patched action-reply check accepts and rejects exactly what Rasa's own check does."""
+"""Our patches to Rasa (bot/rasa_patches.py): each does what it says, and the Rasa behaviour it works
+around is still there."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import socket
+import subprocess
+import sys
 from typing import Any, Dict, List
 
 import jsonschema
 import pytest
-from rasa.core.actions.action import RemoteAction
+import structlog
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
+    BotUttered,
     ConversationPaused,
     Event,
     ReminderCancelled,
     ReminderScheduled,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_patches
+from bot.nlg import CenterFactsNLG
+from bot.program.loader import ProgramCache
+from bot.settings import PROJECT_ROOT, get_settings
 
 ORIGINAL = RemoteAction._validate_action_result
+TRACEBACKS = structlog.processors.dict_tracebacks
 
 REPLIES = [
     {"events": [], "responses": []},
@@ -61,7 +79,11 @@ def test_apply_installs_the_patch_once() -> None:
     rasa_patches.apply()
     rasa_patches.apply()
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
+    assert RemoteAction.run is rasa_patches._run_remote_action
     RemoteAction._validate_action_result = ORIGINAL  # leave Rasa as other tests expect it
+    RemoteAction.run = rasa_patches._remote_run
+    assert structlog.processors.dict_tracebacks is rasa_patches.TRACEBACKS_WITHOUT_LOCALS
+    structlog.processors.dict_tracebacks = TRACEBACKS
     rasa_patches._applied = False
 
 
@@ -148,3 +170,123 @@ async def test_a_new_session_keeps_a_live_chat_s_pause(monkeypatch: pytest.Monke
 def test_the_session_patch_is_installed() -> None:
     rasa_patches.apply()
     assert MessageProcessor._update_tracker_session is rasa_patches._update_tracker_session_keeping_pause
+
+
+# An action server that is down or hung: the person is asked to send it again; a form keeps its place.
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def nlg(program_copy: Any) -> CenterFactsNLG:
+    return CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])  # nothing listens once the socket is closed
+
+
+def callback_tracker() -> DialogueStateTracker:
+    tracker = DialogueStateTracker("c1", DOMAIN.slots)
+    tracker.update(SlotSet("cb_first_name", "Maria"))
+    tracker.update(SlotSet("requested_slot", "cb_contact"))
+    tracker.update(UserUttered("760 555 0199"))
+    tracker.update(SlotSet("cb_contact", "760 555 0199"))  # the candidate the validation would check
+    return tracker
+
+
+async def run_patched(name: str, url: str, nlg: CenterFactsNLG) -> List[Event]:
+    action = RemoteAction(name, EndpointConfig(url))
+    return await rasa_patches._run_remote_action(action, CollectingOutputChannel(), nlg, callback_tracker(), Domain.empty())
+
+
+async def test_rasa_alone_answers_nothing_when_the_action_server_is_down() -> None:
+    """The behaviour the patch exists for: if Rasa ever handles this itself, this test says so."""
+    action = RemoteAction("action_answer_question", EndpointConfig(f"http://127.0.0.1:{closed_port()}/webhook"))
+    with pytest.raises(RasaException):
+        await rasa_patches._remote_run(action, CollectingOutputChannel(), None, callback_tracker(), Domain.empty())
+    assert DEFAULT_REQUEST_TIMEOUT == 300  # a hung server holds the person for five minutes
+
+
+async def test_a_down_action_server_gets_a_clear_answer_with_the_phone_number(nlg: CenterFactsNLG) -> None:
+    events = await run_patched("action_answer_question", f"http://127.0.0.1:{closed_port()}/webhook", nlg)
+    [said] = [e for e in events if isinstance(e, BotUttered)]
+    assert "something went wrong on my side" in said.text and "(760) 555-0140" in said.text and "988" in said.text
+    assert not [e for e in events if isinstance(e, SlotSet)]  # not a form validation: nothing to undo
+
+
+async def test_a_failed_form_validation_asks_the_same_question_again(nlg: CenterFactsNLG) -> None:
+    events = await run_patched("validate_callback_form", f"http://127.0.0.1:{closed_port()}/webhook", nlg)
+    assert [(e.key, e.value) for e in events if isinstance(e, SlotSet)] == [("cb_contact", None)]  # cb_first_name is kept
+
+
+async def test_a_hung_action_server_is_given_up_on(nlg: CenterFactsNLG, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def never(request: web.Request) -> web.Response:
+        await asyncio.sleep(3600)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/webhook", never)
+    server = TestServer(app)
+    await server.start_server()
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "0.5")
+    get_settings.cache_clear()
+    try:
+        events = await run_patched("action_answer_question", f"http://127.0.0.1:{server.port}/webhook", nlg)
+    finally:
+        await server.close()
+        get_settings.cache_clear()
+    assert "something went wrong on my side" in next(e for e in events if isinstance(e, BotUttered)).text
+
+
+async def test_a_form_validation_s_own_refusal_is_passed_on(nlg: CenterFactsNLG) -> None:
+    async def reject(request: web.Request) -> web.Response:
+        return web.json_response({"action_name": "validate_callback_form", "error": "no"}, status=400)
+
+    app = web.Application()
+    app.router.add_post("/webhook", reject)
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        with pytest.raises(ActionExecutionRejection):
+            await run_patched("validate_callback_form", f"http://127.0.0.1:{server.port}/webhook", nlg)
+    finally:
+        await server.close()
+
+
+# Rasa's JSON logs: no local variables (what a person wrote, tokens) in tracebacks.
+LOGGING_SCRIPT = """
+import sys
+from bot import rasa_patches
+if sys.argv[1] == "patched":
+    rasa_patches.apply()
+import structlog
+from rasa.utils.log_utils import configure_structlog
+configure_structlog(20)
+
+def handle(text):
+    token = "tok-" + "4f1e" * 4
+    raise ValueError("could not handle the message")
+
+try:
+    handle("i want to die tonight")
+except ValueError:
+    structlog.get_logger().exception("rest.message.received.failure")
+"""
+
+
+def rasa_log_of_a_failure(mode: str) -> str:
+    done = subprocess.run([sys.executable, "-c", LOGGING_SCRIPT, mode], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "could not handle the message" in done.stdout  # the error itself is logged
+    return done.stdout
+
+
+def test_rasa_s_logs_carry_local_variables_without_the_patch() -> None:
+    assert "i want to die tonight" in rasa_log_of_a_failure("unpatched")
+
+
+def test_with_the_patch_a_failure_is_logged_without_what_was_written_or_tokens() -> None:
+    logged = rasa_log_of_a_failure("patched")
+    assert "i want to die tonight" not in logged and "4f1e4f1e" not in logged

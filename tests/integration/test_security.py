@@ -1,11 +1,12 @@
-"""The running service's boundaries: loopback ports, an action server only Rasa can call, no secret on
-a command line, strict and bounded chat input, configured origins only, and rate limits that never
-turn a crisis away."""
+"""The running service's boundaries and failure modes: loopback ports, an action server only Rasa
+can call, no secret on a command line, strict and bounded chat input, configured origins only, rate
+limits that never turn a crisis away, and a hung action server that costs no answer and no form."""
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import signal
 import sqlite3
 import uuid
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 import websockets
 
 from bot.service_process import RunningService, start_service
+from tests.integration.test_crisis import action_server_pid
 from tests.integration.test_service import TOKEN, free_port, joined, say
 
 pytestmark = pytest.mark.integration
@@ -36,7 +38,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, ports: dict) -> Iterator[R
         action_port=ports["action"],
         web_port=ports["web"],
         token=TOKEN,
-        extra_env={"ACTION_SERVER_TOKEN": ACTION_TOKEN, "ALLOWED_ORIGINS": SITE, "RATE_PER_SENDER": "6", "MAX_MESSAGE_CHARS": "1000"},
+        extra_env={"ACTION_SERVER_TOKEN": ACTION_TOKEN, "ALLOWED_ORIGINS": SITE, "RATE_PER_SENDER": "6", "MAX_MESSAGE_CHARS": "1000", "ACTION_TIMEOUT_SECONDS": "3"},
     )
     yield running
     running.stop()
@@ -219,3 +221,19 @@ async def test_an_oversized_socket_message_is_dropped_and_the_server_answers_oth
 def test_the_database_and_its_secrets_are_private(service: RunningService) -> None:
     for path in [service.database, *service.database.parent.glob("secrets/*")]:
         assert os.stat(path).st_mode & 0o077 == 0, path
+
+
+async def test_a_hung_action_server_costs_an_answer_not_the_form(service: RunningService, ports: dict) -> None:
+    sender = f"it-{uuid.uuid4()}"
+    assert "first name" in joined(await say(service, sender, "can someone call me back"))
+    pid = action_server_pid(ports["action"])
+    os.kill(pid, signal.SIGSTOP)  # alive, but answering nothing
+    try:
+        stalled = joined(await say(service, sender, "Maria"))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert "something went wrong on my side" in stalled and "(760) 555-0140" in stalled
+    assert "phone number or e-mail" not in stalled  # the form did not move on with an unchecked answer
+    # Sent again: the form goes on from where it was.
+    assert "phone number or e-mail" in joined(await say(service, sender, "Maria"))
+    assert "area code" in joined(await say(service, sender, "555-0199"))

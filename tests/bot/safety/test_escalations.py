@@ -191,3 +191,13 @@ def test_an_answer_saved_after_its_ordinary_message_still_counts() -> None:
 def test_the_screening_yes_opens_an_escalation(engine: Engine) -> None:
     [escalation_id] = record_crisis_events(engine, "c1", [user_event("yes", "affirm"), action("utter_crisis")], current_type="suicide")
     assert EscalationStore(engine).get(escalation_id)["crisis_type"] == "suicide"
+
+
+@pytest.mark.parametrize("typed", ["<script>alert(1)</script>", "x" * 300, 42, "Suicide", ""])
+def test_a_crisis_type_typed_by_hand_is_recorded_as_unspecified(typed: object) -> None:
+    event = user_event("/crisis", "crisis")
+    event["parse_data"]["entities"] = [{"entity": "crisis_type", "value": typed}]
+    [found] = crisis_messages("c1", [event])
+    assert found.crisis_type == "unspecified"
+    [answered] = crisis_messages("c1", [user_event("yes", "affirm"), {"event": "action", "name": "utter_crisis", "timestamp": 2.0}], current_type=typed)
+    assert answered.crisis_type == "unspecified"
