@@ -218,8 +218,10 @@ async def test_an_oversized_socket_message_is_dropped_and_the_server_answers_oth
     assert "Adult Evening IOP" in joined(await say(service, f"it-{uuid.uuid4()}", "do you have evening groups"))
 
 
-def test_the_database_and_its_secrets_are_private(service: RunningService) -> None:
-    for path in [service.database, *service.database.parent.glob("secrets/*")]:
+def test_the_database_its_wal_and_the_secrets_are_private(service: RunningService) -> None:
+    files = [*service.database.parent.glob("companion.db*"), *service.database.parent.glob("secrets/*")]
+    assert {p.name for p in files} >= {"companion.db", "companion.db-wal", "client_token_secret"}
+    for path in files:
         assert os.stat(path).st_mode & 0o077 == 0, path
 
 
