@@ -15,6 +15,18 @@ from bot.settings import PROJECT_ROOT, get_settings
 DEMO_PROGRAM = PROJECT_ROOT / "data" / "program"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_address_for_every_chat() -> Iterator[None]:
+    """Every test chat comes from 127.0.0.1, hundreds a minute: the per-address limit would slow
+    them down. It has its own tests (tests/bot/channels/test_guard.py); the per-conversation limit
+    stays on everywhere."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RATE_PER_ADDRESS", "1000000")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def book() -> AnswerBook:
     return load_answer_book(DEMO_PROGRAM)

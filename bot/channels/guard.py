@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from typing import Callable, Deque, Optional
+from typing import Any, Callable, Deque, Optional
 
 from bot.safety.detector import decide
 
@@ -57,6 +57,12 @@ class SlidingWindow:
         while len(self._seen) > MAX_TRACKED_KEYS:
             self._seen.popitem(last=False)
         return allowed
+
+
+def client_address(request: Any) -> str:
+    """The person's address: behind a reverse proxy, the one the proxy reports, when Sanic is told
+    to trust it (SANIC_PROXIES_COUNT or SANIC_REAL_IP_HEADER); else the connection's peer."""
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", ""))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import MessageGuard
+from bot.channels.guard import MessageGuard, client_address
 from bot.channels.identity import MessageIdentity, OnNewMessage
 from bot.channels.incoming import BadMessage, parse_body
 from bot.settings import get_settings
@@ -54,7 +54,7 @@ class RestChannel(InputChannel):
             except BadMessage as exc:
                 return response.json({"error": str(exc)}, status=400)
             collector = CollectingOutputChannel()
-            decision = self.guard().check(incoming.text, incoming.sender, request.ip)
+            decision = self.guard().check(incoming.text, incoming.sender, client_address(request))
             if decision.text is None:
                 log.warning("message refused at the REST channel: %s", decision.reason)
                 await collector.send_text_message(incoming.sender, decision.reply or "")

@@ -26,7 +26,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.guard import CHAT_BODY_LIMIT_BYTES, MessageGuard
+from bot.channels.guard import CHAT_BODY_LIMIT_BYTES, MessageGuard, client_address
 from bot.channels.identity import MessageIdentity, OnNewMessage
 from bot.channels.incoming import parse_event
 from bot.clients.identity import token_from
@@ -108,7 +108,7 @@ class SocketIOChannel(SocketIOInput):
 
     def _address(self, sid: Text) -> Optional[str]:
         request = (self.sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request") if self.sio else None
-        return getattr(request, "ip", None)
+        return client_address(request) if request is not None else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         verified = self.identity.verifying(on_new_message, self._session_tokens.get)

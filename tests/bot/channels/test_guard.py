@@ -5,7 +5,7 @@ from typing import List
 
 import pytest
 
-from bot.channels.guard import SLOW_DOWN, WINDOW_SECONDS, MessageGuard, SlidingWindow, crisis_part
+from bot.channels.guard import SLOW_DOWN, WINDOW_SECONDS, MessageGuard, SlidingWindow, client_address, crisis_part
 
 
 class Clock:
@@ -71,3 +71,12 @@ def test_a_crisis_cut_by_a_window_boundary_is_found_in_the_next_window() -> None
     filler = "x" * 290
     text = filler + " i want to kill myself " + "y" * 600
     assert crisis_part(text, 300) is not None
+
+
+def test_the_address_is_the_proxy_s_report_only_when_sanic_trusts_it() -> None:
+    class Request:
+        def __init__(self, remote_addr: str, ip: str) -> None:
+            self.remote_addr, self.ip = remote_addr, ip
+
+    assert client_address(Request("", "127.0.0.1")) == "127.0.0.1"  # no trusted proxy: the peer
+    assert client_address(Request("203.0.113.7", "127.0.0.1")) == "203.0.113.7"
