@@ -37,6 +37,7 @@ from bot.safety.escalations import EscalationStore
 from bot.storage.db import leads, make_engine
 from bot.storage.leads import Lead, LeadStore
 from bot.tracker_store import CachedSQLTrackerStore
+from tests.identity import verified
 
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=ZONE)
@@ -94,7 +95,7 @@ class Chat:
         }
         if safety is not None:
             parse["crisis_safety_net"] = safety
-        metadata = {"client": {"status": "verified", "id": self.client}} if self.client else {}
+        metadata = verified(self.client, self.sender) if self.client else {}  # as the channel seals it
         self.events.append(
             UserUttered(
                 text,
