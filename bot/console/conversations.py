@@ -41,7 +41,7 @@ from bot.console.events import (
     like_pattern,
 )
 from bot.console.leads import LeadRow, leads_for_conversation
-from bot.console.masking import EMAIL, PHONE, mask_optional
+from bot.console.masking import EMAIL, PHONE, for_staff
 from bot.console.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.safety.names import CRISIS_INTENT, DIAGNOSTICS
 from bot.storage.db import client_conversations, clients, escalation_messages, escalations, leads
@@ -311,7 +311,7 @@ def _load(data: Optional[str]) -> Dict[str, Any]:
 
 def _preview(text: Optional[str], mask: bool) -> str:
     # Masked before it is cut, so a number cut in half is not half shown.
-    text = " ".join((mask_optional(text, mask) or "").split())
+    text = " ".join((for_staff(text, mask) or "").split())
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1].rstrip() + "…"
 
 
@@ -391,7 +391,7 @@ def _user_turn(event: Dict[str, Any], at: dt.datetime, mask: bool) -> UserTurn:
         entities.append(
             Entity(
                 entity=str(item.get("entity")),
-                value=mask_optional(value, mask) if isinstance(value, str) else value,
+                value=for_staff(value, mask) if isinstance(value, str) else value,
                 extractor=item.get("extractor"),
             )
         )
@@ -405,7 +405,7 @@ def _user_turn(event: Dict[str, Any], at: dt.datetime, mask: bool) -> UserTurn:
         )
     return UserTurn(
         at=at,
-        text=mask_optional(event.get("text"), mask),
+        text=for_staff(event.get("text"), mask),
         intent=intent.get("name"),
         confidence=_float(intent.get("confidence")),
         entities=entities,
@@ -423,7 +423,7 @@ def _bot_turn(event: Dict[str, Any], at: dt.datetime, mask: bool) -> BotTurn:
     staff = handoff.get("kind") == "staff"
     return BotTurn(
         at=at,
-        text=mask_optional(event.get("text"), mask),
+        text=for_staff(event.get("text"), mask),
         buttons=buttons,
         staff_name=str(handoff.get("staff_name") or "staff") if staff else None,
         handoff_status=str(handoff["status"]) if handoff.get("kind") == "status" and handoff.get("status") else None,
@@ -469,7 +469,7 @@ def _escalations(connection: Connection, conversation_id: str, mask: bool) -> Li
             acknowledged_at=aware(row.acknowledged_at),
             resolved_by=row.resolved_by,
             resolved_at=aware(row.resolved_at),
-            note=mask_optional(row.note, mask),
+            note=for_staff(row.note, mask),
             messages=int(row.messages or 0),
         )
         for row in connection.execute(query)
@@ -538,7 +538,8 @@ def transcript(engine: Engine, conversation_id: str, *, mask: bool = True) -> Op
     User turns, bot turns, the actions run between them (except ``action_listen``) and session
     starts; slots and other bookkeeping events are left out. None when there is no such
     conversation. With ``mask``, phone numbers and e-mail addresses are hidden in message texts,
-    entity values and escalation notes, and the leads' phone and e-mail fields are replaced.
+    entity values and escalation notes, and the leads' phone and e-mail fields are replaced. Bidi
+    controls in those texts are always shown as visible markers (bot/console/masking.py).
     """
     with engine.connect() as connection:
         if not events_exist(connection):

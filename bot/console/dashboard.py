@@ -9,7 +9,9 @@ Over the last ``days`` days up to and including today in the center's zone (the 
   Rasa ran after it (before the next user message) was ``action_default_fallback`` (the policy
   fallback) or ``utter_fallback`` (our rule's answer). None when there were no user messages.
 - ``top_intents``: the 10 most frequent intents of the period's user messages (``nlu_fallback``
-  included), most frequent first, ties by name.
+  included), most frequent first, ties by name. With ``crisis_intents=False`` the crisis net's
+  intents (``crisis``, ``risk_possible``, the crisis-mode replies ``crisis_*``) are left out: they
+  count crises, which a role without the escalations permission must not see.
 - ``open_escalations``: escalations with status "open" (nobody acknowledged them yet), whenever
   made; ``unresolved_escalations`` adds the acknowledged ones.
 - ``new_leads``: leads still in status "new", whenever made; ``leads_in_period`` were made in the
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.console.events import ACTION, USER, day_bounds, events, events_exist
+from bot.safety.names import CRISIS_INTENT, RISK_POSSIBLE_INTENT
 from bot.storage.db import escalations, leads
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -61,7 +64,13 @@ class Dashboard:
     leads_in_period: int
 
 
-def dashboard(engine: Engine, zone: dt.tzinfo, days: int = 30, now: Optional[dt.datetime] = None) -> Dashboard:
+def _crisis_intent(intent: sa.Column) -> sa.sql.ColumnElement:
+    return intent.in_((CRISIS_INTENT, RISK_POSSIBLE_INTENT)) | intent.startswith(CRISIS_INTENT + "_", autoescape=True)
+
+
+def dashboard(
+    engine: Engine, zone: dt.tzinfo, days: int = 30, now: Optional[dt.datetime] = None, *, crisis_intents: bool = True
+) -> Dashboard:
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be a whole number from 1 to {MAX_DAYS}, not {days!r}")
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -105,11 +114,12 @@ def dashboard(engine: Engine, zone: dt.tzinfo, days: int = 30, now: Optional[dt.
             ).one()
             user_messages, fallback_messages = int(totals[0] or 0), int(totals[1] or 0)
             count = sa.func.count().label("n")
+            shown = sa.true() if crisis_intents else sa.not_(_crisis_intent(events.c.intent_name))
             top = [
                 IntentCount(name=row.intent_name, count=int(row.n))
                 for row in connection.execute(
                     sa.select(events.c.intent_name, count)
-                    .where(is_user, events.c.intent_name.isnot(None), events.c.timestamp >= start, events.c.timestamp < end)
+                    .where(is_user, events.c.intent_name.isnot(None), shown, events.c.timestamp >= start, events.c.timestamp < end)
                     .group_by(events.c.intent_name)
                     .order_by(count.desc(), events.c.intent_name)
                     .limit(TOP_INTENTS)

@@ -34,8 +34,10 @@ TRANSITIONS: Mapping[str, Tuple[str, ...]] = {
 }
 MAX_NOTE = 5000
 MAX_AUTHOR = 120  # the column's size
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP), also
+# after leading white space (spaces, tabs, line breaks), which it skips.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r", "\n")  # OWASP: quoted even when no formula follows
 CSV_COLUMNS: Tuple[str, ...] = (
     "id",
     "created_at",
@@ -181,7 +183,7 @@ def safe_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as text: strings starting like a formula get a leading quote."""
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (value.lstrip().startswith(FORMULA_STARTS) or value.startswith(CONTROL_STARTS)):
         return "'" + value
     return "" if value is None else value
 
@@ -275,9 +277,9 @@ class LeadWorkflow:
     def export_csv(self, status: Optional[str] = None) -> str:
         """Every lead (or those in ``status``), oldest first, as RFC 4180 CSV (CRLF line ends).
 
-        Text cells starting with = + - @ (or a tab / carriage return) get a leading ``'`` so a
-        spreadsheet does not run them as formulas; a phone number like ``+1 760 ...`` is exported
-        as ``'+1 760 ...`` for that reason.
+        Text cells starting with = + - @, also after spaces, tabs or line breaks (or with a tab or
+        a line break at all), get a leading ``'`` so a spreadsheet does not run them as formulas;
+        a phone number like ``+1 760 ...`` is exported as ``'+1 760 ...`` for that reason.
         """
         _check_status(status)
         where = sa.true() if status is None else leads.c.status == status

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from bot.console.conversations import first_user_messages
 from bot.console.events import events, events_exist
-from bot.console.masking import mask_optional
+from bot.console.masking import for_staff
 from bot.handoff.store import OPEN, HandoffStore
 from bot.staff.roles import Role, can_take_over
 from bot.storage.db import client_conversations, clients, escalations, handoffs
@@ -124,7 +124,7 @@ def live_queue(engine: Engine, role: Role, username: str, *, mask: bool) -> List
                 client_name=names.get(conversation_id),
                 escalation_status=escalation.status if escalation is not None else None,
                 crisis_type=escalation.crisis_type if escalation is not None else None,
-                last_message=(mask_optional(message.get("text"), mask) or "")[:PREVIEW],
+                last_message=(for_staff(message.get("text"), mask) or "")[:PREVIEW],
                 last_message_at=dt.datetime.fromtimestamp(float(stamp), dt.timezone.utc) if stamp else None,
             )
         )

@@ -1,4 +1,10 @@
-"""Hides phone numbers and e-mail addresses in text shown to staff who should not see them.
+"""Text shown to staff: bidi controls made visible, and phone numbers and e-mail addresses hidden
+from staff who should not see them (:func:`for_staff` does both).
+
+Bidirectional formatting characters (embeddings, overrides, isolates and marks: U+061C,
+U+200E-U+200F, U+202A-U+202E, U+2066-U+2069) are invisible but reorder the text around them, so a
+message holding U+202E could make staff read something other than what was written. Each is shown
+as a visible marker instead, e.g. ``⟨U+202E⟩``.
 
 US phone numbers in the usual spellings: ``(760) 555-0199``, ``760-555-0199``, ``760.555.0199``,
 ``760 555 0199``, ``7605550199``, with ``+1``/``1`` in front and an extension behind, and local
@@ -42,6 +48,19 @@ _SPELLED_EMAIL = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+
+
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_bidi_controls(text: str) -> str:
+    """``text`` with every bidi control replaced by a visible marker such as ``⟨U+202E⟩``."""
+    return _BIDI_CONTROLS.sub(lambda found: f"⟨U+{ord(found.group()):04X}⟩", text)
+
+
+def for_staff(text: Optional[str], mask: bool) -> Optional[str]:
+    """``text`` as staff see it: bidi controls visible and, with ``mask``, contact details hidden."""
+    return show_bidi_controls(mask_optional(text, mask)) if text else text
 
 
 def mask_text(text: str) -> str:

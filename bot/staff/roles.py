@@ -30,7 +30,8 @@ A conversation linked to an enrolled client is never shown to admissions, even w
 escalation: treatment records are for the clinical team.
 
 The dashboard is open to every role, so its widgets must ask for their own permission (an
-admissions user gets no count of open escalations, a clinician no count of new leads).
+admissions user gets no count of open escalations, nor of crisis messages among the top intents;
+a clinician no count of new leads).
 
 **Contact details** (:func:`sees_contact_details`): phone numbers and e-mail addresses are shown
 unmasked to every current role. Admissions call leads back; clinicians must be able to call a

@@ -5,10 +5,17 @@ changing their role or their password ends all their sessions in the same transa
 active admin cannot be disabled or demoted (the console would have nobody to manage it; the CLI
 can still add a new admin).
 
-Log-in (:meth:`UserStore.authenticate`): after ``MAX_FAILED_LOGINS`` (5) wrong passwords in a row
-the account is locked for ``LOCKOUT`` (15 minutes); the counter starts again from zero when the
-lock is set, so the next lock needs 5 more failures. A success resets the counter. Attempts while
-locked are refused without being checked against the password and without extending the lock.
+Log-in (:meth:`UserStore.authenticate`): after ``MAX_FAILED_LOGINS`` (20) wrong passwords in a
+row the account is locked for ``LOCKOUT`` (15 minutes); the counter starts again from zero when the
+lock is set, so the next lock needs as many failures again. A success resets the counter. Attempts
+while locked are refused without being checked against the password and without extending the
+lock. The lock stops guessing spread over many addresses; one address is slowed down long before
+(bot/staff/throttle.py), so a stranger who knows a username cannot lock its owner out cheaply.
+
+Each attempt is counted *before* its password is checked, in one transaction with the lock-out
+decision (see :meth:`UserStore._claim`), so attempts made in parallel cannot slip past the limit:
+at most ``MAX_FAILED_LOGINS`` checks reach the real hash per lock-out window.
+
 Unknown user, disabled account, locked account and wrong password give the caller the same
 answer (``AuthResult.ok`` False, :data:`LOGIN_FAILED`), and each costs one argon2 check (a dummy
 one for an unknown user). ``AuthResult.reason`` says which it was, for the audit log only.
@@ -20,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Union
+from typing import List, Optional, Tuple, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
@@ -31,7 +38,8 @@ from bot.staff.roles import Role, parse_role
 from bot.storage.db import staff_sessions, staff_users
 from bot.storage.times import from_db as _aware, to_utc as _utc
 
-MAX_FAILED_LOGINS = 5
+# NIST SP 800-63B allows up to 100; 20 leaves room for typos while the address throttle does the rest.
+MAX_FAILED_LOGINS = 20
 LOCKOUT = dt.timedelta(minutes=15)
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
@@ -263,21 +271,19 @@ class UserStore:
             name = normalise_username(username)
         except UserError:
             name = None
-        row = None
-        if name is not None:
-            with self.engine.connect() as connection:
-                row = self._row(connection, name)
-        if row is None:
+        claim = self._claim(name, now) if name is not None else None
+        if claim is None:
             passwords.dummy_verify(password)
             return AuthResult(ok=False, reason="unknown_user")
+        row, granted, locked_now = claim
         user = _user(row)
-        if user.disabled or user.locked(now):
+        if not granted:
             passwords.dummy_verify(password)  # same cost; the lock is not extended
             return AuthResult(ok=False, user=user, reason="disabled" if user.disabled else "locked")
 
         # The argon2 check happens outside any transaction: it takes a while, and SQLite has one writer.
         if not passwords.verify_password(row.password_hash, password):
-            return self._failed(user, now)
+            return AuthResult(ok=False, user=self._reload(user.id), reason="wrong_password", locked_now=locked_now)
 
         values = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
         if passwords.needs_rehash(row.password_hash):
@@ -293,24 +299,35 @@ class UserStore:
             return AuthResult(ok=False, user=self.get(user.id), reason="disabled" if self._disabled(user.id) else "wrong_password")
         return AuthResult(ok=True, user=self._reload(user.id))
 
-    def _failed(self, user: StaffUser, now: dt.datetime) -> AuthResult:
+    def _claim(self, name: str, now: dt.datetime) -> Optional[Tuple[Row, bool, bool]]:
+        """Counts an attempt at ``name``'s password before it is checked: (row, granted, locked_now).
+
+        None for an unknown user. ``granted`` False: disabled or locked, nothing counted. The
+        attempt that reaches the limit sets the lock in the same transaction, so every later one is
+        refused even while the earlier checks are still running; a success lifts it again. The
+        conditional ``failed_logins + 1`` takes the row's write lock (SQLite: the database's; on
+        PostgreSQL concurrent updates of the row wait and re-check the condition), and the read
+        after it in the same transaction sees this attempt's count and no other's (SQLAlchemy 1.4
+        has no RETURNING on SQLite).
+        """
+        still_open = sa.or_(staff_users.c.locked_until.is_(None), staff_users.c.locked_until <= now)
         with self.engine.begin() as connection:
-            connection.execute(
-                staff_users.update()
-                .where(staff_users.c.id == user.id)
-                .values(failed_logins=staff_users.c.failed_logins + 1)
-            )
-            failures = connection.execute(
-                sa.select(staff_users.c.failed_logins).where(staff_users.c.id == user.id)
-            ).scalar_one()
-            locked_now = failures >= MAX_FAILED_LOGINS
-            if locked_now:
+            granted = bool(
                 connection.execute(
                     staff_users.update()
-                    .where(staff_users.c.id == user.id)
-                    .values(failed_logins=0, locked_until=now + LOCKOUT)
+                    .where(staff_users.c.username == name, staff_users.c.disabled.is_(False), still_open)
+                    .values(failed_logins=staff_users.c.failed_logins + 1)
+                ).rowcount
+            )
+            row = self._row(connection, name)
+            if row is None:
+                return None
+            locked_now = granted and row.failed_logins >= MAX_FAILED_LOGINS
+            if locked_now:
+                connection.execute(
+                    staff_users.update().where(staff_users.c.id == row.id).values(failed_logins=0, locked_until=now + LOCKOUT)
                 )
-        return AuthResult(ok=False, user=self._reload(user.id), reason="wrong_password", locked_now=locked_now)
+        return row, granted, locked_now
 
     def _disabled(self, user_id: int) -> bool:
         user = self.get(user_id)

@@ -25,6 +25,7 @@ from bot.settings import Settings, get_settings
 from bot.storage.db import create_tables, make_engine
 from bot.staff.audit import AuditLog
 from bot.staff.sessions import SessionStore
+from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
 from bot.web.auth import auth_middleware, csrf_middleware
 from bot.web.keys import (
@@ -33,6 +34,7 @@ from bot.web.keys import (
     ENGINE,
     ESCALATIONS,
     HANDOFFS,
+    LOGIN_THROTTLE,
     MEETINGS,
     PRESENCE,
     PROGRAM,
@@ -44,6 +46,7 @@ from bot.web.middleware import error_middleware
 from bot.web.routes import setup_routes
 
 TEMPLATES = Path(__file__).parent / "templates"
+MAX_BODY_BYTES = 256 * 1024
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -115,9 +118,11 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
-    app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware])
+    # Staff forms and API bodies are small; aiohttp answers 413 past this (its default is 1 MiB).
+    app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[PROGRAM] = ProgramCache(settings.program_data_dir)
+    app[LOGIN_THROTTLE] = LoginThrottle()
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=jinja2.select_autoescape())
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_notifier)

@@ -11,6 +11,7 @@ from bot.safety.escalations import EscalationStore
 from bot.settings import Settings
 from bot.staff.audit import AuditLog
 from bot.staff.sessions import SessionStore
+from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -24,3 +25,4 @@ AUDIT = web.AppKey("audit", AuditLog)
 HANDOFFS = web.AppKey("handoffs", HandoffStore)
 PRESENCE = web.AppKey("presence", PresenceStore)
 ASSISTANT = web.AppKey("assistant", Assistant)  # Rasa's HTTP API, for pausing and live messages
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)  # failed log-ins per client address

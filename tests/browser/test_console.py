@@ -43,6 +43,15 @@ def world(web_settings: Any) -> World:
 
 
 @pytest.fixture
+def web_server(world: World, web_server: Any) -> Any:
+    """The server, started only once the world exists. ``page`` asks for the server before a test's
+    own fixtures: started earlier, its notifier could find the seeded escalations' notifications
+    still queued (before ``world`` marks them delivered), log that nobody is paged, and so fail the
+    test at teardown."""
+    return web_server
+
+
+@pytest.fixture
 def console(world: World, staff: Dict[str, StaffLogin], web_server: Any) -> Dict[str, StaffLogin]:
     """The server, started after the data and the accounts exist."""
     return staff

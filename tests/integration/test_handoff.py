@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import aiohttp
 import pytest
@@ -179,6 +179,19 @@ async def test_a_staff_member_takes_over_chats_and_hands_back(service: RunningSe
         await http.close()
 
 
+def escalation_count(service: RunningService, conversation_id: str) -> int:
+    with sqlite3.connect(service.database) as db:
+        return int(db.execute("SELECT count(*) FROM escalations WHERE conversation_id = ?", (conversation_id,)).fetchone()[0])
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out")
+
+
 async def test_a_crisis_during_a_live_chat_still_gets_the_crisis_answer(service: RunningService) -> None:
     set_presence(service, True)
     ws, socket, session_id = await start_chat(service)
@@ -190,8 +203,8 @@ async def test_a_crisis_during_a_live_chat_still_gets_the_crisis_answer(service:
         assert (await socket.until("bot_uttered"))["handoff"]["status"] == "active"
         crisis = await say(socket, session_id, "i want to kill myself")
         assert "988" in crisis["text"] and "911" in crisis["text"] and "handoff" not in crisis
-        with sqlite3.connect(service.database) as db:
-            assert db.execute("SELECT count(*) FROM escalations WHERE conversation_id = ?", (session_id,)).fetchone() == (1,)
+        # On the socket the answer goes out before the turn is saved: wait for the save.
+        await wait_until(lambda: escalation_count(service, session_id) == 1)
         events = await (await http.get(f"/console/live/{session_id}/events?after=0")).json()
         assert any(t["kind"] == "user" and t["crisis"] for t in events["turns"])
         assert events["handoff"]["mine"]  # still the staff member's chat

@@ -239,3 +239,9 @@ async def test_a_hung_action_server_costs_an_answer_not_the_form(service: Runnin
     # Sent again: the form goes on from where it was.
     assert "phone number or e-mail" in joined(await say(service, sender, "Maria"))
     assert "area code" in joined(await say(service, sender, "555-0199"))
+
+
+async def test_the_web_app_refuses_a_body_over_its_limit(service: RunningService, ports: dict) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://127.0.0.1:{ports['web']}/login", data=b"u=" + b"a" * 300_000, headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
+            assert response.status == 413

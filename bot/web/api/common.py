@@ -6,7 +6,10 @@
   people in treatment.
 - :func:`parse_query`: the query string through a :class:`Query` model. Every problem is a 400
   whose ``error`` names the parameter and what it expects (``page must be a whole number (got
-  'x')``); an unknown or repeated parameter is a 400 too; an empty value counts as not given.
+  'x')``); an unknown or repeated parameter is a 400 too; an empty value counts as not given,
+  except for a parameter with a fixed set of values (``?status=`` is a 400 naming them: the
+  schema's enum has no empty value).
+- :func:`non_blank`: the type of a body's text that must hold more than white space.
 - :func:`parse_body`: a JSON object body through a pydantic model (``by: field required``).
 - :func:`record`: an audit entry for the principal; the integration token is written as the
   user ``api-token`` (no user id), as bot/web/auth.py promises.
@@ -18,10 +21,11 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-from typing import Any, Dict, Optional, Tuple, Type, TypeVar, cast
+import typing
+from typing import Any, Dict, Literal, Optional, Tuple, Type, TypeVar, cast
 
 from aiohttp import web
-from pydantic import BaseModel, Extra, ValidationError
+from pydantic import BaseModel, Extra, ValidationError, constr
 
 from bot.staff.users import StaffUser
 from bot.web.auth import API_TOKEN_NAME, Principal, principal
@@ -92,6 +96,17 @@ class Query(BaseModel):
         anystr_strip_whitespace = True
 
 
+def non_blank(max_length: int) -> Type[str]:
+    """Text with something besides white space, stripped; the schema says so too (minLength 1
+    and the pattern ``\\S``), so a request it allows is never refused for being blank."""
+    return constr(strip_whitespace=True, min_length=1, max_length=max_length, regex=r"\S")
+
+
+def _is_choice(model: Type[BaseModel], name: str) -> bool:
+    field = model.__fields__.get(name)
+    return field is not None and typing.get_origin(field.outer_type_) is Literal
+
+
 def _bounds(model: Type[BaseModel], name: str) -> Tuple[Any, Any]:
     field = model.__fields__.get(name)
     if field is None:
@@ -137,7 +152,8 @@ def parse_query(request: web.Request, model: Type[M]) -> M:
         values = request.query.getall(key)
         if len(values) > 1:
             raise bad_request(f"{key} is given {len(values)} times: give it once")
-        if values[0].strip() or key not in model.__fields__:  # a blank value (an empty form field) is "not given"
+        # A blank value (an empty form field) is "not given", except where only fixed values are.
+        if values[0].strip() or key not in model.__fields__ or _is_choice(model, key):
             given[key] = values[0]
     try:
         return model.parse_obj(given)

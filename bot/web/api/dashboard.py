@@ -1,8 +1,9 @@
 """``GET /api/dashboard``: the landing page's figures (bot/console/dashboard.py), per role.
 
 Every role may open the dashboard, so each figure asks for its own permission: the escalation
-counts (``open_escalations``, ``unresolved_escalations``) are left out for a role without
-``escalations``, the lead counts (``new_leads``, ``leads_in_period``) for a role without ``leads``.
+counts (``open_escalations``, ``unresolved_escalations``) and the crisis intents among
+``top_intents`` are left out for a role without ``escalations``, the lead counts (``new_leads``,
+``leads_in_period``) for a role without ``leads``.
 """
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ class DashboardQuery(Query):
 async def get_dashboard(request: web.Request) -> web.Response:
     query = parse_query(request, DashboardQuery)
     role = who(request).role
-    figures = await asyncio.to_thread(dashboard, request.app[ENGINE], zone(request), query.days)
+    crisis = allowed(role, Permission.ESCALATIONS)
+    figures = await asyncio.to_thread(dashboard, request.app[ENGINE], zone(request), query.days, crisis_intents=crisis)
     body: Dict[str, Any] = jsonable(figures)
-    hidden = [name for name in ESCALATION_FIGURES if not allowed(role, Permission.ESCALATIONS)]
+    hidden = [name for name in ESCALATION_FIGURES if not crisis]
     hidden += [name for name in LEAD_FIGURES if not allowed(role, Permission.LEADS)]
     for name in hidden:
         del body[name]

@@ -17,7 +17,7 @@ from bot.console.masking import mask_optional
 from bot.safety.escalations import EscalationNotFound, InvalidTransition
 from bot.staff import audit
 from bot.staff.roles import sees_contact_details
-from bot.web.api.common import Query, display_name, json_response, parse_body, parse_query, record, who
+from bot.web.api.common import Query, display_name, json_response, non_blank, parse_body, parse_query, record, who
 from bot.web.keys import ESCALATIONS
 
 BODY_EXAMPLE = '{"by": "your name", "note": "optional"}'
@@ -31,7 +31,7 @@ class EscalationQuery(Query):
 class StaffAction(BaseModel):
     """Body of acknowledge and resolve with the integration token: who did it, and an optional note."""
 
-    by: constr(strip_whitespace=True, min_length=1, max_length=120)  # type: ignore[valid-type]
+    by: non_blank(120)  # type: ignore[valid-type]
     note: Optional[constr(strip_whitespace=True, max_length=2000)] = None  # type: ignore[valid-type]
 
     class Config:
@@ -41,7 +41,7 @@ class StaffAction(BaseModel):
 class EscalationAction(BaseModel):
     """The body as documented, and as read from a signed-in staff member (``by`` is then ignored)."""
 
-    by: Optional[constr(strip_whitespace=True, max_length=120)] = Field(  # type: ignore[valid-type]
+    by: Optional[non_blank(120)] = Field(  # type: ignore[valid-type]
         None, description="Who acted: required with the integration token; ignored with a staff session (the signed-in user's display name is recorded)."
     )
     note: Optional[constr(strip_whitespace=True, max_length=2000)] = Field(None, description="What was done.")  # type: ignore[valid-type]

@@ -34,6 +34,7 @@ from bot.web.api.common import (
     Query,
     bad_request,
     json_response,
+    non_blank,
     parse_body,
     parse_query,
     path_int,
@@ -46,7 +47,7 @@ from bot.web.keys import ENGINE
 
 LEAD_NOTE = "lead.note"
 Status = Literal["new", "contacted", "enrolled", "closed"]  # bot.console.leads.STATUSES (a test checks)
-Author = constr(strip_whitespace=True, max_length=120)
+Author = non_blank(120)
 BY_DESCRIPTION = "Who did it: required with the integration token; ignored with a staff session (the signed-in user's username is recorded)."
 
 
@@ -70,7 +71,7 @@ class LeadChange(BaseModel):
 
 
 class NewNote(BaseModel):
-    note: constr(strip_whitespace=True, min_length=1, max_length=5000) = Field(..., description="The note.")  # type: ignore[valid-type]
+    note: non_blank(5000) = Field(..., description="The note.")  # type: ignore[valid-type]
     by: Optional[Author] = Field(None, description=BY_DESCRIPTION)  # type: ignore[valid-type]
 
     class Config:

@@ -1,7 +1,8 @@
 """``GET /console/``: the dashboard, every role; each widget asks for its own permission.
 
-Everyone: conversations per day (bars), the fallback rate, the top intents (horizontal bars).
-Escalations (clinician, admin): how many are open. Leads (admissions, admin): how many are new.
+Everyone: conversations per day (bars), the fallback rate, the top intents (horizontal bars; the
+crisis intents only for a role with escalations). Escalations (clinician, admin): how many are
+open. Leads (admissions, admin): how many are new.
 ``?days=7|30|90`` picks the period, ``?until=YYYY-MM-DD`` its last day (default today, in the
 center's zone), so last month's figures can be looked at too.
 """
@@ -36,7 +37,8 @@ async def dashboard(request: web.Request) -> web.Response:
         until = today
     # The end of the chosen day in the center's zone (a second before midnight).
     at = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=center.zone)
-    figures = await run(dashboard_figures, request.app[ENGINE], center.zone, days, at)
+    crisis = allowed(me.role, Permission.ESCALATIONS)
+    figures = await run(dashboard_figures, request.app[ENGINE], center.zone, days, at, crisis_intents=crisis)
 
     per_day = [
         Point(short_day(d.day), d.conversations, f"{d.day:%a} {short_day(d.day)}: {d.conversations} conversation{'s' if d.conversations != 1 else ''}")
@@ -63,7 +65,7 @@ async def dashboard(request: web.Request) -> web.Response:
         "today": today.isoformat(),
         "per_day_chart": bar_chart("chart-per-day", f"Conversations per day, last {days} days", per_day_desc, per_day),
         "intents_chart": hbar_chart("chart-intents", "Top intents", intents_desc, intents) if intents else None,
-        "show_escalations": allowed(me.role, Permission.ESCALATIONS),
+        "show_escalations": crisis,
         "show_leads": allowed(me.role, Permission.LEADS),
     }
     return await render(request, "dashboard.html", context)

@@ -19,7 +19,7 @@ from typing import Any, Dict, List
 import sqlalchemy as sa
 from aiohttp import web
 
-from bot.console.masking import mask_optional
+from bot.console.masking import for_staff
 from bot.safety.escalations import STATUSES, EscalationNotFound, InvalidTransition
 from bot.safety.reviews import pending as pending_reviews
 from bot.staff import audit as actions
@@ -79,13 +79,13 @@ async def escalation_list(request: web.Request) -> web.Response:
     rows: List[Dict[str, Any]] = await run(store.list, None if view == "all" else view, LIMIT)
     mask = mask_for(me.role)
     for row in rows:
-        row["message"] = mask_optional(row.get("message"), mask)
-        row["note"] = mask_optional(row.get("note"), mask)
+        row["message"] = for_staff(row.get("message"), mask)
+        row["note"] = for_staff(row.get("note"), mask)
     counts = await run(_counts, request.app[ENGINE])
     linked = await run(_client_linked, request.app[ENGINE], [row["conversation_id"] for row in rows])
     reviews: List[Dict[str, Any]] = await run(pending_reviews, request.app[ENGINE], LIMIT)
     for item in reviews:
-        item["message"] = mask_optional(item.get("message"), mask)
+        item["message"] = for_staff(item.get("message"), mask)
     context: Dict[str, Any] = {
         "title": "Escalations",
         "view": view,

@@ -46,6 +46,7 @@ from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, PRESENCE, PRO
 MAX_MESSAGE = 1000
 QUEUE_SECONDS = 3  # how often the queue page asks
 CHAT_SECONDS = 1.5  # how often the chat page asks
+MAX_EVENT_ID = 2**63 - 1  # the largest integer SQLite (and PostgreSQL's bigint) can compare with
 LIVE = "/console/live"
 
 
@@ -256,6 +257,8 @@ async def chat_events(request: web.Request) -> web.Response:
         after = max(0, int(request.query.get("after", "0")))
     except ValueError:
         raise web.HTTPBadRequest(reason="after must be an event number.") from None
+    if after > MAX_EVENT_ID:
+        raise web.HTTPBadRequest(reason=f"after must be an event number from 0 to {MAX_EVENT_ID}.")
     engine = request.app[ENGINE]
     turns, last_id = await run(turns_since, engine, conversation_id, after, mask=mask_for(me.role))
     handoff = await run(request.app[HANDOFFS].open_for, conversation_id)

@@ -6,7 +6,8 @@
   thread (argon2 takes a while). Success: a new session, its cookie (HttpOnly, SameSite=Lax,
   Secure over HTTPS), an audit entry, and a redirect to ``next`` if it is a path on this site.
   Failure: the same message whatever went wrong (unknown user, wrong password, locked, disabled)
-  and an audit entry saying which (a lock-out gets one of its own).
+  and an audit entry saying which (a lock-out gets one of its own). An address that failed too
+  often gets 429 with Retry-After and no password check (bot/staff/throttle.py).
 - ``POST /logout``: ends the session (the CSRF middleware has checked the session's token),
   clears the cookie, audits, and shows the log-in page again.
 """
@@ -19,22 +20,36 @@ from aiohttp import web
 
 from bot.staff import audit as actions
 from bot.staff.sessions import COOKIE_NAME, cookie_options
-from bot.staff.users import LOGIN_FAILED
+from bot.staff.users import LOGIN_FAILED, MAX_FAILED_LOGINS
 from bot.web.auth import LOGIN_CSRF_COOKIE, login_csrf, login_csrf_valid, principal, secure_cookies, signed_in
 from bot.web.console.common import center_of, clock, run, safe_next, see_other, static_url
-from bot.web.keys import AUDIT, SESSIONS, USERS
+from bot.web.keys import AUDIT, LOGIN_THROTTLE, SESSIONS, USERS
 
 MAX_USERNAME = 200  # longer is not a username (they are at most 40); refused before hashing
 MAX_PASSWORD = 1024  # the password policy's maximum
 SIGNED_OUT = "You have signed out."
 EXPIRED = "Your session has ended. Please sign in again."
+THROTTLED = "Too many failed sign-ins from your network. Wait {wait} and try again."
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{(seconds + 59) // 60} minutes"
 
 
 async def _form_page(
-    request: web.Request, *, next_path: str, username: str = "", error: Optional[str] = None, notice: Optional[str] = None
+    request: web.Request,
+    *,
+    next_path: str,
+    username: str = "",
+    error: Optional[str] = None,
+    notice: Optional[str] = None,
+    status: int = 200,
+    headers: Optional[Dict[str, str]] = None,
 ) -> web.Response:
     """The form; its CSRF token goes into the form and (as a cookie) onto this response."""
-    response = web.Response(content_type="text/html", charset="utf-8")
+    response = web.Response(content_type="text/html", charset="utf-8", status=status, headers=headers)
     token = login_csrf(request, response)
     center = await center_of(request)
     context: Dict[str, Any] = {
@@ -78,15 +93,28 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     if not username or not password or len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
         return await _form_page(request, next_path=next_path, username=username[:MAX_USERNAME], error=LOGIN_FAILED)
 
+    throttle = request.app[LOGIN_THROTTLE]
+    wait = throttle.acquire(request.remote)
+    if wait:
+        return await _form_page(
+            request,
+            next_path=next_path,
+            username=username,
+            error=THROTTLED.format(wait=_wait_text(wait)),
+            status=429,
+            headers={"Retry-After": str(wait)},
+        )
     result = await run(request.app[USERS].authenticate, username, password, clock())
     audit_log = request.app[AUDIT]
     if not result.ok or result.user is None:
         user = result.user
         await run(audit_log.record, user, actions.LOGIN_FAILED, "staff_user", user.username if user else None, result.reason)
         if result.locked_now:
-            await run(audit_log.record, user, actions.LOGIN_LOCKED, "staff_user", user.username if user else None, "5 failed log-ins in a row")
+            detail = f"{MAX_FAILED_LOGINS} failed log-ins in a row"
+            await run(audit_log.record, user, actions.LOGIN_LOCKED, "staff_user", user.username if user else None, detail)
         return await _form_page(request, next_path=next_path, username=username, error=LOGIN_FAILED)
 
+    throttle.succeeded(request.remote)
     user = result.user
     old = request.cookies.get(COOKIE_NAME)
     if old:

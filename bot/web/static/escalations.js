@@ -56,11 +56,15 @@
     return el;
   }
 
-  // A last line of defence for roles that must not see contact details (the server masks the
-  // rows it renders; the API gives the raw text): e-mail addresses and phone-like digit runs.
+  // The API gives the raw text; the server-rendered rows show it as bot/console/masking.py does:
+  // bidi controls as visible markers (they would reorder what staff read), and for roles that
+  // must not see contact details, e-mail addresses and phone-like digit runs hidden.
   function masked(text) {
-    if (!mask || !text) { return text || ""; }
-    return text
+    var shown = (text || "").replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, function (c) {
+      return "\u27e8U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "\u27e9";
+    });
+    if (!mask) { return shown; }
+    return shown
       .replace(/[^\s@]+@[^\s@]+\.[^\s@]+/g, "[e-mail]")
       .replace(/\+?\d(?:[\s().\-]*\d){6,}/g, "[phone]");
   }

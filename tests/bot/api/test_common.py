@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 import json
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Literal, Optional
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -75,6 +75,19 @@ def test_query_defaults_and_values() -> None:
     assert parse("") == Sample(page=1, size=5, flag=None)
     assert parse("page=3&flag=true") == Sample(page=3, size=5, flag=True)
     assert parse("page=&flag=") == Sample()  # blank: not given
+
+
+class Choice(Query):
+    status: Optional[Literal["open", "closed"]] = None
+    page: conint(ge=1) = Field(1)  # type: ignore[valid-type]
+
+
+def test_a_blank_choice_is_refused_while_other_blanks_are_not_given() -> None:
+    request = make_mocked_request("GET", "/api/x?status=&page=")
+    with pytest.raises(web.HTTPBadRequest) as raised:
+        parse_query(request, Choice)
+    assert raised.value.reason == "status must be one of open, closed (got '')"
+    assert parse_query(make_mocked_request("GET", "/api/x?page="), Choice) == Choice()
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,58 @@ async def test_documented_query_parameters_are_the_accepted_ones(api: Api) -> No
             assert status == 400 and "unknown query parameter 'undocumented'" in body["error"], path
 
 
+def enum_parameters() -> List[Tuple[str, str, List[str]]]:
+    found = []
+    for path, item in document()["paths"].items():
+        for parameter in item.get("get", {}).get("parameters", []):
+            if parameter["in"] == "query" and "enum" in parameter["schema"]:
+                found.append((path, parameter["name"], parameter["schema"]["enum"]))
+    return found
+
+
+def test_there_are_enum_parameters_to_check() -> None:
+    assert {(path, name) for path, name, _ in enum_parameters()} >= {("/api/escalations", "status"), ("/api/leads", "status")}
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+async def test_an_empty_enum_parameter_is_refused_with_the_values_it_takes(api: Api, value: str) -> None:
+    """The schema's enum has no empty value: ``?status=`` is not "every status"."""
+    api.use("token")
+    for path, name, values in enum_parameters():
+        status, body = await api.call("GET", f"{path}?{name}={value}")
+        assert status == 400, (path, name)
+        assert body["error"].startswith(f"{name} must be one of {', '.join(values)}"), body
+
+
+BODIES_WITH_BY = [
+    ("post", "/api/escalations/{escalation_id}/acknowledge", {}),
+    ("patch", "/api/leads/{lead_id}", {"status": "contacted"}),
+    ("post", "/api/leads/{lead_id}/notes", {"note": "called back"}),
+]
+
+
+def body_schema_of(doc: Dict[str, Any], method: str, path: str) -> Dict[str, Any]:
+    reference = doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    return doc["components"]["schemas"][reference.rsplit("/", 1)[1]]
+
+
+@pytest.mark.parametrize("method, path, body", BODIES_WITH_BY)
+def test_by_is_documented_as_a_non_blank_string(method: str, path: str, body: Dict[str, Any]) -> None:
+    by = body_schema_of(document(), method, path)["properties"]["by"]
+    assert (by["type"], by["minLength"], by["pattern"]) == ("string", 1, "\\S")
+
+
+@pytest.mark.parametrize("principal", ["token", "admin"])
+@pytest.mark.parametrize("by", ["", "   "])
+@pytest.mark.parametrize("method, path, body", BODIES_WITH_BY)
+async def test_a_blank_by_is_refused_whoever_sends_it(
+    api: Api, world: World, principal: str, by: str, method: str, path: str, body: Dict[str, Any]
+) -> None:
+    url = path.format(escalation_id=world.escalation_ids["c-crisis"], lead_id=world.lead_ids["c-prospect"])
+    status, answer = await api.use(principal).call(method.upper(), url, {**body, "by": by})
+    assert status == 400 and answer["error"].startswith("by: ensure this value has at least 1 characters"), answer
+
+
 # --- real answers against the documented schemas ------------------------------------------------------
 
 

@@ -1,13 +1,16 @@
 """/api/me, /api/dashboard, /api/clients, /api/audit."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
 
+from bot.console.dashboard import dashboard
 from bot.staff.roles import Role, permissions
+from bot.web.api import dashboard as api_dashboard
 from tests.bot.api.conftest import STAFF, Api
-from tests.bot.console.conftest import World
+from tests.bot.console.conftest import NOW, World
 
 ESCALATION_FIGURES = {"open_escalations", "unresolved_escalations"}
 LEAD_FIGURES = {"new_leads", "leads_in_period"}
@@ -44,6 +47,16 @@ async def test_the_dashboard_shows_only_the_figures_the_role_may_see(api: Api, p
     assert {k: body[k] for k in expected if k not in hidden} == {k: v for k, v in expected.items() if k not in hidden}
     assert len(body["conversations_per_day"]) == 7 and body["last_day"] > body["first_day"]
     assert {"conversations", "user_messages", "fallback_rate", "top_intents"} <= set(body)
+
+
+@pytest.mark.parametrize("principal, crisis", [("admissions", False), ("clinician", True), ("admin", True)])
+async def test_only_a_role_with_escalations_gets_crisis_intents_in_the_dashboard(
+    api: Api, monkeypatch: pytest.MonkeyPatch, principal: str, crisis: bool
+) -> None:
+    monkeypatch.setattr(api_dashboard, "dashboard", functools.partial(dashboard, now=NOW))  # the world's "now"
+    body = await api.use(principal).get("/api/dashboard?days=30")
+    names = {intent["name"] for intent in body["top_intents"]}
+    assert "greet" in names and ("crisis" in names) is crisis
 
 
 @pytest.mark.parametrize("query, message", [("days=0", "days must be between 1 and 366"), ("days=week", "days must be a whole number")])

@@ -6,14 +6,7 @@ from typing import List
 import pytest
 
 from bot.channels.guard import SLOW_DOWN, WINDOW_SECONDS, MessageGuard, SlidingWindow, client_address, crisis_part
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import Clock
 
 
 @pytest.fixture

@@ -84,6 +84,19 @@ def test_only_ten_intents_most_frequent_first(tmp_path: Path) -> None:
     assert (board.user_messages, board.fallback_messages, board.fallback_rate) == (78, 0, 0.0)
 
 
+def test_the_crisis_net_s_intents_can_be_left_out(tmp_path: Path) -> None:
+    chat = Chat("crises", local(2026, 3, 20, 9, 0))
+    for intent in ("crisis", "risk_possible", "crisis_safe", "crisis_false_alarm", "greet", "greet", "ask_crisis_line"):
+        chat.user("a message", intent).action("utter_ok").bot("ok")
+    asyncio.run(chat.save(tracker_store(tmp_path / "crises.db")))
+    engine = make_engine(tmp_path / "crises.db")
+    everything = dashboard(engine, ZONE, days=7, now=NOW)
+    assert {i.name for i in everything.top_intents} == {"crisis", "risk_possible", "crisis_safe", "crisis_false_alarm", "greet", "ask_crisis_line"}
+    hidden = dashboard(engine, ZONE, days=7, now=NOW, crisis_intents=False)
+    assert [(i.name, i.count) for i in hidden.top_intents] == [("greet", 2), ("ask_crisis_line", 1)]
+    assert (hidden.user_messages, hidden.conversations) == (7, 1)  # only the intents are left out
+
+
 def test_an_empty_database(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "empty.db")
     create_tables(engine)

@@ -224,6 +224,30 @@ def test_safe_cell(value: object, expected: object) -> None:
     assert safe_cell(value) == expected
 
 
+@pytest.mark.parametrize(
+    "value",
+    [" =1+1", "   +1", "\t-1", "\n=HYPERLINK(\"http://evil.example\")", "\r\n@SUM(A1)", " \t\n =cmd|' /C calc'!A0", "\u00a0=1", "\nplain"],
+)
+def test_safe_cell_sees_a_formula_behind_white_space(value: str) -> None:
+    assert safe_cell(value) == "'" + value
+
+
+def test_csv_export_quotes_formulas_behind_white_space(engine: Engine, workflow: LeadWorkflow) -> None:
+    add(engine, "  =1+1", best_time="\r\n@SUM(A1:A2)", for_whom="\t-2+3", insurance=" Aetna", phone=" +1 760 555 0199")
+    header, row = read_csv(workflow.export_csv())
+    record = dict(zip(header, row))
+    assert record["first_name"] == "'  =1+1"
+    assert record["best_time"] == "'\r\n@SUM(A1:A2)"
+    assert record["for_whom"] == "'\t-2+3"
+    assert record["phone"] == "' +1 760 555 0199"
+    assert record["insurance"] == " Aetna"
+
+
+@pytest.mark.parametrize("value", ["  Sam", "Sam = Lee", " a-b", "mornings, after 10"])
+def test_safe_cell_leaves_other_white_space_alone(value: str) -> None:
+    assert safe_cell(value) == value
+
+
 def test_csv_export_by_status(engine: Engine, workflow: LeadWorkflow) -> None:
     add(engine, "Sam")
     other = add(engine, "Dee", T0 + dt.timedelta(hours=1))

@@ -1,9 +1,10 @@
-"""Phone numbers and e-mail addresses are hidden; numbers that are not contact details stay."""
+"""Phone numbers and e-mail addresses are hidden; numbers that are not contact details stay; bidi
+controls are shown as visible markers."""
 from __future__ import annotations
 
 import pytest
 
-from bot.console.masking import mask_optional, mask_text
+from bot.console.masking import for_staff, mask_optional, mask_text, show_bidi_controls
 
 
 @pytest.mark.parametrize(
@@ -93,3 +94,24 @@ def test_mask_optional_only_masks_when_asked() -> None:
     assert mask_optional("760-555-0199", True) == "[phone]"
     assert mask_optional("760-555-0199", False) == "760-555-0199"
     assert mask_optional(None, True) is None
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("pay \u202edlrow olleh\u202c now", "pay ⟨U+202E⟩dlrow olleh⟨U+202C⟩ now"),
+        ("\u202a\u202b\u202d", "⟨U+202A⟩⟨U+202B⟩⟨U+202D⟩"),
+        ("a\u2066b\u2067c\u2068d\u2069", "a⟨U+2066⟩b⟨U+2067⟩c⟨U+2068⟩d⟨U+2069⟩"),
+        ("\u200e\u200f\u061c", "⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩"),
+        ("שלום, hello", "שלום, hello"),  # right-to-left letters themselves are fine
+        ("👩\u200d💻 zero width joiner", "👩\u200d💻 zero width joiner"),  # not a bidi control
+    ],
+)
+def test_bidi_controls_are_shown_visibly(text: str, shown: str) -> None:
+    assert show_bidi_controls(text) == shown
+
+
+@pytest.mark.parametrize("mask, shown", [(True, "call ⟨U+202E⟩[phone]"), (False, "call ⟨U+202E⟩760-555-0199")])
+def test_text_for_staff_shows_bidi_controls_whether_masked_or_not(mask: bool, shown: str) -> None:
+    assert for_staff("call \u202e760-555-0199", mask) == shown
+    assert for_staff(None, mask) is None and for_staff("", mask) == ""

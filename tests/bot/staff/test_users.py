@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, List
 
 import pytest
@@ -191,11 +194,11 @@ def test_every_failure_looks_the_same_and_costs_one_check(
     assert (result.user is None) is (case in ("unknown_user", "malformed_name"))
 
 
-def test_lock_out_after_five_failures_for_fifteen_minutes(users: UserStore, add_user: AddUser) -> None:
-    assert (MAX_FAILED_LOGINS, LOCKOUT) == (5, dt.timedelta(minutes=15))
+def test_lock_out_after_twenty_failures_for_fifteen_minutes(users: UserStore, add_user: AddUser) -> None:
+    assert (MAX_FAILED_LOGINS, LOCKOUT) == (20, dt.timedelta(minutes=15))
     add_user()
     fail(users, MAX_FAILED_LOGINS - 1, T0)
-    assert users.by_username("dana").failed_logins == 4 and not users.by_username("dana").locked(T0)
+    assert users.by_username("dana").failed_logins == 19 and not users.by_username("dana").locked(T0)
     result = users.authenticate("dana", "wrong again!!", T0)
     assert result.reason == "wrong_password" and result.locked_now
     assert users.by_username("dana").locked_until == T0 + LOCKOUT
@@ -206,7 +209,7 @@ def test_lock_out_after_five_failures_for_fifteen_minutes(users: UserStore, add_
     assert users.authenticate("dana", PASSWORD, T0 + LOCKOUT).ok
 
 
-def test_after_the_window_it_takes_five_new_failures_to_lock_again(users: UserStore, add_user: AddUser) -> None:
+def test_after_the_window_it_takes_as_many_new_failures_to_lock_again(users: UserStore, add_user: AddUser) -> None:
     add_user()
     fail(users, MAX_FAILED_LOGINS, T0)
     later = T0 + LOCKOUT
@@ -214,6 +217,35 @@ def test_after_the_window_it_takes_five_new_failures_to_lock_again(users: UserSt
     assert not users.by_username("dana").locked(later)
     assert users.authenticate("dana", "wrong password!!", later).locked_now
     assert users.by_username("dana").locked_until == later + LOCKOUT
+
+
+def test_parallel_wrong_passwords_get_at_most_the_limit_of_checks(users: UserStore, add_user: AddUser, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every attempt starts at once, so each one reads the account before any has failed: only an
+    attempt counted before its check keeps the checks of the real hash to the limit."""
+    add_user()
+    real = stored_hash(users.engine, "dana")
+    attempts = 2 * MAX_FAILED_LOGINS
+    start = threading.Barrier(attempts)
+    checks: List[str] = []
+
+    class SlowHasher(PasswordHasher):
+        def verify(self, hash, password):  # type: ignore[no-untyped-def]  # noqa: A002
+            if hash == real:
+                checks.append(hash)
+                time.sleep(0.05)  # the real check takes a while: the others arrive meanwhile
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "_HASHER", SlowHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+    def attempt() -> bool:
+        start.wait()
+        return users.authenticate("dana", "wrong password!!", T0).ok
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        results = list(pool.map(lambda _: attempt(), range(attempts)))
+    assert not any(results)
+    assert len(checks) <= MAX_FAILED_LOGINS
+    assert users.by_username("dana").locked(T0)
 
 
 def test_a_success_resets_the_counter(users: UserStore, add_user: AddUser) -> None:

@@ -216,6 +216,22 @@ async def test_everything_from_a_conversation_is_escaped(as_role: Callable[..., 
         assert "&lt;script&gt;" in html or "&lt;b&gt;" in html, path
 
 
+async def test_bidi_controls_in_a_conversation_are_shown_not_obeyed(as_role: Callable[..., Any], world: World) -> None:
+    """U+202E would show "I feel fine" written backwards as "enif leef I": staff see the marker."""
+    store = tracker_store(world.path)
+    await Chat("c-bidi", local(2026, 3, 20, 11, 0)).user("I am \u202eenif leef I\u202c tonight", "greet").bot("ok \u2067x\u2069").save(store)
+    store.engine.dispose()
+    client = await as_role("admin")
+    page = await (await client.get("/console/conversations/c-bidi")).text()
+    assert "I am ⟨U+202E⟩enif leef I⟨U+202C⟩ tonight" in page and "ok ⟨U+2067⟩x⟨U+2069⟩" in page
+    listing = await (await client.get("/console/conversations?q=tonight")).text()
+    assert "⟨U+202E⟩enif leef I" in listing
+    for html in (page, listing):
+        assert not any(c in html for c in "\u202e\u202c\u2067\u2069")
+    api = await (await client.get("/api/conversations/c-bidi")).json()
+    assert [t["text"] for t in api["turns"] if t["kind"] == "user"] == ["I am ⟨U+202E⟩enif leef I⟨U+202C⟩ tonight"]
+
+
 async def test_admissions_see_that_a_crisis_was_escalated_but_not_how_it_was_handled(as_role: Any, world: Any) -> None:
     from bot.safety.escalations import EscalationStore
 

@@ -425,6 +425,17 @@ async def test_events_of_a_conversation_nobody_took(as_role: Login) -> None:
     assert len(body["turns"]) == 4  # a negative number counts as 0
 
 
+async def test_live_chat_shows_bidi_controls_as_markers(as_role: Login, world: World) -> None:
+    store = tracker_store(world.path)
+    await Chat("c-prospect", local(2026, 3, 20, 12, 0)).user("pay \u202e0001$ \u202cnow", "inform").save(store)
+    store.engine.dispose()
+    client = await as_role(A)
+    events = await (await client.get("/console/live/c-prospect/events?after=0")).json()
+    assert events["turns"][-1]["text"] == "pay ⟨U+202E⟩0001$ ⟨U+202C⟩now"
+    page = await (await client.get("/console/live/c-prospect")).text()
+    assert "pay ⟨U+202E⟩0001$ ⟨U+202C⟩now" in page and "\u202e" not in page
+
+
 async def test_events_after_must_be_a_number(as_role: Login) -> None:
     response = await (await as_role(A)).get("/console/live/c-prospect/events?after=abc")
     assert response.status == 400 and "after must be an event number" in await response.text()

@@ -1,20 +1,26 @@
 """Log-in and log-out through the real forms: cookie flags, the generic failure message, lock-out,
-the log-in form's CSRF token, safe redirects, and the audit entries."""
+throttling by address, the log-in form's CSRF token, safe redirects, and the audit entries."""
 from __future__ import annotations
 
+import asyncio
+import time
 from http.cookies import SimpleCookie
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, List
 
 import pytest
+import sqlalchemy as sa
 from aiohttp.test_utils import TestClient
+from argon2 import PasswordHasher
 
 from bot.settings import get_settings
+from bot.staff import passwords, throttle
 from bot.staff.sessions import COOKIE_NAME
-from bot.staff.users import LOGIN_FAILED, StaffUser
+from bot.staff.throttle import FREE_ATTEMPTS
+from bot.staff.users import LOGIN_FAILED, MAX_FAILED_LOGINS, StaffUser
 from bot.web.app import create_app
 from bot.web.auth import LOGIN_CSRF_COOKIE
 from tests.bot.console.conftest import World
-from tests.bot.web.conftest import PASSWORD, audit_entries, forms, scalar
+from tests.bot.web.conftest import PASSWORD, audit_entries, forms, scalar, text_of
 
 
 async def login_form(client: TestClient, path: str = "/login") -> Dict[str, str]:
@@ -91,16 +97,75 @@ async def test_a_failed_log_in_is_audited_without_the_attempted_name_of_an_unkno
     assert all("mallory" not in f"{e.target_id} {e.detail}" for e in failures)
 
 
-async def test_five_failures_lock_the_account_even_for_the_right_password(anonymous: TestClient, world: World) -> None:
-    for _ in range(5):
-        assert LOGIN_FAILED in await (await log_in(anonymous, "dana", "not the right password")).text()
+async def test_the_last_allowed_failure_locks_the_account_even_for_the_right_password(anonymous: TestClient, world: World) -> None:
+    with world.engine.begin() as connection:  # the failures before, as if from many addresses
+        connection.execute(sa.text("UPDATE staff_users SET failed_logins = :n WHERE username = 'dana'"), {"n": MAX_FAILED_LOGINS - 1})
+    assert LOGIN_FAILED in await (await log_in(anonymous, "dana", "not the right password")).text()
     assert scalar(world, "SELECT locked_until IS NOT NULL FROM staff_users WHERE username = 'dana'") == 1
     response = await log_in(anonymous, "dana", PASSWORD)
     assert LOGIN_FAILED in await response.text() and not has_cookie(response, COOKIE_NAME)
     [locked] = audit_entries(world, "login.locked")
-    assert locked.username == "dana"
-    assert audit_entries(world, "login.failed")[0].detail == "locked"  # the sixth attempt
+    assert locked.username == "dana" and locked.detail == f"{MAX_FAILED_LOGINS} failed log-ins in a row"
+    assert audit_entries(world, "login.failed")[0].detail == "locked"  # the attempt after the lock
     assert audit_entries(world, "login.ok") == []
+
+
+@pytest.fixture
+def minute_back_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first wait a minute long, so that a slow test run cannot outlast it."""
+    monkeypatch.setattr(throttle, "BASE_DELAY", 60.0)
+
+
+def count_checks(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """Every argon2 check from now on (a dummy one too), with a short pause so that parallel
+    requests are all under way before the first one has failed."""
+    checks: List[str] = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash, password):  # type: ignore[no-untyped-def]  # noqa: A002
+            checks.append(hash)
+            time.sleep(0.02)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "_HASHER", CountingHasher(time_cost=1, memory_cost=8, parallelism=1))
+    return checks
+
+
+async def test_parallel_wrong_passwords_from_one_address_get_at_most_the_free_checks(
+    anonymous: TestClient, world: World, monkeypatch: pytest.MonkeyPatch, minute_back_off: None
+) -> None:
+    hidden = await login_form(anonymous)
+    checks = count_checks(monkeypatch)
+    data = {**hidden, "username": "dana", "password": "not the right password"}
+    responses = await asyncio.gather(*(anonymous.post("/login", data=data, allow_redirects=False) for _ in range(20)))
+    statuses = sorted(response.status for response in responses)
+    assert statuses == [200] * FREE_ATTEMPTS + [429] * (20 - FREE_ATTEMPTS)
+    assert len(checks) == FREE_ATTEMPTS
+    # Throttled attempts are not counted against the account: its owner is not locked out.
+    assert scalar(world, "SELECT failed_logins FROM staff_users WHERE username = 'dana'") == FREE_ATTEMPTS
+    assert scalar(world, "SELECT locked_until FROM staff_users WHERE username = 'dana'") is None
+
+
+async def test_a_throttled_address_is_told_how_long_to_wait_and_nothing_is_checked(
+    anonymous: TestClient, world: World, monkeypatch: pytest.MonkeyPatch, minute_back_off: None
+) -> None:
+    for _ in range(FREE_ATTEMPTS):
+        assert (await log_in(anonymous, "dana", "not the right password")).status == 200
+    checks = count_checks(monkeypatch)
+    response = await log_in(anonymous, "dana", PASSWORD)  # even the right password waits
+    assert response.status == 429 and 55 <= int(response.headers["Retry-After"]) <= 60
+    assert "Too many failed sign-ins from your network. Wait" in text_of(await response.text())
+    assert not has_cookie(response, COOKIE_NAME) and checks == []
+    assert len(audit_entries(world, "login.failed")) == FREE_ATTEMPTS  # a refused attempt is no audit entry
+
+
+async def test_a_success_forgives_the_address(anonymous: TestClient, world: World, minute_back_off: None) -> None:
+    for _ in range(FREE_ATTEMPTS - 1):
+        await log_in(anonymous, "dana", "not the right password")
+    assert (await log_in(anonymous, "dana", PASSWORD)).status == 303
+    anonymous.session.cookie_jar.clear()
+    for _ in range(FREE_ATTEMPTS):
+        assert (await log_in(anonymous, "ana", "not the right password")).status == 200
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token"])

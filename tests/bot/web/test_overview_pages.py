@@ -28,6 +28,16 @@ async def test_the_dashboard_shows_only_the_role_s_widgets(as_role: Callable[...
     assert ("Leads new" in html) is leads
 
 
+@pytest.mark.parametrize("role, crisis", [("admissions", False), ("clinician", True), ("admin", True)])
+async def test_only_a_role_with_escalations_sees_crisis_messages_among_the_top_intents(
+    as_role: Callable[..., Any], world: World, role: str, crisis: bool
+) -> None:
+    html = await (await (await as_role(role)).get(DASHBOARD)).text()
+    intents = re.search(r'<section aria-labelledby="intents-heading".*?</section>', html, re.S)
+    assert intents is not None and "greet" in intents.group(0)
+    assert ("crisis" in intents.group(0)) is crisis  # c-crisis's message, on 2026-03-19
+
+
 async def test_the_dashboard_figures_and_charts(as_role: Callable[..., Any], world: World) -> None:
     html = await (await (await as_role("admin")).get(DASHBOARD)).text()
     text = text_of(html)
