@@ -5,10 +5,11 @@ defaults live here only; `python -m bot rasa ...` hands them to Rasa as the ${VA
 """
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, FrozenSet, List, Optional
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, ValidationError, root_validator, validator
 
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     # Bounds at the chat channels (bot/channels/guard.py): message length, messages a minute per
     # conversation and per network address (a crisis message is never turned away).
     max_message_chars: int = Field(4000, env="MAX_MESSAGE_CHARS", ge=100, le=20000)
+    # Reverse proxies in front of the web app whose X-Forwarded-For is believed (comma-separated IPs).
+    trusted_proxies: Optional[str] = Field(None, env="TRUSTED_PROXIES")
     rate_per_sender: int = Field(20, env="RATE_PER_SENDER", ge=1)
     rate_per_address: int = Field(120, env="RATE_PER_ADDRESS", ge=1)
     var_dir: Path = Field(PROJECT_ROOT / "var", env="VAR_DIR")
@@ -91,6 +94,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin: give scheme and host (and port), e.g. https://www.example.org, comma-separated")
         return value
 
+    @validator("trusted_proxies")
+    def _proxies(cls, value: Optional[str]) -> Optional[str]:
+        if not value:
+            return None
+        for part in value.split(","):
+            try:
+                ipaddress.ip_address(part.strip())
+            except ValueError:
+                raise ValueError(f"{part.strip()!r} is not an IP address: list the proxies' addresses, comma-separated") from None
+        return value
+
     @validator("rasa_auth_token", "staff_api_token", "escalation_webhook_secret", "action_server_token")
     def _long_enough(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and len(value) < 16:
@@ -135,6 +149,10 @@ class Settings(BaseSettings):
     def action_server_url(self) -> str:
         host = "127.0.0.1" if self.action_host in ("0.0.0.0", "::", "") else self.action_host
         return f"http://{host}:{self.action_port}/webhook"
+
+    @property
+    def trusted_proxy_addresses(self) -> FrozenSet[str]:
+        return frozenset(str(ipaddress.ip_address(part.strip())) for part in self.trusted_proxies.split(",")) if self.trusted_proxies else frozenset()
 
     @property
     def cors_origins(self) -> List[str]:

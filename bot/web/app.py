@@ -28,6 +28,7 @@ from bot.staff.sessions import SessionStore
 from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
 from bot.web.auth import auth_middleware, csrf_middleware
+from bot.web.forwarded import forwarded_middleware
 from bot.web.keys import (
     ASSISTANT,
     AUDIT,
@@ -119,7 +120,7 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
     # Staff forms and API bodies are small; aiohttp answers 413 past this (its default is 1 MiB).
-    app = web.Application(middlewares=[error_middleware, auth_middleware, csrf_middleware], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[forwarded_middleware, error_middleware, auth_middleware, csrf_middleware], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[PROGRAM] = ProgramCache(settings.program_data_dir)
     app[LOGIN_THROTTLE] = LoginThrottle()

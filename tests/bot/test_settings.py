@@ -27,6 +27,7 @@ def fresh_settings():
         ("ALLOWED_ORIGINS", "https://ok.example, https://site.example/chat", "ALLOWED_ORIGINS: 'https://site.example/chat' is not an origin"),
         ("ALLOWED_ORIGINS", "site.example", "ALLOWED_ORIGINS: 'site.example' is not an origin"),
         ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS"),
+        ("TRUSTED_PROXIES", "10.0.0.2, proxy.local", "TRUSTED_PROXIES: 'proxy.local' is not an IP address"),
         ("DB_BUSY_TIMEOUT_SECONDS", "0", "DB_BUSY_TIMEOUT_SECONDS"),
     ],
 )

@@ -19,6 +19,7 @@ from bot.staff.throttle import FREE_ATTEMPTS
 from bot.staff.users import LOGIN_FAILED, MAX_FAILED_LOGINS, StaffUser
 from bot.web.app import create_app
 from bot.web.auth import LOGIN_CSRF_COOKIE
+from bot.web.forwarded import visitor_address
 from tests.bot.console.conftest import World
 from tests.bot.web.conftest import PASSWORD, audit_entries, forms, scalar, text_of
 
@@ -265,3 +266,28 @@ async def test_signing_in_again_from_another_tab_works(as_role: Any) -> None:
     jar.update_cookies({COOKIE_NAME: session_token})  # signed in meanwhile, in another tab
     response = await signed.client.post("/login", data={**fields, "username": signed.user.username, "password": "not the password"}, allow_redirects=False)
     assert response.status == 200 and "403" not in await response.text()
+
+
+async def test_behind_a_trusted_proxy_each_visitor_is_throttled_on_their_own(
+    world: World, staff: Dict[str, StaffUser], aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch, minute_back_off: None
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, ::1")
+    get_settings.cache_clear()
+    proxied = await aiohttp_client(create_app(get_settings()))
+
+    async def attempt(visitor: str) -> int:
+        hidden = await login_form(proxied)
+        data = {**hidden, "username": "dana", "password": "not the right password"}
+        headers = {"X-Forwarded-For": f"{visitor}, 127.0.0.1"}  # what the proxy chain reports
+        return (await proxied.post("/login", data=data, headers=headers, allow_redirects=False)).status
+
+    assert [await attempt("203.0.113.7") for _ in range(FREE_ATTEMPTS + 1)] == [200] * FREE_ATTEMPTS + [429]
+    assert await attempt("198.51.100.9") == 200  # another visitor behind the same proxy
+
+
+def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy() -> None:
+    trusted = frozenset({"10.0.0.2"})
+    assert visitor_address("10.0.0.2", "203.0.113.7", trusted) == "203.0.113.7"
+    assert visitor_address("198.51.100.1", "203.0.113.7", trusted) == "198.51.100.1"  # written by anyone
+    assert visitor_address("10.0.0.2", "6.6.6.6, 203.0.113.7, 10.0.0.2", trusted) == "203.0.113.7"  # the left part is forgeable
+    assert visitor_address("10.0.0.2", None, trusted) == "10.0.0.2"
