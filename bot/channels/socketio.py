@@ -116,7 +116,11 @@ class SocketIOChannel(SocketIOInput):
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         # Rasa's server accepts every origin and 1 MB messages; only the configured sites may connect.
+        # engine.io checks the Origin of every request (polling and WebSocket); the CORS headers of
+        # its answers come from Rasa's own CORS setting (--cors, the same origins): two sets of
+        # headers would make browsers refuse the answer.
         sio.eio.cors_allowed_origins = get_settings().cors_origins
+        sio.eio._cors_headers = lambda environ: []
         sio.eio.max_http_buffer_size = CHAT_BODY_LIMIT_BYTES
         namespace = self.namespace or "/"
         confirm_session = sio.handlers[namespace]["session_request"]

@@ -254,3 +254,11 @@ async def test_the_socket_channel_answers_through_the_handoff_aware_output(socke
 def test_without_a_running_socket_server_there_is_no_output_channel() -> None:
     with pytest.warns(UserWarning):
         assert SocketIOChannel().get_output_channel() is None
+
+
+def test_engine_io_checks_origins_and_leaves_the_cors_headers_to_rasa(socket_channel: Any) -> None:
+    channel, _, _, _ = socket_channel
+    engine = channel.sio.eio
+    assert engine.cors_allowed_origins == get_settings().cors_origins
+    assert hasattr(type(engine), "_cors_headers")  # what the channel overrides: if engine.io renames it, this fails
+    assert engine._cors_headers({"HTTP_ORIGIN": get_settings().cors_origins[0], "REQUEST_METHOD": "GET"}) == []

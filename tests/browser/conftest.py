@@ -300,18 +300,27 @@ def chat_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="package")
-def chat_service(tmp_path_factory: pytest.TempPathFactory, chat_program: Path) -> Iterator[RunningService]:
+def other_site_port() -> int:
+    """The port of the other website that embeds the widget (test_widget.py's ``OtherSite``)."""
+    return free_port()
+
+
+@pytest.fixture(scope="package")
+def chat_service(tmp_path_factory: pytest.TempPathFactory, chat_program: Path, other_site_port: int) -> Iterator[RunningService]:
     """The whole service as `make run` starts it: Rasa with its socket.io channel, the action
     server and the web app (the demo site and the widget's files), on free ports with a scratch
     database and ``chat_program``. Needs the trained model (`make train`); about 30 s to start,
-    once for the package. Its log is ``service.log`` in its VAR_DIR."""
+    once for the package. Its log is ``service.log`` in its VAR_DIR. The chat may be opened from
+    the web app's own pages and from the other site, as ALLOWED_ORIGINS would say in production."""
+    web_port = free_port()
+    origins = [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}", f"http://127.0.0.1:{other_site_port}"]
     service = start_service(
         tmp_path_factory.mktemp("chat-service"),
         rasa_port=free_port(),
         action_port=free_port(),
-        web_port=free_port(),
+        web_port=web_port,
         token=CHAT_SERVICE_TOKEN,
-        extra_env={"PROGRAM_DATA_DIR": str(chat_program)},
+        extra_env={"PROGRAM_DATA_DIR": str(chat_program), "ALLOWED_ORIGINS": ",".join(origins)},
     )
     try:
         yield service

@@ -83,7 +83,7 @@ class OtherSite:
     from the web app, as any center's site would. (A page Playwright made up would have no
     address, and Chromium keeps such pages away from loopback servers like Rasa's.)"""
 
-    def __init__(self, widget_src: str) -> None:
+    def __init__(self, widget_src: str, port: int) -> None:
         self.widget_src = widget_src
         self.pages: Dict[str, bytes] = {}
         pages = self.pages
@@ -99,7 +99,7 @@ class OtherSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)  # an origin the service allows
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, name="other-site", daemon=True).start()
 
@@ -119,8 +119,8 @@ class OtherSite:
 
 
 @pytest.fixture
-def other_site(chat_service: RunningService) -> Iterator[OtherSite]:
-    site = OtherSite(f"{chat_service.web_url}/widget/widget.js")
+def other_site(chat_service: RunningService, other_site_port: int) -> Iterator[OtherSite]:
+    site = OtherSite(f"{chat_service.web_url}/widget/widget.js", other_site_port)
     try:
         yield site
     finally:

@@ -193,6 +193,17 @@ async def test_rasa_allows_cross_origin_calls_from_the_configured_site_only(serv
                 assert (response.headers.get("Access-Control-Allow-Origin") == origin) is allowed, origin
 
 
+async def test_the_chat_socket_s_polling_answers_carry_one_cors_header(service: RunningService) -> None:
+    """Rasa's CORS and engine.io's would both add one, and browsers refuse a doubled header."""
+    async with aiohttp.ClientSession() as session:
+        url = f"{service.rasa_url}/socket.io/?EIO=4&transport=polling"
+        async with session.get(url, headers={"Origin": SITE}) as response:
+            assert response.status == 200
+            assert response.headers.getall("Access-Control-Allow-Origin") == [SITE]
+        async with session.get(url, headers={"Origin": "https://evil.example"}) as response:
+            assert response.status == 400
+
+
 def socket_url(service: RunningService) -> str:
     return service.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
 
