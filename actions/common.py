@@ -31,6 +31,7 @@ class Resources:
         settings = get_settings()
         self.program = ProgramCache(settings.program_data_dir)
         self.coping = LibraryCache(settings.coping_dir)
+        self.client_key = settings.client_token_key()  # read once: it checks every client's seal
         self._database = settings.database
         self._engine: Optional[Engine] = None
         self._meetings: Optional[IndexCache] = None
@@ -98,7 +99,7 @@ def identity_of(tracker: Tracker) -> Writer:
     status = str(verdict.get("status") or "none")
     if status != "verified":
         return Writer(status)
-    client_id = sealed_client(get_settings().client_token_key(), tracker.sender_id, verdict)
+    client_id = sealed_client(resources().client_key, tracker.sender_id, verdict)
     if client_id is None:
         log.warning("a verified identity without the channel's seal for this conversation was refused")
         return Writer("invalid")

@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
 
 from rasa.core.channels.channel import UserMessage
 
-from bot.clients.identity import INVALID, NONE, ClientVerifier, Identity, sanitize, seal, token_from
+from bot.clients.identity import INVALID, NONE, ClientVerifier, Identity, sanitize, token_from
 from bot.clients.store import ClientStore
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
@@ -55,7 +55,7 @@ class MessageIdentity:
                 identity = Identity(INVALID)
         sealed = None
         if identity.verified and conversation_id is not None:
-            sealed = seal(get_settings().client_token_key(), conversation_id, str(identity.client_id))
+            sealed = verifier.seal(conversation_id, str(identity.client_id))
         return sanitize(metadata, identity, sealed), identity
 
     def verifying(self, on_new_message: OnNewMessage, session_token: Callable[[str], Optional[str]] = lambda _: None) -> OnNewMessage:

@@ -58,6 +58,10 @@ class ClientVerifier:
     def __repr__(self) -> str:  # keep the key out of reprs and tracebacks
         return f"{type(self).__name__}(store={self.store!r})"
 
+    def seal(self, conversation_id: str, client_id: str) -> str:
+        """The seal of a verified verdict for this conversation (:func:`seal` with this key)."""
+        return seal(self._key, conversation_id, client_id)
+
     def identify(self, token: Optional[str], now: Optional[dt.datetime] = None) -> Identity:
         if token is None or token == "":
             return Identity(NONE)

@@ -3,7 +3,9 @@ and one that is alive but no longer answers its health check is killed (so it co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+from typing import AsyncIterator, Tuple
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -43,47 +45,40 @@ async def sleeper() -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(sys.executable, "-c", "import time; time.sleep(120)")
 
 
-async def watch(endpoint: HealthEndpoint, hang_after: int) -> tuple:
+@contextlib.asynccontextmanager
+async def watched_child(endpoint: HealthEndpoint, interval: float) -> AsyncIterator[Tuple[Child, "asyncio.Task[None]"]]:
+    """A sleeping child process whose health ``endpoint`` answers, with ``kill_when_hung`` watching it."""
     app = web.Application()
     app.router.add_get("/health", endpoint.handle)
     server = TestServer(app)
     await server.start_server()
     child = Child("actions", [], health_url=f"http://127.0.0.1:{server.port}/health", process=await sleeper())
-    watcher = asyncio.create_task(kill_when_hung(child, interval=0.05, timeout=0.2, misses_allowed=3, grace=60))
+    watcher = asyncio.create_task(kill_when_hung(child, interval=interval, timeout=0.2, misses_allowed=3, grace=60))
     try:
-        while endpoint.checks < hang_after:
-            await asyncio.sleep(0.02)
-        endpoint.hung = True
-        await asyncio.wait_for(watcher, 10)
-        return child, await asyncio.wait_for(child.process.wait(), 10)
+        yield child, watcher
     finally:
         watcher.cancel()
         if child.process.returncode is None:
             child.process.kill()
+        await child.process.wait()
         await server.close()
 
 
 async def test_a_hung_child_is_killed_after_three_unanswered_checks() -> None:
     endpoint = HealthEndpoint()
-    child, code = await watch(endpoint, hang_after=5)
+    async with watched_child(endpoint, interval=0.05) as (child, watcher):
+        while endpoint.checks < 5:
+            await asyncio.sleep(0.02)
+        endpoint.hung = True
+        await asyncio.wait_for(watcher, 10)
+        code = await asyncio.wait_for(child.process.wait(), 10)
     assert code < 0  # killed by a signal
     assert endpoint.checks >= 5 + 3
 
 
 async def test_a_healthy_child_is_left_alone() -> None:
     endpoint = HealthEndpoint()
-    app = web.Application()
-    app.router.add_get("/health", endpoint.handle)
-    server = TestServer(app)
-    await server.start_server()
-    child = Child("actions", [], health_url=f"http://127.0.0.1:{server.port}/health", process=await sleeper())
-    watcher = asyncio.create_task(kill_when_hung(child, interval=0.02, timeout=0.2, misses_allowed=3, grace=60))
-    try:
+    async with watched_child(endpoint, interval=0.02) as (child, watcher):
         while endpoint.checks < 20:
             await asyncio.sleep(0.02)
         assert child.process.returncode is None and not watcher.done()
-    finally:
-        watcher.cancel()
-        child.process.kill()
-        await child.process.wait()
-        await server.close()

@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import aiohttp
 import pytest
@@ -25,6 +25,7 @@ from bot.settings import PROJECT_ROOT
 from bot.staff.users import UserStore
 from bot.storage.db import make_engine
 from tests.integration.test_clients import Socket, open_socket
+from tests.integration.test_crisis import wait_for
 from tests.integration.test_service import TOKEN, free_port
 
 pytestmark = pytest.mark.integration
@@ -184,14 +185,6 @@ def escalation_count(service: RunningService, conversation_id: str) -> int:
         return int(db.execute("SELECT count(*) FROM escalations WHERE conversation_id = ?", (conversation_id,)).fetchone()[0])
 
 
-async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if condition():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out")
-
-
 async def test_a_crisis_during_a_live_chat_still_gets_the_crisis_answer(service: RunningService) -> None:
     set_presence(service, True)
     ws, socket, session_id = await start_chat(service)
@@ -204,7 +197,7 @@ async def test_a_crisis_during_a_live_chat_still_gets_the_crisis_answer(service:
         crisis = await say(socket, session_id, "i want to kill myself")
         assert "988" in crisis["text"] and "911" in crisis["text"] and "handoff" not in crisis
         # On the socket the answer goes out before the turn is saved: wait for the save.
-        await wait_until(lambda: escalation_count(service, session_id) == 1)
+        await wait_for(lambda: escalation_count(service, session_id) == 1)
         events = await (await http.get(f"/console/live/{session_id}/events?after=0")).json()
         assert any(t["kind"] == "user" and t["crisis"] for t in events["turns"])
         assert events["handoff"]["mine"]  # still the staff member's chat
