@@ -73,11 +73,10 @@ conversations: setup train ## Conversation tests (tests/test_*stories.yml) on th
 	done
 	@echo "conversation tests: all passed"
 
-evaluate: setup train ## NLU report on the held-out split (per-intent P/R/F1, confusions, fallback sweep)
-	@mkdir -p $(RESULTS)/nlu $(VAR)/logs
-	@$(BOT) rasa test nlu --nlu tests/data/nlu_holdout --model models --out $(RESULTS)/nlu --successes \
-	  > $(VAR)/logs/evaluate.log 2>&1 || { tail -30 $(VAR)/logs/evaluate.log; exit 1; }
-	@$(BOT) evaluate $(RESULTS)/nlu
+evaluate: setup train ## NLU on the sealed, dev, holdout and public off-topic sets: per intent, confusions, fallback sweep
+	@mkdir -p $(VAR)/logs
+	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) evaluate 2> $(VAR)/logs/evaluate.log \
+	  || { tail -25 $(VAR)/logs/evaluate.log; exit 1; }
 
 eval-safety: setup train ## Crisis net on the sealed, dev and tuned sets, per layer and tier, with 95% intervals
 	@mkdir -p $(VAR)/logs

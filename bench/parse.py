@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
-from bot.safety.cli import nlu_parser
+from bot.understanding.parser import nlu_parser
 from bot.safety.evaluation import load_directory, load_ordinary, text_of
 from bot.settings import PROJECT_ROOT, get_settings
 

@@ -128,24 +128,9 @@ def _with_actions(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from bot import evaluation
+    from bot.understanding import cli
 
-    report = evaluation.load_report(Path(args.results))
-    print(evaluation.format_report(report))
-    rows = evaluation.sweep_thresholds(
-        evaluation.load_predictions(Path(args.results)), [round(0.05 * i, 2) for i in range(1, 19)]
-    )
-    print("\nfallback threshold sweep on the held-out split (cost = 3 x wrong answer + 1 x needless fallback):")
-    print(f"{'threshold':>9} {'right':>6} {'wrong':>6} {'fallback':>8} {'cost':>6}")
-    for row in rows:
-        print(f"{row.threshold:9.2f} {row.answered_right:6d} {row.answered_wrong:6d} {row.fell_back:8d} {row.cost:6.0f}")
-    best = evaluation.best_threshold(rows)
-    configured = evaluation.configured_threshold(PROJECT_ROOT / "config.yml")
-    print(f"best FallbackClassifier threshold: {best.threshold:.2f} (config.yml uses {configured:.2f})")
-    if report.failures:
-        print("\nNLU quality below target:\n" + "\n".join(f"  - {p}" for p in report.failures), file=sys.stderr)
-        return 1
-    return 0
+    return cli.run(args, PROJECT_ROOT, get_settings())
 
 
 def _eval_safety(args: argparse.Namespace) -> int:
@@ -202,9 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     with_actions = sub.add_parser("with-actions", help="run a command while an action server is up")
     with_actions.add_argument("argv", nargs=argparse.REMAINDER)
     with_actions.set_defaults(func=_with_actions)
-    evaluate = sub.add_parser("evaluate", help="summarise `rasa test nlu` results and check the targets")
-    evaluate.add_argument("results", help="the directory rasa test nlu wrote")
-    evaluate.set_defaults(func=_evaluate)
+    from bot.understanding.cli import add_parser as add_evaluate_parser
+
+    add_evaluate_parser(sub, PROJECT_ROOT).set_defaults(func=_evaluate)
     from bot.safety.cli import add_parser as add_safety_parser
 
     add_safety_parser(sub, PROJECT_ROOT).set_defaults(func=_eval_safety)

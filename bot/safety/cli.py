@@ -6,10 +6,7 @@ only (the sealed sets are never used to choose anything); ``--public`` adds the 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
-import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List
@@ -18,6 +15,7 @@ from bot.safety import evaluation, public_set
 from bot.safety.examples import DataError
 from bot.safety.risk import RiskScore
 from bot.safety.tiers import NONE, Thresholds, assess
+from bot.understanding.parser import nlu_parser
 
 
 def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
@@ -42,20 +40,6 @@ def _sets(names: List[str], data: Path) -> List[evaluation.EvaluationSet]:
         else:
             raise DataError(f"unknown set {name!r}: use sealed, dev or tuned")
     return sets
-
-
-def nlu_parser(model: Path, settings_env: Dict[str, str], project_root: Path) -> Callable[[str], Dict[str, Any]]:
-    """The trained NLU pipeline in this process, one message at a time, with Rasa's logging quiet."""
-    os.environ.update(settings_env)
-    sys.path.insert(0, str(project_root))  # Rasa imports our components by module path
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.ERROR)  # Rasa logs every parse otherwise; the report is what matters
-    logging.disable(logging.WARNING)
-    agent = Agent.load(str(model))
-    loop = asyncio.new_event_loop()
-    return lambda text: loop.run_until_complete(agent.parse_message(text))
 
 
 def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:

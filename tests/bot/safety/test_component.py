@@ -11,7 +11,8 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.encoder.component import PENDING, SentenceEmbedder
+from bot.encoder.component import PENDING
+from bot.encoder.featurizer import SentenceFeaturizer
 from bot.encoder.minilm import shared_encoder
 from bot.safety.component import CrisisSafetyNet, training_examples
 from bot.safety.names import DIAGNOSTICS
@@ -227,10 +228,10 @@ def test_the_labelled_files_change_the_fingerprint(tmp_path) -> None:
     assert CrisisSafetyNet.fingerprint_addon(config) != before
 
 
-def test_embeddings_started_at_the_pipeline_start_are_used_and_not_output(risk_model: RiskModel) -> None:
+def test_the_featurizers_embeddings_are_used_and_not_output(risk_model: RiskModel) -> None:
     text = "ok i texted 988 like you said"
     msg = message(text, [("affirm", 0.7)])
-    SentenceEmbedder(shared_encoder()).process([msg])
+    SentenceFeaturizer(SentenceFeaturizer.get_default_config(), "sentence", shared_encoder()).process([msg])
     assert PENDING in msg.data
     [msg] = build(risk_model).process([msg])
     assert PENDING not in msg.data and PENDING not in msg.as_dict(only_output_properties=True)

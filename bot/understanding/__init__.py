@@ -1,0 +1,1 @@
+"""How well the assistant understands people: evaluation sets, scores and `make evaluate`."""
