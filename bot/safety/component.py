@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -87,6 +88,19 @@ def training_examples(config: Dict[Text, Any], training_data: TrainingData) -> T
     return examples, replies, labels
 
 
+def _embeddings(examples: List[LabelledExample], training_data: TrainingData) -> np.ndarray:
+    """One row per example: the NLU examples' embeddings as SentenceFeaturizer left them (each
+    encoded once per training), the rest (data/safety/) encoded here."""
+    known: Dict[str, np.ndarray] = {}
+    for message in training_data.intent_examples:
+        _, sentence = message.get_dense_features(TEXT)
+        if sentence is not None:
+            known[(message.get(TEXT) or "").strip()] = np.asarray(sentence.features).reshape(-1)
+    missing = [e.text for e in examples if e.text.strip() not in known]
+    encoded = dict(zip(missing, shared_encoder().encode_sorted(missing))) if missing else {}
+    return np.vstack([known.get(e.text.strip(), encoded.get(e.text)) for e in examples]).astype(np.float32)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class CrisisSafetyNet(GraphComponent, IntentClassifier):
     @classmethod
@@ -142,9 +156,8 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        encoder = shared_encoder()
         examples, replies, labels = training_examples(self.config, training_data)
-        embeddings = encoder.encode_sorted([e.text for e in examples])
+        embeddings = _embeddings(examples, training_data)
         model = RiskModel.train(embeddings, examples, replies, labels, c=float(self.config["regularization"]))
         with self._storage.write_to(self._resource) as directory:
             model.save(directory / _WEIGHTS)

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+import numpy as np
 import pytest
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.encoder.component import PENDING
 from bot.encoder.featurizer import SentenceFeaturizer
 from bot.encoder.minilm import shared_encoder
+from bot.safety import component
 from bot.safety.component import CrisisSafetyNet, training_examples
 from bot.safety.names import DIAGNOSTICS
 from bot.safety.risk import LabelledExample, RiskModel
@@ -236,3 +239,20 @@ def test_the_featurizers_embeddings_are_used_and_not_output(risk_model: RiskMode
     [msg] = build(risk_model).process([msg])
     assert PENDING not in msg.data and PENDING not in msg.as_dict(only_output_properties=True)
     assert msg.get("crisis_reply")["intent"] == "crisis_contacted"
+
+
+def test_training_reuses_the_featurizers_embeddings_and_encodes_only_the_rest(monkeypatch) -> None:
+    featured = Message({"text": "do you take aetna", "intent": "ask_insurance"})
+    featured.add_features(Features(np.full((1, 384), 0.5, dtype=np.float32), "sentence", "text", "sentence"))
+    encoded = []
+
+    class Encoder:
+        def encode_sorted(self, texts):
+            encoded.extend(texts)
+            return np.ones((len(texts), 384), dtype=np.float32)
+
+    monkeypatch.setattr(component, "shared_encoder", lambda: Encoder())
+    examples = [LabelledExample("i want to end it", "clear", "suicide"), LabelledExample("do you take aetna", "none")]
+    rows = component._embeddings(examples, TrainingData([featured]))
+    assert encoded == ["i want to end it"]
+    assert rows.shape == (2, 384) and rows[0, 0] == 1.0 and rows[1, 0] == 0.5
