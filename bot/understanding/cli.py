@@ -24,7 +24,7 @@ from bot.understanding.parser import nlu_parser
 TARGET_ACCURACY = 0.92
 TARGET_REJECTION = 0.90
 FLOORS = {"sealed_accuracy": 0.76, "sealed_macro_f1": 0.80}
-SWEEP = [round(0.05 * i, 2) for i in range(1, 13)]
+SWEEP = [round(0.05 * i, 2) for i in range(1, 19)]
 
 
 def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
