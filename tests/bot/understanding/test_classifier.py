@@ -86,3 +86,17 @@ def test_softmax_temperature_sharpens_without_changing_the_order():
     mild, sharp = softmax(scores, 1.0)[0], softmax(scores, 5.0)[0]
     assert list(np.argsort(-mild)) == list(np.argsort(-sharp)) == [0, 1, 2]
     assert sharp[0] > mild[0] and mild.sum() == pytest.approx(1.0) and sharp.sum() == pytest.approx(1.0)
+
+
+def test_class_weights_favour_the_weighted_intent_on_a_borderline_message(featurizer, storage):
+    data = training_data(featurizer)
+    plain = LinearIntentClassifier.create({}, storage, Resource("plain"), context())
+    plain.train(data)
+    weighted = LinearIntentClassifier.create({"class_weights": {"ask_cost": 20.0, "not_an_intent": 5.0}}, storage, Resource("w"), context())
+    weighted.train(data)
+    text = "insurance or price"
+
+    def cost(component):
+        return next(r["confidence"] for r in parse(component, featurizer, text).get("intent_ranking") if r["name"] == "ask_cost")
+
+    assert cost(weighted) > cost(plain)
