@@ -103,7 +103,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         chars.fit(texts)
         intents = [m.get(INTENT) for m in examples]
         weights = {k: float(v) for k, v in (self.config["class_weights"] or {}).items() if k in set(intents)}
-        model = _Model(words, chars, LinearSVC(C=float(self.config["c"]), class_weight=weights or None))
+        model = _Model(words, chars, LinearSVC(C=float(self.config["c"]), class_weight=weights or None, random_state=0))
         model.svm.fit(model.features(texts, np.vstack([_embedding(m) for m in examples])), intents)
         with self._storage.write_to(self._resource) as directory:
             joblib.dump(model, directory / _WEIGHTS)  # our own model archive, written by `rasa train`
