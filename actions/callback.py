@@ -2,6 +2,8 @@
 
 Every slot is filled from free text; the validators here decide whether the text answers the
 question, is a question of its own (answered, then the form asks again), or needs a clearer answer.
+Every question takes typed answers as well as its buttons: "after 5" for the time, "the phone
+number" or "my number is wrong" for which detail to change (bot/callback.py).
 """
 from __future__ import annotations
 
@@ -73,7 +75,8 @@ class ValidateCallbackForm(FormValidationAction):
     async def validate_cb_best_time(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
+        # "evenings?" or "any time after 5?" answers the question, whatever the model made of it.
+        if not callback.is_time(str(slot_value)) and self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
             return {"cb_best_time": None}
         return self._validated("cb_best_time", callback.free_text, slot_value, dispatcher, tracker)
 
@@ -102,6 +105,11 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if isinstance(slot_value, bool):
             return {"cb_consent": slot_value}
+        changes = callback.correction(str(slot_value), correcting=False)
+        if changes:
+            # "No, my email is wrong": the form asks for each detail left empty, then for consent
+            # again with the details shown.
+            return {**changes, "cb_consent": None}
         return self._validated(
             "cb_consent",
             lambda text: callback.consent(text, _intent(tracker).get("name")),
@@ -126,7 +134,7 @@ class ActionSubmitCallback(CompanionAction):
     ) -> List[EventType]:
         book = self.book
         values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
-        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        clear = [SlotSet(slot, None) for slot in (*FORM_SLOTS, "cb_edit_settled")]
         if values["cb_consent"] is not True:
             send(dispatcher, book.render("callback_declined"))
             return clear
@@ -152,7 +160,10 @@ class ActionSubmitCallback(CompanionAction):
 
 
 class ActionCallbackEdit(CompanionAction):
-    """'Change my number': clears the field so the form asks for it again, or asks which field."""
+    """Change something. A button names the detail (the rules then run the form, which asks for it
+    again); typed words are read here ("my number is wrong", or "the phone number" after "what would
+    you like to change?"), and cb_edit_settled tells the rules to run the form. Otherwise it asks
+    which detail."""
 
     def name(self) -> str:
         return "action_callback_edit"
@@ -164,8 +175,16 @@ class ActionCallbackEdit(CompanionAction):
             (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "cb_field"),
             None,
         )
-        if field not in FORM_SLOTS or field == "cb_consent":
-            dispatcher.utter_message(response="utter_callback_edit_which")
-            return []
-        # The rules run the form next, which asks for the cleared field and then for consent again.
-        return [SlotSet(field, None), SlotSet("cb_consent", None)]
+        if field in FORM_SLOTS and field != "cb_consent":
+            return [SlotSet(field, None), SlotSet("cb_consent", None), SlotSet("cb_edit_settled", None)]
+        text = tracker.latest_message.get("text") or ""
+        changes = callback.correction(text, correcting=True)
+        if changes or callback.nothing_to_change(text):
+            return [
+                *(SlotSet(slot, value) for slot, value in changes.items()),
+                SlotSet("cb_consent", None),
+                SlotSet("cb_edit_settled", True),
+            ]
+        asked_again = _intent(tracker).get("name") != "callback_edit"  # a reply to "which detail?"
+        dispatcher.utter_message(response="utter_callback_edit_unclear" if asked_again else "utter_callback_edit_which")
+        return [SlotSet("cb_edit_settled", None)]

@@ -1,11 +1,13 @@
-"""What every action shares: lazily opened resources and a helper to send a rendered reply."""
+"""What every action shares: lazily opened resources, a helper to send a rendered reply, and the
+automated-assistant notice on a conversation's first reply."""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +21,7 @@ from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
 from bot.program.loader import ProgramCache
 from bot.program.models import Track
+from bot.program.notice import notice_due, with_notice
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
 from bot.storage.leads import LeadStore
@@ -121,8 +124,30 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
 
 
+def _with_first_reply_notice(run: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(run)
+    async def run_with_notice(self: "CompanionAction", dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> Any:
+        events = await run(self, dispatcher, tracker, domain)
+        if dispatcher.messages:
+            notice = self.book.render("notice").text
+            if notice_due(tracker.events, notice):
+                dispatcher.messages[:] = with_notice(dispatcher.messages, notice)
+        return events
+
+    return run_with_notice
+
+
 class CompanionAction(Action, ABC):
-    """Base of our actions; abstract so rasa-sdk does not register it."""
+    """Base of our actions; abstract so rasa-sdk does not register it.
+
+    Any of them may give a conversation's first reply, so every run is wrapped to add the
+    automated-assistant notice to it (bot/program/notice.py), whatever the action.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "run" in vars(cls):
+            cls.run = _with_first_reply_notice(vars(cls)["run"])  # type: ignore[assignment]
 
     @abstractmethod
     def name(self) -> str:

@@ -1,6 +1,9 @@
-"""Insurance questions: is a carrier accepted, must it be verified, or is it not taken."""
+"""Insurance questions: is a carrier accepted, must it be verified, or is it not taken; and the
+follow-ups read against the insurer named before ("is there a copay?", "do I need a referral for
+that?", "and medi-cal?"; bot/followups.py)."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
@@ -8,13 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, send
+from bot import followups
 from bot.program.answers import AnswerBook, Reply
-
-_ANSWER_BY_STATUS = {
-    "in_network": "insurance_in_network",
-    "verify": "insurance_verify",
-    "not_accepted": "insurance_not_accepted",
-}
 
 
 def carrier_entity(tracker: Tracker) -> Optional[str]:
@@ -22,16 +20,22 @@ def carrier_entity(tracker: Tracker) -> Optional[str]:
     return str(values[0]) if values and values[0] else None
 
 
+def read_question(book: AnswerBook, tracker: Tracker) -> followups.InsuranceQuestion:
+    return followups.read_insurance(
+        tracker.latest_message.get("text") or "",
+        carrier_entity(tracker),
+        book.carriers,
+        remembered=tracker.get_slot("insurer"),
+        last_aspect=tracker.get_slot("insurance_aspect"),
+    )
+
+
 def insurance_reply(book: AnswerBook, tracker: Tracker) -> Tuple[Reply, Optional[str]]:
-    """The answer, and the carrier to remember (None when none was named)."""
-    entity = carrier_entity(tracker)
-    match = book.carriers.match(entity) if entity else None
-    match = match or book.carriers.match(tracker.latest_message.get("text") or "")
-    if match:
-        return book.render(_ANSWER_BY_STATUS[match.carrier.status.value], carrier=match.carrier), match.carrier.name
-    if entity:
-        return book.render("insurance_unknown", carrier_text=entity), entity
-    return book.render("insurance_general"), None
+    """The answer about the carrier (for a question in the middle of the callback form: the book's
+    answer, without the follow-up's aspect), and the carrier to remember (None when none was named)."""
+    question = dataclasses.replace(read_question(book, tracker), aspect=None)
+    answer = followups.insurance_answer(question, book.program)
+    return book.render(answer.key, **answer.values), question.carrier if question.named else None
 
 
 class ActionAnswerInsurance(CompanionAction):
@@ -41,7 +45,24 @@ class ActionAnswerInsurance(CompanionAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        reply, carrier = insurance_reply(self.book, tracker)
-        send(dispatcher, reply)
-        # Remembered so that a callback request later need not ask for the insurance again.
-        return [SlotSet("cb_insurance", carrier)] if carrier else []
+        book = self.book
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        question = read_question(book, tracker)
+        if intent != "ask_insurance" and not (question.aspect or question.named):
+            # The rules sent it here because an insurance answer came just before, but it is not
+            # about insurance ("what happens at the assessment?"): that intent's own answer.
+            if book.has(intent):
+                send(dispatcher, book.render(intent))
+            else:
+                dispatcher.utter_message(response="utter_fallback")
+            return []
+        answer = followups.insurance_answer(question, book.program)
+        if answer.from_book:
+            send(dispatcher, book.render(answer.key, **answer.values))
+        else:
+            dispatcher.utter_message(response=answer.key, **answer.values)
+        events: List[EventType] = [SlotSet("insurance_aspect", question.aspect)]
+        if question.named:
+            # Remembered for follow-ups, and so that a callback request need not ask for it again.
+            events += [SlotSet("insurer", question.carrier), SlotSet("cb_insurance", question.carrier)]
+        return events

@@ -1,7 +1,8 @@
 """The meeting finder: find meetings, page through them, and ask where the person is when needed.
 
 Thin: the logic is bot.meetings.finder. The place and the last search are kept in slots, so
-"more" continues the search and the place is asked for once per conversation.
+"more" continues the search, a follow-up ("what about tomorrow?", "is the first one wheelchair
+accessible?") is read against it, and the place is asked for once per conversation.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import CompanionAction, resources, send
 from actions.questions import replies_for
 from bot.meetings.finder import MeetingFinder, Outcome, find_place, place_from_slot, place_to_slot
+from bot.meetings.followup import SaidAs
 from bot.meetings.geo import gazetteer
 from bot.meetings.query import MeetingQuery, read_query
 
@@ -26,6 +28,11 @@ PLACE_SLOT = "meeting_place"
 SEARCH_SLOT = "meeting_search"
 ANSWER_SLOT = "meeting_place_text"
 NEEDS_PLACE_SLOT = "meeting_needs_place"
+# True once the finder has spoken: the rules then let it read other topics' short messages first
+# (data/rules/meetings.yml), and it gives them back (false) when they are not about the meetings.
+CONTEXT_SLOT = "meeting_context"
+FOLLOWUP_INTENT = "meeting_followup"
+MEETING_ACTIONS = frozenset({"action_find_meetings", "action_more_meetings", "action_meeting_followup", PLACE_FORM})
 ONLINE = "online"
 # A message in the place form that is confidently another question is answered as one.
 QUESTION_CONFIDENCE = 0.7
@@ -48,6 +55,22 @@ def _button_attendance(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def _text(tracker: Tracker) -> str:
+    text = tracker.latest_message.get("text") or ""
+    return "" if text.startswith("/") else text  # a button's payload: its entities say what it wants
+
+
+def _right_after_meetings(tracker: Tracker) -> bool:
+    """Whether the last thing the assistant did before this message was the meeting finder's."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") in MEETING_ACTIONS
+    return False
+
+
 def _events(outcome: Outcome) -> List[EventType]:
     events: List[EventType] = []
     if outcome.place is not None:
@@ -56,6 +79,7 @@ def _events(outcome: Outcome) -> List[EventType]:
         events.append(SlotSet(SEARCH_SLOT, outcome.search))
     # The rules run the place form next when this is true (data/rules/meetings.yml).
     events.append(SlotSet(NEEDS_PLACE_SLOT, outcome.ask_place))
+    events.append(SlotSet(CONTEXT_SLOT, True))
     return events
 
 
@@ -76,17 +100,14 @@ class ActionFindMeetings(CompanionAction):
             outcome = finder.start(MeetingQuery.from_slot(pending["query"]), _now(), remembered)
             resumed.append(SlotSet(ANSWER_SLOT, None))  # so the form asks again next time
         else:
-            text = tracker.latest_message.get("text") or ""
-            if text.startswith("/"):
-                text = ""  # a button's payload: its entities say what it wants
+            text = _text(tracker)
             attendance = _button_attendance(tracker)
-            outcome = finder.find(
-                text,
-                _now(),
-                remembered,
-                metadata=tracker.latest_message.get("metadata"),
-                overrides={"attendance": attendance} if attendance else None,
-            )
+            metadata = tracker.latest_message.get("metadata")
+            overrides = {"attendance": attendance} if attendance else None
+            # "What about NA?" may read as a request; the finder keeps the rest of the last search.
+            outcome = finder.follow_up(text, _now(), remembered, pending, SaidAs.REQUEST, metadata, overrides)
+            if outcome is None:
+                outcome = finder.find(text, _now(), remembered, metadata=metadata, overrides=overrides)
         for reply in outcome.replies:
             send(dispatcher, reply)
         return resumed + _events(outcome)
@@ -100,7 +121,46 @@ class ActionMoreMeetings(CompanionAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         finder = await asyncio.to_thread(_finder)
-        outcome = finder.more(tracker.get_slot(SEARCH_SLOT), _now(), place_from_slot(tracker.get_slot(PLACE_SLOT)))
+        search, remembered = tracker.get_slot(SEARCH_SLOT), place_from_slot(tracker.get_slot(PLACE_SLOT))
+        # "More online ones" changes the search; "more" alone pages through it.
+        outcome = finder.follow_up(_text(tracker), _now(), remembered, search, SaidAs.RIGHT_AFTER, tracker.latest_message.get("metadata"))
+        if outcome is None:
+            outcome = finder.more(search, _now(), remembered)
+        for reply in outcome.replies:
+            send(dispatcher, reply)
+        return _events(outcome)
+
+
+class ActionMeetingFollowup(CompanionAction):
+    """A follow-up to a meeting search, or another topic's message just after one that may be.
+
+    The rules send the model's meeting follow-ups here, and, while a meeting search is the
+    conversation's context, messages the model gave to a few other topics; those are given back
+    (meeting_context false) when they are not about the meetings.
+    """
+
+    def name(self) -> str:
+        return "action_meeting_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        finder = await asyncio.to_thread(_finder)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == FOLLOWUP_INTENT:
+            said_as = SaidAs.FOLLOW_UP
+        else:
+            said_as = SaidAs.RIGHT_AFTER if _right_after_meetings(tracker) else SaidAs.LATER
+        outcome = finder.follow_up(
+            _text(tracker),
+            _now(),
+            place_from_slot(tracker.get_slot(PLACE_SLOT)),
+            tracker.get_slot(SEARCH_SLOT),
+            said_as,
+            tracker.latest_message.get("metadata"),
+        )
+        if outcome is None:
+            return [SlotSet(NEEDS_PLACE_SLOT, False), SlotSet(CONTEXT_SLOT, False)]
         for reply in outcome.replies:
             send(dispatcher, reply)
         return _events(outcome)

@@ -1,17 +1,29 @@
 """Answers about the program (what IOP is, therapies, admissions, ...) from the center's data."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, send
+from bot.program import replies
+
+
+def entity(tracker: Tracker, name: str) -> Optional[str]:
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == name]
+    return str(values[0]) if values and values[0] else None
+
+
+def given(tracker: Tracker) -> List[str]:
+    value = tracker.get_slot(replies.GIVEN_SLOT)
+    return [str(key) for key in value] if isinstance(value, list) else []
 
 
 class ActionAnswerQuestion(CompanionAction):
-    """Replies with the answer named like the message's intent (answers.yml in the program data)."""
+    """Replies with the answer named like the message's intent (answers.yml in the program data),
+    or a special situation's answer recognised in the question; long answers short first."""
 
     def name(self) -> str:
         return "action_answer_question"
@@ -20,9 +32,15 @@ class ActionAnswerQuestion(CompanionAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        book = self.book
-        if book.has(intent):
-            send(dispatcher, book.render(intent))
+        before = given(tracker)
+        if intent == replies.MORE_INTENT:
+            answered = replies.expand(self.book, entity(tracker, replies.ANSWER_KEY_ENTITY), before)
         else:
-            dispatcher.utter_message(response="utter_fallback")
-        return []
+            question = replies.question_answer(self.book, intent, tracker.latest_message.get("text") or "")
+            if question is None:
+                dispatcher.utter_message(response="utter_fallback")
+                return []
+            key, extra = question
+            answered = replies.respond(self.book, key, before, **extra)
+        send(dispatcher, answered.reply)
+        return [SlotSet(replies.GIVEN_SLOT, answered.given)] if answered.given != before else []

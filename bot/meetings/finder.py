@@ -2,7 +2,13 @@
 
 Plain Python, called by the thin actions in actions/meetings.py. It decides the place (said now,
 sent by the widget as coordinates, or remembered), runs the search, widens the radius or offers
-online meetings when nothing is near, and words the answer with the center's templates.
+online meetings when nothing is near, and words the answer with the center's templates. A short
+follow-up is read against the last search (bot/meetings/followup.py): it changes that search, or
+asks about a meeting just listed (bot/meetings/details.py).
+
+The last search is kept in the conversation as a dict: ``query`` (as run, perhaps relaxed),
+``asked`` (as the person asked it, what a follow-up changes), ``offset`` and ``shown`` (the
+meetings of the page on screen: id, start, miles).
 """
 from __future__ import annotations
 
@@ -11,10 +17,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
+from bot.meetings.details import answer_question, shown_hits
+from bot.meetings.followup import SaidAs, is_refinement, read_question, refine
 from bot.meetings.geo import Gazetteer, Place
 from bot.meetings.present import describe, view, when_words
 from bot.meetings.query import MeetingQuery, When, read_query, window
-from bot.meetings.search import Criteria, MeetingIndex, Page
+from bot.meetings.search import Criteria, Hit, MeetingIndex, Page
 from bot.program.answers import AnswerBook, Reply
 
 PAGE_SIZE = 5
@@ -27,6 +35,17 @@ class Outcome:
     place: Optional[Place] = None  # to remember for the conversation
     search: Optional[Dict[str, Any]] = None  # the search as run, so "more" continues it
     ask_place: bool = False  # the caller asks where the person is, then calls again
+
+
+def _shown(hit: Hit) -> Dict[str, Any]:
+    return {"id": hit.meeting.id, "start": hit.start.isoformat(), "miles": hit.distance_miles}
+
+
+def _still_listed(outcome: Outcome, last: Optional[Dict[str, Any]]) -> Outcome:
+    """A search that lists nothing leaves the last list on screen: "the first one" is still its first."""
+    if outcome.search is not None and not outcome.search.get("shown") and last is not None and last.get("shown"):
+        outcome.search["shown"] = last["shown"]
+    return outcome
 
 
 def place_to_slot(place: Place) -> Dict[str, Any]:
@@ -107,6 +126,58 @@ class MeetingFinder:
             query = replace(query, attendance=overrides["attendance"])
         return self.start(query, now, self.place_in(text, metadata) or remembered)
 
+    def follow_up(
+        self,
+        text: str,
+        now: dt.datetime,
+        remembered: Optional[Place],
+        search: Any,
+        said_as: SaidAs,
+        metadata: Any = None,
+        overrides: Optional[Dict[str, Any]] = None,
+    ) -> Optional[Outcome]:
+        """A message read against the last search, or None when it is not a follow-up to it.
+
+        A question about a listed meeting is answered from its data; a change ("what about
+        tomorrow?") runs the last search as the person asked it, changed. Without a last search,
+        only words that are plainly about meetings ("any online ones?") start one.
+        """
+        last = search if isinstance(search, dict) and "query" in search else None
+        hits = shown_hits(self.index, last)
+        names = [hit.meeting.name if hit is not None else "" for hit in hits]
+        question = read_question(text, names, said_as)
+        if question is not None and (hits or (said_as is SaidAs.FOLLOW_UP and question.reference.index is not None)):
+            zone = ZoneInfo(remembered.timezone) if remembered is not None else self.center_zone
+            return Outcome(answer_question(self.book, question, hits, now.astimezone(zone).date(), zone), place=remembered)
+        named = self._named_place(text, said_as)
+        attendance = (overrides or {}).get("attendance")
+        if attendance or is_refinement(text, named is not None, said_as, last is not None):
+            if last is not None:
+                query = refine(MeetingQuery.from_slot(last.get("asked") or last["query"]), text, named is not None)
+            else:
+                query = read_query(text)
+            if attendance:
+                query = replace(query, attendance=attendance)
+            return _still_listed(self.start(query, now, named or self.place_in(text, metadata) or remembered), last)
+        if said_as is SaidAs.FOLLOW_UP and last is not None:
+            return Outcome([self.book.render("meetings_followup_unclear")], place=remembered)
+        return None
+
+    def _named_place(self, text: str, said_as: SaidAs) -> Optional[Place]:
+        """A place named in the words ("closer to Palm Desert?"), not the widget's coordinates.
+
+        A message that is only a name ("indio") counts when the model read it as a follow-up, or
+        as a bare answer just after a search if the town is in the center's state: "Hope" is a
+        word, and a town in Arkansas.
+        """
+        named = self.place_in(text)
+        if named is not None or said_as not in (SaidAs.FOLLOW_UP, SaidAs.RIGHT_AFTER):
+            return named
+        alone = self.place_in(text, whole=True)
+        if alone is not None and (said_as is SaidAs.FOLLOW_UP or alone.state == self.center_state):
+            return alone
+        return None
+
     def start(self, query: MeetingQuery, now: dt.datetime, place: Optional[Place]) -> Outcome:
         if self.index_is_empty():
             return Outcome([self.book.render("meetings_unavailable")], place=place)
@@ -122,7 +193,9 @@ class MeetingFinder:
         query = MeetingQuery.from_slot(search["query"])
         if query.needs_place and remembered is None:
             return self.start(query, now, None)
-        return self._answer(query, remembered, now, offset=int(search.get("offset") or 0) + PAGE_SIZE, first=False)
+        asked = MeetingQuery.from_slot(search["asked"]) if isinstance(search.get("asked"), dict) else None
+        outcome = self._answer(query, remembered, now, offset=int(search.get("offset") or 0) + PAGE_SIZE, first=False, asked=asked)
+        return _still_listed(outcome, search)
 
     def index_is_empty(self) -> bool:
         return len(self.index) == 0
@@ -161,8 +234,11 @@ class MeetingFinder:
                 steps.append((replace(online, when=When()), {"online_instead": True, "any_time": True}))
         return steps
 
-    def _answer(self, query: MeetingQuery, place: Optional[Place], now: dt.datetime, offset: int, first: bool) -> Outcome:
-        asked = query
+    def _answer(
+        self, query: MeetingQuery, place: Optional[Place], now: dt.datetime, offset: int, first: bool, asked: Optional[MeetingQuery] = None
+    ) -> Outcome:
+        described = query  # what this page is of, for its first line
+        asked = asked or query
         page = self._search(query, place, now, offset)
         relaxed: Dict[str, Any] = {}
         if not page.hits and first:
@@ -173,15 +249,15 @@ class MeetingFinder:
                     break
         zone = ZoneInfo(place.timezone) if place is not None else self.center_zone
         context = {
-            "what": describe(asked),
-            "where": place.label if place is not None and asked.needs_place else None,
-            "when": when_words(asked.when),
-            "radius": asked.radius_miles,
+            "what": describe(described),
+            "where": place.label if place is not None and described.needs_place else None,
+            "when": when_words(described.when),
+            "radius": described.radius_miles,
             "widened_to": relaxed.get("widened_to"),
             "any_time": bool(relaxed.get("any_time")),
             "online_instead": bool(relaxed.get("online_instead")),
         }
-        search = {"query": query.to_slot(), "offset": offset}
+        search = {"query": query.to_slot(), "asked": asked.to_slot(), "offset": offset, "shown": [_shown(hit) for hit in page.hits]}
         if not page.hits:
             key = "meetings_no_more" if not first else "meetings_none"
             return Outcome([self.book.render(key, **context)], place=place, search=search)

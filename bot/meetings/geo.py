@@ -33,7 +33,7 @@ _STATE_BY_NAME = {name: code for code, name in STATES.items()}
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 # A city only counts after a word that introduces a place, or followed by its state, or alone:
 # "meeting in Hope" is a town, "I have hope" is not.
-_PLACE_CUE = r"(?:in|near|around|by|at|close to|nearby|from)"
+_PLACE_CUE = r"(?:in|near|around|by|at|close to|nearby|from|about)"  # "about": "what about Indio?"
 _WORD = re.compile(r"[a-z0-9.'-]+")
 _TOKEN = re.compile(r"[a-z0-9.'-]+|,")
 # "St. Louis", "Mt. Shasta", "Ft. Myers": the package spells most such names out ("Saint Louis").
@@ -163,7 +163,7 @@ class Gazetteer:
                 after = tokens[start + length :]
                 state = self._state_after(after)
                 cued = start > 0 and re.fullmatch(_PLACE_CUE, tokens[start - 1]) is not None
-                cued = cued or (start > 1 and " ".join(tokens[start - 2 : start]) == "close to")
+                cued = cued or (start > 1 and " ".join(tokens[start - 2 : start]) in ("close to", "closer to", "nearer to"))
                 alone = whole and length == len([t for t in tokens if t != ","]) - (1 if state else 0)
                 place = self.by_city(phrase, state) if state is not None else None
                 # A bare two-letter word after the city may be an ordinary word, not a state:

@@ -43,8 +43,12 @@ FELLOWSHIP_WORDS: Tuple[Tuple[Fellowship, Pattern[str]], ...] = (
     (Fellowship.recovery_dharma, _words("recovery dharma", "dharma", "buddhist")),
     (Fellowship.lifering, _words("lifering", "life ring")),
 )
-# A bare "NA" next to a place or time is a fellowship too ("is there an NA near 92262").
-_BARE_NA = re.compile(r"(?:^|\b(?:an?|any|the|find|for|nearest|next|or|and)\s+)na\b(?!\s*(?:i'?m|thanks|thx|nvm))")
+# A bare "NA" next to a place or time is a fellowship too ("is there an NA near 92262",
+# "Spanish speaking NA near Indio", "what about NA?").
+_BARE_NA = re.compile(
+    r"(?:^|\b(?:an?|any|the|find|for|nearest|next|or|and|about|try)\s+)na\b(?!\s*(?:i'?m|thanks|thx|nvm))"
+    r"|\bna(?=\s+(?:near|in|around|close|tonight|tonite|today|tomorrow|tmrw|this|on|at|online|zoom|virtual|ones?)\b)"
+)
 # So is one listed with another fellowship's letters ("online NA or AA", "AA/NA").
 _NA_BESIDE = re.compile(r"\bna\s*(?:or|and|&|/|,)\s*(?:aa|ca|cma|ma|ha)\b|\b(?:aa|ca|cma|ma|ha)\s*(?:&|/|,)\s*na\b")
 TWELVE_STEP = frozenset(
@@ -57,6 +61,8 @@ _SECULAR = _words(r"non[- ]?12[- ]?steps?", r"non[- ]?twelve[- ]?steps?", r"alte
 _ONLINE = _words("online", "virtual", "virtually", "zoom", "video", "from home", "by phone", "phone meetings?", "remote", "internet")
 _HYBRID = _words("hybrid")
 _IN_PERSON = _words(r"in[- ]?person", "face to face", "face-to-face", "in the room", "physical")
+# "Spanish-speaking", "women-only", "wheelchair-accessible": the hyphen would hide the type's word.
+_HYPHENATED = re.compile(r"-(?=(?:speaking|speakers?|language|friendly|only|accessible)\b)")
 
 # Our type keys (bot.meetings.types) and the words people use for them.
 TYPE_WORDS: Tuple[Tuple[str, Pattern[str]], ...] = (
@@ -264,8 +270,13 @@ def read_when(lowered: str) -> When:
     )
 
 
+def normalised(text: str) -> str:
+    """The message as every pattern here reads it: lower case, plain apostrophes, single spaces."""
+    return _HYPHENATED.sub(" ", " ".join(text.casefold().replace("’", "'").split()))
+
+
 def read_query(text: str) -> MeetingQuery:
-    lowered = " ".join(text.casefold().replace("’", "'").split())
+    lowered = normalised(text)
     radius = _radius(lowered)
     return MeetingQuery(
         fellowships=_fellowships(lowered),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
@@ -83,6 +84,15 @@ class MeetingIndex:
 
     def __len__(self) -> int:
         return len(self.meetings)
+
+    @cached_property
+    def _by_id(self) -> Dict[str, Meeting]:
+        # Built on the first question about a listed meeting, not with the index: searches never need it.
+        return {m.id: m for m in self.meetings}
+
+    def get(self, meeting_id: str) -> Optional[Meeting]:
+        """A meeting by its id ("source:key"), or None once a refresh has dropped it."""
+        return self._by_id.get(meeting_id)
 
     def _mask(self, criteria: Criteria) -> np.ndarray:
         mask = np.ones(len(self.meetings), dtype=bool)

@@ -13,7 +13,7 @@ ignored, since every area has local codes; ``unknown_codes`` lists them for the 
 """
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 TYPES: Dict[str, str] = {
     # who may come
@@ -100,6 +100,29 @@ IN_PERSON_ONLY: FrozenSet[str] = frozenset(
         "smoking", "breakfast", "candlelight", "concurrent_alateen", "concurrent_al_anon",
     }
 )
+
+# A follow-up naming a type of one of these groups replaces the group's types in the last search
+# ("any men's ones?" after women's); a type of no group adds to them (wheelchair access).
+TYPE_GROUPS: Tuple[FrozenSet[str], ...] = (
+    frozenset({"open", "closed"}),
+    frozenset(
+        {
+            "women", "men", "lgbtq", "transgender", "young_people", "seniors", "beginners", "parents",
+            "professionals", "veterans", "native_american", "people_of_color", "dual_diagnosis",
+        }
+    ),
+    frozenset(
+        {
+            "speaker", "discussion", "big_book", "step_study", "traditions", "literature", "daily_reflections",
+            "as_bill_sees_it", "grapevine", "living_sober", "basic_text", "just_for_today", "living_clean",
+            "meditation", "agnostic", "birthday",
+        }
+    ),
+    LANGUAGES,
+)
+
+# A listing with one of these is not the other: "is it open?" of a closed meeting is a plain no.
+OPPOSITES: Dict[str, str] = {"open": "closed", "closed": "open", "women": "men", "men": "women"}
 
 # A meeting of the first kind is one of the second too: someone asking for LGBTQ+ meetings
 # should find the transgender ones.

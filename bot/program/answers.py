@@ -16,6 +16,7 @@ import jinja2
 from bot.program.errors import ProgramDataError
 from bot.program.insurance import CarrierMatcher
 from bot.program.models import OpeningHours, Program, Session, Track, Weekday
+from bot.program.situations import SituationFinder
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,36 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
     "callback_saved": lambda p: {"first_name": "Sam", "contact": "(760) 555-0199"},
     **{key: lambda p: _meeting_search_sample() for key in _MEETING_SEARCH_ANSWERS},
     "meeting_item": lambda p: {"meeting": _meeting_sample()},
+    "meeting_detail": lambda p: {"aspect": "type", "meeting": _meeting_sample(), "answer": "unknown", "asked": "wheelchair accessible", "listed": None},
+    "meeting_detail_list": lambda p: {"aspect": "type", "asked": "in Spanish", "yes": ["Desert Dawn Group"], "no": [], "unknown": ["Noon Step"]},
+    "meeting_detail_which": lambda p: {"count": 5},
     "meetings_place_unknown": lambda p: {"text": "Springfeld"},
     "meetings_ask_place": lambda p: {},
     "meetings_no_search": lambda p: {},
     "meetings_unavailable": lambda p: {},
     "callback_declined": lambda p: {},
     "callback_failed": lambda p: {},
+    # The first reply's notice, and long answers told short first (bot/program/replies.py).
+    "notice": lambda p: {},
+    "tell_me_more": lambda p: {},
+    "already_said": lambda p: {"short": "IOP is structured treatment you attend while living at home."},
+    "nothing_more": lambda p: {},
 }
+
+
+def samples(program: Program, key: str) -> List[Dict[str, Any]]:
+    """Realistic extra values for the answer named key, to render it once each before use.
+
+    A situation's answer may receive a holiday and a carrier named in the message, or neither.
+    """
+    if key in {situation.answer for situation in program.situations}:
+        holidays, carriers = program.center.holidays, program.insurance.carriers
+        return [
+            {"holiday": None, "carrier": None},
+            {"holiday": holidays[0] if holidays else None, "carrier": carriers[0]},
+            {"holiday": holidays[-1] if holidays else None, "carrier": carriers[-1]},
+        ]
+    return [EXTRA_CONTEXT.get(key, lambda p: {})(program)]
 
 
 def _coping_sample(**extra: Any) -> Dict[str, Any]:
@@ -250,32 +274,56 @@ class AnswerBook:
             "admissions": program.admissions,
         }
         self._templates: Dict[str, jinja2.Template] = {}
+        self._shorts: Dict[str, jinja2.Template] = {}
         problems: List[str] = []
         for key, answer in program.answers.items():
-            try:
-                self._templates[key] = env.from_string(answer.text)
-            except jinja2.TemplateSyntaxError as exc:
-                problems.append(f"{source}: answers.{key}.text: template error on line {exc.lineno}: {exc.message}")
+            for part, text, compiled in (("text", answer.text, self._templates), ("short", answer.short, self._shorts)):
+                if text is None:
+                    continue
+                try:
+                    compiled[key] = env.from_string(text)
+                except jinja2.TemplateSyntaxError as exc:
+                    problems.append(f"{source}: answers.{key}.{part}: template error on line {exc.lineno}: {exc.message}")
         missing = sorted(set(EXTRA_CONTEXT) - set(program.answers))
         problems.extend(f"{source}: answers.{key}: missing (the assistant needs this answer)" for key in missing)
         for key in self._templates:
-            sample = EXTRA_CONTEXT.get(key, lambda p: {})(program)
-            try:
-                self.render(key, **sample)
-            except jinja2.TemplateError as exc:
-                problems.append(f"{source}: answers.{key}.text: {exc}")
+            values = samples(program, key)
+            parts = [("text", self.render)]
+            if key in self._shorts:
+                parts.append(("short", self.render_short))
+                values.append({})  # "Tell me more" has only the answer's name to render it from
+            for sample in values:
+                for part, render in parts:
+                    try:
+                        render(key, **sample)
+                    except jinja2.TemplateError as exc:
+                        problems.append(f"{source}: answers.{key}.{part}: {exc}")
         if problems:
-            raise ProgramDataError(problems)
+            raise ProgramDataError(list(dict.fromkeys(problems)))
 
     @cached_property
     def carriers(self) -> CarrierMatcher:
         return CarrierMatcher(self.program.insurance.carriers)
 
+    @cached_property
+    def situations(self) -> SituationFinder:
+        return SituationFinder(self.program.situations, self.program.center.holidays, self.carriers)
+
     def has(self, key: str) -> bool:
         return key in self._templates
 
+    def has_short(self, key: str) -> bool:
+        return key in self._shorts
+
     def render(self, key: str, **extra: Any) -> Reply:
-        text = self._templates[key].render(**self._base, **extra).strip()
+        return self._reply(self._templates[key], key, extra)
+
+    def render_short(self, key: str, **extra: Any) -> Reply:
+        """The short version of a long answer, with the answer's own buttons."""
+        return self._reply(self._shorts[key], key, extra)
+
+    def _reply(self, template: jinja2.Template, key: str, extra: Mapping[str, Any]) -> Reply:
+        text = template.render(**self._base, **extra).strip()
         buttons = [button.dict() for button in self.program.answers[key].buttons]
         return Reply(text=text, buttons=buttons)
 

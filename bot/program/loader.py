@@ -16,7 +16,7 @@ from bot.program.errors import ProgramDataError
 from bot.program.models import Program
 from bot.reloading import ReloadingCache
 
-SECTIONS = ("center", "levels_of_care", "tracks", "services", "insurance", "admissions", "answers")
+SECTIONS = ("center", "levels_of_care", "tracks", "services", "insurance", "admissions", "answers", "situations")
 
 
 def _read_yaml(path: Path) -> Any:

@@ -117,6 +117,18 @@ class Hotline(Strict):
     text: str = ""
 
 
+class Holiday(Strict):
+    """A public holiday people ask about; closed: no groups and no office hours that day."""
+
+    name: str
+    closed: bool
+    words: List[str] = []  # how people write it besides its name ("xmas", "4th of july")
+
+    @property
+    def names(self) -> List[str]:
+        return [self.name, *self.words]
+
+
 class Center(Strict):
     name: str
     short_name: str
@@ -132,6 +144,7 @@ class Center(Strict):
     admissions_hours: OpeningHours
     # When staff answer live chats (bot/handoff/): hours per weekday, or "always" for 24/7.
     staffed_hours: Union[Literal["always"], OpeningHours]
+    holidays: List[Holiday] = []
 
     _zone_name = validator("timezone", allow_reuse=True)(known_zone)
 
@@ -301,10 +314,48 @@ class Button(Strict):
 
 
 class Answer(Strict):
-    """One reply: text is a Jinja2 template rendered against the program data."""
+    """One reply: text is a Jinja2 template rendered against the program data.
+
+    short: a long answer's short version, sent first with a "Tell me more" button for the text.
+    """
 
     text: str
+    short: Optional[str] = None
     buttons: List[Button] = []
+
+
+class Situation(Strict):
+    """A special situation recognised in a question's words, whose answer replaces the general one.
+
+    It matches when the message has one of the phrases (or, with holidays, names a holiday in
+    center.yml) and, when also is given, one of those too; intents limits it to questions the NLU
+    model reads as one of them (empty: any question). A trailing * matches any word ending.
+    """
+
+    key: str = Field(..., regex=r"^[a-z_]+$")
+    answer: str
+    phrases: List[str] = []
+    also: List[str] = []
+    intents: List[str] = []
+    holidays: bool = False
+
+    @validator("phrases", "also", "intents", each_item=True)
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip(" *"):
+            raise ValueError("must not be empty")
+        return value
+
+    @validator("intents", each_item=True)
+    def _intent_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z_]+", value):
+            raise ValueError(f"'{value}' is not an intent name like ask_admissions")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _recognisable(cls, values: dict) -> dict:
+        if not values["phrases"] and not values["holidays"]:
+            raise ValueError("give phrases (or holidays: true), or it can never be recognised")
+        return values
 
 
 class Program(Strict):
@@ -317,6 +368,7 @@ class Program(Strict):
     insurance: Insurance
     admissions: Admissions
     answers: Dict[str, Answer]
+    situations: List[Situation]
 
     @validator("tracks")
     def _tracks_use_offered_levels(cls, tracks: List[Track], values: dict) -> List[Track]:
@@ -331,6 +383,18 @@ class Program(Strict):
             if not level.offered_here:
                 raise ValueError(f"track '{track.key}' uses level '{level.key}', not offered here")
         return tracks
+
+    @validator("situations")
+    def _situations_answered(cls, situations: List[Situation], values: dict) -> List[Situation]:
+        answers = values.get("answers") or {}
+        seen = set()
+        for situation in situations:
+            if situation.key in seen:
+                raise ValueError(f"two situations are called '{situation.key}'")
+            seen.add(situation.key)
+            if answers and situation.answer not in answers:
+                raise ValueError(f"situation '{situation.key}' names answer '{situation.answer}', which is not in answers.yml")
+        return situations
 
     def level(self, key: str) -> Optional[LevelOfCare]:
         return next((level for level in self.levels_of_care if level.key == key), None)

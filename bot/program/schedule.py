@@ -13,6 +13,8 @@ from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Program, Session, Track, Weekday
 from bot.timewords import PARTS, TODAY, TOMORROW, weekdays_in
 
+INTENT = "ask_schedule"
+
 
 @dataclass(frozen=True)
 class ScheduleQuestion:
@@ -80,6 +82,10 @@ def _when(question: ScheduleQuestion, day: Weekday) -> str:
 
 
 def answer(book: AnswerBook, text: str, now: dt.datetime) -> List[Reply]:
+    # "Group on Labor Day?": a special situation (situations.yml) before the weekly timetable.
+    situation = book.situations.find(text, INTENT)
+    if situation is not None:
+        return [book.render(situation.answer, **situation.context)]
     program = book.program
     question = read_question(text, now.astimezone(program.center.zone))
     if question.days:

@@ -36,12 +36,18 @@ async def validate(slot: str, text: str, intent: str = "inform", confidence: flo
         ("cb_contact", "760.555.0199", "inform", "(760) 555-0199"),
         ("cb_contact", "Dee@Example.com", "inform", "dee@example.com"),
         ("cb_best_time", "after 5pm", "inform", "after 5pm"),
+        ("cb_best_time", "evening", "nlu_fallback", "evening"),
+        # A time with a question mark is still the answer, whatever the model made of it.
+        ("cb_best_time", "any time after 5?", "ask_schedule", "any time after 5?"),
+        ("cb_best_time", "Evenings?", "ask_schedule", "Evenings?"),
+        ("cb_for_whom", "my son", "ask_help_loved_one", "my son"),
         ("cb_for_whom", "A family member", "inform", "A family member"),
         ("cb_insurance", "bcbs", "ask_insurance", "Blue Cross Blue Shield"),
         ("cb_insurance", "skip", "deny", NO_INSURANCE),
         ("cb_insurance", "Acme Health Plan", "inform", "Acme Health Plan"),
         ("cb_consent", "/affirm", "affirm", True),
         ("cb_consent", "no", "deny", False),
+        ("cb_consent", "looks good", "inform", True),
     ],
 )
 async def test_valid_answers_fill_the_slot(service_env: Path, slot: str, text: str, intent: str, value: Any) -> None:
@@ -86,7 +92,7 @@ async def test_submit_saves_the_lead_with_the_conversation_id(service_env: Path)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("/affirm", "affirm", slots=dict(FILLED), sender_id="conv-42")
     events = await ActionSubmitCallback().run(dispatcher, tracker, {})
-    assert events == [SlotSet(slot, None) for slot in FORM_SLOTS]
+    assert events == [SlotSet(slot, None) for slot in (*FORM_SLOTS, "cb_edit_settled")]
     text = dispatcher.messages[0]["text"]
     assert "Thank you, Maria" in text and "(760) 555-0199" in text and "Admissions hours are Mon–Thu" in text
     [lead] = resources().leads.for_conversation("conv-42")
@@ -121,13 +127,63 @@ async def test_database_failure_tells_the_person_how_to_reach_us(service_env: Pa
     assert "couldn't save" in text and "(760) 555-0141" in text
 
 
-async def test_edit_without_a_field_asks_which(service_env: Path) -> None:
+@pytest.mark.parametrize("text", ["change something", "/callback_edit", "i need to fix something"])
+async def test_edit_without_a_field_asks_which(service_env: Path, text: str) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionCallbackEdit().run(dispatcher, make_tracker("change something", "callback_edit"), {})
-    assert events == [] and dispatcher.messages[0]["response"] == "utter_callback_edit_which"
+    events = await ActionCallbackEdit().run(dispatcher, make_tracker(text, "callback_edit"), {})
+    assert events == [SlotSet("cb_edit_settled", None)] and dispatcher.messages[0]["response"] == "utter_callback_edit_which"
 
 
-async def test_edit_a_field_clears_it_and_returns_to_the_form(service_env: Path) -> None:
+async def test_edit_a_field_from_a_button_clears_it_and_the_rules_return_to_the_form(service_env: Path) -> None:
     tracker = make_tracker("/callback_edit", "callback_edit", entities=[{"entity": "cb_field", "value": "cb_contact"}])
     events = await ActionCallbackEdit().run(CollectingDispatcher(), tracker, {})
-    assert events == [SlotSet("cb_contact", None), SlotSet("cb_consent", None)]
+    assert events == [SlotSet("cb_contact", None), SlotSet("cb_consent", None), SlotSet("cb_edit_settled", None)]
+
+
+@pytest.mark.parametrize(
+    "text, intent, changed",
+    [
+        # Typed as the correction itself.
+        ("my number is wrong", "callback_edit", [SlotSet("cb_contact", None)]),
+        ("change the time", "callback_edit", [SlotSet("cb_best_time", None)]),
+        ("the name is wrong and so is the insurance", "callback_edit", [SlotSet("cb_first_name", None), SlotSet("cb_insurance", None)]),
+        ("the phone is wrong, its 760 555 0123", "callback_edit", [SlotSet("cb_contact", "(760) 555-0123")]),
+        # Typed instead of a button, after "What would you like to change?".
+        ("the phone number", "ask_contact", [SlotSet("cb_contact", None)]),
+        ("my name", "inform", [SlotSet("cb_first_name", None)]),
+        ("who it's for", "inform", [SlotSet("cb_for_whom", None)]),
+        ("the insurance", "ask_insurance", [SlotSet("cb_insurance", None)]),
+        ("the time", "ask_schedule", [SlotSet("cb_best_time", None)]),
+        ("after 6 instead", "inform", [SlotSet("cb_best_time", "after 6 instead")]),
+        # Nothing to change after all: back to the question it was on.
+        ("no, it's fine", "deny", []),
+    ],
+)
+async def test_a_detail_typed_in_words_is_read_and_the_rules_return_to_the_form(
+    service_env: Path, text: str, intent: str, changed: list
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCallbackEdit().run(dispatcher, make_tracker(text, intent, active_loop="callback_form"), {})
+    assert events == [*changed, SlotSet("cb_consent", None), SlotSet("cb_edit_settled", True)]
+    assert dispatcher.messages == []
+
+
+async def test_a_reply_naming_no_detail_asks_again(service_env: Path) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCallbackEdit().run(dispatcher, make_tracker("hmm", "nlu_fallback", 0.2, active_loop="callback_form"), {})
+    assert events == [SlotSet("cb_edit_settled", None)]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_edit_unclear"]
+
+
+@pytest.mark.parametrize(
+    "text, intent, result",
+    [
+        # A correction typed as the answer to "may our admissions team contact you?".
+        ("no, my email is wrong", "deny", {"cb_contact": None, "cb_consent": None}),
+        ("wait the number is wrong, it's 619 555 0134", "inform", {"cb_contact": "(619) 555-0134", "cb_consent": None}),
+        # Not a correction: a yes that happens to name a detail.
+        ("yes please call my cell", "affirm", {"cb_consent": True}),
+    ],
+)
+async def test_a_correction_instead_of_yes_or_no(service_env: Path, text: str, intent: str, result: dict) -> None:
+    assert (await validate("cb_consent", text, intent))[0] == result

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -10,7 +11,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.meetings import ActionAskMeetingPlace, ActionFindMeetings, ActionMoreMeetings, ValidateMeetingPlaceForm
+import actions.meetings
+from actions.meetings import ActionAskMeetingPlace, ActionFindMeetings, ActionMeetingFollowup, ActionMoreMeetings, ValidateMeetingPlaceForm
 from bot.meetings.refresh import refresh_all
 from bot.meetings.sources import load_sources
 from bot.meetings.store import MeetingStore
@@ -171,3 +173,93 @@ async def test_the_form_says_what_it_could_not_find(with_meetings: Path) -> None
 async def test_the_form_answers_a_question_then_asks_again(with_meetings: Path) -> None:
     values, said = await validate("do you take aetna?", intent="ask_insurance", confidence=0.95)
     assert values["meeting_place_text"] is None and "Aetna" in said[0]
+
+
+# -- follow-ups to a search (issue 15) -------------------------------------------------------------
+
+
+@pytest.fixture
+def monday_3pm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The actions' clock at a fixed Monday afternoon, so the demo week has the same meetings."""
+    at = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+    monkeypatch.setattr(actions.meetings, "_now", lambda: at)
+
+
+async def searched(domain: Dict[str, Any], text: str = "NA meetings near 92262 tomorrow") -> Dict[str, Any]:
+    """The slots a search leaves behind."""
+    return slots(await run_find(CollectingDispatcher(), domain, text))
+
+
+def after(action: str, text: str, intent: str, remembered: Dict[str, Any]) -> Any:
+    """A tracker whose last bot action before this message was ``action``."""
+    tracker = make_tracker(text, intent, slots=remembered)
+    tracker.events = [
+        {"event": "action", "name": action},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": tracker.latest_message},
+    ]
+    return tracker
+
+
+async def test_every_meeting_turn_makes_meetings_the_topic(with_meetings: Path, monday_3pm: None, domain: Dict[str, Any]) -> None:
+    assert (await searched(domain))["meeting_context"] is True
+
+
+async def test_a_follow_up_changes_the_last_search_and_keeps_the_rest(with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    remembered = await searched(domain, "spanish speaking NA near 92262 tomorrow")
+    events = await ActionMeetingFollowup().run(dispatcher, after("action_find_meetings", "any online ones?", "meeting_followup", remembered), domain)
+    assert texts(dispatcher)[0].startswith("Here are online Spanish-language NA meetings, tomorrow")
+    values = slots(events)
+    assert values["meeting_needs_place"] is False and values["meeting_context"] is True
+    assert values["meeting_search"]["asked"]["types"] == ["spanish"] and values["meeting_search"]["asked"]["attendance"] == "online"
+
+
+async def test_a_question_about_a_listed_meeting_is_answered_from_it(with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    listing = CollectingDispatcher()
+    remembered = slots(await run_find(listing, domain, "NA meetings near 92262 tomorrow"))
+    second = texts(listing)[2].split(" (NA, ")[0]
+    events = await ActionMeetingFollowup().run(dispatcher, after("action_find_meetings", "where is the second one?", "ask_location", remembered), domain)
+    said = texts(dispatcher)
+    assert len(said) == 1 and said[0].startswith(f"{second} meets at ")
+    assert "meeting_search" not in slots(events) and slots(events)["meeting_context"] is True
+
+
+@pytest.mark.parametrize(
+    "last_action, text, intent",
+    [
+        ("action_find_meetings", "what time is group tomorrow?", "ask_schedule"),  # our own groups
+        ("action_answer_question", "anything tomorrow morning?", "ask_schedule"),  # the topic moved on
+        ("action_more_meetings", "how much does the program cost", "nlu_fallback"),  # nothing to change
+    ],
+)
+async def test_another_topics_message_is_given_back(
+    with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any], last_action: str, text: str, intent: str
+) -> None:
+    remembered = await searched(domain)
+    events = await ActionMeetingFollowup().run(dispatcher, after(last_action, text, intent, remembered), domain)
+    assert texts(dispatcher) == []
+    assert events == [SlotSet("meeting_needs_place", False), SlotSet("meeting_context", False)]
+
+
+async def test_right_after_a_search_a_day_changes_it(with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    remembered = await searched(domain, "AA meetings near 92262 tonight")
+    await ActionMeetingFollowup().run(dispatcher, after("action_find_meetings", "anything tomorrow morning?", "ask_schedule", remembered), domain)
+    assert texts(dispatcher)[0].startswith("Here are AA meetings near Palm Springs, CA 92262, tomorrow morning")
+
+
+async def test_a_request_that_reads_as_a_follow_up_keeps_the_last_search(with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    remembered = await searched(domain, "women's AA meetings near 92262 tomorrow")
+    await run_find(dispatcher, domain, "what about NA?", slots=remembered)
+    assert texts(dispatcher)[0].startswith("Here are women's NA meetings near Palm Springs, CA 92262, tomorrow")
+
+
+async def test_a_new_request_starts_afresh(with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    remembered = await searched(domain, "women's AA meetings near 92262 tomorrow")
+    await run_find(dispatcher, domain, "NA meetings near 92201", slots=remembered)
+    assert texts(dispatcher)[0].startswith("Here are NA meetings near Indio, CA 92201, in the next 7 days")
+
+
+async def test_more_with_a_change_is_a_follow_up(with_meetings: Path, monday_3pm: None, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+    remembered = await searched(domain)
+    await ActionMoreMeetings().run(dispatcher, make_tracker("more in the evening", "show_more", slots=remembered), domain)
+    assert texts(dispatcher)[0].startswith("Here are NA meetings near Palm Springs, CA 92262, tomorrow evening")

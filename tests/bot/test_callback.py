@@ -70,3 +70,53 @@ def test_free_text_limits() -> None:
         callback.free_text("   ")
     with pytest.raises(callback.InvalidAnswer, match="under 120"):
         callback.free_text("x" * 121)
+
+
+@pytest.mark.parametrize("text", ["evening", "Evenings?", "after 5", "any time after 5pm?", "tomorrow morning", "between 9 and 11", "whenever", "weekdays"])
+def test_time_answers(text: str) -> None:
+    assert callback.is_time(text)
+
+
+@pytest.mark.parametrize("text", ["my son", "Maria", "what does it cost?", "the phone number"])
+def test_not_time_answers(text: str) -> None:
+    assert not callback.is_time(text)
+
+
+@pytest.mark.parametrize(
+    "text, correcting, changes",
+    [
+        # Asked which detail: naming it is enough.
+        ("the phone number", True, {"cb_contact": None}),
+        ("my email", True, {"cb_contact": None}),
+        ("Name", True, {"cb_first_name": None}),
+        ("the time", True, {"cb_best_time": None}),
+        ("who it's for", True, {"cb_for_whom": None}),
+        ("insurance", True, {"cb_insurance": None}),
+        ("my name and number", True, {"cb_first_name": None, "cb_contact": None}),
+        # ... or typing the new value.
+        ("dee@example.com", True, {"cb_contact": "dee@example.com"}),
+        ("evening instead", True, {"cb_best_time": "evening instead"}),
+        ("nothing", True, {}),
+        ("no", True, {}),
+        # Otherwise the message must say it corrects something.
+        ("my number is wrong", False, {"cb_contact": None}),
+        ("no, the email is wrong", False, {"cb_contact": None}),
+        ("my number is wrong, it's 760 555 0123", False, {"cb_contact": "(760) 555-0123"}),
+        ("can i change the time?", False, {"cb_best_time": None}),
+        ("yes please call my cell", False, {}),
+        ("when will they call?", False, {}),
+        ("the phone number", False, {}),
+    ],
+)
+def test_corrections(text: str, correcting: bool, changes: dict) -> None:
+    assert callback.correction(text, correcting) == changes
+
+
+@pytest.mark.parametrize("text, nothing", [("no", True), ("nothing", True), ("it's fine", True), ("never mind", True), ("the time", False), ("hmm", False)])
+def test_nothing_to_change(text: str, nothing: bool) -> None:
+    assert callback.nothing_to_change(text) is nothing
+
+
+@pytest.mark.parametrize("text", ["looks good", "sounds good", "that's right", "correct", "all good", "perfect"])
+def test_consent_in_other_words(text: str) -> None:
+    assert callback.consent(text, None) is True

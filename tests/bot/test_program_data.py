@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot import nlu_lookup, seeds
-from bot.program.answers import EXTRA_CONTEXT, AnswerBook
+from bot.program.answers import EXTRA_CONTEXT, AnswerBook, samples
 from bot.program.errors import ProgramDataError
 from bot.program.loader import SECTIONS, ProgramCache, load_answer_book, load_program
 from bot.settings import PROJECT_ROOT
@@ -22,8 +22,8 @@ def test_demo_center_loads_with_every_answer(book: AnswerBook) -> None:
     assert {"main", "admissions", "on_call"} <= set(program.center.phones)
     assert set(EXTRA_CONTEXT) <= set(book.keys())
     for key in book.keys():
-        sample = EXTRA_CONTEXT.get(key, lambda p: {})(program)
-        assert book.render(key, **sample).text.strip(), key
+        for sample in samples(program, key):
+            assert book.render(key, **sample).text.strip(), key
 
 
 def test_demo_center_is_fictional() -> None:
@@ -129,6 +129,54 @@ BAD_EDITS = [
         lambda d: d.pop("insurance_verify"),
         ["answers.yml", "answers.insurance_verify: missing"],
         id="answer-the-code-needs-removed",
+    ),
+    pytest.param(
+        "answers",
+        lambda d: d["ask_candidate"].update(short="IOP fits {{ admisions.good_fit | first }}"),
+        ["answers.yml", "answers.ask_candidate.short", "admisions"],
+        id="typo-in-a-short-version",
+    ),
+    pytest.param(
+        "answers",
+        lambda d: d["ask_cost"].update(short="About {{ carrier.name }}"),
+        ["answers.ask_cost.short", "carrier"],
+        id="short-version-needs-a-value-tell-me-more-cannot-give",
+    ),
+    pytest.param(
+        "answers",
+        lambda d: d["situation_referral"].update(text="{{ carrier.name }} needs a referral"),
+        ["answers.situation_referral.text", "'None' has no attribute 'name'"],
+        id="situation-answer-assumes-a-carrier-was-named",
+    ),
+    pytest.param(
+        "situations",
+        lambda d: d[0].update(answer="situation_pregnancy_opiods"),
+        ["situations.yml", "situation 'pregnancy_opioids' names answer 'situation_pregnancy_opiods'"],
+        id="situation-with-unknown-answer",
+    ),
+    pytest.param(
+        "situations",
+        lambda d: d.append(dict(d[0])),
+        ["situations.yml", "two situations are called 'pregnancy_opioids'"],
+        id="two-situations-with-one-key",
+    ),
+    pytest.param(
+        "situations",
+        lambda d: d[1].update(phrases=[]),
+        ["situations.yml", "situations[1 pregnancy]", "give phrases"],
+        id="situation-without-phrases",
+    ),
+    pytest.param(
+        "situations",
+        lambda d: d[2].update(intents=["Ask Detox"]),
+        ["situations[2 quit_at_home].intents[0]", "not an intent name"],
+        id="situation-intent-misspelt",
+    ),
+    pytest.param(
+        "center",
+        lambda d: d["holidays"][0].pop("closed"),
+        ["center.yml", "center.holidays[0", "closed", "field required"],
+        id="holiday-without-closed",
     ),
 ]
 

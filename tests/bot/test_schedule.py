@@ -90,3 +90,17 @@ def test_overview_lists_every_track(book: AnswerBook) -> None:
 def test_sessions_on_filters_part_of_day(book: AnswerBook) -> None:
     evening = schedule.sessions_on(book.program, Weekday.monday, "evening")
     assert [track.key for track, _ in evening] == ["adult_evening"]
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("group on labor day?", "We're closed on Labor Day, so there are no groups that day."),
+        ("is there group on thanksgiving", "We're closed on Thanksgiving Day"),
+        ("do groups run on MLK day", "Martin Luther King Jr. Day is a normal working day here"),
+        ("are groups open on holidays", "We close on New Year's Day, Memorial Day"),
+    ],
+)
+def test_holidays_are_answered_before_the_weekly_timetable(book: AnswerBook, message: str, expected: str) -> None:
+    [reply] = texts(book, message, WEDNESDAY_AFTERNOON)
+    assert reply.startswith(expected) and "Adult Day IOP" not in reply

@@ -7,6 +7,7 @@ from typing import Any, List, Optional
 import pytest
 
 from bot.meetings.finder import MeetingFinder, coordinates_from_metadata, place_from_slot, place_to_slot
+from bot.meetings.followup import SaidAs
 from bot.meetings.geo import Gazetteer, gazetteer
 from bot.meetings.models import Attendance, Fellowship, Meeting
 from bot.meetings.search import MeetingIndex
@@ -59,7 +60,9 @@ def test_a_request_lists_matching_meetings_soonest_first(book: AnswerBook, place
     assert "When: today 6:00 pm" in said[1]
     assert said[-1].startswith("That's all I have")
     assert outcome.place is not None and outcome.place.postal_code == "92262"
-    assert outcome.search == {"query": outcome.search["query"], "offset": 0} and outcome.search["query"]["fellowships"] == ["NA"]
+    assert outcome.search is not None and outcome.search["offset"] == 0 and outcome.search["query"]["fellowships"] == ["NA"]
+    assert outcome.search["asked"] == outcome.search["query"]  # nothing relaxed
+    assert [item["id"] for item in outcome.search["shown"]] == ["test:early", "test:late"]
 
 
 def test_nothing_near_widens_the_radius_and_says_so(book: AnswerBook, places: Gazetteer) -> None:
@@ -149,3 +152,155 @@ def test_places_survive_the_slot(places: Gazetteer) -> None:
     place = places.find("Indio, CA")
     assert place is not None and place_from_slot(place_to_slot(place)) == place
     assert place_from_slot({"label": "x"}) is None and place_from_slot("Indio") is None
+
+
+# -- follow-ups to the last search --------------------------------------------------------------
+
+
+def follow_up_meetings() -> List[Meeting]:
+    return [
+        meeting("mon-na"),
+        meeting("mon-aa", Fellowship.aa, start="20:00"),
+        meeting("tue-na", day=1, types=("wheelchair",)),
+        meeting("tue-spanish", day=1, start="18:00", types=("spanish",)),
+        meeting("tue-morning", day=1, start="08:00"),
+        meeting("tue-zoom", day=1, attendance=Attendance.online, latitude=None, longitude=None, conference_url="https://meet.example/2"),
+        meeting("palm-desert", day=1, latitude=33.7222, longitude=-116.3745, city="Palm Desert"),
+    ]
+
+
+def first_lines(outcome: Any) -> List[str]:
+    return [text.splitlines()[0] for text in texts(outcome)[1:-1]]
+
+
+def test_what_about_tomorrow_keeps_the_fellowship_and_the_time_of_day(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    tonight = finder.find("NA meeting near 92262 tonight", MONDAY_3PM, None)
+    outcome = finder.follow_up("what about tomorrow?", MONDAY_3PM, tonight.place, tonight.search, SaidAs.FOLLOW_UP)
+    assert outcome is not None
+    assert texts(outcome)[0] == "Here are NA meetings near Palm Springs, CA 92262, tomorrow evening, soonest first:"
+    assert first_lines(outcome) == ["Group tue-spanish (NA, in person)", "Group tue-na (NA, in person)"]
+
+
+@pytest.mark.parametrize(
+    "text, said_as, heading, first",
+    [
+        ("any online ones?", SaidAs.FOLLOW_UP, "Here are online NA meetings, tomorrow, soonest first:", "Group tue-zoom (NA, online)"),
+        ("any in spanish?", SaidAs.FOLLOW_UP, "Here are Spanish-language NA meetings near Palm Springs, CA 92262, tomorrow, soonest first:", "Group tue-spanish (NA, in person)"),
+        ("something in the evening?", SaidAs.RIGHT_AFTER, "Here are NA meetings near Palm Springs, CA 92262, tomorrow evening, soonest first:", "Group tue-spanish (NA, in person)"),
+        ("what about AA tonight", SaidAs.REQUEST, "Here are AA meetings near Palm Springs, CA 92262, tonight, soonest first:", "Group mon-aa (AA, in person)"),
+        ("closer to Palm Desert?", SaidAs.FOLLOW_UP, "Here are NA meetings near Palm Desert, CA, tomorrow, soonest first:", "Group palm-desert (NA, in person)"),
+        ("wheelchair accessible ones only", SaidAs.FOLLOW_UP, "Here are NA meetings (wheelchair accessible) near Palm Springs, CA 92262, tomorrow, soonest first:", "Group tue-na (NA, in person)"),
+    ],
+)
+def test_a_refinement_changes_one_thing_of_the_last_search(
+    book: AnswerBook, places: Gazetteer, text: str, said_as: SaidAs, heading: str, first: str
+) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tomorrow", MONDAY_3PM, None)
+    outcome = finder.follow_up(text, MONDAY_3PM, last.place, last.search, said_as)
+    assert outcome is not None and texts(outcome)[0] == heading and first_lines(outcome)[0] == first
+
+
+def test_a_refinement_starts_from_what_was_asked_not_from_what_was_relaxed(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    relaxed = finder.find("NA near 92262 at 11pm", MONDAY_3PM, None)  # nothing then: the coming week instead
+    assert relaxed.search is not None and relaxed.search["query"]["when"]["clock"] is None
+    assert relaxed.search["asked"]["when"]["clock"] == "23:00"
+    outcome = finder.follow_up("what about tomorrow?", MONDAY_3PM, relaxed.place, relaxed.search, SaidAs.FOLLOW_UP)
+    assert outcome is not None and "tomorrow around 11:00 pm" in texts(outcome)[0]
+
+
+def test_the_online_button_after_a_search_keeps_the_rest_of_it(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tomorrow", MONDAY_3PM, None)
+    outcome = finder.follow_up("", MONDAY_3PM, last.place, last.search, SaidAs.REQUEST, overrides={"attendance": "online"})
+    assert outcome is not None and texts(outcome)[0] == "Here are online NA meetings, tomorrow, soonest first:"
+
+
+def test_a_question_about_a_listed_meeting_is_answered_from_its_listing(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tomorrow evening", MONDAY_3PM, None)
+    assert first_lines(last) == ["Group tue-spanish (NA, in person)", "Group tue-na (NA, in person)"]
+    second = finder.follow_up("is the second one wheelchair accessible?", MONDAY_3PM, last.place, last.search, SaidAs.FOLLOW_UP)
+    first = finder.follow_up("where is the first one?", MONDAY_3PM, last.place, last.search, SaidAs.RIGHT_AFTER)
+    starts = finder.follow_up("what time does the 2nd one start", MONDAY_3PM, last.place, last.search, SaidAs.RIGHT_AFTER)
+    assert second is not None and texts(second) == ['Yes: the listing for Group tue-na says "wheelchair accessible".']
+    assert first is not None and texts(first) == ["Group tue-spanish meets at 1 Test Rd, Palm Springs (under 1 mile away)."]
+    assert starts is not None and texts(starts) == ["Group tue-na meets tomorrow 7:00 pm."]
+    assert second.search is None  # the list on screen stays the one asked about
+
+
+def test_the_next_page_is_what_the_first_one_refers_to(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, [meeting(f"m{hour}", start=f"{hour}:00") for hour in range(17, 24)])
+    first = finder.find("NA near 92262 tonight", MONDAY_3PM, None)
+    second = finder.more(first.search, MONDAY_3PM, first.place)
+    assert second.search is not None and second.search["asked"] == first.search["asked"]  # type: ignore[index]
+    outcome = finder.follow_up("when does the first one start?", MONDAY_3PM, second.place, second.search, SaidAs.FOLLOW_UP)
+    assert outcome is not None and texts(outcome) == ["Group m22 meets today 10:00 pm."]
+
+
+@pytest.mark.parametrize(
+    "text, said_as",
+    [
+        ("NA meetings on friday", SaidAs.REQUEST),  # a new request
+        ("what time is group tomorrow?", SaidAs.RIGHT_AFTER),  # our own groups
+        ("anything tomorrow morning?", SaidAs.LATER),  # the topic has moved on
+        ("how much does it cost?", SaidAs.RIGHT_AFTER),  # nothing to change
+    ],
+)
+def test_messages_that_are_not_follow_ups_are_given_back(book: AnswerBook, places: Gazetteer, text: str, said_as: SaidAs) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tonight", MONDAY_3PM, None)
+    assert finder.follow_up(text, MONDAY_3PM, last.place, last.search, said_as) is None
+
+
+def test_a_follow_up_with_nothing_to_change_asks_what_to_change(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tonight", MONDAY_3PM, None)
+    outcome = finder.follow_up("hmm what about that", MONDAY_3PM, last.place, last.search, SaidAs.FOLLOW_UP)
+    assert outcome is not None and texts(outcome)[0].startswith("What should I change in that search?")
+
+
+def test_without_a_search_a_follow_up_about_meetings_starts_one(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    remembered = places.find("92262")
+    started = finder.follow_up("any NA ones tomorrow?", MONDAY_3PM, remembered, None, SaidAs.FOLLOW_UP)
+    assert started is not None and texts(started)[0] == "Here are NA meetings near Palm Springs, CA 92262, tomorrow, soonest first:"
+    assert finder.follow_up("what about tomorrow?", MONDAY_3PM, remembered, None, SaidAs.FOLLOW_UP) is None
+    no_list = finder.follow_up("where is the first one?", MONDAY_3PM, remembered, None, SaidAs.FOLLOW_UP)
+    assert no_list is not None and texts(no_list)[0].startswith("I can tell you more about a meeting once I've listed some")
+
+
+def test_a_follow_up_that_needs_a_room_and_has_no_place_asks_where(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    online = finder.find("online NA meeting tomorrow", MONDAY_3PM, None)
+    outcome = finder.follow_up("any in person ones?", MONDAY_3PM, None, online.search, SaidAs.FOLLOW_UP)
+    assert outcome is not None and outcome.ask_place and outcome.search is not None
+    assert outcome.search["query"]["attendance"] == "in_person" and outcome.search["query"]["fellowships"] == ["NA"]
+
+
+@pytest.mark.parametrize(
+    "text, said_as, where",
+    [
+        ("indio", SaidAs.FOLLOW_UP, "Indio, CA"),
+        ("indio", SaidAs.RIGHT_AFTER, "Indio, CA"),  # a bare answer just after a search
+        ("portland?", SaidAs.FOLLOW_UP, "Portland, OR"),
+        ("indio", SaidAs.LATER, None),  # the topic has moved on
+        ("hope", SaidAs.RIGHT_AFTER, None),  # a word, and a town far from the center's state
+    ],
+)
+def test_a_message_that_is_only_a_town(book: AnswerBook, places: Gazetteer, text: str, said_as: SaidAs, where: Optional[str]) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tomorrow", MONDAY_3PM, None)
+    outcome = finder.follow_up(text, MONDAY_3PM, last.place, last.search, said_as)
+    assert (outcome.place.label if outcome is not None and outcome.place is not None else None) == where
+
+
+def test_a_change_that_finds_nothing_leaves_the_last_list_to_ask_about(book: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(book, places, follow_up_meetings())
+    last = finder.find("NA near 92262 tomorrow evening", MONDAY_3PM, None)
+    nothing = finder.follow_up("any korean ones?", MONDAY_3PM, last.place, last.search, SaidAs.FOLLOW_UP)
+    assert nothing is not None and texts(nothing)[0].startswith("I couldn't find NA meetings (in Korean)")
+    asked = finder.follow_up("where is the first one?", MONDAY_3PM, nothing.place, nothing.search, SaidAs.FOLLOW_UP)
+    assert asked is not None and texts(asked) == ["Group tue-spanish meets at 1 Test Rd, Palm Springs (under 1 mile away)."]

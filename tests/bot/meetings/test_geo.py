@@ -141,6 +141,12 @@ def test_an_explicit_state_beats_the_preference(places: Gazetteer) -> None:
         ("near me", False, None),
         ("in the morning", False, None),
         ("meeting at 7 in Indio", False, "Indio, CA"),
+        # Follow-ups to a search (issue 15).
+        ("closer to Palm Desert?", False, "Palm Desert, CA"),
+        ("anything nearer to cathedral city", False, "Cathedral City, CA"),
+        ("what about indio?", False, "Indio, CA"),
+        ("how about la quinta instead", False, "La Quinta, CA"),
+        ("any closer?", False, None),
     ],
 )
 def test_city_names_need_a_cue_a_state_or_the_whole_message(places: Gazetteer, text: str, whole: bool, label: Optional[str]) -> None:

@@ -85,6 +85,15 @@ REQUESTS = [
     ("a zoom meeting", set(), "online", set(), When(), False),
     ("in person or online, either is fine", set(), None, set(), When(), False),
     ("", set(), None, set(), When(), False),
+    # Hyphenated types and a bare NA in a follow-up (issue 15).
+    ("Spanish-speaking AA near Indio", {F.aa}, None, {"spanish"}, When(), False),
+    ("spanish speaking NA near 92262 tonight", {F.na}, None, {"spanish"}, When(relative_day=0, part="tonight"), False),
+    ("women-only meetings", set(), None, {"women"}, When(), False),
+    ("wheelchair-accessible, LGBTQ-friendly ones", set(), None, {"wheelchair", "lgbtq"}, When(), False),
+    ("Spanish-language meetings", set(), None, {"spanish"}, When(), False),
+    ("what about NA?", {F.na}, None, set(), When(), False),
+    ("NA online ones?", {F.na}, "online", set(), When(), False),
+    ("na in palm springs", {F.na}, None, set(), When(), False),
 ]
 
 
