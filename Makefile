@@ -105,7 +105,7 @@ bench-meetings: setup ## Meeting search latency over 100,000 generated meetings 
 meetings-refresh: setup ## Import the meeting feeds in data/meetings/sources.yml now
 	$(BOT) meetings refresh
 
-seed-fingerprints: setup ## Hash the seed pages (../shared/seeds) into tests/data/seeds.txt, which the own-words checks read
+seed-fingerprints: setup ## Maintainers: hash the seed pages (the seeds folder beside the project) into tests/data/seeds.txt, which the own-words checks read; not part of make test
 	$(BOT) seed-fingerprints
 
 clean: ## Remove the virtualenv, node_modules, models and var/

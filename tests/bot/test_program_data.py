@@ -27,8 +27,18 @@ def test_demo_center_loads_with_every_answer(book: AnswerBook) -> None:
 
 
 def test_demo_center_is_fictional() -> None:
-    # Against the seed pages' committed 2-gram fingerprints (bot/seeds.py): no ../shared needed.
+    # Against the seed pages' 2-gram fingerprints committed in tests/data/seeds.txt (bot/seeds.py): the pages are not read.
     assert not seeds.in_seeds("Juniper Ridge", 2, seeds.load())
+
+
+def test_answers_are_in_our_own_words() -> None:
+    # Seven words in a row shared with a seed page are a copied phrase (tests/data/seeds.txt).
+    committed = seeds.load()
+    answers = yaml.safe_load((PROJECT_ROOT / "data" / "program" / "answers.yml").read_text(encoding="utf-8"))["answers"]
+    texts = {f"{key}.{field}": entry[field] for key, entry in answers.items() for field in ("text", "short") if entry.get(field)}
+    assert len(texts) > 100
+    copied = {name: sorted(seeds.in_seeds(text, 7, committed)) for name, text in texts.items()}
+    assert not {name: hits for name, hits in copied.items() if hits}
 
 
 def test_track_hours_come_from_the_schedule(book: AnswerBook) -> None:

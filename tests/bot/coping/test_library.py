@@ -193,7 +193,7 @@ def test_sleep_skills_never_suggest_pills_or_alcohol(library: Library) -> None:
 
 
 def test_content_is_in_our_own_words() -> None:
-    # The seed pages' hashed 7-grams are committed (bot/seeds.py): no ../shared needed.
+    # The seed pages' hashed 7-grams are committed in tests/data/seeds.txt (bot/seeds.py): the pages are not read.
     committed = seeds.load()
     assert len(committed) > 1000, "tests/data/seeds.txt looks empty: run `make seed-fingerprints`"
     copied = {f"{key}.{field}": sorted(seeds.in_seeds(text, 7, committed)) for key, field, text in TEXTS}
