@@ -30,6 +30,7 @@ _QUIET_ACTIONS = ("action_listen", "action_extract_slots", "action_session_start
 ANSWERED_BY_REPLY_HEAD = ("crisis_cannot_call", "crisis_contacted", "crisis_help_arrived")
 REPLY_HEAD_CONFIDENCE = 0.6
 UNCLEAR = "crisis_mode_unclear"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def reply_intent(parse: Optional[Mapping[str, Any]]) -> Optional[str]:
@@ -42,6 +43,13 @@ def reply_intent(parse: Optional[Mapping[str, Any]]) -> Optional[str]:
     """
     parse = parse or {}
     intent = (parse.get("intent") or {}).get("name")
+    if intent == FALLBACK_INTENT:
+        # The fallback threshold is for answering questions. A statement of safety or a false
+        # alarm under it still counts when the reply head agrees (below); anything else under it
+        # (a doubtful "no" to the screening question) stays unclear, the safe reading.
+        ranked = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+        if ranked and ranked[0].get("name") in ENDS_CRISIS:
+            intent = ranked[0]["name"]
     reply = parse.get(CRISIS_REPLY)
     if not isinstance(reply, Mapping) or intent in (CRISIS_INTENT, "request_human"):
         return intent

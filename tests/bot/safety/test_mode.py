@@ -141,6 +141,29 @@ def test_the_reply_crisis_mode_acts_on(intent: str, read_as: Optional[str], conf
     assert reply_intent(parse(intent, read_as, confidence)) == expected
 
 
+@pytest.mark.parametrize(
+    "read_as, expected",
+    [("crisis_false_alarm", "crisis_false_alarm"), ("other", UNCLEAR)],
+)
+def test_under_the_fallback_threshold_the_models_best_reading_still_counts(read_as: str, expected: str) -> None:
+    data = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.8},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.8},
+            {"name": "crisis_false_alarm", "confidence": 0.77},
+            {"name": "ask_what_is_iop", "confidence": 0.09},
+        ],
+        "crisis_reply": {"intent": read_as, "confidence": 0.8},
+    }
+    assert reply_intent(data) == expected
+
+
+@pytest.mark.parametrize("ranking", [[], [{"name": "deny", "confidence": 0.6}]])
+def test_any_other_reading_under_the_fallback_threshold_stays_a_fallback(ranking: list) -> None:
+    data = {"intent": {"name": "nlu_fallback", "confidence": 0.8}, "intent_ranking": ranking}
+    assert reply_intent(data) == "nlu_fallback"  # a doubtful "no" to the screening question is not a clear no
+
+
 def test_a_safety_statement_the_reply_head_doubts_keeps_crisis_mode_on() -> None:
     doubted = UserUttered("im fine whatever", {"name": "crisis_safe", "confidence": 0.9}, parse_data=parse("crisis_safe", "other"))
     assert in_crisis_mode(crisis() + [doubted])
