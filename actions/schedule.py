@@ -57,7 +57,7 @@ class ActionAnswerSchedule(CompanionAction):
             )
             return events
         if focus.question.days and (focus.track is not None or focus.question != plain):
-            replies = followups.day_replies(book, focus)  # a track, or a day or time carried from before
+            replies = schedule.day_replies(book, focus.question, focus.track)  # a track, or a day or time carried from before
         else:
             replies = schedule_replies(book, tracker)
             intent = (tracker.latest_message.get("intent") or {}).get("name")

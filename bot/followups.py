@@ -13,9 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.program import schedule
-from bot.program.answers import AnswerBook, Reply
 from bot.program.insurance import CarrierMatcher, normalise
-from bot.program.models import Carrier, CarrierStatus, Program, Session, Track, Weekday
+from bot.program.models import Carrier, CarrierStatus, Program, Track, Weekday
 from bot.program.schedule import ScheduleQuestion
 from bot.timewords import PARTS, time_phrases
 
@@ -276,27 +275,3 @@ def read_schedule(
         return ScheduleFocus(ScheduleQuestion(days=days, relative=relative if len(days) == 1 else None, part=part), track)
     track = by_key.get(member_track or "") if question.days and not question.part else None
     return ScheduleFocus(question, track)
-
-
-def _when(question: ScheduleQuestion, day: Weekday) -> str:
-    return f"{question.relative} ({day.title})" if question.relative else f"on {day.title}"
-
-
-def _sessions(program: Program, day: Weekday, part: Optional[str], track: Optional[Track]) -> List[Tuple[Track, Session]]:
-    return [(t, s) for t, s in schedule.sessions_on(program, day, part) if track is None or t.key == track.key]
-
-
-def day_replies(book: AnswerBook, focus: ScheduleFocus) -> List[Reply]:
-    """The groups on each day asked about, of the focus track only when there is one."""
-    program, question, track = book.program, focus.question, focus.track
-    replies = []
-    for day in question.days:
-        matches = _sessions(program, day, question.part, track)
-        if matches:
-            replies.append(book.render("schedule_day", day=day, when=_when(question, day), matches=matches))
-            continue
-        following = (list(Weekday)[(day.index + offset) % 7] for offset in range(1, 8))
-        next_day = next((d for d in following if _sessions(program, d, question.part, track)), None)
-        part = " ".join(p for p in (track.name if track else "", question.part or "") if p)
-        replies.append(book.render("schedule_day_none", day=day, when=_when(question, day), part=part, next_day=next_day))
-    return replies

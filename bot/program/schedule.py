@@ -57,20 +57,22 @@ def read_question(text: str, now: dt.datetime) -> ScheduleQuestion:
     return ScheduleQuestion(days=tuple(days), relative=relative if len(days) == 1 else None, part=part)
 
 
-def sessions_on(program: Program, day: Weekday, part: Optional[str]) -> List[Tuple[Track, Session]]:
+def sessions_on(program: Program, day: Weekday, part: Optional[str], track: Optional[Track] = None) -> List[Tuple[Track, Session]]:
+    """The sessions on a day, at a part of the day, of one track when given, earliest first."""
     found = [
-        (track, session)
-        for track in program.tracks
-        for session in track.sessions
+        (t, session)
+        for t in program.tracks
+        if track is None or t.key == track.key
+        for session in t.sessions
         if session.day == day and _session_matches(session, part)
     ]
     return sorted(found, key=lambda item: item[1].start)
 
 
-def _next_day_with_sessions(program: Program, after: Weekday, part: Optional[str]) -> Optional[Weekday]:
+def _next_day_with_sessions(program: Program, after: Weekday, part: Optional[str], track: Optional[Track]) -> Optional[Weekday]:
     for offset in range(1, 8):
         day = list(Weekday)[(after.index + offset) % 7]
-        if sessions_on(program, day, part):
+        if sessions_on(program, day, part, track):
             return day
     return None
 
@@ -81,6 +83,22 @@ def _when(question: ScheduleQuestion, day: Weekday) -> str:
     return f"on {day.title}"
 
 
+def day_replies(book: AnswerBook, question: ScheduleQuestion, track: Optional[Track] = None) -> List[Reply]:
+    """The groups on each day asked about (of one track when given), or the next day with some."""
+    program = book.program
+    replies = []
+    for day in question.days:
+        matches = sessions_on(program, day, question.part, track)
+        when = _when(question, day)
+        if matches:
+            replies.append(book.render("schedule_day", day=day, when=when, matches=matches))
+            continue
+        part = " ".join(p for p in (track.name if track else "", question.part or "") if p)
+        next_day = _next_day_with_sessions(program, day, question.part, track)
+        replies.append(book.render("schedule_day_none", day=day, when=when, part=part, next_day=next_day))
+    return replies
+
+
 def answer(book: AnswerBook, text: str, now: dt.datetime) -> List[Reply]:
     # "Group on Labor Day?": a special situation (situations.yml) before the weekly timetable.
     situation = book.situations.find(text, INTENT)
@@ -89,23 +107,7 @@ def answer(book: AnswerBook, text: str, now: dt.datetime) -> List[Reply]:
     program = book.program
     question = read_question(text, now.astimezone(program.center.zone))
     if question.days:
-        replies = []
-        for day in question.days:
-            matches = sessions_on(program, day, question.part)
-            when = _when(question, day)
-            if matches:
-                replies.append(book.render("schedule_day", day=day, when=when, matches=matches))
-            else:
-                replies.append(
-                    book.render(
-                        "schedule_day_none",
-                        day=day,
-                        when=when,
-                        part=question.part or "",
-                        next_day=_next_day_with_sessions(program, day, question.part),
-                    )
-                )
-        return replies
+        return day_replies(book, question)
     if question.part:
         matches = []
         for track in program.tracks:

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from bot import followups
+from bot.program import schedule
 from bot.program.answers import AnswerBook
 
 UTC = dt.timezone.utc
@@ -155,7 +156,7 @@ def _conversation(book: AnswerBook, messages: List[str]) -> List[Tuple[Optional[
         focus = followups.read_schedule(message, now_local, book.program, member, last)
         member = focus.member_track or member
         last = focus.remembered()
-        replies = [reply.text for reply in followups.day_replies(book, focus)]
+        replies = [reply.text for reply in schedule.day_replies(book, focus.question, focus.track)]
         seen.append((focus.track.key if focus.track else None, focus.overview, replies))
     return seen
 
