@@ -57,9 +57,10 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not (message.get(TEXT) or "").strip():
-                continue
-            embeddings = embed_segments(self.encoder, message.get(TEXT))
+            text = message.get(TEXT) or ""
+            if not text.strip() or text.startswith("/"):
+                continue  # empty, or a button payload that names its intent itself (no encoder pass)
+            embeddings = embed_segments(self.encoder, text)
             message.data[PENDING] = embeddings  # the crisis net reads the same rows, not computed twice
             self._add(message, embeddings[0])
         return messages

@@ -42,6 +42,10 @@ class MissingEmbedding(ValueError):
 
 def _embedding(message: Message) -> np.ndarray:
     _, sentence = message.get_dense_features(TEXT)
+    if sentence is None and (message.get(TEXT) or "").startswith("/"):
+        # A button payload names its intent (Rasa's RegexMessageHandler sets it at the end), so
+        # the featurizer spends no encoder pass on it; a guess on the words alone is enough here.
+        return np.zeros(DIMENSION, dtype=np.float32)
     if sentence is None:
         raise MissingEmbedding(
             "LinearIntentClassifier needs bot.encoder.featurizer.SentenceFeaturizer before it in config.yml's pipeline"

@@ -44,7 +44,8 @@ def test_a_parsed_message_leaves_its_embeddings_for_the_crisis_net(encoder):
     assert PENDING not in message.data
 
 
-def test_an_empty_message_gets_no_feature(encoder):
-    message = Message({TEXT: "  "})
+@pytest.mark.parametrize("text", ["  ", "/ask_cost", '/inform{"cb_time": "evening"}'])
+def test_an_empty_message_or_a_button_payload_gets_no_feature(encoder, text):
+    message = Message({TEXT: text})
     featurizer(encoder).process([message])
-    assert message.get_dense_features(TEXT) == (None, None)
+    assert message.get_dense_features(TEXT) == (None, None) and PENDING not in message.data

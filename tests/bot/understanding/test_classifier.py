@@ -81,6 +81,15 @@ def test_empty_messages_are_left_alone(featurizer, storage):
     assert message.get("intent") is None
 
 
+def test_a_button_payload_without_the_embedding_still_gets_an_intent_for_the_next_components(featurizer, storage):
+    component = LinearIntentClassifier.create({}, storage, Resource("c"), context())
+    component.train(training_data(featurizer))
+    message = Message({TEXT: "/ask_cost"})
+    featurizer.process([message])  # no encoder pass for a payload
+    component.process([message])
+    assert message.get("intent")["name"] in EXAMPLES and message.get("intent_ranking")
+
+
 def test_softmax_temperature_sharpens_without_changing_the_order():
     scores = np.array([[1.0, 0.5, -1.0]])
     mild, sharp = softmax(scores, 1.0)[0], softmax(scores, 5.0)[0]
