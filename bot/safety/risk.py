@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.safety.patterns import CRISIS_TYPES
+from bot.understanding.tfidf import TfidfTransform
 
 RISK_LEVELS = ("none", "possible", "clear")
 # What a message says as a reply in crisis mode; everything else is "other" (bot/safety/mode.py).
@@ -93,10 +94,11 @@ class RiskModel:
         reply: LogisticRegression,
     ) -> None:
         self.chars, self.words, self.risk, self.kind, self.person, self.reply = chars, words, risk, kind, person, reply
+        self._chars, self._words = TfidfTransform(chars), TfidfTransform(words)
         self._weight_blocks: Dict[int, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def _features(self, texts: Sequence[str], embeddings: np.ndarray) -> csr_matrix:
-        return hstack([self.chars.transform(texts), self.words.transform(texts), csr_matrix(embeddings * EMBEDDING_WEIGHT)]).tocsr()
+        return hstack([self._chars(texts), self._words(texts), csr_matrix(embeddings * EMBEDDING_WEIGHT)]).tocsr()
 
     def _blocks(self, head: LogisticRegression) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """A head's weights split by feature block, contiguous, computed once per head."""
@@ -158,7 +160,7 @@ class RiskModel:
 
     def score(self, texts: Sequence[str], embeddings: np.ndarray) -> Tuple[RiskScore, Reply]:
         """One message's segments (the whole message first) and their embeddings."""
-        chars, words = self.chars.transform(texts), self.words.transform(texts)
+        chars, words = self._chars(texts), self._words(texts)
         risk = self._probabilities(self.risk, chars, words, embeddings)
         reply = self._probabilities(self.reply, chars[:1], words[:1], embeddings[:1])[0]
         clear = risk[:, RISK_LEVELS.index("clear")]

@@ -13,7 +13,7 @@ FallbackClassifier and the crisis net read them as they read any classifier's.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Text, Type
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
 
 import joblib
 import numpy as np
@@ -31,6 +31,7 @@ from sklearn.svm import LinearSVC
 
 from bot.encoder.featurizer import SentenceFeaturizer
 from bot.encoder.minilm import DIMENSION
+from bot.understanding.tfidf import TfidfTransform
 
 log = logging.getLogger(__name__)
 _WEIGHTS = "intent_classifier.joblib"
@@ -65,9 +66,23 @@ class _Model:
 
     def __init__(self, words: TfidfVectorizer, chars: TfidfVectorizer, svm: LinearSVC) -> None:
         self.words, self.chars, self.svm = words, chars, svm
+        self._transforms: Optional[Tuple[TfidfTransform, TfidfTransform]] = None
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_transforms"}  # rebuilt after loading
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state, _transforms=None)
 
     def features(self, texts: Sequence[str], embeddings: np.ndarray) -> csr_matrix:
-        return hstack([self.words.transform(texts), self.chars.transform(texts), csr_matrix(embeddings)]).tocsr()
+        if self._transforms is None:
+            self._transforms = (TfidfTransform(self.words), TfidfTransform(self.chars))
+        words, chars = self._transforms
+        return hstack([words(texts), chars(texts), csr_matrix(embeddings)]).tocsr()
+
+    def scores(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """``svm.decision_function``, without scikit-learn's checks on every message."""
+        return np.atleast_2d(np.asarray(self.features(texts, embeddings) @ self.svm.coef_.T) + self.svm.intercept_)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -135,8 +150,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if not pending:
             return messages
         texts = [m.get(TEXT) for m in pending]
-        scores = self.model.svm.decision_function(self.model.features(texts, np.vstack([_embedding(m) for m in pending])))
-        probabilities = softmax(np.atleast_2d(scores), float(self.config["temperature"]))
+        scores = self.model.scores(texts, np.vstack([_embedding(m) for m in pending]))
+        probabilities = softmax(scores, float(self.config["temperature"]))
         classes = self.model.svm.classes_
         length = int(self.config["ranking_length"])
         for message, row in zip(pending, probabilities):

@@ -44,3 +44,15 @@ def test_long_and_empty_input_is_bounded(encoder):
 
 def test_one_encoder_per_process(encoder):
     assert shared_encoder() is encoder
+
+
+def test_the_fast_erf_is_scipys_to_float32_precision():
+    from scipy.special import erf as reference
+
+    from bot.encoder.minilm import erf
+
+    x = np.linspace(-6, 6, 20001, dtype=np.float32)
+    ours = erf(x.copy())
+    assert ours.dtype == np.float32
+    assert np.abs(ours - reference(x.astype(np.float64))).max() < 1e-6
+    assert ours[0] == pytest.approx(-1.0) and ours[-1] == pytest.approx(1.0) and ours[10000] == 0.0
