@@ -13,6 +13,7 @@ from bot.safety.patterns import (
     BENIGN_USES,
     CLAUSE_BREAK,
     CURRENT,
+    HISTORY,
     MEDICAL,
     NEGATED,
     OVERDOSE,
@@ -69,6 +70,7 @@ class Match:
     end: int
     text: str
     trap: Optional[str]  # the trap that overruled it, or None when it counts
+    told_as_history: bool = False  # it counts, in a message told as history, with no sign of danger now
 
     @property
     def counts(self) -> bool:
@@ -94,13 +96,18 @@ def _words(text: str) -> List[str]:
     return CLAUSE_BREAK.sub(" ", f" {text} ").split()
 
 
+def _is_current(text: str, start: int, end: int) -> bool:
+    """"again", "right now", "he isn't breathing" in the hit's clause or the next one."""
+    clause_start, _, next_end = _clause_bounds(text, start, end)
+    return bool(CURRENT.search(text[clause_start:next_end]))
+
+
 def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int) -> Optional[str]:
     clause_start, clause_end, next_end = _clause_bounds(text, start, end)
     if NEGATED in pattern.traps and TRAPS_BY_NAME[NEGATED].search(text[clause_start:start]):
         return NEGATED  # "I'm not suicidal right now" stays negated
-    if CURRENT.search(text[clause_start:next_end]):
-        # "again", "right now", "he isn't breathing": the danger is current whatever else is said.
-        return None
+    if _is_current(text, start, end):
+        return None  # the danger is current whatever else is said
     context = _words(text[clause_start:clause_end])
     following = _words(text[clause_end:next_end])
     if len(following) <= SHORT_CLAUSE_WORDS:  # "I had the DTs once, years ago": the time belongs to it
@@ -128,8 +135,10 @@ def explain(text: str) -> List[Match]:
 
 def _explain_normalised(norm: str) -> List[Match]:
     matches: List[Match] = []
+    history = HISTORY.search(norm) is not None
     for pattern in PATTERNS:
         for hit in pattern.regex.finditer(norm):
+            trap = _trap_for(pattern, norm, hit.start(), hit.end())
             matches.append(
                 Match(
                     pattern=pattern.name,
@@ -137,7 +146,8 @@ def _explain_normalised(norm: str) -> List[Match]:
                     start=hit.start(),
                     end=hit.end(),
                     text=hit.group(0),
-                    trap=_trap_for(pattern, norm, hit.start(), hit.end()),
+                    trap=trap,
+                    told_as_history=trap is None and history and not _is_current(norm, hit.start(), hit.end()),
                 )
             )
     return sorted(matches, key=lambda m: m.start)
@@ -173,7 +183,9 @@ class Verdict:
 
     crisis: bool
     crisis_type: Optional[str]
-    source: str  # "patterns", "model", "overruled" (model said crisis, patterns saw a benign use) or "none"
+    # "patterns"; "history" (patterns only in a message told as history: a possible crisis unless a
+    # learned layer confirms it); "model"; "overruled" (model said crisis, patterns saw a benign use); "none"
+    source: str
 
 
 def decide(text: str, model_says_crisis: bool) -> Verdict:
@@ -181,7 +193,8 @@ def decide(text: str, model_says_crisis: bool) -> Verdict:
     matches = _explain_normalised(norm)
     counting = [m for m in matches if m.counts]
     if counting:
-        return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), "patterns")
+        source = "history" if all(m.told_as_history for m in counting) else "patterns"
+        return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), source)
     if model_says_crisis:
         # Every alarming phrase was recognised as benign (a question, the past, a film), or the
         # message is a known figure of speech: the model's guess is overruled.

@@ -13,9 +13,11 @@ One source of truth, the events themselves, so the policy (Rasa's Event objects)
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from bot.safety.detector import normalise
 from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY
 
 CRISIS_ANSWER = "utter_crisis"
@@ -31,6 +33,20 @@ ANSWERED_BY_REPLY_HEAD = ("crisis_cannot_call", "crisis_contacted", "crisis_help
 REPLY_HEAD_CONFIDENCE = 0.6
 UNCLEAR = "crisis_mode_unclear"
 FALLBACK_INTENT = "nlu_fallback"
+NOT_SAFE = "crisis_not_safe"  # a reading, not an NLU intent: the urgent steps again; a yes to the screening question
+# "not safe", "i dont feel safe", "unsafe": both learned readers took "no im not safe" for a
+# statement of safety on the dev set, since it is one word away from one, and a "no" to the
+# screening question. These words veto both readings (they never start anything), so a false
+# match only keeps crisis mode on or gives the crisis answer.
+_NOT_SAFE = re.compile(
+    r"\b(?:not|never|isnt|aint|no longer|nowhere near)\s+(?:\w+\s+){0,2}?(?:safe|okay|ok|alright|fine)\b"
+    r"|\b(?:dont|do not|doesnt|cant|cannot|wont|will not)\s+(?:\w+\s+){0,2}?(?:feel|be|stay|keep (?:myself|me))\s+(?:\w+\s+)?safe\b"
+    r"|\bunsafe\b"
+)
+
+
+def says_not_safe(text: str) -> bool:
+    return bool(_NOT_SAFE.search(normalise(text)))
 
 
 def reply_intent(parse: Optional[Mapping[str, Any]]) -> Optional[str]:
@@ -50,6 +66,8 @@ def reply_intent(parse: Optional[Mapping[str, Any]]) -> Optional[str]:
         ranked = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
         if ranked and ranked[0].get("name") in ENDS_CRISIS:
             intent = ranked[0]["name"]
+    if intent in (*ENDS_CRISIS, "deny") and says_not_safe(str(parse.get("text") or "")):
+        return NOT_SAFE
     reply = parse.get(CRISIS_REPLY)
     if not isinstance(reply, Mapping) or intent in (CRISIS_INTENT, "request_human"):
         return intent

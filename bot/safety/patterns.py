@@ -279,10 +279,24 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
         r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine)\b(?:\s+\S+){0,3}\s*$")),
 )
 
+# A message told as history: dates, ages, time sober, "history". Anywhere in it, this makes a
+# pattern's hit with no sign of current danger around it a *possible* crisis (the person is asked)
+# unless a learned layer confirms it: people tell the intake of past overdoses and attempts, and
+# the clause-scoped traps miss "ODed in 2016, then rehab, now 4 yrs clean".
+HISTORY = re.compile(
+    r"\b(?:19[5-9]\d|20[0-2]\d)s?\b|\b\d+\s*(?:years?|yrs?|months?|mos?)\s+(?:ago|back|sober|clean|free|out|in recovery)\b"
+    r"|\b(?:sober|clean|free|recovery|recovered) (?:since|for (?:\d+|a|almost|over|about|nearly))\b|\bsince (?:then|19\d\d|20\d\d)\b"
+    r"|\b(?:my |medical |overdose |self harm |family )?history\b"
+    r"|\bat (?:age \d+|(?:1[3-9]|[2-9]\d)\b(?! ?(?:pills|of|percent|mg|minutes|mins|min|degrees|am|pm)\b))"
+    r"|\bwhen i was (?:a kid|a child|a teen\w*|younger|young|little|\d+|in (?:high school|middle school|college))\b"
+    r"|\b(?:im|i am) (?:\d\d|now \d\d) (?:now|years old now)\b|\bin the past\b|\bback (?:then|in (?:college|high school|the day|19|20))"
+    r"|\b(?:years|months) (?:ago|later)\b|\ba few years\b"
+)
+
 # Signs that the danger is happening now: they overrule a trap in the same or the next clause.
 CURRENT = re.compile(
     r"\b(?:right now|rn|rite now|tonight|today|this (?:morning|afternoon|evening|minute|second)|currently|at the moment|atm|just now|"
-    r"just (?:took|did|swallowed|found|started|collapsed|passed out|cut|hurt|burned|used|relapsed on)|again|asap|hurry|emergency|please help|what do i do(?! if| when| in case)|"
+    r"just (?:took|did|swallowed|found|started|collapsed|passed out|cut|hurt|burned|used|relapsed on|hit|threw|shoved|pushed|punched|kicked|choked|strangled|slapped|attacked|beat|stabbed|threatened)|again|asap|hurry|emergency|please help|what do i do(?! if| when| in case)|"
     r"what should i do now|coming back|back again|still|lately|these days|this week|any ?more|anymore|all the time|every (?:day|night)|constantly|coming on|relapsed on|"
     r"(?:he|she|they|hes|shes|theyre|my \w+)(?: is| are|s)? (?:not breathing|not waking|not responding|turning blue|blue|cold|unconscious|"
     r"unresponsive|passed out|dying|bleeding|seizing|overdosing)|(?:wont|cant|isnt|not) (?:wake|breath|breathe|respond))\b"

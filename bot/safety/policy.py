@@ -29,7 +29,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.mode import CRISIS_ANSWER, in_crisis_mode, reply_intent, screening_pending
+from bot.safety.mode import CRISIS_ANSWER, NOT_SAFE, in_crisis_mode, reply_intent, screening_pending
 
 # In crisis mode: intent -> reply (anything else gets the default). None: the rules answer.
 CRISIS_MODE_REPLIES: Dict[str, Optional[str]] = {
@@ -38,6 +38,7 @@ CRISIS_MODE_REPLIES: Dict[str, Optional[str]] = {
     "crisis_safe": "utter_crisis_safe",
     "crisis_false_alarm": "utter_crisis_false_alarm",
     "deny": "utter_crisis_unsafe",
+    NOT_SAFE: "utter_crisis_unsafe",
     "affirm": "utter_crisis_mode_ack",
     "crisis_cannot_call": "utter_crisis_mode_cannot_call",
     "crisis_contacted": "utter_crisis_mode_contacted",

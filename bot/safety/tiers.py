@@ -9,7 +9,9 @@
 
 A message whose alarming words the patterns recognised as benign (a question, the past, a film,
 a figure of speech) is never a clear crisis on a learned layer's word alone; if both learned
-layers still see danger, the person is asked. Plain Python, no Rasa: the NLU component
+layers still see danger, the person is asked. A pattern's hit in a message told as history (dates,
+ages, time sober) with no sign of danger now is a possible crisis, unless a learned layer confirms
+it as clear. Plain Python, no Rasa: the NLU component
 (``bot.safety.component``) and the evaluation call it.
 """
 from __future__ import annotations
@@ -93,6 +95,8 @@ def assess(
         return Assessment(CLEAR, kind(), "model+encoder")
     if enc_clear:
         return Assessment(CLEAR, kind(), "encoder")
+    if patterns.source == "history":  # alarming words in a story of the past, with no sign of danger now
+        return Assessment(POSSIBLE, answer_type(patterns.crisis_type or guess_type(text), person, text), "patterns in a history")
     if model_crisis or model_possible:
         return Assessment(POSSIBLE, kind(), "model")
     if enc_possible:

@@ -82,12 +82,21 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
         print(exc, file=sys.stderr)
         return 1
     parse = nlu_parser(Path(args.model), settings.rasa_environment(), project_root)
+    trained = sets.training_texts(project_root / "data" / "nlu")
     report: Dict[str, Any] = {}
     scores: Dict[str, scoring.SetScore] = {}
     for name, items in labelled.items():
         predictions = [_predict(parse, item.text, item.intent) for item in items]
         scores[name] = scoring.score(name, predictions)
         print(_format(scores[name]))
+        unseen = scoring.score(f"{name}, unseen", [p for p in predictions if sets.plain(p.text) not in trained])
+        # Short messages ("hi", "yes", "cigna") are written the same way by different people; the
+        # figure on the rest says how well the model does on words it was never shown.
+        print(
+            f"   {len(predictions) - unseen.messages} of these are also in the training data (short, common ones); "
+            f"on the other {unseen.messages}: accuracy {unseen.accuracy:.3f}, macro F1 {unseen.macro_f1:.3f}"
+        )
+        report[f"{name}_unseen"] = {"messages": unseen.messages, "accuracy": unseen.accuracy, "macro_f1": unseen.macro_f1}
         if args.errors:
             print(_errors(predictions, args.errors))
         report[name] = asdict(scores[name])

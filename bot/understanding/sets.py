@@ -82,6 +82,17 @@ def distinct(items: Sequence[Labelled]) -> List[Labelled]:
     return list(seen.values())
 
 
+def plain(text: str) -> str:
+    """Case, apostrophes and punctuation folded: how a message is compared with the training data."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", re.sub(r"['’]", "", text.casefold())).split())
+
+
+def training_texts(nlu_data: Path) -> frozenset:
+    """Every example in the NLU training data (data/nlu/ and its subfolders), folded by ``plain``."""
+    directories = sorted({path.parent for path in nlu_data.rglob("*.yml")})
+    return frozenset(plain(item.text) for directory in directories for item in load_rasa_nlu(directory, exclude=()))
+
+
 def public_mirror() -> Optional[Path]:
     path = Path(os.environ.get("PUBLIC_NLU_MIRROR") or PUBLIC_MIRROR)
     return path if (path / ".git").exists() or (path / "HEAD").exists() or (path / "data").exists() else None

@@ -8,7 +8,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.mode import UNCLEAR, in_crisis_mode, reply_intent, screening_pending
+from bot.safety.mode import NOT_SAFE, UNCLEAR, in_crisis_mode, reply_intent, says_not_safe, screening_pending
 from bot.safety.policy import CRISIS_MODE_DEFAULT, CRISIS_MODE_REPLIES, SCREENING_NO_REPLY, CrisisModePolicy, next_action
 
 OWN = CrisisModePolicy.own_replies_of()
@@ -111,7 +111,7 @@ def test_every_reply_is_in_the_domain() -> None:
     domain = Domain.load("domain.yml")
     for response in set(filter(None, CRISIS_MODE_REPLIES.values())) | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY, "utter_crisis", "utter_risk_screen"}:
         assert response in domain.responses, response
-    for intent in CRISIS_MODE_REPLIES:
+    for intent in set(CRISIS_MODE_REPLIES) - {NOT_SAFE}:  # NOT_SAFE is a reading of words, not an intent
         assert intent in domain.intents, intent
 
 
@@ -168,3 +168,27 @@ def test_a_safety_statement_the_reply_head_doubts_keeps_crisis_mode_on() -> None
     doubted = UserUttered("im fine whatever", {"name": "crisis_safe", "confidence": 0.9}, parse_data=parse("crisis_safe", "other"))
     assert in_crisis_mode(crisis() + [doubted])
     assert reply(crisis(), "crisis_safe") == "utter_crisis_safe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no im not safe", "Not safe. I'm still in the garage.", "i dont feel safe", "no. i dont want to be safe. leave me alone",
+     "i am not feeling safe at all", "unsafe", "not really okay"],
+)
+@pytest.mark.parametrize("read_as", ["crisis_safe", "deny", "crisis_false_alarm"])
+def test_saying_not_safe_never_ends_crisis_mode_nor_answers_no_to_the_screening(text: str, read_as: str) -> None:
+    assert says_not_safe(text)
+    words = UserUttered(text, {"name": read_as, "confidence": 0.95}, parse_data={**parse(read_as, read_as), "text": text})
+    assert in_crisis_mode(crisis() + [words])
+    assert next_action(tracker(crisis() + [words]), OWN) == "utter_crisis_unsafe"
+    asked = [did("action_listen"), said("risk_possible"), did("utter_risk_screen"), did("action_listen")]
+    assert next_action(tracker(asked + [words]), OWN) == "utter_crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm safe, I'm not going to hurt myself, I just had a bad moment", "yes im safe now", "no, im safe",
+     "im not in danger, im safe", "im ok now, not gonna do it"],
+)
+def test_statements_of_safety_are_not_read_as_not_safe(text: str) -> None:
+    assert not says_not_safe(text)

@@ -77,3 +77,12 @@ def test_public_mirror_is_none_when_absent(tmp_path, monkeypatch):
     assert sets.public_mirror() is None
     monkeypatch.setenv("PUBLIC_NLU_MIRROR", str(_clinc(tmp_path / "m")))
     assert sets.public_mirror() == tmp_path / "m"
+
+
+def test_training_texts_read_every_subfolder_and_fold_case_and_punctuation(tmp_path):
+    (tmp_path / "varied").mkdir()
+    (tmp_path / "a.yml").write_text('nlu:\n- intent: greet\n  examples: |\n    - Hi there!\n')
+    (tmp_path / "varied" / "b.yml").write_text("nlu:\n- intent: ask_cost\n  examples: |\n    - what's the [cost](topic)?\n")
+    texts = sets.training_texts(tmp_path)
+    assert texts == {"hi there", "whats the cost"}
+    assert sets.plain("WHAT’S the cost ??") in texts

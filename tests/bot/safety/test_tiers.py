@@ -1,0 +1,50 @@
+"""Three tiers from three layers; here the route of a pattern's hit in a story of the past."""
+from typing import Optional
+
+import pytest
+
+from bot.safety.detector import decide
+from bot.safety.risk import RiskScore
+from bot.safety.tiers import CLEAR, NONE, POSSIBLE, Thresholds, assess
+
+THRESHOLDS = Thresholds(encoder_clear=0.8, encoder_agree=0.5, encoder_possible=0.5)
+
+
+def risk(clear: float, possible: Optional[float] = None) -> RiskScore:
+    return RiskScore(clear, clear if possible is None else possible, "overdose", "self", 0)
+
+
+HISTORIES = [
+    "I tried to take my life at 19. I'm 34 now and stable. Do you have groups for dual diagnosis?",
+    "my OD was in 2017 at a party and someone i didnt know called 911. is group therapy mandatory",
+    "old history: alcohol withdrawal seizures twice, DTs once. sober since 2010. my wife wants me back in a program",
+]
+CURRENT = [
+    "I overdosed in 2019 and I'm going to do it again tonight",
+    "hey is there a group tomorrow at 10? my husband is drunk and he just hit me and i'm hiding in the car",
+    "i want to kill myself",
+]
+
+
+@pytest.mark.parametrize("text", HISTORIES)
+def test_a_hit_in_a_story_of_the_past_is_told_as_history(text: str) -> None:
+    assert decide(text, model_says_crisis=False).source == "history"
+
+
+@pytest.mark.parametrize("text", CURRENT)
+def test_a_sign_of_danger_now_keeps_the_hit_clear(text: str) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert verdict.crisis and verdict.source == "patterns"
+    assert assess(text, False, risk(0.0), THRESHOLDS).tier == CLEAR
+
+
+@pytest.mark.parametrize("text", HISTORIES)
+def test_history_asks_unless_a_learned_layer_confirms(text: str) -> None:
+    quiet = assess(text, False, risk(0.01), THRESHOLDS)
+    assert (quiet.tier, quiet.source) == (POSSIBLE, "patterns in a history")
+    assert assess(text, False, risk(0.9), THRESHOLDS).tier == CLEAR  # the encoder sure on its own
+    assert assess(text, True, risk(0.6), THRESHOLDS).tier == CLEAR  # the model and the encoder agree
+
+
+def test_no_layer_no_danger() -> None:
+    assert assess("what are your hours on saturday", False, risk(0.01), THRESHOLDS).tier == NONE
