@@ -35,12 +35,11 @@ TARGET_RECALL = 0.995
 TARGET_ESCALATIONS = 0.01
 TARGET_SCREENING = 0.03
 # Not yet met (README, "Crisis safety net"). `make eval-safety` fails below these floors instead:
-# the figures of 2026-12-03 with a little room, so a change that loses ground is caught. Recall
-# was 94.2% before issue 15's NLU data; with it 92.7% (7 of 480 fewer, inside the interval): a
-# loss to win back, recorded here so that nothing loses more.
-FLOOR_RECALL = 0.92
-CEILING_ESCALATIONS = 0.035
-CEILING_SCREENING = 0.065
+# the sealed figures of the last measurement (2026-12-03, second session: recall 94.4%,
+# escalations 2.3%, screening 4.1%) with a little room, so a change that loses ground is caught.
+FLOOR_RECALL = 0.935
+CEILING_ESCALATIONS = 0.028
+CEILING_SCREENING = 0.05
 LAYERS = ("patterns", "model", "encoder", "pipeline")
 # What the service should do with each kind of reply in crisis mode (the pipeline's intent).
 CRISIS_MODE_EXPECTED: Dict[str, Tuple[str, ...]] = {

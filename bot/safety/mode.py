@@ -42,6 +42,7 @@ _NOT_SAFE = re.compile(
     r"\b(?:not|never|isnt|aint|no longer|nowhere near)\s+(?:\w+\s+){0,2}?(?:safe|okay|ok|alright|fine)\b"
     r"|\b(?:dont|do not|doesnt|cant|cannot|wont|will not)\s+(?:\w+\s+){0,2}?(?:feel|be|stay|keep (?:myself|me))\s+(?:\w+\s+)?safe\b"
     r"|\bunsafe\b"
+    r"|\bno (?:estoy|me siento|esta|está) (?:\w+ )?(?:bien|a salvo|segur[oa])\b"  # Spanish: "no estoy bien"
 )
 
 

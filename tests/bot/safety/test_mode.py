@@ -173,7 +173,7 @@ def test_a_safety_statement_the_reply_head_doubts_keeps_crisis_mode_on() -> None
 @pytest.mark.parametrize(
     "text",
     ["no im not safe", "Not safe. I'm still in the garage.", "i dont feel safe", "no. i dont want to be safe. leave me alone",
-     "i am not feeling safe at all", "unsafe", "not really okay"],
+     "i am not feeling safe at all", "unsafe", "not really okay", "no estoy bien. no", "no me siento segura"],
 )
 @pytest.mark.parametrize("read_as", ["crisis_safe", "deny", "crisis_false_alarm"])
 def test_saying_not_safe_never_ends_crisis_mode_nor_answers_no_to_the_screening(text: str, read_as: str) -> None:
