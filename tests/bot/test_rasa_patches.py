@@ -290,3 +290,57 @@ def test_rasa_s_logs_carry_local_variables_without_the_patch() -> None:
 def test_with_the_patch_a_failure_is_logged_without_what_was_written_or_tokens() -> None:
     logged = rasa_log_of_a_failure("patched")
     assert "i want to die tonight" not in logged and "4f1e4f1e" not in logged
+
+
+# Parsing off the event loop.
+def test_rasa_s_parse_message_is_the_one_the_patch_restates() -> None:
+    import hashlib
+    import inspect
+
+    source = inspect.getsource(rasa_patches._rasa_parse_message).encode()
+    # Rasa 3.6.21's MessageProcessor.parse_message; if this fails, re-read it and update the patch.
+    assert hashlib.sha256(source).hexdigest() == "b98d8e49b9f2c433040af62752212dc374600d50cd21deec82386642b64d30dc"
+
+
+def test_the_parse_patch_is_installed() -> None:
+    rasa_patches.apply()
+    assert MessageProcessor.parse_message is rasa_patches._parse_message_off_the_loop
+
+
+async def test_the_graph_runs_in_the_pool_and_the_loop_stays_free() -> None:
+    import threading
+    import time
+
+    from rasa.core.channels.channel import UserMessage
+
+    seen: Dict[str, Any] = {}
+
+    class Processor:
+        http_interpreter = None
+
+        def _parse_message_with_graph(self, message: UserMessage, tracker: DialogueStateTracker, only_output: bool) -> Dict[str, Any]:
+            seen["thread"] = threading.current_thread().name
+            seen["tracker"] = tracker.sender_id
+            time.sleep(0.2)  # a slow parse
+            return {"text": message.text, "intent": {"name": "greet", "confidence": 1.0}, "entities": []}
+
+        def _update_full_retrieval_intent(self, parse_data: Dict[str, Any]) -> None:
+            parse_data["updated"] = True
+
+        def _check_for_unseen_features(self, parse_data: Dict[str, Any]) -> None:
+            parse_data["checked"] = True
+
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    parsed = await rasa_patches._parse_message_off_the_loop(Processor(), UserMessage("hi", sender_id="someone"))  # type: ignore[arg-type]
+    ticker.cancel()
+    assert parsed == {"text": "hi", "intent": {"name": "greet", "confidence": 1.0}, "entities": [], "updated": True, "checked": True}
+    assert seen == {"thread": seen["thread"], "tracker": "someone"} and seen["thread"].startswith("nlu-parse")
+    assert ticks >= 10  # the event loop kept running while the graph parsed
