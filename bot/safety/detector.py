@@ -102,11 +102,12 @@ def _is_current(text: str, start: int, end: int) -> bool:
     return bool(CURRENT.search(text[clause_start:next_end]))
 
 
-def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int) -> Optional[str]:
+def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int, current: bool) -> Optional[str]:
+    """``current``: ``_is_current`` of the hit, computed once by the caller."""
     clause_start, clause_end, next_end = _clause_bounds(text, start, end)
     if NEGATED in pattern.traps and TRAPS_BY_NAME[NEGATED].search(text[clause_start:start]):
         return NEGATED  # "I'm not suicidal right now" stays negated
-    if _is_current(text, start, end):
+    if current:
         return None  # the danger is current whatever else is said
     context = _words(text[clause_start:clause_end])
     following = _words(text[clause_end:next_end])
@@ -135,10 +136,13 @@ def explain(text: str) -> List[Match]:
 
 def _explain_normalised(norm: str) -> List[Match]:
     matches: List[Match] = []
-    history = HISTORY.search(norm) is not None
+    history: Optional[bool] = None  # read only when a hit counts: most messages have none
     for pattern in PATTERNS:
         for hit in pattern.regex.finditer(norm):
-            trap = _trap_for(pattern, norm, hit.start(), hit.end())
+            current = _is_current(norm, hit.start(), hit.end())
+            trap = _trap_for(pattern, norm, hit.start(), hit.end(), current)
+            if trap is None and not current and history is None:
+                history = HISTORY.search(norm) is not None
             matches.append(
                 Match(
                     pattern=pattern.name,
@@ -147,7 +151,7 @@ def _explain_normalised(norm: str) -> List[Match]:
                     end=hit.end(),
                     text=hit.group(0),
                     trap=trap,
-                    told_as_history=trap is None and history and not _is_current(norm, hit.start(), hit.end()),
+                    told_as_history=trap is None and not current and bool(history),
                 )
             )
     return sorted(matches, key=lambda m: m.start)

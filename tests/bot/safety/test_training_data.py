@@ -1,7 +1,5 @@
 """The crisis net's training examples never include a message of an evaluation set: a figure
 measured on messages the model learned from says nothing about the ones it has not seen."""
-import re
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -9,12 +7,9 @@ import yaml
 
 from bot.safety.examples import CrisisItem, NotCrisisItem, load
 from bot.settings import PROJECT_ROOT
+from bot.understanding.sets import plain as _plain
 
 EVALUATION = PROJECT_ROOT / "tests" / "data"
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", re.sub(r"['’]", "", text.casefold())).split())
 
 
 def _texts(node: object) -> Iterator[str]:
