@@ -21,7 +21,7 @@ from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
 from bot.program.loader import ProgramCache
 from bot.program.models import Track
-from bot.program.notice import notice_due, with_notice
+from bot.program.notice import NOTICE_HANDLED, Notices, notice_due, with_notice
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
 from bot.storage.leads import LeadStore
@@ -129,9 +129,12 @@ def _with_first_reply_notice(run: Callable[..., Any]) -> Callable[..., Any]:
     async def run_with_notice(self: "CompanionAction", dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> Any:
         events = await run(self, dispatcher, tracker, domain)
         if dispatcher.messages:
-            notice = self.book.render("notice").text
-            if notice_due(tracker.events, notice):
-                dispatcher.messages[:] = with_notice(dispatcher.messages, notice)
+            notices = Notices.of(self.book)
+            if notice_due(tracker.events, notices):
+                dispatcher.messages[:] = with_notice(dispatcher.messages, notices)
+            for message in dispatcher.messages:
+                if message.get("response"):
+                    message[NOTICE_HANDLED] = True  # Rasa's response generator must not add it again
         return events
 
     return run_with_notice

@@ -3,21 +3,24 @@
 The crisis replies are domain responses so that they never wait on the action server; they still
 need the center's on-call number and the national hotlines, which live in the program data. This
 generator adds them as fill-in values (``{on_call_phone}``, ``{dv_call}``, ...) next to the slots.
-Configured in endpoints.yml under ``nlg``.
+It also adds the automated-assistant notice when a domain response is a conversation's first
+reply (bot/program/notice.py). Configured in endpoints.yml under ``nlg``.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.program.errors import ProgramDataError
 from bot.program.loader import ProgramCache
 from bot.program.models import Program
+from bot.program.notice import NOTICE_HANDLED, Notices, notice_due, with_notice_in_text
 from bot.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,11 @@ SAFE_DEFAULTS: Dict[str, str] = {
     "dv_text": "text START to 88788",
     "poison_control": "1-800-222-1222",
 }
+SAFE_NOTICES = Notices(
+    first="I'm an automated assistant, not a clinician. If you or someone else is in danger right now, call or text 988, or call 911.",
+    after_urgent="I'm an automated assistant, not a clinician.",
+    disclosure="automated assistant",
+)
 
 
 def center_facts(program: Program) -> Dict[str, str]:
@@ -77,4 +85,28 @@ class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         values = {**self._facts(), **kwargs}
-        return self.generate_from_slots(utter_action, tracker.current_slot_values(), output_channel, **values)
+        message = self.generate_from_slots(utter_action, tracker.current_slot_values(), output_channel, **values)
+        if message is not None and not kwargs.get(NOTICE_HANDLED):
+            notices = self._notices()
+            if notice_due(_latest_session(tracker), notices):
+                message["text"] = with_notice_in_text(utter_action, message.get("text") or "", notices)
+        return message
+
+    def _notices(self) -> Notices:
+        try:
+            if self._cache is None:
+                self._cache = ProgramCache(get_settings().program_data_dir)
+            return Notices.of(self._cache.get())
+        except ProgramDataError:  # reported by _facts
+            return SAFE_NOTICES
+
+
+def _latest_session(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+    """The events of the conversation's current session, as event dicts (a reply's cost stays
+    with the session's length, not the whole conversation's)."""
+    latest: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        latest.append(event.as_dict())
+        if isinstance(event, SessionStarted):
+            break
+    return latest[::-1]

@@ -17,11 +17,8 @@ PENDING = "sentence_embeddings"  # never in the parse output: taken by the crisi
 
 
 def embed_segments(encoder: SentenceEncoder, text: str) -> np.ndarray:
-    """The message and its sentences (``segments``); the whole apart, since a batch pads to its longest."""
-    parts = segments(text)
-    if len(parts) == 1:
-        return encoder.encode(parts)
-    return np.vstack([encoder.encode(parts[:1]), encoder.encode(parts[1:])])
+    """The message and its sentences (``segments``), in one pass."""
+    return encoder.encode(segments(text))
 
 
 def embeddings_for(message: Message, encoder: SentenceEncoder) -> np.ndarray:

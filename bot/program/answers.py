@@ -154,6 +154,8 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
     "callback_failed": lambda p: {},
     # The first reply's notice, and long answers told short first (bot/program/replies.py).
     "notice": lambda p: {},
+    "notice_after_urgent": lambda p: {},
+    "notice_disclosure": lambda p: {},
     "tell_me_more": lambda p: {},
     "already_said": lambda p: {"short": "IOP is structured treatment you attend while living at home."},
     "nothing_more": lambda p: {},

@@ -15,6 +15,7 @@ from actions.common import resources
 from actions.program import ActionAnswerQuestion
 from actions.questions import replies_for
 from bot.program.loader import load_answer_book
+from bot.program.notice import NOTICE_HANDLED
 from bot.program.replies import GIVEN_SLOT
 from bot.settings import PROJECT_ROOT
 from tests.actions.conftest import make_tracker
@@ -106,6 +107,7 @@ async def test_a_fallback_as_first_reply_gets_the_notice_as_its_own_message_firs
     messages, _ = await answer(conversation("zzz", "not_an_intent"), domain)
     assert [m.get("text") for m in messages] == [NOTICE, None]
     assert messages[1]["response"] == "utter_fallback"
+    assert messages[1][NOTICE_HANDLED] is True  # so Rasa's response generator adds no second one
 
 
 async def test_later_replies_do_not_repeat_the_notice(service_env: Path, domain: Dict[str, Any]) -> None:

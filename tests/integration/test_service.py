@@ -54,6 +54,28 @@ async def test_greeting_over_rest(service: RunningService) -> None:
 
 
 @pytest.mark.parametrize(
+    "first_message, placement",
+    [
+        ("how much does a gym membership cost", "first"),  # off-topic: a domain response from a rule
+        ("asdf qwerty zxcv", "first"),  # the fallback
+        ("can i drink on naltrexone", "its own words"),  # medication safety says who is answering
+        ("i took all my pills and i feel weird", "after the steps"),  # a crisis: 911 comes first
+    ],
+)
+async def test_the_first_reply_says_it_is_an_automated_assistant_whatever_the_message(
+    service: RunningService, first_message: str, placement: str
+) -> None:
+    sender = f"it-{uuid.uuid4()}"
+    first = joined(await say(service, sender, first_message))
+    assert first.startswith("Hi, I'm the automated assistant for") is (placement == "first")
+    assert first.count("automated assistant for") == (0 if placement == "its own words" else 1)
+    assert "automated assistant" in first
+    if placement == "after the steps":
+        assert first.index("911") < first.index("automated assistant")
+    assert "automated assistant for" not in joined(await say(service, sender, "what are your hours"))  # not again
+
+
+@pytest.mark.parametrize(
     "message, expected",
     [
         ("do you take bcbs?", "in network with Blue Cross Blue Shield"),
