@@ -41,21 +41,30 @@ passes (bot/encoder/coalescing.py): at 10 conversations, closed loop, 28-30 msg/
 threads and 34-35 with four, side by side (eight: 34). Rasa's lock store still serialises each
 conversation's messages. It also leaves out Rasa's debug log of the parsed text.
 
+8. Rule matching from memory. Before each action, RulePolicy checks every learned rule (about
+300 here) against each recent turn, in Python: under load about a quarter of the time the Rasa
+process holds the interpreter lock. The turns people reach repeat (the same intent after the same
+action with the same slots), so a loaded policy keeps, per turn position and turn, the rules that
+match it (``_IndexedRules``) and intersects those sets: the same keys as Rasa's loop, which the
+tests compare. Only a loaded policy gets it: in training the rules change as they are checked.
+
 Written for Rasa 3.6.21 (structlog 23.3); tests/bot/test_rasa_patches.py fails if the patched functions change.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Text, Tuple
 
 import jsonschema
 import structlog
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
@@ -196,6 +205,49 @@ async def _run_remote_action(
 TRACEBACKS_WITHOUT_LOCALS = structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
 
 
+class _IndexedRules:
+    """``RulePolicy._get_possible_keys`` for a loaded policy: per lookup, turn position and turn,
+    the rule keys that match, computed once (Rasa's ``_is_rule_applicable``) and intersected."""
+
+    MAX_ENTRIES = 4096  # distinct (position, turn) pairs seen; cleared when full (a few MB)
+
+    def __init__(self, policy: RulePolicy) -> None:
+        self._policy = policy
+        self._matching: Dict[Tuple[int, int, str], FrozenSet[Text]] = {}
+        self._longest: Dict[int, int] = {}
+
+    def possible_keys(self, lookup: Dict[Text, Text], states: List[Dict[Text, Any]]) -> Set[Text]:
+        longest = self._longest.get(id(lookup))
+        if longest is None:  # a loaded policy's lookups never change, so their ids are stable
+            longest = self._longest[id(lookup)] = max((len(RulePolicy._rule_key_to_state(k)) for k in lookup), default=0)
+        possible: Optional[FrozenSet[Text]] = None
+        # Past the longest rule every rule applies (Rasa: turn_index >= len(rule) -> True).
+        for turn_index, state in enumerate(reversed(states[-longest:] if longest else [])):
+            matching = self._matching_at(lookup, turn_index, state)
+            possible = matching if possible is None else possible & matching
+            if not possible:
+                break
+        return set(lookup) if possible is None else set(possible)
+
+    def _matching_at(self, lookup: Dict[Text, Text], turn_index: int, state: Dict[Text, Any]) -> FrozenSet[Text]:
+        key = (id(lookup), turn_index, json.dumps(state, sort_keys=True, default=repr))
+        found = self._matching.get(key)
+        if found is None:
+            if len(self._matching) >= self.MAX_ENTRIES:
+                self._matching.clear()
+            found = self._matching[key] = frozenset(k for k in lookup if self._policy._is_rule_applicable(k, turn_index, state))
+        return found
+
+
+_rasa_rule_policy_load = RulePolicy.load.__func__  # type: ignore[attr-defined]
+
+
+def _load_rule_policy_indexed(cls: type, *args: Any, **kwargs: Any) -> RulePolicy:
+    policy = _rasa_rule_policy_load(cls, *args, **kwargs)
+    policy._get_possible_keys = _IndexedRules(policy).possible_keys  # type: ignore[assignment]
+    return policy
+
+
 def apply() -> None:
     global _applied
     if not _applied:
@@ -207,4 +259,5 @@ def apply() -> None:
         MessageProcessor._should_handle_message = staticmethod(should_handle_message)  # type: ignore[assignment]
         MessageProcessor._update_tracker_session = _update_tracker_session_keeping_pause  # type: ignore[assignment]
         MessageProcessor.parse_message = _parse_message_off_the_loop  # type: ignore[assignment]
+        RulePolicy.load = classmethod(_load_rule_policy_indexed)  # type: ignore[assignment]
         _applied = True

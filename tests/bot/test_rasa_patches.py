@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import socket
 import subprocess
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import jsonschema
 import pytest
@@ -17,6 +18,7 @@ from aiohttp.test_utils import TestServer
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -40,6 +42,7 @@ from bot.program.loader import ProgramCache
 from bot.settings import PROJECT_ROOT, get_settings
 
 ORIGINAL = RemoteAction._validate_action_result
+_RASA_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 TRACEBACKS = structlog.processors.dict_tracebacks
 
 REPLIES = [
@@ -344,3 +347,64 @@ async def test_the_graph_runs_in_the_pool_and_the_loop_stays_free() -> None:
     assert parsed == {"text": "hi", "intent": {"name": "greet", "confidence": 1.0}, "entities": [], "updated": True, "checked": True}
     assert seen == {"thread": seen["thread"], "tracker": "someone"} and seen["thread"].startswith("nlu-parse")
     assert ticks >= 10  # the event loop kept running while the graph parsed
+
+
+# Rule matching from memory.
+@pytest.fixture(scope="module")
+def rule_policy() -> RulePolicy:
+    from rasa.core.agent import load_agent
+
+    rasa_patches.apply()
+    agent = asyncio.run(load_agent(model_path=str(PROJECT_ROOT / "models" / "companion.tar.gz")))
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[union-attr]
+    (policy,) = [node._component for node in nodes if isinstance(node._component, RulePolicy)]
+    return policy
+
+
+def conversation_state(rule_state: Dict[str, Any]) -> Dict[str, Any]:
+    """A rule's state as a conversation has it (tuples where the rule's JSON has lists)."""
+    return {kind: {k: tuple(v) if isinstance(v, list) else v for k, v in sub.items()} for kind, sub in rule_state.items()}
+
+
+def histories(lookup: Dict[str, str]) -> Iterator[List[Dict[str, Any]]]:
+    """Each rule's turns, shortened, lengthened with another rule's, and with the last intent changed."""
+    rules = [[conversation_state(s) for s in json.loads(key)] for key in sorted(lookup)]
+    intents = sorted({s["user"]["intent"] for r in rules for s in r if "intent" in s.get("user", {})})
+    for i, turns in enumerate(rules):
+        yield turns
+        yield turns[1:]
+        yield turns[:-1]
+        yield rules[(i * 7) % len(rules)] + turns
+        last = turns[-1]
+        if "intent" in last.get("user", {}):
+            other = intents[(intents.index(last["user"]["intent"]) + 1) % len(intents)]
+            yield turns[:-1] + [{**last, "user": {**last["user"], "intent": other}}]
+    yield []
+
+
+def test_a_loaded_rule_policy_matches_rules_from_its_index(rule_policy: RulePolicy) -> None:
+    assert isinstance(rule_policy._get_possible_keys.__self__, rasa_patches._IndexedRules)  # type: ignore[attr-defined]
+    assert RulePolicy._get_possible_keys is _RASA_GET_POSSIBLE_KEYS  # training keeps Rasa's own
+
+
+@pytest.mark.parametrize("lookup_name", ["rules", "rules_for_loop_unhappy_path"])
+def test_the_index_finds_the_rules_rasa_finds(rule_policy: RulePolicy, lookup_name: str) -> None:
+    lookup = rule_policy.lookup[lookup_name]
+    checked = matched = 0
+    for states in histories(lookup):
+        expected = _RASA_GET_POSSIBLE_KEYS(rule_policy, lookup, states)
+        assert rule_policy._get_possible_keys(lookup, states) == expected
+        assert rule_policy._get_possible_keys(lookup, states) == expected  # from memory, the same
+        checked += 1
+        matched += bool(expected) and expected != set(lookup)
+    assert checked > 100 and matched > checked / 4  # real matches, not only "all" or "none"
+
+
+def test_rasa_s_rule_matching_is_what_the_index_relies_on() -> None:
+    import hashlib
+    import inspect
+
+    # Rasa 3.6.21's RulePolicy._get_possible_keys and _is_rule_applicable: the index computes the
+    # same sets from the second; if this fails, re-read both and update patch 8.
+    sources = inspect.getsource(_RASA_GET_POSSIBLE_KEYS) + inspect.getsource(RulePolicy._is_rule_applicable)
+    assert hashlib.sha256(sources.encode()).hexdigest() == "6f4c8438bed37b2f1df4b4675b473c2e112e0bcd919fbe1886ce48679b7c8a2e"
