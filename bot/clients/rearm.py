@@ -19,19 +19,19 @@ from rasa.shared.core.events import Event, ReminderCancelled, ReminderScheduled,
 from sqlalchemy.engine import Engine
 
 from bot.clients.reminders import NAME_PREFIX
+from bot.console.events import events, events_exist
 from bot.rasa_patches import reminder_still_due
 
 log = logging.getLogger(__name__)
-# Rasa's SQL tracker store table and the event types that decide whether a reminder is due.
-_EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"), sa.column("data"))
+# The event types that decide whether a reminder is due.
 _TYPES = (ReminderScheduled.type_name, ReminderCancelled.type_name, Restarted.type_name)
 
 
 def pending_reminders(engine: Engine) -> List[Tuple[str, ReminderScheduled]]:
     """(conversation id, reminder) for every group reminder still due, oldest conversation first."""
-    query = sa.select(_EVENTS.c.sender_id, _EVENTS.c.data).where(_EVENTS.c.type_name.in_(_TYPES)).order_by(_EVENTS.c.id)
+    query = sa.select(events.c.sender_id, events.c.data).where(events.c.type_name.in_(_TYPES)).order_by(events.c.id)
     with engine.connect() as connection:
-        if not sa.inspect(connection).has_table("events"):
+        if not events_exist(connection):
             return []
         rows = connection.execute(query).all()
     history: Dict[str, List[Event]] = defaultdict(list)
@@ -40,12 +40,12 @@ def pending_reminders(engine: Engine) -> List[Tuple[str, ReminderScheduled]]:
         if event is not None:
             history[sender_id].append(event)
     pending = []
-    for sender_id, events in history.items():
+    for sender_id, conversation in history.items():
         latest: Dict[str, ReminderScheduled] = {}
-        for event in events:
+        for event in conversation:
             if isinstance(event, ReminderScheduled) and (event.name or "").startswith(NAME_PREFIX):
                 latest[event.name] = event
-        pending.extend((sender_id, reminder) for reminder in latest.values() if reminder_still_due(events, reminder, sender_id))
+        pending.extend((sender_id, reminder) for reminder in latest.values() if reminder_still_due(conversation, reminder, sender_id))
     return pending
 
 
