@@ -8,7 +8,7 @@ reminder in the conversation's whole history instead: only a cancellation or a r
 
 2. Performance. Rasa checks every action-server reply with `jsonschema.validate(result, schema)`, which first
 re-validates the (constant) schema against its meta-schema: 3 ms of every message that runs a
-custom action, about a fifth of the Rasa process's CPU under load (README, "Performance").
+custom action, about a fifth of the Rasa process's CPU under load (docs/performance.md).
 The patch validates the schema once and then only the reply, with the same error on a bad reply.
 
 3. Crisis messages during a live chat. While a staff member has the conversation (bot/handoff/),

@@ -43,18 +43,18 @@ class Settings(BaseSettings):
     var_dir: Path = Field(PROJECT_ROOT / "var", env="VAR_DIR")
     database_path: Optional[Path] = Field(None, env="DATABASE_PATH")
     program_data_dir: Path = Field(PROJECT_ROOT / "data" / "program", env="PROGRAM_DATA_DIR")
-    # The meeting finder's feeds: sources.yml and the files it names (README, "Meeting finder").
+    # The meeting finder's feeds: sources.yml and the files it names (docs/meetings.md).
     meetings_dir: Path = Field(PROJECT_ROOT / "data" / "meetings", env="MEETINGS_DIR")
     model_dir: Path = Field(PROJECT_ROOT / "models", env="MODEL_DIR")
     # How long a database writer waits for another's lock; past it the tracker store journals the
-    # turn and copies it in later, retrying every JOURNAL_RETRY_SECONDS (README, "Security and reliability").
+    # turn and copies it in later, retrying every JOURNAL_RETRY_SECONDS (docs/operations.md, "Security and reliability").
     db_busy_timeout_seconds: float = Field(5.0, env="DB_BUSY_TIMEOUT_SECONDS", gt=0, le=60)
     journal_retry_seconds: float = Field(2.0, env="JOURNAL_RETRY_SECONDS", gt=0, le=300)
     # How often the web app checks every crisis turn in the database against the escalations.
     reconcile_seconds: float = Field(60.0, env="RECONCILE_SECONDS", gt=0, le=3600)
     rasa_auth_token: Optional[str] = Field(None, env="RASA_AUTH_TOKEN")
     log_level: str = Field("INFO", env="LOG_LEVEL")
-    # Crisis escalations (README, "Crisis safety net").
+    # Crisis escalations (docs/safety.md).
     escalation_webhook_url: Optional[AnyHttpUrl] = Field(None, env="ESCALATION_WEBHOOK_URL")
     escalation_backup_url: Optional[AnyHttpUrl] = Field(None, env="ESCALATION_BACKUP_URL")
     escalation_webhook_secret: Optional[str] = Field(None, env="ESCALATION_WEBHOOK_SECRET")
@@ -67,13 +67,13 @@ class Settings(BaseSettings):
     # The Rasa server the website widget talks to (socket.io); unset: the page's own host, RASA_PORT.
     chat_server_url: Optional[AnyHttpUrl] = Field(None, env="CHAT_SERVER_URL")
     staff_api_token: Optional[str] = Field(None, env="STAFF_API_TOKEN")
-    # Enrolled clients' chat tokens (README, "Enrolled clients"): signed with this secret (HS256).
+    # Enrolled clients' chat tokens (docs/clients.md): signed with this secret (HS256).
     client_token_secret: Optional[str] = Field(None, env="CLIENT_TOKEN_SECRET")
     client_token_hours: float = Field(12.0, env="CLIENT_TOKEN_HOURS", gt=0, le=24 * 90)
     coping_dir: Path = Field(PROJECT_ROOT / "data" / "coping", env="COPING_DATA_DIR")
     # `python -m bot purge` removes conversations inactive for longer than this (bot/console/purge.py).
     retention_days: int = Field(90, env="RETENTION_DAYS", ge=1)
-    # Live handoff (README, "Live handoff"): how long a request for a person may wait before the
+    # Live handoff (docs/console.md, "Live handoff"): how long a request for a person may wait before the
     # assistant says nobody could join and offers a callback; how often the web app checks; how long
     # a staff member's console may go quiet before their chat goes back to the assistant.
     handoff_wait_seconds: float = Field(180.0, env="HANDOFF_WAIT_SECONDS", gt=0, le=3600)

@@ -34,7 +34,7 @@ from bot.safety.tiers import CLEAR, NONE, POSSIBLE
 TARGET_RECALL = 0.995
 TARGET_ESCALATIONS = 0.01
 TARGET_SCREENING = 0.03
-# Not yet met (README, "Crisis safety net"). `make eval-safety` fails below these floors instead:
+# Not yet met (docs/safety.md). `make eval-safety` fails below these floors instead:
 # the sealed figures of the last measurement (2026-12-03, second session: recall 94.4%,
 # escalations 2.3%, screening 4.1%) with a little room, so a change that loses ground is caught.
 FLOOR_RECALL = 0.935
@@ -318,7 +318,7 @@ def format_report(report: Report, details: bool = True) -> str:
         lines.append(f"\nPUBLIC SET ({p['name']}): users with suicidal ideation, behaviour or attempt caught in any post: {p['recall']}")
         lines.append(f"  supportive users with any post escalated or screened: {p['false_alarms']}")
     else:
-        lines.append("\nPUBLIC SET: not on this machine (see README, 'Crisis safety net', to add it)")
+        lines.append("\nPUBLIC SET: not on this machine (docs/safety.md, 'Public set', says how to add it)")
     if details:
         for s in report.crisis:
             if s.missed:

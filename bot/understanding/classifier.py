@@ -1,7 +1,7 @@
 """The intent classifier: a linear model over TF-IDF word and character n-grams and the sentence
 encoder's embedding.
 
-Why not DIET: on the dev split (README, "NLU quality") this scored as well or better, trains in
+Why not DIET: on the dev split (docs/nlu.md) this scored as well or better, trains in
 seconds instead of many minutes on three times the data, and parses without TensorFlow. Why its
 own TF-IDF: Rasa's CountVectorsFeaturizer gives raw counts, and sublinear TF-IDF with each part
 normalised on its own measured better for a linear model; the embedding comes from
@@ -93,7 +93,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # Chosen on the dev split (README, "NLU quality"), never on the sealed set. class_weights:
+        # Chosen on the dev split (docs/nlu.md), never on the sealed set. class_weights:
         # intents whose misses cost more than false alarms (the crisis ones) weigh more in training.
         return {"c": 0.5, "temperature": 5.0, "char_min_df": 2, "ranking_length": 10, "class_weights": {}}
 

@@ -1,4 +1,4 @@
-"""The NLU evaluation sets (`make evaluate`; README, "NLU quality").
+"""The NLU evaluation sets (`make evaluate`; docs/nlu.md).
 
 - ``sealed``: tests/data/nlu_sealed/, written before any tuning by helpers who saw only the intent
   definitions; never trained or tuned on.
