@@ -74,5 +74,5 @@ def with_notice_in_text(response: str, text: str, notices: Notices) -> str:
     if notices.carried_by(text):
         return text
     if response.startswith(URGENT_RESPONSES):
-        return f"{text}\n\n{notices.after_urgent}" if text else notices.after_urgent
+        return f"{text}\n{notices.after_urgent}" if text else notices.after_urgent
     return f"{notices.first}\n{text}" if text else notices.first

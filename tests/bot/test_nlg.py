@@ -82,7 +82,7 @@ async def test_a_crisis_reply_as_first_reply_gives_the_steps_then_the_notice(
     text = (await nlg.generate("utter_crisis", t, "rest"))["text"]
     # The steps first; the notice after them, unless the reply says who is answering itself.
     assert text.startswith(plain) and notices.first not in text
-    assert text == plain if notices.disclosure in plain else text == plain + "\n\n" + notices.after_urgent
+    assert text == plain if notices.disclosure in plain else text == plain + "\n" + notices.after_urgent
     # Crisis mode's next reply does not repeat it.
     t.update(BotUttered(text))
     t.update(UserUttered("i cant call"))

@@ -30,7 +30,7 @@ def bot(text: str) -> Dict[str, Any]:
         # A new session after the old one gave it.
         (START + [user("hi"), bot(NOTICE)] + START + [user("back again")], True),
         # A crisis reply came first, with the notice after its steps, or saying it in its own words.
-        (START + [user("i want to die"), bot("Please call 988.\n\n" + NOTICES.after_urgent), user("ok")], False),
+        (START + [user("i want to die"), bot("Please call 988.\n" + NOTICES.after_urgent), user("ok")], False),
         (START + [user("i want to die"), bot("I'm an assistant bot, so call 988."), user("ok")], False),
         (START + [user("EXTERNAL: ask_next_group")], False),  # a reminder, not the person
         (START, False),
@@ -66,8 +66,8 @@ def test_with_notice_adds_nothing_to_nothing_or_twice(messages: List[Dict[str, A
     [
         ("utter_fallback", "Sorry, I'm not sure I understood.", NOTICE + "\nSorry, I'm not sure I understood."),
         # The urgent steps first, then the notice.
-        ("utter_crisis", "Please call 911 now.", "Please call 911 now.\n\n" + NOTICES.after_urgent),
-        ("utter_risk_screen", "Are you thinking about ending your life?", "Are you thinking about ending your life?\n\n" + NOTICES.after_urgent),
+        ("utter_crisis", "Please call 911 now.", "Please call 911 now.\n" + NOTICES.after_urgent),
+        ("utter_risk_screen", "Are you thinking about ending your life?", "Are you thinking about ending your life?\n" + NOTICES.after_urgent),
         ("utter_out_of_scope", "", NOTICE),
         ("utter_fallback", NOTICE + "\nSorry.", NOTICE + "\nSorry."),
         # A reply that says in its own words who is answering.
