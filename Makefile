@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
+.PHONY: help setup run train test lint format validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,14 @@ validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-wa
 	  || { cat $(VAR)/logs/validate.log; exit 1; }
 	@echo "rasa data validate: clean"
 
+lint: setup ## ruff: lint and format check of every Python file (settings in ruff.toml)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: setup ## ruff: format every Python file and apply the safe lint fixes
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
 browser: ## Install headless Chromium for the browser tests (Debian's chromium via apt-get, as root; instant when present)
 	@scripts/install-browser.sh
 
@@ -86,7 +94,7 @@ eval-safety: setup train ## Crisis net on the sealed, dev and tuned sets, per la
 eval-safety-public: setup train ## The same on the public Reddit C-SSRS set too (needs its mirror; several minutes)
 	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) eval-safety --public 2> $(VAR)/logs/eval-safety.log
 
-test: validate check-data pytest conversations evaluate eval-safety ## Everything CI checks
+test: lint validate check-data pytest conversations evaluate eval-safety ## Everything CI checks
 
 shell: setup train ## Talk to the assistant in the terminal
 	$(BOT) with-actions -- $(BOT) rasa shell --model models

@@ -5,6 +5,7 @@ question, is a question of its own (answered, then the form asks again), or need
 Every question takes typed answers as well as its buttons: "after 5" for the time, "the phone
 number" or "my number is wrong" for which detail to change (bot/callback.py).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,15 +69,17 @@ class ValidateCallbackForm(FormValidationAction):
     async def validate_cb_contact(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self._validated(
-            "cb_contact", lambda text: callback.contact(text).display, slot_value, dispatcher, tracker
-        )
+        return self._validated("cb_contact", lambda text: callback.contact(text).display, slot_value, dispatcher, tracker)
 
     async def validate_cb_best_time(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         # "evenings?" or "any time after 5?" answers the question, whatever the model made of it.
-        if not callback.is_time(str(slot_value)) and self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
+        if (
+            not callback.is_time(str(slot_value))
+            and self._is_question(slot_value)
+            and self._answer_if_question(dispatcher, tracker)
+        ):
             return {"cb_best_time": None}
         return self._validated("cb_best_time", callback.free_text, slot_value, dispatcher, tracker)
 
@@ -129,9 +132,7 @@ class ActionSubmitCallback(CompanionAction):
     def name(self) -> str:
         return "action_submit_callback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         book = self.book
         values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
         clear = [SlotSet(slot, None) for slot in (*FORM_SLOTS, "cb_edit_settled")]
@@ -168,9 +169,7 @@ class ActionCallbackEdit(CompanionAction):
     def name(self) -> str:
         return "action_callback_edit"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         field = next(
             (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "cb_field"),
             None,

@@ -4,6 +4,7 @@ Thin: the logic is bot.clients (schedule, reminders). Who the client is comes fr
 verdict on the message's token (actions.common.identity_of); a reminder firing carries the client
 id, which is trusted only for a conversation already linked to that client.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,9 +55,7 @@ class ActionAnswerNextGroup(CompanionAction):
     def name(self) -> str:
         return "action_answer_next_group"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         minutes = _entity(tracker, REMINDER_ENTITY)
         if minutes is not None:
             return self._remind(dispatcher, tracker, minutes)
@@ -109,9 +108,7 @@ class ActionSetGroupReminder(CompanionAction):
     def name(self) -> str:
         return "action_set_group_reminder"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         who = identity_of(tracker)
         if who.track is None:
             send(dispatcher, schedule.visitor_answer(self.book, who.status, general=False))
@@ -142,8 +139,6 @@ class ActionCancelGroupReminder(CompanionAction):
     def name(self) -> str:
         return "action_cancel_group_reminder"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         send(dispatcher, self.book.render("reminder_cancelled"))
         return [ReminderCancelled(name=reminders.reminder_name(tracker.sender_id))]

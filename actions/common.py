@@ -1,5 +1,6 @@
 """What every action shares: lazily opened resources, a helper to send a rendered reply, and the
 automated-assistant notice on a conversation's first reply."""
+
 from __future__ import annotations
 
 import functools

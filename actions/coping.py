@@ -5,6 +5,7 @@ Thin: the logic is bot.coping.exercise.Coach. The exercise lives in the ``coping
 ``coping_rate_now`` tells the rules to run the rating form next (data/rules/coping.yml).
 Ratings are stored with the conversation and, for a verified client, with the client.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,9 +78,7 @@ class ActionStartCoping(CompanionAction):
     def name(self) -> str:
         return "action_start_coping"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         turn = coach_for(tracker).start("" if text.startswith("/") else text, _entity(tracker, "coping_need"))
         return play(dispatcher, tracker, turn)
@@ -92,9 +91,7 @@ class CoachTurnAction(CompanionAction, ABC):
     def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
         raise NotImplementedError
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         return play(dispatcher, tracker, self.turn(coach_for(tracker), _state(tracker)))
 
 
@@ -129,9 +126,7 @@ class ActionCopingStop(CoachTurnAction):
     def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
         return coach.stop(state)
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         return await super().run(dispatcher, tracker, domain) + [SlotSet(RATING_SLOT, None)]
 
 
@@ -141,9 +136,7 @@ class ActionAskCravingRating(CompanionAction):
     def name(self) -> str:
         return f"action_ask_{RATING_SLOT}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         send(dispatcher, coach_for(tracker).rating_question(_state(tracker)))
         return []
 
@@ -177,9 +170,7 @@ class ActionRecordCraving(CompanionAction):
     def name(self) -> str:
         return "action_record_craving"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         rating = tracker.get_slot(RATING_SLOT)
         state = _state(tracker)
         cleared: List[EventType] = [SlotSet(RATING_SLOT, None)]  # so the form asks next time

@@ -1,4 +1,5 @@
-""""Talk to a person": ask a staff member to join the chat live, or offer the callback form."""
+""" "Talk to a person": ask a staff member to join the chat live, or offer the callback form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,9 +27,7 @@ class ActionRequestHandoff(CompanionAction):
     def name(self) -> str:
         return "action_request_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         book = self.book
         center = book.program.center
         crisis = in_crisis_mode(tracker.events)

@@ -1,6 +1,7 @@
 """Insurance questions: is a carrier accepted, must it be verified, or is it not taken; and the
 follow-ups read against the insurer named before ("is there a copay?", "do I need a referral for
 that?", "and medi-cal?"; bot/followups.py)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,9 +43,7 @@ class ActionAnswerInsurance(CompanionAction):
     def name(self) -> str:
         return "action_answer_insurance"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         book = self.book
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         question = read_question(book, tracker)

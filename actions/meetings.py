@@ -4,6 +4,7 @@ Thin: the logic is bot.meetings.finder. The place and the last search are kept i
 "more" continues the search, a follow-up ("what about tomorrow?", "is the first one wheelchair
 accessible?") is read against it, and the place is asked for once per conversation.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -89,9 +90,7 @@ class ActionFindMeetings(CompanionAction):
     def name(self) -> str:
         return "action_find_meetings"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         finder = await asyncio.to_thread(_finder)
         remembered = place_from_slot(tracker.get_slot(PLACE_SLOT))
         pending = tracker.get_slot(SEARCH_SLOT)
@@ -117,13 +116,13 @@ class ActionMoreMeetings(CompanionAction):
     def name(self) -> str:
         return "action_more_meetings"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         finder = await asyncio.to_thread(_finder)
         search, remembered = tracker.get_slot(SEARCH_SLOT), place_from_slot(tracker.get_slot(PLACE_SLOT))
         # "More online ones" changes the search; "more" alone pages through it.
-        outcome = finder.follow_up(_text(tracker), _now(), remembered, search, SaidAs.RIGHT_AFTER, tracker.latest_message.get("metadata"))
+        outcome = finder.follow_up(
+            _text(tracker), _now(), remembered, search, SaidAs.RIGHT_AFTER, tracker.latest_message.get("metadata")
+        )
         if outcome is None:
             outcome = finder.more(search, _now(), remembered)
         for reply in outcome.replies:
@@ -142,9 +141,7 @@ class ActionMeetingFollowup(CompanionAction):
     def name(self) -> str:
         return "action_meeting_followup"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         finder = await asyncio.to_thread(_finder)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == FOLLOWUP_INTENT:
@@ -172,9 +169,7 @@ class ActionAskMeetingPlace(Action):
     def name(self) -> str:
         return f"action_ask_{ANSWER_SLOT}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         send(dispatcher, resources().program.get().render("meetings_ask_place"))
         return []
 
@@ -209,4 +204,3 @@ class ValidateMeetingPlaceForm(FormValidationAction):
                 return {ANSWER_SLOT: None}
         send(dispatcher, resources().program.get().render("meetings_place_unknown", text=text.strip()[:60]))
         return {ANSWER_SLOT: None}
-

@@ -1,4 +1,5 @@
 """Answers about the program (what IOP is, therapies, admissions, ...) from the center's data."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -28,9 +29,7 @@ class ActionAnswerQuestion(CompanionAction):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         before = given(tracker)
         if intent == replies.MORE_INTENT:

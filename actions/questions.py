@@ -1,4 +1,5 @@
 """Any program question answered in one call, for flows (the callback form) that get interrupted."""
+
 from __future__ import annotations
 
 from typing import List, Optional

@@ -4,6 +4,7 @@ A signed-in client asking about a day ("group on thursday?") hears about their o
 else may name their track ("I'm in the evening program"): it is remembered, and their questions
 about a day ("what about tomorrow?", "and friday?") are then about that track (bot/followups.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,9 +29,7 @@ class ActionAnswerSchedule(CompanionAction):
     def name(self) -> str:
         return "action_answer_schedule"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         book = self.book
         who = identity_of(tracker)
         text = tracker.latest_message.get("text") or ""

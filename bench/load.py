@@ -4,6 +4,7 @@ If no service answers on RASA_PORT, one is started for the run on the embedded d
 database under var/bench) and stopped afterwards. Each virtual user plays realistic conversations
 back to back, each with a new sender id, until the duration is up. Only loopback is contacted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,12 @@ from bot.settings import get_settings
 CONVERSATIONS: List[List[str]] = [
     ["hi", "what is iop", "how many hours a week", "do you take aetna?", "thanks"],
     ["hello", "bcbs?", "how much without insurance", "is there group on thursday?", "bye"],
-    ["my son is using and won't get help what do i do", "do you have a family program", "do you have a teen program", "ok thanks"],
+    [
+        "my son is using and won't get help what do i do",
+        "do you have a family program",
+        "do you have a teen program",
+        "ok thanks",
+    ],
     ["do you have evening groups?", "can i keep my job", "what time does it start", "where are you located"],
     ["do u guys do suboxone", "do i need detox first", "is it confidential", "how do i get started"],
     ["cost?", "do you take medi-cal", "payment plans?", "can someone call me"],
@@ -105,9 +111,7 @@ async def run_load(rasa_url: str, users: int, seconds: float, warmup: int, rate:
         latencies: List[float] = []
         errors: List[str] = []
         started = time.monotonic()
-        await asyncio.gather(
-            *(_user(session, url, started + seconds, i, latencies, errors, interval) for i in range(users))
-        )
+        await asyncio.gather(*(_user(session, url, started + seconds, i, latencies, errors, interval) for i in range(users)))
         elapsed = time.monotonic() - started
     if not latencies:
         raise SystemExit(f"no successful message; errors: {errors[:5]}")
@@ -138,18 +142,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--users", type=int, default=10, help="concurrent conversations (default 10)")
     parser.add_argument("--seconds", type=float, default=60, help="how long to hold each load (default 60)")
-    parser.add_argument(
-        "--rate", type=float, default=40, help="total msg/s of the paced run (default 40; 0 skips it)"
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=len(CONVERSATIONS), help="scripted conversations played first, not counted"
-    )
+    parser.add_argument("--rate", type=float, default=40, help="total msg/s of the paced run (default 40; 0 skips it)")
+    parser.add_argument("--warmup", type=int, default=len(CONVERSATIONS), help="scripted conversations played first, not counted")
     args = parser.parse_args(argv)
     settings = get_settings()
     started: Optional[RunningService] = None
     rasa_url = settings.rasa_url
     if asyncio.run(_alive(rasa_url)):
-        print("Using the service already running: set RATE_PER_SENDER and RATE_PER_ADDRESS high there, or its rate limits are what gets measured.", flush=True)
+        print(
+            "Using the service already running: set RATE_PER_SENDER and RATE_PER_ADDRESS high there, or its rate limits are what gets measured.",
+            flush=True,
+        )
     else:
         print("No service on the Rasa port; starting one on a fresh embedded SQLite database ...", flush=True)
         scratch = settings.var_dir / "bench" / "service"

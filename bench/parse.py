@@ -5,6 +5,7 @@ Results go to var/bench/parse.json. Target: p50 at or under 15 ms (issue 14).
 
     python -m bench.parse [--model models/companion.tar.gz] [--rounds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
-from bot.understanding.parser import nlu_parser
 from bot.safety.evaluation import load_directory, load_ordinary, text_of
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.understanding.parser import nlu_parser
 
 TARGET_P50_MS = 15.0
 

@@ -1,4 +1,5 @@
 """Command line of the service: `python -m bot <command>` (the Makefile calls these)."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,6 @@ import asyncio
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import List, Optional
 
 from bot.channels.guard import CHAT_BODY_LIMIT_BYTES
@@ -110,7 +110,9 @@ def _web(_: argparse.Namespace) -> int:
     from bot.web.console.access_log import PrivateAccessLogger
 
     # The default access log writes full URLs, and a search or a transcript URL can identify someone.
-    web.run_app(create_app(settings), host=settings.host, port=settings.web_port, print=None, access_log_class=PrivateAccessLogger)
+    web.run_app(
+        create_app(settings), host=settings.host, port=settings.web_port, print=None, access_log_class=PrivateAccessLogger
+    )
     return 0
 
 

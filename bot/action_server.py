@@ -6,6 +6,7 @@ health check must carry the shared secret (``X-Action-Token``, ACTION_SERVER_TOK
 one under var/secrets/) that Rasa sends from endpoints.yml; the comparison is constant-time.
 Bodies are bounded: a call carries one conversation session.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -3,6 +3,7 @@
 Each function takes the raw text and returns the value to store, or raises InvalidAnswer with a
 message that says what is wrong and what to type instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,9 @@ _FIELDS: Tuple[Tuple[str, re.Pattern], ...] = (
     ("cb_for_whom", re.compile(r"\b(who|whom|it'?s for|relationship)\b", re.I)),
     ("cb_insurance", re.compile(r"\b(insurance|insurer|plan|carrier|coverage|policy)\b", re.I)),
 )
-_NOTHING = re.compile(r"^(nothing|none|never ?mind|nvm|all good|it'?s (all )?(fine|good|ok(ay)?|correct|right)|no changes?)\b", re.I)
+_NOTHING = re.compile(
+    r"^(nothing|none|never ?mind|nvm|all good|it'?s (all )?(fine|good|ok(ay)?|correct|right)|no changes?)\b", re.I
+)
 # Words of someone correcting a detail rather than answering yes or no ("no, the email is wrong").
 _CORRECTION = re.compile(
     r"\b(wrong|change|changed|fix|typo|update|correction|edit|mistake|misspell\w*|incorrect|"

@@ -5,6 +5,7 @@ copay?" asks about Cigna's copay; "what about tomorrow?" after "I'm in the eveni
 about that track tomorrow. The actions keep what a follow-up may refer to in slots (the insurer
 named, the person's track, the last schedule question); these functions read a message against it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,7 +111,12 @@ def read_insurance(
     aspect = insurance_aspect(text)
     if match or entity:
         name = match.carrier.name if match else str(entity)
-        if aspect is None and last_aspect and not remembered and is_followup(text, [match.matched if match else str(entity), name]):
+        if (
+            aspect is None
+            and last_aspect
+            and not remembered
+            and is_followup(text, [match.matched if match else str(entity), name])
+        ):
             aspect = last_aspect
         return InsuranceQuestion(name, match.carrier if match else None, aspect, named=True)
     if aspect and remembered:

@@ -6,6 +6,7 @@ generator adds them as fill-in values (``{on_call_phone}``, ``{dv_call}``, ...) 
 It also adds the automated-assistant notice when a domain response is a conversation's first
 reply (bot/program/notice.py). Configured in endpoints.yml under ``nlg``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,7 +62,12 @@ def center_facts(program: Program) -> Dict[str, str]:
 
 
 class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None, cache: Optional[ProgramCache] = None) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        domain: Optional[Domain] = None,
+        cache: Optional[ProgramCache] = None,
+    ) -> None:
         super().__init__((domain or Domain.empty()).responses)
         self._cache = cache
         self._warned = False

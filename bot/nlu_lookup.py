@@ -3,6 +3,7 @@
 The carriers a center accepts live in data/program/insurance.yml; the NLU file is derived from it
 so the two can never disagree (`make train` regenerates it; a test fails if it is stale).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

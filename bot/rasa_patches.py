@@ -50,6 +50,7 @@ tests compare. Only a loaded policy gets it: in training the rules change as the
 
 Written for Rasa 3.6.21 (structlog 23.3); tests/bot/test_rasa_patches.py fails if the patched functions change.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,7 +69,15 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ConversationPaused, Event, ReminderCancelled, ReminderScheduled, Restarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ConversationPaused,
+    Event,
+    ReminderCancelled,
+    ReminderScheduled,
+    Restarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from structlog.tracebacks import ExceptionDictTransformer
@@ -93,8 +102,7 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     error = jsonschema.exceptions.best_match(_reply_validator().iter_errors(result))
     if error is not None:
         error.message += (
-            ". Failed to validate Action server response from API, make sure your response "
-            "from the Action endpoint is valid."
+            ". Failed to validate Action server response from API, make sure your response from the Action endpoint is valid."
         )
         raise error
     return True
@@ -120,7 +128,9 @@ async def _handle_reminder(
         history = await self.tracker_store.retrieve_full_tracker(sender_id)
         events = list(history.events) if history is not None else []
         if not reminder_still_due(events, reminder_event, sender_id) or (
-            reminder_event.kill_on_user_message and history is not None and self._has_message_after_reminder(history, reminder_event)
+            reminder_event.kill_on_user_message
+            and history is not None
+            and self._has_message_after_reminder(history, reminder_event)
         ):
             log.debug("reminder %s for %s is no longer due", reminder_event.name, sender_id)
             return
@@ -163,7 +173,9 @@ async def _parse_message_off_the_loop(
         if tracker is None:
             tracker = DialogueStateTracker.from_events(message.sender_id, [])
         loop = asyncio.get_running_loop()
-        parse_data = await loop.run_in_executor(_PARSE_POOL, self._parse_message_with_graph, message, tracker, only_output_properties)
+        parse_data = await loop.run_in_executor(
+            _PARSE_POOL, self._parse_message_with_graph, message, tracker, only_output_properties
+        )
     self._update_full_retrieval_intent(parse_data)
     self._check_for_unseen_features(parse_data)
     return parse_data
@@ -185,10 +197,16 @@ def slots_just_filled(tracker: DialogueStateTracker) -> List[str]:
 
 
 async def _run_remote_action(
-    self: RemoteAction, output_channel: OutputChannel, nlg: NaturalLanguageGenerator, tracker: DialogueStateTracker, domain: Domain
+    self: RemoteAction,
+    output_channel: OutputChannel,
+    nlg: NaturalLanguageGenerator,
+    tracker: DialogueStateTracker,
+    domain: Domain,
 ) -> List[Event]:
     try:
-        return await asyncio.wait_for(_remote_run(self, output_channel, nlg, tracker, domain), get_settings().action_timeout_seconds)
+        return await asyncio.wait_for(
+            _remote_run(self, output_channel, nlg, tracker, domain), get_settings().action_timeout_seconds
+        )
     except ActionExecutionRejection:
         raise  # a form validation's own refusal, not a failure
     except (RasaException, asyncio.TimeoutError) as exc:

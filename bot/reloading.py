@@ -3,6 +3,7 @@
 An edit takes effect on the next message without a restart; a broken edit keeps the last good
 data in service and is reported in ``last_error`` (`make check-data` shows it in full).
 """
+
 from __future__ import annotations
 
 import os

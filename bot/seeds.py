@@ -7,6 +7,7 @@ instead: truncated sha256 of every 2-gram (names) and 7-gram (copied wording), w
 phrase occurs in the pages without holding their text. ``python -m bot seed-fingerprints``
 writes the file again when the pages change (``make seed-fingerprints``).
 """
+
 from __future__ import annotations
 
 import hashlib

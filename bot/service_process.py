@@ -3,6 +3,7 @@
 Used by the integration tests and the load benchmark, so both exercise exactly what `make run`
 starts: the same supervisor, the same three processes, real ports.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,9 @@ class RunningService:
 
 
 def _get_json(url: str, token: Optional[str] = None) -> Optional[Dict]:
-    request = urllib.request.Request(url + (f"?token={token}" if token else ""))
+    request = urllib.request.Request(url + (f"?token={token}" if token else ""))  # noqa: S310 - the service's own loopback URL
     try:
-        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - the service's own loopback URL
             return json.loads(response.read() or b"{}")
     except (OSError, ValueError):
         return None

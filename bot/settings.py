@@ -3,6 +3,7 @@
 Every process (the supervisor, Rasa, the action server, the web app) reads the same variables, so
 defaults live here only; `python -m bot rasa ...` hands them to Rasa as the ${VAR}s its YAML uses.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -91,7 +92,9 @@ class Settings(BaseSettings):
         for origin in (part.strip() for part in value.split(",")):
             scheme, _, rest = origin.partition("://")
             if scheme not in ("http", "https") or not rest or "/" in rest or "*" in rest:
-                raise ValueError(f"{origin!r} is not an origin: give scheme and host (and port), e.g. https://www.example.org, comma-separated")
+                raise ValueError(
+                    f"{origin!r} is not an origin: give scheme and host (and port), e.g. https://www.example.org, comma-separated"
+                )
         return value
 
     @validator("trusted_proxies")
@@ -126,7 +129,9 @@ class Settings(BaseSettings):
 
     @root_validator(skip_on_failure=True)
     def _webhook_needs_secret(cls, values: dict) -> dict:
-        if (values.get("escalation_webhook_url") or values.get("escalation_backup_url")) and not values.get("escalation_webhook_secret"):
+        if (values.get("escalation_webhook_url") or values.get("escalation_backup_url")) and not values.get(
+            "escalation_webhook_secret"
+        ):
             raise ValueError(
                 "ESCALATION_WEBHOOK_SECRET must be set when ESCALATION_WEBHOOK_URL or ESCALATION_BACKUP_URL is: "
                 "the receiver checks the HMAC-SHA256 signature made with it"
@@ -152,7 +157,11 @@ class Settings(BaseSettings):
 
     @property
     def trusted_proxy_addresses(self) -> FrozenSet[str]:
-        return frozenset(str(ipaddress.ip_address(part.strip())) for part in self.trusted_proxies.split(",")) if self.trusted_proxies else frozenset()
+        return (
+            frozenset(str(ipaddress.ip_address(part.strip())) for part in self.trusted_proxies.split(","))
+            if self.trusted_proxies
+            else frozenset()
+        )
 
     @property
     def cors_origins(self) -> List[str]:
@@ -223,4 +232,6 @@ def get_settings() -> Settings:
                 continue
             env = Settings.__fields__[field].field_info.extra.get("env", field.upper())
             lines.append(f"  - {env}: {error['msg']}")
-        raise SettingsError("Configuration is invalid:\n" + "\n".join(lines) + "\nFix the variable (or .env) and start again.") from None
+        raise SettingsError(
+            "Configuration is invalid:\n" + "\n".join(lines) + "\nFix the variable (or .env) and start again."
+        ) from None

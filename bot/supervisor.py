@@ -6,6 +6,7 @@ server, but everything else does); one that keeps dying stops the whole service,
 left half-running. The action server is also asked for its health every few seconds: one that is
 alive but no longer answers (hung) is killed, and so started again like a dead one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -94,14 +95,24 @@ def children(settings: Settings) -> List[Child]:
         Child(
             "rasa",
             [
-                python, "-m", "bot", "rasa", "run",
+                python,
+                "-m",
+                "bot",
+                "rasa",
+                "run",
                 "--enable-api",
-                "--interface", settings.host,
-                "--port", str(settings.rasa_port),
-                "--model", str(settings.model_dir),
-                "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml",
-                "--cors", *settings.cors_origins,
+                "--interface",
+                settings.host,
+                "--port",
+                str(settings.rasa_port),
+                "--model",
+                str(settings.model_dir),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                *settings.cors_origins,
             ],
         ),
         Child("web", [python, "-m", "bot", "web"]),
@@ -171,7 +182,9 @@ async def supervise(settings: Settings) -> int:
             code = child.process.returncode if child.process else None
             delay = child.next_restart_delay(time.monotonic())
             if delay is None:
-                print(f"supervisor| {child.name} exited with code {code} again; it keeps failing, stopping the service", flush=True)
+                print(
+                    f"supervisor| {child.name} exited with code {code} again; it keeps failing, stopping the service", flush=True
+                )
                 status = 1
                 stop.set()
                 break

@@ -1,4 +1,5 @@
 """Words people use for days and times of day, shared by the schedule and the meeting finder."""
+
 from __future__ import annotations
 
 import re

@@ -20,6 +20,7 @@ in memory only. A retry loop copies journaled turns into the database in order, 
 escalation, and later turns of the same conversation queue behind them. Database work runs in
 worker threads, so a lock held elsewhere stalls one conversation, not every chat.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -103,7 +104,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         settings = get_settings()
         self._retry_seconds = settings.journal_retry_seconds
         self._client_key = settings.client_token_key()
-        journal = sqlite_file.with_name(sqlite_file.name + ".pending.jsonl") if sqlite_file else settings.var_dir / "tracker.pending.jsonl"
+        journal = (
+            sqlite_file.with_name(sqlite_file.name + ".pending.jsonl")
+            if sqlite_file
+            else settings.var_dir / "tracker.pending.jsonl"
+        )
         self.journal = Journal(journal)
         self.alarm = StorageAlarm(settings)
         self._outage = False
@@ -248,8 +253,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             await asyncio.to_thread(self.journal.append, turn)
         except OSError as exc:
             # Nowhere durable is left: say so as loudly as possible; Rasa answers but keeps the turn in memory.
-            log.critical("conversation %s: a turn could be written neither to the database nor to %s: %s", sender_id, self.journal.path, exc)
-            self._fail(STORAGE_FAILED, reason=f"turn lost: database and journal both failed ({exc.__class__.__name__})", conversation_id=sender_id)
+            log.critical(
+                "conversation %s: a turn could be written neither to the database nor to %s: %s",
+                sender_id,
+                self.journal.path,
+                exc,
+            )
+            self._fail(
+                STORAGE_FAILED,
+                reason=f"turn lost: database and journal both failed ({exc.__class__.__name__})",
+                conversation_id=sender_id,
+            )
             raise
         log.error("conversation %s: turn journaled to %s, not yet in the database (%s)", sender_id, self.journal.path, reason)
         crises = crisis_messages(sender_id, turn["events"], turn["earlier"], turn["crisis_type"])
@@ -283,7 +297,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 try:
                     copied = await asyncio.to_thread(self._copy_journal)
                 except Exception as exc:  # noqa: BLE001 - the database is still refusing: wait and try again
-                    log.warning("journaled turns still cannot be written (%s); trying again in %.0f s", exc.__class__.__name__, self._retry_seconds)
+                    log.warning(
+                        "journaled turns still cannot be written (%s); trying again in %.0f s",
+                        exc.__class__.__name__,
+                        self._retry_seconds,
+                    )
                 else:
                     log.warning("copied %d journaled turn(s) into the database", copied)
                     if not len(self.journal) and self._outage:
@@ -299,7 +317,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         copied = 0
         for record in self.journal.records():
             for escalation_id in self._write_turn(record, from_journal=True):
-                log.warning("crisis escalation %s recorded for conversation %s (from the journal)", escalation_id, record["sender_id"])
+                log.warning(
+                    "crisis escalation %s recorded for conversation %s (from the journal)", escalation_id, record["sender_id"]
+                )
             self.journal.remove([record["id"]])
             copied += 1
         return copied

@@ -1,4 +1,5 @@
 """IANA timezone names, checked the same way wherever data names one."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -12,5 +13,5 @@ def known_zone(value: Optional[str]) -> Optional[str]:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"'{value}' is not an IANA timezone like America/Los_Angeles")
+        raise ValueError(f"'{value}' is not an IANA timezone like America/Los_Angeles") from None
     return value

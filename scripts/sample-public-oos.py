@@ -13,6 +13,7 @@ more, stop...), so that nothing off-topic teaches the model to ignore those. A f
     python scripts/sample-public-oos.py /path/to/hwu/testset-texts.tsv > data/nlu/out_of_scope_public.yml
 where the TSV holds "intent<TAB>utterance" lines from the ten folds' testset/text/*.txt files.
 """
+
 import random
 import re
 import sys

@@ -1,4 +1,5 @@
 """A monotonic clock that tests move by hand (``clock.now += seconds``)."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: the real demo data, a scratch copy to break, a real SQLite database."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """Metadata as the chat channels write it for a verified client: the verdict and its seal."""
+
 from __future__ import annotations
 
 from typing import Any, Dict

@@ -3,6 +3,7 @@
 It answers 503 to its first `failures` requests and 200 afterwards. The pager is the one part
 that cannot run here, so tests use this receiver in its place.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -24,7 +25,7 @@ class Receiver:
 
     @property
     def accepted(self) -> List[Dict[str, Any]]:
-        return self.requests[self.failures:]
+        return self.requests[self.failures :]
 
     async def start(self, port: Optional[int] = None) -> TestServer:
         app = web.Application()

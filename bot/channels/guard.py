@@ -10,6 +10,7 @@ before a message reaches Rasa. A crisis is never turned away.
 
 The windows are kept in memory, per Rasa process, bounded in size.
 """
+
 from __future__ import annotations
 
 import time

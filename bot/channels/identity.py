@@ -5,6 +5,7 @@ sealed for its conversation); a ``client`` key the sender wrote is dropped, so a
 come from a token the center signed. Opened on first use: the Rasa process imports the channels
 before it has settings.
 """
+
 from __future__ import annotations
 
 import logging
@@ -58,7 +59,9 @@ class MessageIdentity:
             sealed = verifier.seal(conversation_id, str(identity.client_id))
         return sanitize(metadata, identity, sealed), identity
 
-    def verifying(self, on_new_message: OnNewMessage, session_token: Callable[[str], Optional[str]] = lambda _: None) -> OnNewMessage:
+    def verifying(
+        self, on_new_message: OnNewMessage, session_token: Callable[[str], Optional[str]] = lambda _: None
+    ) -> OnNewMessage:
         """on_new_message, with each message's metadata checked first."""
 
         async def handle(message: UserMessage) -> Any:

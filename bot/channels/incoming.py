@@ -4,6 +4,7 @@ A conversation id (``sender`` on REST, ``session_id`` on socket.io) that is miss
 refused, never mapped to a shared "default" conversation; the text must be text; metadata must be
 a small JSON object.
 """
+
 from __future__ import annotations
 
 import json

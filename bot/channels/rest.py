@@ -6,6 +6,7 @@ empty ``sender`` (never mapped to a shared "default" conversation) or a non-text
 with 400 and what to fix; the client token is checked (bot/channels/identity.py) and the bounds of
 bot/channels/guard.py apply. On an error inside Rasa nothing the person wrote is logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -59,10 +60,12 @@ class RestChannel(InputChannel):
                 log.warning("message refused at the REST channel: %s", decision.reason)
                 await collector.send_text_message(incoming.sender, decision.reply or "")
                 return response.json(collector.messages)
-            message = UserMessage(decision.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata)
+            message = UserMessage(
+                decision.text, collector, incoming.sender, input_channel=self.name(), metadata=incoming.metadata
+            )
             try:
                 await verified(message)
-            except Exception as exc:  # noqa: BLE001 - answer what was collected; log no text
+            except Exception as exc:  # answer what was collected; log no text
                 log.error("handling a REST message failed: %s", exc.__class__.__name__, exc_info=log.isEnabledFor(logging.DEBUG))
             return response.json(collector.messages)
 

@@ -13,6 +13,7 @@ Bot messages of a live handoff (bot/handoff/notices.py) carry ``handoff`` detail
 metadata; :class:`HandoffAwareOutput` passes them to the widget in the ``bot_uttered`` event, so it
 can show who is writing (the assistant or a named staff member) and the handoff's state.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -138,7 +139,9 @@ class SocketIOChannel(SocketIOInput):
                 log.warning("message refused at the socket.io channel: %s", decision.reason)
                 await output.send_text_message(incoming.sender, decision.reply or "")
                 return
-            await verified(UserMessage(decision.text, output, incoming.sender, input_channel=self.name(), metadata=incoming.metadata))
+            await verified(
+                UserMessage(decision.text, output, incoming.sender, input_channel=self.name(), metadata=incoming.metadata)
+            )
 
         sio.on(self.user_message_evt, namespace=self.namespace)(user_message)
 
@@ -172,7 +175,7 @@ class SocketIOChannel(SocketIOInput):
                 try:
                     engine = make_engine(get_settings().database)
                     await rearm(agent.processor, self.get_output_channel(), engine, dt.datetime.now(dt.timezone.utc))
-                except Exception:  # noqa: BLE001 - the service runs on; the log says what failed
+                except Exception:  # the service runs on; the log says what failed
                     log.exception("could not schedule the group reminders again")
                 return
             await asyncio.sleep(0.5)

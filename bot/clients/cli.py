@@ -3,6 +3,7 @@
 `python -m bot clients token <id>` prints only the token on stdout (the expiry goes to stderr), so
 `TOKEN=$(python -m bot clients token C-1)` works.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ the service's own verdict under ``client``. A verified verdict is sealed: an HMA
 conversation and client ids with the token key, which the action server and the tracker store check
 (:func:`sealed_client`), so an identity in metadata that no channel verified is worth nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt

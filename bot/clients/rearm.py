@@ -6,6 +6,7 @@ reminder that is still due (the latest of its name, not cancelled, no restart of
 conversation after it). One whose time passed while the service was down fires at once; the
 action then stays quiet if its group has begun and schedules the next (bot/clients/reminders.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,9 @@ def pending_reminders(engine: Engine) -> List[Tuple[str, ReminderScheduled]]:
         for event in conversation:
             if isinstance(event, ReminderScheduled) and (event.name or "").startswith(NAME_PREFIX):
                 latest[event.name] = event
-        pending.extend((sender_id, reminder) for reminder in latest.values() if reminder_still_due(conversation, reminder, sender_id))
+        pending.extend(
+            (sender_id, reminder) for reminder in latest.values() if reminder_still_due(conversation, reminder, sender_id)
+        )
     return pending
 
 

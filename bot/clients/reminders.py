@@ -4,6 +4,7 @@ The action schedules a Rasa reminder for the time worked out here; when it fires
 client and schedules the one for the group after (actions/clients.py), so one request covers
 every group until the client says "stop reminders".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,20 @@ _AMOUNT = r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|ten|fifteen|twenty|thirty
 _LEAD = re.compile(_AMOUNT + r"\s*(minutes?|mins?|hours?|hrs?)\b(\s+and\s+a\s+half)?")
 _HALF_HOUR = re.compile(r"\bhalf\s+(?:an\s+)?hour\b")
 _WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45, "ninety": 90,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+    "forty five": 45,
+    "ninety": 90,
 }
 
 

@@ -3,6 +3,7 @@
 Answers come from the client's track in the center's timezone (bot/program/occurrences.py), so
 they are right across week ends and clock changes whatever the server's zone.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,11 +3,12 @@
 A conversation is linked to a client only after the client's signed token was verified
 (bot/clients/identity.py); removing a client removes those links too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import re
+import secrets
 from dataclasses import asdict, dataclass
 from typing import List, Optional
 
@@ -16,7 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import client_conversations, clients
-from bot.storage.times import from_db as _aware, to_utc as _utc
+from bot.storage.times import from_db as _aware
+from bot.storage.times import to_utc as _utc
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ID_RULE = "1 to 64 characters: letters, digits, '_', '.' or '-', starting with a letter or digit"
@@ -35,8 +37,6 @@ class ClientError(Exception):
 def valid_id(value: object) -> bool:
     """Whether ``value`` is a well-formed client id (full match: no trailing newline slips through)."""
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
-
-
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class ClientStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def add(self, id: str, first_name: str, track: str, counselor: str) -> Client:  # noqa: A002 - the column's name
+    def add(self, id: str, first_name: str, track: str, counselor: str) -> Client:  # the column's name
         if not valid_id(id):
             raise ClientError(f"{id!r} is not a valid client id: use {ID_RULE}")
         fields = {"first_name": first_name, "track": track, "counselor": counselor}
@@ -84,10 +84,10 @@ class ClientStore:
         return client
 
     @staticmethod
-    def _exists(connection: Connection, id: str) -> bool:  # noqa: A002
+    def _exists(connection: Connection, id: str) -> bool:
         return connection.execute(sa.select(clients.c.id).where(clients.c.id == id)).first() is not None
 
-    def get(self, id: str) -> Optional[Client]:  # noqa: A002
+    def get(self, id: str) -> Optional[Client]:
         if not valid_id(id):
             return None
         with self.engine.connect() as connection:
@@ -99,7 +99,7 @@ class ClientStore:
             rows = connection.execute(sa.select(clients).order_by(clients.c.id)).all()
         return [_client(row) for row in rows]
 
-    def remove(self, id: str) -> bool:  # noqa: A002
+    def remove(self, id: str) -> bool:
         """Deletes the client in one transaction; False if the id is unknown.
 
         Their conversations stay treatment records: each link is kept under a tombstone id
@@ -164,15 +164,19 @@ def link_client(connection: Connection, conversation_id: str, client_id: str, at
         else:
             from sqlalchemy.dialects.postgresql import insert
         statement = insert(table).values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at)
-        later = sa.case((statement.excluded.last_seen_at > table.c.last_seen_at, statement.excluded.last_seen_at), else_=table.c.last_seen_at)
+        later = sa.case(
+            (statement.excluded.last_seen_at > table.c.last_seen_at, statement.excluded.last_seen_at), else_=table.c.last_seen_at
+        )
         connection.execute(
-            statement.on_conflict_do_update(index_elements=[table.c.conversation_id, table.c.client_id], set_={"last_seen_at": later})
+            statement.on_conflict_do_update(
+                index_elements=[table.c.conversation_id, table.c.client_id], set_={"last_seen_at": later}
+            )
         )
     else:  # pragma: no cover - the service runs on SQLite
         key = (table.c.conversation_id == conversation_id) & (table.c.client_id == client_id)
-        updated = connection.execute(
-            table.update().where(key & (table.c.last_seen_at < at)).values(last_seen_at=at)
-        ).rowcount
+        updated = connection.execute(table.update().where(key & (table.c.last_seen_at < at)).values(last_seen_at=at)).rowcount
         if not updated and connection.execute(sa.select(table.c.client_id).where(key)).first() is None:
-            connection.execute(table.insert().values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at))
+            connection.execute(
+                table.insert().values(conversation_id=conversation_id, client_id=client_id, first_seen_at=at, last_seen_at=at)
+            )
     return True

@@ -4,6 +4,7 @@ The website hands the token to the chat, which sends it with every message as
 ``metadata.client_token``; bot/clients/identity.py checks it. Tokens are secrets: never log one
 (nothing here puts a token, or any part of one, in a message or a log line).
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -11,6 +11,7 @@ roles; the web layer picks the audience and whether to mask contact details.
 - purge.py: the retention job (`python -m bot purge`)
 - masking.py: phone numbers and e-mail addresses hidden from text
 """
+
 from bot.console.paging import Page
 
 __all__ = ["Page"]

@@ -7,6 +7,7 @@
 - ``last_contact`` is the latest user message in any conversation linked to the client.
 - ``latest_rating`` (in the list) is the client's most recent rating, before or after.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.clients.store import Client, ClientStore
 from bot.console.events import USER, events, events_exist, from_epoch
-from bot.storage.times import from_db as aware
 from bot.storage.db import client_conversations, clients, craving_checkins
+from bot.storage.times import from_db as aware
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,13 @@ def client_list(engine: Engine) -> List[ClientRow]:
         partition_by=craving_checkins.c.client_id, order_by=(craving_checkins.c.at.desc(), craving_checkins.c.id.desc())
     )
     ranked = (
-        sa.select(craving_checkins.c.client_id, craving_checkins.c.rating, craving_checkins.c.phase, craving_checkins.c.at, latest.label("n"))
+        sa.select(
+            craving_checkins.c.client_id,
+            craving_checkins.c.rating,
+            craving_checkins.c.phase,
+            craving_checkins.c.at,
+            latest.label("n"),
+        )
         .where(craving_checkins.c.client_id.isnot(None))
         .subquery()
     )

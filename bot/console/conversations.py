@@ -16,6 +16,7 @@ Definitions:
 - The text search matches user and bot message texts, case-insensitively for ASCII letters
   (SQLite's LIKE); ``%`` and ``_`` in the query are literal. It searches the unmasked text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -200,9 +201,7 @@ def _count_where(condition: Any) -> Any:
 
 def _enrolled(conversation_id: Any) -> Any:
     # Any link, also a removed client's (bot/clients/store.py): a treatment record stays one.
-    return sa.exists(
-        sa.select(client_conversations.c.client_id).where(client_conversations.c.conversation_id == conversation_id)
-    )
+    return sa.exists(sa.select(client_conversations.c.client_id).where(client_conversations.c.conversation_id == conversation_id))
 
 
 def _grouped(flt: ConversationFilter, zone: dt.tzinfo) -> Any:
@@ -284,7 +283,9 @@ def _first_client(conversation_id: Any) -> Any:
     )
 
 
-def first_user_messages(connection: Connection, conversation_ids: Sequence[str], *, newest: bool = False) -> Dict[str, Dict[str, Any]]:
+def first_user_messages(
+    connection: Connection, conversation_ids: Sequence[str], *, newest: bool = False
+) -> Dict[str, Dict[str, Any]]:
     """The first (or, with ``newest``, the latest) user event of each conversation, as Rasa's event dict."""
     if not conversation_ids:
         return {}
@@ -316,7 +317,11 @@ def _preview(text: Optional[str], mask: bool) -> str:
 
 
 def list_conversations(
-    engine: Engine, filter: ConversationFilter, zone: dt.tzinfo, *, mask: bool = True  # noqa: A002 - the brief's name
+    engine: Engine,
+    filter: ConversationFilter,
+    zone: dt.tzinfo,
+    *,
+    mask: bool = True,  # the brief's name
 ) -> Page[ConversationSummary]:
     """One page of the conversations matching ``filter``, newest first, with the total for paging.
 
@@ -519,7 +524,9 @@ def last_event_id(engine: Engine, conversation_id: str) -> int:
     with engine.connect() as connection:
         if not events_exist(connection):
             return 0
-        return int(connection.execute(sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == conversation_id)).scalar() or 0)
+        return int(
+            connection.execute(sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == conversation_id)).scalar() or 0
+        )
 
 
 def without_escalation_handling(found: Transcript) -> Transcript:

@@ -17,6 +17,7 @@ Over the last ``days`` days up to and including today in the center's zone (the 
 - ``new_leads``: leads still in status "new", whenever made; ``leads_in_period`` were made in the
   period.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -119,7 +120,9 @@ def dashboard(
                 IntentCount(name=row.intent_name, count=int(row.n))
                 for row in connection.execute(
                     sa.select(events.c.intent_name, count)
-                    .where(is_user, events.c.intent_name.isnot(None), shown, events.c.timestamp >= start, events.c.timestamp < end)
+                    .where(
+                        is_user, events.c.intent_name.isnot(None), shown, events.c.timestamp >= start, events.c.timestamp < end
+                    )
                     .group_by(events.c.intent_name)
                     .order_by(count.desc(), events.c.intent_name)
                     .limit(TOP_INTENTS)
@@ -137,7 +140,8 @@ def dashboard(
             sa.select(
                 sa.func.coalesce(sa.func.sum(sa.case((leads.c.status == "new", 1), else_=0)), 0),
                 sa.func.coalesce(
-                    sa.func.sum(sa.case(((leads.c.created_at >= period_start) & (leads.c.created_at < period_end), 1), else_=0)), 0
+                    sa.func.sum(sa.case(((leads.c.created_at >= period_start) & (leads.c.created_at < period_end), 1), else_=0)),
+                    0,
                 ),
             )
         ).one()

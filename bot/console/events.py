@@ -4,6 +4,7 @@ Rasa creates and owns it; it is declared here in a metadata of its own, so ``cre
 creates or changes it. Before Rasa first ran the table does not exist: :func:`events_exist` lets
 queries answer "nothing yet" instead of failing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,6 @@ from typing import Any, Optional, Tuple, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-
 
 rasa_metadata = sa.MetaData()
 
@@ -58,7 +58,6 @@ LIKE_ESCAPE = "\\"
 
 def from_epoch(value: Optional[float]) -> Optional[dt.datetime]:
     return None if value is None else dt.datetime.fromtimestamp(float(value), dt.timezone.utc)
-
 
 
 def day_bounds(first: dt.date, last: dt.date, zone: dt.tzinfo) -> Tuple[float, float]:

@@ -10,6 +10,7 @@ A lead is contacted before it is enrolled; ``closed`` covers "not interested", "
 duplicates. Every change is kept in ``lead_notes`` with its author, the old and new status and an
 optional note, in the same transaction as the change itself.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,9 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.storage.times import from_db as aware
 from bot.console.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.storage.db import lead_notes, leads
+from bot.storage.times import from_db as aware
 
 STATUSES: Tuple[str, ...] = ("new", "contacted", "enrolled", "closed")
 TRANSITIONS: Mapping[str, Tuple[str, ...]] = {
@@ -100,10 +101,7 @@ def allowed_transitions(status: str) -> Tuple[str, ...]:
 
 def _note_count() -> Any:
     return (
-        sa.select(sa.func.count(lead_notes.c.id))
-        .where(lead_notes.c.lead_id == leads.c.id)
-        .scalar_subquery()
-        .label("note_count")
+        sa.select(sa.func.count(lead_notes.c.id)).where(lead_notes.c.lead_id == leads.c.id).scalar_subquery().label("note_count")
     )
 
 

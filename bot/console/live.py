@@ -5,11 +5,12 @@ crisis escalation. A role sees what it may answer (:func:`bot.staff.roles.can_ta
 admissions get prospects, clinicians enrolled clients and every crisis. Crises nobody is answering
 come first, then people waiting for a person, then chats in progress; the oldest first in each.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -72,25 +73,33 @@ def live_queue(engine: Engine, role: Role, username: str, *, mask: bool) -> List
         unresolved = {
             row.conversation_id: row
             for row in connection.execute(
-                sa.select(escalations.c.conversation_id, escalations.c.status, escalations.c.crisis_type, escalations.c.created_at).where(
-                    escalations.c.status != "resolved"
-                )
+                sa.select(
+                    escalations.c.conversation_id, escalations.c.status, escalations.c.crisis_type, escalations.c.created_at
+                ).where(escalations.c.status != "resolved")
             )
         }
         ids = sorted(set(open_handoffs) | set(unresolved))
-        ever_escalated = set(
-            connection.execute(
-                sa.select(escalations.c.conversation_id).where(escalations.c.conversation_id.in_(ids)).distinct()
-            ).scalars()
-        ) if ids else set()
-        names = {
-            row.conversation_id: row.first_name
-            for row in connection.execute(
-                sa.select(client_conversations.c.conversation_id, clients.c.first_name)
-                .join(clients, clients.c.id == client_conversations.c.client_id)
-                .where(client_conversations.c.conversation_id.in_(ids))
+        ever_escalated = (
+            set(
+                connection.execute(
+                    sa.select(escalations.c.conversation_id).where(escalations.c.conversation_id.in_(ids)).distinct()
+                ).scalars()
             )
-        } if ids else {}
+            if ids
+            else set()
+        )
+        names = (
+            {
+                row.conversation_id: row.first_name
+                for row in connection.execute(
+                    sa.select(client_conversations.c.conversation_id, clients.c.first_name)
+                    .join(clients, clients.c.id == client_conversations.c.client_id)
+                    .where(client_conversations.c.conversation_id.in_(ids))
+                )
+            }
+            if ids
+            else {}
+        )
         latest = first_user_messages(connection, ids, newest=True)
     items = []
     for conversation_id in ids:

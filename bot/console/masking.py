@@ -14,6 +14,7 @@ seven-digit numbers written with a dash or dot (``555-0199``). E-mail addresses,
 It errs towards hiding: a ten-digit order number is masked too. Years, ZIP codes (also ZIP+4),
 clock times, dates, prices and amounts are left alone. Insurance member ids are not recognised.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """One page of a longer list."""
+
 from __future__ import annotations
 
 import math

@@ -11,6 +11,7 @@ crisis nobody closed never disappears silently; the result counts those.
 
 `python -m bot purge [--older-than 90d|12w] [--dry-run]` (default: RETENTION_DAYS).
 """
+
 from __future__ import annotations
 
 import argparse

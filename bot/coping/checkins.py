@@ -1,5 +1,6 @@
 """Craving check-ins: the 0-10 ratings taken before and after a coping skill, kept with the
 conversation and, when the person is a verified client, with the client."""
+
 from __future__ import annotations
 
 import datetime as dt

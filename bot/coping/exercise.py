@@ -4,6 +4,7 @@ and a second rating at the end.
 Plain Python over the coping library (data/coping/) and the center's answers (answers.yml); the
 actions keep the state in a slot and call one method per turn. Nothing here touches Rasa.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,19 @@ STEP_BUTTONS = [
 RATING_BUTTONS = [{"title": str(n), "payload": str(n)} for n in range(11)]
 
 _NUMBER_WORDS = {
-    "zero": 0, "none": 0, "nothing": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "zero": 0,
+    "none": 0,
+    "nothing": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 _OUT_OF = re.compile(r"(?:/|out of|outta|of)\s*10\b")
@@ -106,9 +118,7 @@ class Coach:
         if need is None and skill is not None:
             need = next((n for n in self.library.needs if skill.key in n.skills), self.library.need(self.library.default_need))
         if need is None:
-            buttons = [
-                {"title": n.label, "payload": f'/ask_coping{{"coping_need": "{n.key}"}}'} for n in self.library.needs
-            ]
+            buttons = [{"title": n.label, "payload": f'/ask_coping{{"coping_need": "{n.key}"}}'} for n in self.library.needs]
             reply = self._render("coping_ask_need")
             return Turn([Reply(reply.text, reply.buttons + buttons)], state=None)
         skill = skill or self.library.skills[need.skills[0]]
@@ -130,7 +140,9 @@ class Coach:
         return Reply(reply.text, reply.buttons + RATING_BUTTONS)
 
     def rating_unclear(self, state: Optional[Dict[str, Any]], text: str, problem: str) -> Reply:
-        return self._render("coping_rating_unclear", need=self._need(state), text=text[:40], out_of_range=problem == "out of range")
+        return self._render(
+            "coping_rating_unclear", need=self._need(state), text=text[:40], out_of_range=problem == "out of range"
+        )
 
     def rated(self, state: Dict[str, Any], rating: int) -> Turn:
         """The rating just given: before the skill it starts the steps; after, it closes the exercise."""

@@ -3,6 +3,7 @@
 Errors name the file, the field and the problem. A running service reloads the library when a
 file changes and keeps the last good one if an edit is broken (as the program data does).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,15 +28,18 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CopingDataError([f"{path}: file is missing"])
+        raise CopingDataError([f"{path}: file is missing"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        raise CopingDataError([f"{path}:{where} YAML syntax error: {getattr(exc, 'problem', None) or exc}"])
+        raise CopingDataError([f"{path}:{where} YAML syntax error: {getattr(exc, 'problem', None) or exc}"]) from exc
 
 
 def _where(loc: Tuple[Any, ...]) -> str:
-    return ".".join(str(step) if not isinstance(step, int) else f"[{step}]" for step in loc if step != "__root__").replace(".[", "[") or "(top level)"
+    return (
+        ".".join(str(step) if not isinstance(step, int) else f"[{step}]" for step in loc if step != "__root__").replace(".[", "[")
+        or "(top level)"
+    )
 
 
 def _skill_files(directory: Path) -> List[Path]:
@@ -82,7 +86,7 @@ def load_library(directory: Path) -> Library:
     try:
         return Library.parse_obj({**needs_doc, "skills": skills})
     except ValidationError as exc:
-        raise CopingDataError([f"{needs_path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()])
+        raise CopingDataError([f"{needs_path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()]) from exc
 
 
 class LibraryCache(ReloadingCache[Library]):

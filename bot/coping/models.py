@@ -3,6 +3,7 @@
 A center edits the YAML, never this code. Every rule an edit can break is checked here, so a bad
 edit fails `make check-data` with the file, the field and the problem, not a chat.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ bot/rasa_patches.py), the texts that arrive while the encoder is busy wait for i
 and then go through together in the next. A lone message goes straight through: nothing waits on
 a timer, so a quiet service answers as fast as before.
 """
+
 from __future__ import annotations
 
 import threading
@@ -78,7 +79,7 @@ class Coalescer:
     def _run(self, batch: List[_Request]) -> None:
         try:
             rows = self._encode_batch([text for request in batch for text in request.texts])
-        except BaseException as exc:  # every waiting caller gets the error, not a hang
+        except BaseException as exc:  # noqa: BLE001 - every waiting caller gets the error, not a hang
             for request in batch:
                 request.error, request.done = exc, True
             return

@@ -4,6 +4,7 @@
 leaves them on the message; the crisis safety net at the end of the pipeline takes them
 (``embeddings_for``), or computes them itself when the featurizer did not run.
 """
+
 from __future__ import annotations
 
 import numpy as np

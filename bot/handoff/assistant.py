@@ -5,6 +5,7 @@ writes without predicting replies, and ``resume`` undoes it. Bot events appended
 ``execute_side_effects`` are sent on the conversation's latest input channel (the widget's
 socket.io room) and stay in the transcript like any bot message.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """When the center staffs live chat: ``staffed_hours`` in center.yml, in the center's zone."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,7 @@ handoff carries ``metadata.handoff`` — ``kind`` (``status`` or ``staff``), ``s
 member's display name — which the socket.io channel passes to the widget (bot/channels/socketio.py)
 and the console shows in the transcript.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional

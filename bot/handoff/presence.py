@@ -6,6 +6,7 @@ one report in ``REPORT_SECONDS``). A closed tab, a
 lost connection or a laptop going to sleep therefore stops counting by itself, and the assistant
 never promises a person who is not there.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -99,9 +100,7 @@ class PresenceStore:
 
     def last_seen(self, username: str) -> Optional[dt.datetime]:
         with self.engine.connect() as connection:
-            value = connection.execute(
-                sa.select(staff_presence.c.seen_at).where(staff_presence.c.username == username)
-            ).scalar()
+            value = connection.execute(sa.select(staff_presence.c.seen_at).where(staff_presence.c.username == username)).scalar()
         return from_db(value)
 
     @staticmethod

@@ -1,4 +1,4 @@
-""""Talk to a person": whether someone can join now, and what the assistant says.
+""" "Talk to a person": whether someone can join now, and what the assistant says.
 
 Someone is asked to join only inside the center's staffed hours *and* when a staff member who may
 answer the conversation (bot/staff/roles.py ``can_take_over``: admissions for prospects,
@@ -8,6 +8,7 @@ waiting for nobody. A second request while one is waiting does
 not queue twice. Only the website's chat (Rasa's socket.io channel) can carry a live chat: staff
 messages are pushed to it, and a REST caller would never see them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,6 @@ from bot.handoff.presence import PresenceStore
 from bot.handoff.store import HandoffStore
 from bot.program.models import Center
 from bot.staff.roles import can_take_over
-
 
 LIVE_CHANNEL = "socketio"
 

@@ -10,6 +10,7 @@
 Every transition is one guarded UPDATE (``WHERE status = ...``), so two staff members clicking
 "Take over" at once cannot both win, and a timeout cannot expire a request someone just took.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -134,7 +135,11 @@ class HandoffStore:
                 handoff = Handoff(uuid.uuid4().hex, conversation_id, reason, "waiting", to_utc(at))
                 connection.execute(
                     handoffs.insert().values(
-                        id=handoff.id, conversation_id=conversation_id, reason=reason, status="waiting", requested_at=handoff.requested_at
+                        id=handoff.id,
+                        conversation_id=conversation_id,
+                        reason=reason,
+                        status="waiting",
+                        requested_at=handoff.requested_at,
                     )
                 )
                 return handoff, True

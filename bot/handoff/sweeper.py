@@ -9,6 +9,7 @@
 When Rasa cannot be reached, nothing is lost: the expiry is undone and retried on the next round,
 and an abandoned chat stays as it is until the notice can be delivered.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -58,25 +59,38 @@ class Sweeper:
                     continue
                 book = await asyncio.to_thread(self.book)
                 # In crisis when asked, or since: an escalation opened while the person waited.
-                crisis = handoff.reason == "crisis" or await asyncio.to_thread(self.escalations.unresolved, handoff.conversation_id) is not None
+                crisis = (
+                    handoff.reason == "crisis"
+                    or await asyncio.to_thread(self.escalations.unresolved, handoff.conversation_id) is not None
+                )
                 await self.assistant.append(handoff.conversation_id, notices.expired(book, crisis=crisis))
                 log.info("handoff %s: nobody took it in time; the person was offered a callback", handoff.id)
             except (AssistantUnavailable, ProgramDataError, sa.exc.SQLAlchemyError) as exc:
                 if await asyncio.to_thread(self.handoffs.reopen, handoff.id):
                     log.warning("handoff %s expired but the person could not be told (%s); retrying", handoff.id, exc)
                 else:
-                    log.warning("handoff %s expired and the person could not be told (%s); it has been superseded", handoff.id, exc)
+                    log.warning(
+                        "handoff %s expired and the person could not be told (%s); it has been superseded", handoff.id, exc
+                    )
 
     async def _return_abandoned(self, now: dt.datetime) -> None:
         for handoff in await asyncio.to_thread(self.handoffs.abandoned, now - self.abandon):
             try:
                 book = await asyncio.to_thread(self.book)
-                await self.assistant.append(handoff.conversation_id, notices.ended(book, "left", handoff.staff_name or "Our team member"))
+                await self.assistant.append(
+                    handoff.conversation_id, notices.ended(book, "left", handoff.staff_name or "Our team member")
+                )
             except (AssistantUnavailable, ProgramDataError) as exc:  # retried next round
-                log.warning("handoff %s: the staff member's console went quiet, but the chat could not be handed back (%s)", handoff.id, exc)
+                log.warning(
+                    "handoff %s: the staff member's console went quiet, but the chat could not be handed back (%s)",
+                    handoff.id,
+                    exc,
+                )
                 continue
             if await asyncio.to_thread(self.handoffs.end_abandoned, handoff, now):
-                log.warning("handoff %s: %s's console went quiet; the chat went back to the assistant", handoff.id, handoff.taken_by)
+                log.warning(
+                    "handoff %s: %s's console went quiet; the chat went back to the assistant", handoff.id, handoff.taken_by
+                )
                 await self._crisis_unanswered(handoff.conversation_id)
 
     async def _crisis_unanswered(self, conversation_id: str) -> None:
@@ -85,7 +99,9 @@ class Sweeper:
         try:
             escalation = await asyncio.to_thread(self.escalations.unresolved, conversation_id)
             if escalation is not None and await asyncio.to_thread(
-                self.escalations.reopen, escalation["id"], "The live chat ended without a hand-back: the staff member's console went quiet."
+                self.escalations.reopen,
+                escalation["id"],
+                "The live chat ended without a hand-back: the staff member's console went quiet.",
             ):
                 log.warning("escalation %s is open again: its live chat was left", escalation["id"])
         except sa.exc.SQLAlchemyError:
@@ -96,6 +112,6 @@ class Sweeper:
         while True:
             try:
                 await self.sweep(dt.datetime.now(dt.timezone.utc))
-            except Exception:  # noqa: BLE001 - the timer must outlive a database hiccup
+            except Exception:  # the timer must outlive a database hiccup
                 log.exception("the handoff timer failed; trying again")
             await asyncio.sleep(poll_seconds)

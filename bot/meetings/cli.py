@@ -1,4 +1,5 @@
 """`python -m bot meetings ...`: refresh the feeds, show their state, try a search, rebuild the demo."""
+
 from __future__ import annotations
 
 import argparse

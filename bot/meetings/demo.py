@@ -19,6 +19,7 @@ Everything is drawn from ``random.Random`` generators seeded from one number, so
 gives the same files. ``write_demo`` writes ``data/meetings/demo/``; ``bulk_meeting_guide`` makes
 rows spread over every US ZIP for benchmarks.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -84,19 +85,47 @@ class Region:
 # ZIP and weight: Palm Springs and the mid-valley cities have most meetings; the high desert,
 # the pass and the Inland Empire a few, so that widening a search still finds something.
 _DESERT_ZIPS: Tuple[Tuple[str, float], ...] = (
-    ("92262", 10), ("92264", 7), ("92234", 8), ("92270", 5), ("92260", 8), ("92211", 6),
-    ("92210", 2), ("92253", 6), ("92201", 7), ("92203", 4), ("92236", 4), ("92240", 5),
-    ("92241", 1), ("92276", 2), ("92284", 4), ("92277", 3), ("92220", 3), ("92223", 3),
-    ("92501", 1.5), ("92506", 1.5), ("92543", 1.5), ("92544", 1), ("92590", 1), ("92591", 1),
+    ("92262", 10),
+    ("92264", 7),
+    ("92234", 8),
+    ("92270", 5),
+    ("92260", 8),
+    ("92211", 6),
+    ("92210", 2),
+    ("92253", 6),
+    ("92201", 7),
+    ("92203", 4),
+    ("92236", 4),
+    ("92240", 5),
+    ("92241", 1),
+    ("92276", 2),
+    ("92284", 4),
+    ("92277", 3),
+    ("92220", 3),
+    ("92223", 3),
+    ("92501", 1.5),
+    ("92506", 1.5),
+    ("92543", 1.5),
+    ("92544", 1),
+    ("92590", 1),
+    ("92591", 1),
     ("92592", 0.5),
 )
 
 # Online meetings an intergroup lists although they are hosted elsewhere.
 _REMOTE_ZIPS: Tuple[str, ...] = (
-    "10001", "02108", "30303",  # America/New_York
-    "60601", "78701", "55401",  # America/Chicago
-    "80202", "87102", "84101",  # America/Denver
-    "85004", "85701", "86001",  # America/Phoenix (no daylight saving time)
+    "10001",
+    "02108",
+    "30303",  # America/New_York
+    "60601",
+    "78701",
+    "55401",  # America/Chicago
+    "80202",
+    "87102",
+    "84101",  # America/Denver
+    "85004",
+    "85701",
+    "86001",  # America/Phoenix (no daylight saving time)
 )
 
 
@@ -212,38 +241,103 @@ class Venue:
 
 
 _CHURCHES = (
-    "Desert Springs Community Church", "Good Shepherd Lutheran Church", "First Presbyterian Church",
-    "Sunrise Methodist Church", "Cornerstone Fellowship Church", "New Hope Chapel",
-    "Living Water Church", "Harvest Bible Church", "Mountain View Baptist Church",
-    "Unity Church of the Desert", "Trinity Episcopal Church", "Palm Valley Christian Church",
-    "Oasis Bible Church", "Valley Congregational Church", "Desert Light Fellowship",
-    "Community Church", "Shepherd of the Valley Church", "Sonrise Chapel",
+    "Desert Springs Community Church",
+    "Good Shepherd Lutheran Church",
+    "First Presbyterian Church",
+    "Sunrise Methodist Church",
+    "Cornerstone Fellowship Church",
+    "New Hope Chapel",
+    "Living Water Church",
+    "Harvest Bible Church",
+    "Mountain View Baptist Church",
+    "Unity Church of the Desert",
+    "Trinity Episcopal Church",
+    "Palm Valley Christian Church",
+    "Oasis Bible Church",
+    "Valley Congregational Church",
+    "Desert Light Fellowship",
+    "Community Church",
+    "Shepherd of the Valley Church",
+    "Sonrise Chapel",
 )
 _CHURCH_ROOMS = (
-    "Fellowship Hall", "Annex", "Parish Hall", "Room 4", "Youth Building", "Education Building",
-    "Library", "Chapel",
+    "Fellowship Hall",
+    "Annex",
+    "Parish Hall",
+    "Room 4",
+    "Youth Building",
+    "Education Building",
+    "Library",
+    "Chapel",
 )
 _CLUB_PREFIXES = (
-    "Desert Sands", "Valley", "Palms", "Oasis", "Sunshine", "Mesa", "Sunrise", "Canyon",
-    "Windmill", "Smoke Tree", "Cove", "Hi-Desert",
+    "Desert Sands",
+    "Valley",
+    "Palms",
+    "Oasis",
+    "Sunshine",
+    "Mesa",
+    "Sunrise",
+    "Canyon",
+    "Windmill",
+    "Smoke Tree",
+    "Cove",
+    "Hi-Desert",
 )
 _CLUB_KINDS = ("Alano Club", "Serenity Club", "Recovery Club", "Fellowship Club", "Twelve Step Clubhouse")
 _CIVIC = (
-    "{city} Community Center", "{city} Senior Center", "{city} Library Meeting Room",
-    "{city} Veterans Hall", "{city} Park Pavilion", "{city} Recreation Center Room B",
+    "{city} Community Center",
+    "{city} Senior Center",
+    "{city} Library Meeting Room",
+    "{city} Veterans Hall",
+    "{city} Park Pavilion",
+    "{city} Recreation Center Room B",
 )
 _CLINICS = (
-    "Valley Wellness Center", "Canyon Health Pavilion", "Desert Counseling Center",
-    "Serenity Room", "Recovery Hall", "Sagebrush Family Services", "Mesquite Health Center",
+    "Valley Wellness Center",
+    "Canyon Health Pavilion",
+    "Desert Counseling Center",
+    "Serenity Room",
+    "Recovery Hall",
+    "Sagebrush Family Services",
+    "Mesquite Health Center",
     "Palo Verde Clinic Conference Room",
 )
 _STREETS = (
-    "Main St", "Palm Ave", "Desert View Rd", "Sunrise Way", "Sage Ln", "Mesquite Ave",
-    "Ocotillo Dr", "Date Palm Dr", "Canyon Vista Rd", "Country Club Dr", "Park Ave",
-    "Mission Rd", "Oasis Blvd", "Cactus Dr", "Sunset Ave", "Mountain View Dr", "Oleander Ave",
-    "Rancho Rd", "Vista Del Sol", "Ironwood Dr", "Smoke Tree Ln", "Cholla Way", "Sandpiper St",
-    "Indian Canyon Dr", "Tahquitz Canyon Way", "Ramon Rd", "Highway 111", "Monterey Ave",
-    "Washington St", "Jefferson St", "Avenue 48", "Dillon Rd", "Pierson Blvd", "Twentynine Palms Hwy",
+    "Main St",
+    "Palm Ave",
+    "Desert View Rd",
+    "Sunrise Way",
+    "Sage Ln",
+    "Mesquite Ave",
+    "Ocotillo Dr",
+    "Date Palm Dr",
+    "Canyon Vista Rd",
+    "Country Club Dr",
+    "Park Ave",
+    "Mission Rd",
+    "Oasis Blvd",
+    "Cactus Dr",
+    "Sunset Ave",
+    "Mountain View Dr",
+    "Oleander Ave",
+    "Rancho Rd",
+    "Vista Del Sol",
+    "Ironwood Dr",
+    "Smoke Tree Ln",
+    "Cholla Way",
+    "Sandpiper St",
+    "Indian Canyon Dr",
+    "Tahquitz Canyon Way",
+    "Ramon Rd",
+    "Highway 111",
+    "Monterey Ave",
+    "Washington St",
+    "Jefferson St",
+    "Avenue 48",
+    "Dillon Rd",
+    "Pierson Blvd",
+    "Twentynine Palms Hwy",
 )
 _LOCATION_NOTES = (
     "Enter through the side door; parking in back lot.",
@@ -263,7 +357,7 @@ _KINDS = {"church": 5.0, "club": 2.0, "civic": 2.0, "clinic": 1.5}
 
 def _address(rng: random.Random) -> str:
     digits = _pick(rng, _DIGITS)
-    number = rng.randint(10 ** (digits - 1), 10 ** digits - 1)
+    number = rng.randint(10 ** (digits - 1), 10**digits - 1)
     prefix = rng.choice(("", "", "", "N ", "S ", "E ", "W "))
     return f"{number} {prefix}{rng.choice(_STREETS)}"
 
@@ -309,20 +403,55 @@ def venue_pool(rng: random.Random, region: Region, count: int) -> List[Venue]:
 
 # Tags are plain words; each format has its own codes for them (or none).
 MEETING_GUIDE_CODES: Dict[str, str] = {
-    "open": "O", "closed": "C", "women": "W", "men": "M", "lgbtq": "LGBTQ", "young": "Y",
-    "spanish": "S", "beginners": "BE", "wheelchair": "X", "big_book": "B", "step": "ST",
-    "traditions": "12x12", "speaker": "SP", "discussion": "D", "candlelight": "CAN",
-    "meditation": "MED", "literature": "LIT", "daily_reflections": "DR", "secular": "A",
-    "fragrance_free": "FF", "outdoor": "OUT", "babysitting": "BA", "birthday": "H",
-    "alateen": "AL", "temp_closed": "TC", "online": "ONL",
+    "open": "O",
+    "closed": "C",
+    "women": "W",
+    "men": "M",
+    "lgbtq": "LGBTQ",
+    "young": "Y",
+    "spanish": "S",
+    "beginners": "BE",
+    "wheelchair": "X",
+    "big_book": "B",
+    "step": "ST",
+    "traditions": "12x12",
+    "speaker": "SP",
+    "discussion": "D",
+    "candlelight": "CAN",
+    "meditation": "MED",
+    "literature": "LIT",
+    "daily_reflections": "DR",
+    "secular": "A",
+    "fragrance_free": "FF",
+    "outdoor": "OUT",
+    "babysitting": "BA",
+    "birthday": "H",
+    "alateen": "AL",
+    "temp_closed": "TC",
+    "online": "ONL",
 }
 BMLT_FORMATS: Dict[str, Tuple[str, int]] = {  # tag: (format key, shared format id)
-    "open": ("O", 17), "closed": ("C", 4), "beginners": ("Beg", 1), "basic_text": ("BT", 3),
-    "candlelight": ("CL", 5), "discussion": ("D", 8), "spanish": ("ES", 9), "lgbtq": ("GL", 10),
-    "jft": ("JT", 14), "men": ("M", 15), "speaker": ("So", 23), "step": ("ST", 27),
-    "women": ("W", 32), "wheelchair": ("WCHR", 33), "young": ("Y", 34), "it_works": ("IW", 13),
-    "living_clean": ("LC", 51), "meditation": ("ME", 29), "temp_closed": ("TC", 56),
-    "online": ("VM", 54), "hybrid": ("HY", 55),
+    "open": ("O", 17),
+    "closed": ("C", 4),
+    "beginners": ("Beg", 1),
+    "basic_text": ("BT", 3),
+    "candlelight": ("CL", 5),
+    "discussion": ("D", 8),
+    "spanish": ("ES", 9),
+    "lgbtq": ("GL", 10),
+    "jft": ("JT", 14),
+    "men": ("M", 15),
+    "speaker": ("So", 23),
+    "step": ("ST", 27),
+    "women": ("W", 32),
+    "wheelchair": ("WCHR", 33),
+    "young": ("Y", 34),
+    "it_works": ("IW", 13),
+    "living_clean": ("LC", 51),
+    "meditation": ("ME", 29),
+    "temp_closed": ("TC", 56),
+    "online": ("VM", 54),
+    "hybrid": ("HY", 55),
 }
 _FOCUS_TAGS = ("women", "men", "lgbtq", "young", "spanish", "beginners")
 
@@ -424,14 +553,58 @@ _SPANISH_NOTES = (
     "Todos son bienvenidos; café y literatura disponibles.",
 )
 _WEEKDAY_SLOTS = (
-    (360, 4), (390, 6), (420, 6), (450, 2), (480, 2), (510, 1), (540, 1), (570, 0.5), (600, 1),
-    (630, 0.3), (660, 0.5), (720, 10), (735, 2), (780, 1), (900, 0.5), (1020, 2), (1050, 6),
-    (1080, 9), (1110, 8), (1140, 12), (1170, 8), (1200, 8), (1230, 3), (1260, 2), (1320, 1),
+    (360, 4),
+    (390, 6),
+    (420, 6),
+    (450, 2),
+    (480, 2),
+    (510, 1),
+    (540, 1),
+    (570, 0.5),
+    (600, 1),
+    (630, 0.3),
+    (660, 0.5),
+    (720, 10),
+    (735, 2),
+    (780, 1),
+    (900, 0.5),
+    (1020, 2),
+    (1050, 6),
+    (1080, 9),
+    (1110, 8),
+    (1140, 12),
+    (1170, 8),
+    (1200, 8),
+    (1230, 3),
+    (1260, 2),
+    (1320, 1),
 )
 _WEEKEND_SLOTS = (
-    (360, 3), (390, 4), (420, 6), (450, 4), (480, 7), (510, 5), (540, 6), (570, 3), (600, 5),
-    (630, 2), (660, 2), (720, 5), (735, 0.5), (780, 1), (900, 1), (1020, 2), (1050, 3),
-    (1080, 5), (1110, 4), (1140, 8), (1170, 4), (1200, 6), (1230, 2), (1260, 2), (1320, 1.5),
+    (360, 3),
+    (390, 4),
+    (420, 6),
+    (450, 4),
+    (480, 7),
+    (510, 5),
+    (540, 6),
+    (570, 3),
+    (600, 5),
+    (630, 2),
+    (660, 2),
+    (720, 5),
+    (735, 0.5),
+    (780, 1),
+    (900, 1),
+    (1020, 2),
+    (1050, 3),
+    (1080, 5),
+    (1110, 4),
+    (1140, 8),
+    (1170, 4),
+    (1200, 6),
+    (1230, 2),
+    (1260, 2),
+    (1320, 1.5),
 )
 _EXTRAS = {"secular": 0.02, "fragrance_free": 0.03, "outdoor": 0.02, "babysitting": 0.02, "birthday": 0.03}
 
@@ -440,29 +613,76 @@ _PROFILES: Dict[Fellowship, _Profile] = {
         fellowship=Fellowship.aa,
         site="desert-intergroup.example.org",
         cores=(
-            "Desert Hope", "Palm Canyon", "Mountain View", "Keep It Simple", "Easy Does It",
-            "Happy Destiny", "Road to Recovery", "Came to Believe", "Stepping Stones", "Oasis",
-            "Into Action", "Back to Basics", "Primary Purpose", "Joy of Living", "Design for Living",
-            "Attitude of Gratitude", "Sobriety First", "Open Door", "Vision for You",
-            "Miracle on the Mesa", "High Desert Sobriety", "Trudgers", "Spiritual Awakening",
-            "New Beginnings", "Serenity Seekers", "Living Sober", "Clean Slate", "Sandstone",
-            "Cove Sobriety", "Windmill", "Smoke Tree", "Big Sky", "Sober Sundays", "Free at Last",
-            "Pass Area", "Valley Fellowship", "Tramway", "Ironwood", "Hilltop", "Twelve and Twelve",
+            "Desert Hope",
+            "Palm Canyon",
+            "Mountain View",
+            "Keep It Simple",
+            "Easy Does It",
+            "Happy Destiny",
+            "Road to Recovery",
+            "Came to Believe",
+            "Stepping Stones",
+            "Oasis",
+            "Into Action",
+            "Back to Basics",
+            "Primary Purpose",
+            "Joy of Living",
+            "Design for Living",
+            "Attitude of Gratitude",
+            "Sobriety First",
+            "Open Door",
+            "Vision for You",
+            "Miracle on the Mesa",
+            "High Desert Sobriety",
+            "Trudgers",
+            "Spiritual Awakening",
+            "New Beginnings",
+            "Serenity Seekers",
+            "Living Sober",
+            "Clean Slate",
+            "Sandstone",
+            "Cove Sobriety",
+            "Windmill",
+            "Smoke Tree",
+            "Big Sky",
+            "Sober Sundays",
+            "Free at Last",
+            "Pass Area",
+            "Valley Fellowship",
+            "Tramway",
+            "Ironwood",
+            "Hilltop",
+            "Twelve and Twelve",
         ),
         early=("Sunrise Serenity", "Early Birds", "Dawn Patrol", "Coffee and Promises", "First Light"),
         noon=("Noon Lifeline", "Nooners", "Lunch Bunch", "Midday Reprieve", "High Noon"),
         late=("Late Night Lifeline", "Midnight Oasis", "Night Owls", "After Hours"),
         spanish=(
-            "Grupo Amanecer", "Nueva Vida", "Un Día a la Vez", "Esperanza del Desierto", "Renacer",
-            "Sendero de Luz", "Grupo Libertad", "Volver a Vivir", "Paz y Serenidad", "Fe y Esperanza",
+            "Grupo Amanecer",
+            "Nueva Vida",
+            "Un Día a la Vez",
+            "Esperanza del Desierto",
+            "Renacer",
+            "Sendero de Luz",
+            "Grupo Libertad",
+            "Volver a Vivir",
+            "Paz y Serenidad",
+            "Fe y Esperanza",
         ),
         attendance={"in_person": 0.72, "hybrid": 0.16, "online": 0.12},
         remote_share=0.35,
         open_share=0.55,
         focus={"": 62, "women": 8, "men": 6, "lgbtq": 4, "young": 4, "spanish": 6, "beginners": 5},
         formats={
-            "discussion": 30, "speaker": 12, "big_book": 14, "step": 12, "traditions": 4,
-            "literature": 6, "meditation": 4, "candlelight": 3, "daily_reflections": 4,
+            "discussion": 30,
+            "speaker": 12,
+            "big_book": 14,
+            "step": 12,
+            "traditions": 4,
+            "literature": 6,
+            "meditation": 4,
+            "candlelight": 3,
+            "daily_reflections": 4,
         },
         venue_kinds={"church": 3, "club": 4, "civic": 1.5, "clinic": 1},
         series=(0.04, 0.08, 0.2),
@@ -474,11 +694,26 @@ _PROFILES: Dict[Fellowship, _Profile] = {
         fellowship=Fellowship.na,
         site="desert-area-na.example.org",
         cores=(
-            "Just for Today", "Clean and Serene", "Miracles Happen", "Recovery in the Desert",
-            "Freedom Seekers", "Never Alone", "Spiritual Awakenings", "Desert Dwellers",
-            "No Matter What", "Surrender at Sunset", "Keep Coming Back", "New Way of Life",
-            "Clean Desert", "Hope Without Dope", "Together We Can", "Came to Believe",
-            "Clean Air", "Mesa Miracles", "Simply Clean", "The Journey Continues",
+            "Just for Today",
+            "Clean and Serene",
+            "Miracles Happen",
+            "Recovery in the Desert",
+            "Freedom Seekers",
+            "Never Alone",
+            "Spiritual Awakenings",
+            "Desert Dwellers",
+            "No Matter What",
+            "Surrender at Sunset",
+            "Keep Coming Back",
+            "New Way of Life",
+            "Clean Desert",
+            "Hope Without Dope",
+            "Together We Can",
+            "Came to Believe",
+            "Clean Air",
+            "Mesa Miracles",
+            "Simply Clean",
+            "The Journey Continues",
         ),
         early=("Early Risers", "Clean at Dawn", "Sunrise Surrender"),
         noon=("Noon Clean Break", "Lunchtime Recovery", "Midday Miracles"),
@@ -489,8 +724,15 @@ _PROFILES: Dict[Fellowship, _Profile] = {
         open_share=0.65,
         focus={"": 66, "women": 8, "men": 6, "lgbtq": 4, "young": 5, "spanish": 6, "beginners": 5},
         formats={
-            "discussion": 25, "basic_text": 16, "jft": 12, "step": 12, "speaker": 8,
-            "living_clean": 4, "it_works": 4, "candlelight": 3, "meditation": 2,
+            "discussion": 25,
+            "basic_text": 16,
+            "jft": 12,
+            "step": 12,
+            "speaker": 8,
+            "living_clean": 4,
+            "it_works": 4,
+            "candlelight": 3,
+            "meditation": 2,
         },
         venue_kinds={"church": 3, "club": 3, "civic": 1.5, "clinic": 1.5},
         series=(0.03, 0.06, 0.2),
@@ -501,9 +743,18 @@ _PROFILES: Dict[Fellowship, _Profile] = {
         fellowship=Fellowship.al_anon,
         site="desert-al-anon.example.org",
         cores=(
-            "Serenity Seekers", "Hope for Today", "Courage to Change", "One Day at a Time",
-            "Paths to Recovery", "Desert Family", "Keep It Simple", "Detachment with Love",
-            "Serenity in the Sun", "How Al-Anon Works", "Valley Hope", "Gratitude Group",
+            "Serenity Seekers",
+            "Hope for Today",
+            "Courage to Change",
+            "One Day at a Time",
+            "Paths to Recovery",
+            "Desert Family",
+            "Keep It Simple",
+            "Detachment with Love",
+            "Serenity in the Sun",
+            "How Al-Anon Works",
+            "Valley Hope",
+            "Gratitude Group",
         ),
         early=("Morning Serenity",),
         noon=("Lunchtime Serenity", "Noon Al-Anon"),
@@ -525,8 +776,14 @@ _PROFILES: Dict[Fellowship, _Profile] = {
         fellowship=Fellowship.ca,
         site="desert-ca.example.org",
         cores=(
-            "Desert Freedom", "Hope and Freedom", "Clean and Sober", "Coachella Valley",
-            "Freedom from Bondage", "Clean Time", "Second Chance", "Life on Life's Terms",
+            "Desert Freedom",
+            "Hope and Freedom",
+            "Clean and Sober",
+            "Coachella Valley",
+            "Freedom from Bondage",
+            "Clean Time",
+            "Second Chance",
+            "Life on Life's Terms",
         ),
         early=("Morning Clean and Sober",),
         noon=("Noon Freedom",),
@@ -548,9 +805,14 @@ _PROFILES: Dict[Fellowship, _Profile] = {
         fellowship=Fellowship.smart,
         site="smart-desert.example.org",
         cores=(
-            "SMART Recovery {city}", "SMART Recovery {city} Evening", "SMART Tools and Tips",
-            "SMART Recovery Check-In", "SMART Family & Friends", "SMART Recovery Open Discussion",
-            "SMART Recovery Weekend", "SMART Recovery Cost-Benefit Workshop",
+            "SMART Recovery {city}",
+            "SMART Recovery {city} Evening",
+            "SMART Tools and Tips",
+            "SMART Recovery Check-In",
+            "SMART Family & Friends",
+            "SMART Recovery Open Discussion",
+            "SMART Recovery Weekend",
+            "SMART Recovery Cost-Benefit Workshop",
         ),
         early=("SMART Recovery Morning",),
         noon=("SMART Recovery Lunch Break",),
@@ -604,8 +866,11 @@ def _zoom_url(rng: random.Random) -> str:
 
 
 _AREA_CODES = {
-    "America/Los_Angeles": ("669", "760"), "America/New_York": ("646", "929"),
-    "America/Chicago": ("312",), "America/Denver": ("720",), "America/Phoenix": ("602",),
+    "America/Los_Angeles": ("669", "760"),
+    "America/New_York": ("646", "929"),
+    "America/Chicago": ("312",),
+    "America/Denver": ("720",),
+    "America/Phoenix": ("602",),
 }
 
 
@@ -619,8 +884,9 @@ def _phone(rng: random.Random, timezone: str, meeting_id: Optional[str]) -> str:
     return f"+1{area}555{line}"
 
 
-def _name(profile: _Profile, rng: random.Random, start: int, focus: str, formats: Sequence[str],
-          venue: Optional[Venue], home: Place) -> Tuple[str, str]:
+def _name(
+    profile: _Profile, rng: random.Random, start: int, focus: str, formats: Sequence[str], venue: Optional[Venue], home: Place
+) -> Tuple[str, str]:
     """The meeting's name, and the plain core of it a group would be called by."""
     if focus == "spanish":
         name = core = rng.choice(profile.spanish)
@@ -749,8 +1015,7 @@ def _plan(
         tags=tuple(tags),
         venue=venue,
         home=home,
-        show_timezone=(home.timezone != region.timezone or rng.random() < 0.5)
-        if show_timezone is None else show_timezone,
+        show_timezone=(home.timezone != region.timezone or rng.random() < 0.5) if show_timezone is None else show_timezone,
         only_formatted_address=venue is not None and rng.random() < 0.05,
     )
     wants_link = attendance != "in_person" or temp_closed == "online"
@@ -759,8 +1024,11 @@ def _plan(
         meeting_id = plan.conference_url.rsplit("/", 1)[1]
         if rng.random() < 0.35:
             plan.conference_url_notes = rng.choice(
-                (f"Passcode: {rng.randint(1000, 999999)}", "Passcode by email from the intergroup office.",
-                 "Meeting ID and passcode on the intergroup page.")
+                (
+                    f"Passcode: {rng.randint(1000, 999999)}",
+                    "Passcode by email from the intergroup office.",
+                    "Meeting ID and passcode on the intergroup page.",
+                )
             )
         if rng.random() < 0.5:
             plan.conference_phone = _phone(rng, home.timezone, meeting_id)
@@ -787,10 +1055,9 @@ def _pool_picker(venues: Sequence[Venue], one_per_host: bool = False) -> VenuePi
     used_hosts: set = set()
 
     def pick(rng: random.Random, kinds: Mapping[str, float]) -> Venue:
-        candidates = [
-            venue for venue in venues
-            if kinds.get(venue.kind) and not (one_per_host and venue.host in used_hosts)
-        ] or [venue for venue in venues if kinds.get(venue.kind)]
+        candidates = [venue for venue in venues if kinds.get(venue.kind) and not (one_per_host and venue.host in used_hosts)] or [
+            venue for venue in venues if kinds.get(venue.kind)
+        ]
         weights = [kinds[venue.kind] * club_weight[venue.kind] for venue in candidates]
         venue = rng.choices(candidates, weights=weights)[0]
         used_hosts.add(venue.host)
@@ -823,8 +1090,12 @@ def _forced(profile: _Profile) -> List[Dict[str, Any]]:
             dict(start=1380, days=(5, 6), attendance="in_person"),
             dict(attendance="in_person", temp_closed="dark"),
             dict(attendance="in_person", temp_closed="dark"),
-            dict(focus="spanish"), dict(focus="spanish"), dict(focus="lgbtq"), dict(focus="young"),
-            dict(attendance="online"), dict(attendance="hybrid"),
+            dict(focus="spanish"),
+            dict(focus="spanish"),
+            dict(focus="lgbtq"),
+            dict(focus="young"),
+            dict(attendance="online"),
+            dict(attendance="hybrid"),
         ]
     if profile.fellowship is Fellowship.smart:
         return [dict(attendance="in_person"), dict(attendance="in_person"), dict(attendance="online", remote=True)]
@@ -833,8 +1104,14 @@ def _forced(profile: _Profile) -> List[Dict[str, Any]]:
     return [dict(attendance="online"), dict(attendance="hybrid"), dict(focus="spanish")]
 
 
-def _plans(profile: _Profile, rng: random.Random, count: int, region: Region,
-           pick_venue: VenuePicker, rows_per_plan: Callable[[_Plan], int]) -> List[_Plan]:
+def _plans(
+    profile: _Profile,
+    rng: random.Random,
+    count: int,
+    region: Region,
+    pick_venue: VenuePicker,
+    rows_per_plan: Callable[[_Plan], int],
+) -> List[_Plan]:
     """Plans adding up to exactly ``count`` rows; the last one loses days if need be."""
     plans: List[_Plan] = []
     total = 0
@@ -871,9 +1148,7 @@ def _hhmm(minutes: int) -> str:
     return _HHMM[minutes % (24 * 60)]
 
 
-_UPDATED_DATES = tuple(
-    (dt.date(2026, 1, 3) + dt.timedelta(days=offset)).isoformat() for offset in range(85)
-)
+_UPDATED_DATES = tuple((dt.date(2026, 1, 3) + dt.timedelta(days=offset)).isoformat() for offset in range(85))
 
 
 def _updated(rng: random.Random) -> str:
@@ -898,7 +1173,12 @@ def slugify(text: str) -> str:
 
 
 _OPTIONAL_FIELDS = (
-    "conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes", "notes", "group",
+    "conference_url",
+    "conference_url_notes",
+    "conference_phone",
+    "conference_phone_notes",
+    "notes",
+    "group",
 )
 
 
@@ -973,14 +1253,22 @@ def meeting_guide_feed(
     region = region or desert_region()
     profile = _PROFILES.get(fellowship, _PROFILES[Fellowship.aa])
     pool = list(venues) if venues is not None else venue_pool(rng, region, max(12, count // 3))
-    plans = _plans(profile, rng, count, region, _pool_picker(pool, profile.one_per_host),
-                   lambda plan: 1 if plan.day_list else len(plan.days))
+    plans = _plans(
+        profile, rng, count, region, _pool_picker(pool, profile.one_per_host), lambda plan: 1 if plan.day_list else len(plan.days)
+    )
     rows = [row for plan in plans for row in _meeting_guide_rows(plan, rng)]
     return _finish_meeting_guide(rows, profile.site)
 
 
-_SERVICE_BODIES = {"Yucca Valley": "42", "Twentynine Palms": "42", "Banning": "43", "Beaumont": "43",
-                   "Riverside": "43", "Hemet": "43", "Temecula": "43"}
+_SERVICE_BODIES = {
+    "Yucca Valley": "42",
+    "Twentynine Palms": "42",
+    "Banning": "43",
+    "Beaumont": "43",
+    "Riverside": "43",
+    "Hemet": "43",
+    "Temecula": "43",
+}
 _BMLT_SHARE_IDS = {key: number for key, number in BMLT_FORMATS.values()}
 
 
@@ -1005,37 +1293,39 @@ def _bmlt_rows(plan: _Plan, rng: random.Random, next_id: Callable[[], int]) -> L
     duration = f"{plan.duration // 60:02d}:{plan.duration % 60:02d}:00"
     rows = []
     for day in plan.days:
-        rows.append({
-            "id_bigint": str(next_id()),
-            "worldid_mixed": f"G{rng.randint(1, 999999):08d}" if rng.random() < 0.7 else "",
-            "service_body_bigint": _SERVICE_BODIES.get(place.city, "41"),
-            "weekday_tinyint": str(day + 1),
-            "venue_type": venue_type,
-            "start_time": f"{_hhmm(plan.start)}:00",
-            "duration_time": duration if rng.random() < 0.96 else "",
-            "time_zone": plan.timezone if plan.show_timezone else "",
-            "formats": ",".join(keys),
-            "format_shared_id_list": ",".join(str(number) for number in shared),
-            "lang_enum": "es" if "spanish" in plan.tags else "en",
-            "longitude": f"{longitude}",
-            "latitude": f"{latitude}",
-            "meeting_name": plan.name,
-            "location_text": plan.venue.name if plan.venue else "",
-            "location_info": info,
-            "location_street": plan.venue.address if plan.venue else "",
-            "location_city_subsection": "",
-            "location_neighborhood": "",
-            "location_municipality": place.city,
-            "location_sub_province": "Riverside",
-            "location_province": place.state,
-            "location_postal_code_1": place.postal_code if plan.venue else "",
-            "location_nation": "US",
-            "comments": plan.notes or "",
-            "virtual_meeting_link": plan.conference_url or "",
-            "phone_meeting_number": plan.conference_phone or "",
-            "virtual_meeting_additional_info": extra,
-            "published": "1",
-        })
+        rows.append(
+            {
+                "id_bigint": str(next_id()),
+                "worldid_mixed": f"G{rng.randint(1, 999999):08d}" if rng.random() < 0.7 else "",
+                "service_body_bigint": _SERVICE_BODIES.get(place.city, "41"),
+                "weekday_tinyint": str(day + 1),
+                "venue_type": venue_type,
+                "start_time": f"{_hhmm(plan.start)}:00",
+                "duration_time": duration if rng.random() < 0.96 else "",
+                "time_zone": plan.timezone if plan.show_timezone else "",
+                "formats": ",".join(keys),
+                "format_shared_id_list": ",".join(str(number) for number in shared),
+                "lang_enum": "es" if "spanish" in plan.tags else "en",
+                "longitude": f"{longitude}",
+                "latitude": f"{latitude}",
+                "meeting_name": plan.name,
+                "location_text": plan.venue.name if plan.venue else "",
+                "location_info": info,
+                "location_street": plan.venue.address if plan.venue else "",
+                "location_city_subsection": "",
+                "location_neighborhood": "",
+                "location_municipality": place.city,
+                "location_sub_province": "Riverside",
+                "location_province": place.state,
+                "location_postal_code_1": place.postal_code if plan.venue else "",
+                "location_nation": "US",
+                "comments": plan.notes or "",
+                "virtual_meeting_link": plan.conference_url or "",
+                "phone_meeting_number": plan.conference_phone or "",
+                "virtual_meeting_additional_info": extra,
+                "published": "1",
+            }
+        )
     return rows
 
 

@@ -4,6 +4,7 @@ accessible?", "where is the second one?", "which ones are online?").
 A type the listing carries is a yes; its opposite (closed for open, another language) is a no;
 anything else is what it is: the listing does not say, and the answer says so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,7 +69,9 @@ def check(meeting: Meeting, aspect: str) -> Dict[str, Any]:
     return {"answer": "unknown", "asked": asked, "listed": None}
 
 
-def answer_question(book: AnswerBook, question: Question, hits: Sequence[Optional[Hit]], today: dt.date, zone: ZoneInfo) -> List[Reply]:
+def answer_question(
+    book: AnswerBook, question: Question, hits: Sequence[Optional[Hit]], today: dt.date, zone: ZoneInfo
+) -> List[Reply]:
     if not hits:
         return [book.render("meeting_detail_no_list")]
     reference = question.reference
@@ -94,7 +97,11 @@ def answer_question(book: AnswerBook, question: Question, hits: Sequence[Optiona
     replies = []
     for aspect in aspects:
         kind = aspect.partition(":")[0]
-        values = check(hit.meeting, aspect) if kind in _CHECKS else {"answer": "yes" if hit.meeting.end else None, "asked": None, "listed": None}
+        values = (
+            check(hit.meeting, aspect)
+            if kind in _CHECKS
+            else {"answer": "yes" if hit.meeting.end else None, "asked": None, "listed": None}
+        )
         replies.append(book.render("meeting_detail", aspect=kind, meeting=shown, **values))
     return replies
 

@@ -10,6 +10,7 @@ The last search is kept in the conversation as a dict: ``query`` (as run, perhap
 ``asked`` (as the person asked it, what a follow-up changes), ``offset`` and ``shown`` (the
 meetings of the page on screen: id, start, miles).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -118,7 +119,12 @@ class MeetingFinder:
 
     # -- searches --------------------------------------------------------------------------------
     def find(
-        self, text: str, now: dt.datetime, remembered: Optional[Place], metadata: Any = None, overrides: Optional[Dict[str, Any]] = None
+        self,
+        text: str,
+        now: dt.datetime,
+        remembered: Optional[Place],
+        metadata: Any = None,
+        overrides: Optional[Dict[str, Any]] = None,
     ) -> Outcome:
         """A new request. ``overrides`` (from a button) set the attendance, for instance."""
         query = read_query(text)
@@ -194,7 +200,9 @@ class MeetingFinder:
         if query.needs_place and remembered is None:
             return self.start(query, now, None)
         asked = MeetingQuery.from_slot(search["asked"]) if isinstance(search.get("asked"), dict) else None
-        outcome = self._answer(query, remembered, now, offset=int(search.get("offset") or 0) + PAGE_SIZE, first=False, asked=asked)
+        outcome = self._answer(
+            query, remembered, now, offset=int(search.get("offset") or 0) + PAGE_SIZE, first=False, asked=asked
+        )
         return _still_listed(outcome, search)
 
     def index_is_empty(self) -> bool:
@@ -235,7 +243,13 @@ class MeetingFinder:
         return steps
 
     def _answer(
-        self, query: MeetingQuery, place: Optional[Place], now: dt.datetime, offset: int, first: bool, asked: Optional[MeetingQuery] = None
+        self,
+        query: MeetingQuery,
+        place: Optional[Place],
+        now: dt.datetime,
+        offset: int,
+        first: bool,
+        asked: Optional[MeetingQuery] = None,
     ) -> Outcome:
         described = query  # what this page is of, for its first line
         asked = asked or query
@@ -257,7 +271,12 @@ class MeetingFinder:
             "any_time": bool(relaxed.get("any_time")),
             "online_instead": bool(relaxed.get("online_instead")),
         }
-        search = {"query": query.to_slot(), "asked": asked.to_slot(), "offset": offset, "shown": [_shown(hit) for hit in page.hits]}
+        search = {
+            "query": query.to_slot(),
+            "asked": asked.to_slot(),
+            "offset": offset,
+            "shown": [_shown(hit) for hit in page.hits],
+        }
         if not page.hits:
             key = "meetings_no_more" if not first else "meetings_none"
             return Outcome([self.book.render(key, **context)], place=place, search=search)

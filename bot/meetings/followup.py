@@ -6,6 +6,7 @@ listed ("is the first one wheelchair accessible?", "where is the second one?") i
 that meeting's data. Plain words in, decisions out: bot/meetings/finder.py runs the search or
 words the answer.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,19 @@ class SaidAs(Enum):
 
 
 _ORDINALS = {
-    "first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
-    "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1, "bottom": -1,
+    "first": 0,
+    "1st": 0,
+    "top": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+    "last": -1,
+    "bottom": -1,
 }
 _ORDINAL = "|".join(_ORDINALS)
 _ITEM = r"(?:one|meeting|listing|option|result)"
@@ -47,7 +59,10 @@ _IT = re.compile(r"\b(?:it|that one|this one|that meeting|this meeting)\b")
 ASPECTS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
     (name, re.compile(rf"\b(?:{words})\b"))
     for name, words in (
-        ("link", r"links?|zoom|urls?|join|log ?in|login|meeting id|pass ?code|password|dial[- ]?in|call[- ]?in|phone number|number to call"),
+        (
+            "link",
+            r"links?|zoom|urls?|join|log ?in|login|meeting id|pass ?code|password|dial[- ]?in|call[- ]?in|phone number|number to call",
+        ),
         ("distance", r"how far|far away|far from|distance|how many miles|how close"),
         ("where", r"where|address|location|located|directions|street|building|church|get there"),
         ("end", r"how long|end|ends|ending|finish|finishes|until|till|length"),

@@ -4,6 +4,7 @@ Days follow Python (0 = Monday ... 6 = Sunday); each feed parser converts its ow
 Times are wall-clock times in the meeting's own IANA timezone. Nothing about members is kept:
 a meeting is a place, a time and a join link, and its notes are shown exactly as the feed gave them.
 """
+
 from __future__ import annotations
 
 import datetime as dt

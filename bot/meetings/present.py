@@ -3,6 +3,7 @@
 Times are shown as the meeting's own clock shows them (that is when the door opens or the link
 goes live); an online meeting hosted in another timezone also gets the person's own time.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,14 @@ from bot.meetings.types import TYPES
 from bot.program.answers import clock
 
 # What a person calls a part of the day, for the summary line.
-_PART_WORDS = {"morning": "morning", "noon": "midday", "afternoon": "afternoon", "evening": "evening", "night": "late", "tonight": "tonight"}
+_PART_WORDS = {
+    "morning": "morning",
+    "noon": "midday",
+    "afternoon": "afternoon",
+    "evening": "evening",
+    "night": "late",
+    "tonight": "tonight",
+}
 # Parts that do not read well as "this {part}" today or "in the {part}" on no given day.
 _TODAY_PART = {"noon": "today around midday", "night": "late tonight", "tonight": "tonight"}
 _ANY_DAY_PART = {"noon": "around midday", "night": "late at night", "tonight": "tonight"}

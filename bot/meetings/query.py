@@ -4,6 +4,7 @@ Plain words in, a :class:`MeetingQuery` out: fellowships, when, attendance, meet
 radius. The place is read separately (bot.meetings.geo) because it is remembered for the
 conversation while the rest belongs to one request.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,7 +59,9 @@ _TWELVE_STEP = _words(r"12[- ]?steps?", r"twelve[- ]?steps?")
 SECULAR = frozenset({Fellowship.smart, Fellowship.lifering, Fellowship.recovery_dharma})
 _SECULAR = _words(r"non[- ]?12[- ]?steps?", r"non[- ]?twelve[- ]?steps?", r"alternatives? to (?:aa|12[- ]?steps?)")
 
-_ONLINE = _words("online", "virtual", "virtually", "zoom", "video", "from home", "by phone", "phone meetings?", "remote", "internet")
+_ONLINE = _words(
+    "online", "virtual", "virtually", "zoom", "video", "from home", "by phone", "phone meetings?", "remote", "internet"
+)
 _HYBRID = _words("hybrid")
 _IN_PERSON = _words(r"in[- ]?person", "face to face", "face-to-face", "in the room", "physical")
 # "Spanish-speaking", "women-only", "wheelchair-accessible": the hyphen would hide the type's word.
@@ -66,14 +69,32 @@ _HYPHENATED = re.compile(r"-(?=(?:speaking|speakers?|language|friendly|only|acce
 
 # Our type keys (bot.meetings.types) and the words people use for them.
 TYPE_WORDS: Tuple[Tuple[str, Pattern[str]], ...] = (
-    ("open", _words(r"open(?= (?:meetings?|to (?:anyone|everyone|family|the public|non)))", "open meetings?", "anyone can (?:go|attend|come)")),
+    (
+        "open",
+        _words(
+            r"open(?= (?:meetings?|to (?:anyone|everyone|family|the public|non)))",
+            "open meetings?",
+            "anyone can (?:go|attend|come)",
+        ),
+    ),
     ("closed", _words(r"closed(?= meetings?)", "closed meetings?")),
     ("women", _words("women", "womens", "women's", "woman", "ladies", "female", "females", "mujeres")),
     ("men", _words("men", "mens", "men's", "guys", "male", "males", "hombres")),
     ("lgbtq", _words(r"lgbt\w*\+?", "gay", "lesbian", "queer", "trans", "transgender", "bisexual", "bi")),
     ("young_people", _words("young people", "young", "youth", "teens?", "teenagers?", "ypaa", "under 30", "twenties", "college")),
     ("seniors", _words("seniors?", "older adults?", "older people", "elderly", "over 60", "retirees?")),
-    ("beginners", _words("beginners?", "newcomers?", "new comers?", "first[- ]timers?", "first meeting", "first time", "new to (?:aa|na|recovery|this|meetings)")),
+    (
+        "beginners",
+        _words(
+            "beginners?",
+            "newcomers?",
+            "new comers?",
+            "first[- ]timers?",
+            "first meeting",
+            "first time",
+            "new to (?:aa|na|recovery|this|meetings)",
+        ),
+    ),
     ("wheelchair", _words("wheelchair", "wheel chair", "accessible", "accessibility", "disabled access", "ada")),
     ("spanish", _words("spanish", "espanol", "español", "en español", "en espanol", "hispanic", "latino", "latina")),
     ("french", _words("french")),
@@ -101,8 +122,12 @@ TYPE_WORDS: Tuple[Tuple[str, Pattern[str]], ...] = (
     ("child_care", _words("child ?care", "childcare", "babysitting", "kids welcome", "bring (?:my|the) kids")),
 )
 
-_RADIUS = re.compile(r"(?:within|under|less than|inside|up to|in|max(?:imum)?)?\s*(?<![\d.])(\d+(?:\.\d+)?)\s*(miles?|mi|kilometers?|km)\b")
-_NOW = _words("now", "right now", "soon", "starting soon", "asap", "next hour", "this hour", "happening now", "going on now", "right away")
+_RADIUS = re.compile(
+    r"(?:within|under|less than|inside|up to|in|max(?:imum)?)?\s*(?<![\d.])(\d+(?:\.\d+)?)\s*(miles?|mi|kilometers?|km)\b"
+)
+_NOW = _words(
+    "now", "right now", "soon", "starting soon", "asap", "next hour", "this hour", "happening now", "going on now", "right away"
+)
 _CLOCK = re.compile(r"\b(?:at|around|about|by|after|before)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\W|$)")
 _PARTS: Tuple[Tuple[str, Pattern[str]], ...] = (
     ("noon", _words("noon", "lunch ?time", "lunch", "midday")),
@@ -199,7 +224,11 @@ def _fellowships(lowered: str) -> FrozenSet[Fellowship]:
         found |= TWELVE_STEP
     if secular:
         found |= SECULAR
-    if Fellowship.al_anon in found and Fellowship.aa in found and not re.search(r"\baa\b|alcoholics anonymous", lowered.replace("al-anon", "")):
+    if (
+        Fellowship.al_anon in found
+        and Fellowship.aa in found
+        and not re.search(r"\baa\b|alcoholics anonymous", lowered.replace("al-anon", ""))
+    ):
         found.discard(Fellowship.aa)
     return frozenset(found)
 
@@ -285,7 +314,8 @@ def read_query(text: str) -> MeetingQuery:
         when=read_when(lowered),
         radius_miles=radius or DEFAULT_RADIUS_MILES,
         radius_given=radius is not None,
-        near_me=re.search(r"\bnear(?:by| me| here)\b|\bclose to me\b|\baround (?:me|here)\b|\bmy area\b|\blocal\b", lowered) is not None,
+        near_me=re.search(r"\bnear(?:by| me| here)\b|\bclose to me\b|\baround (?:me|here)\b|\bmy area\b|\blocal\b", lowered)
+        is not None,
     )
 
 

@@ -3,6 +3,7 @@
 A broken row is reported with its source and position and skipped. A broken source (unreachable,
 not JSON, not a list, or not one usable row) keeps its last good copy and records the error.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,11 +71,13 @@ async def _fetch_once(session: aiohttp.ClientSession, source: Source, policy: Fe
             try:
                 return await response.text()
             except UnicodeDecodeError as exc:
-                raise FeedError(f"the answer from {source.url} is not {exc.encoding} text: {exc.reason} at byte {exc.start}")
+                raise FeedError(
+                    f"the answer from {source.url} is not {exc.encoding} text: {exc.reason} at byte {exc.start}"
+                ) from exc
     except asyncio.TimeoutError:
-        raise _Retryable(f"no answer from {source.url} within {policy.timeout_seconds:g} s")
+        raise _Retryable(f"no answer from {source.url} within {policy.timeout_seconds:g} s") from None
     except aiohttp.ClientError as exc:
-        raise _Retryable(f"cannot reach {source.url}: {exc.__class__.__name__}: {exc}")
+        raise _Retryable(f"cannot reach {source.url}: {exc.__class__.__name__}: {exc}") from exc
 
 
 async def fetch(session: aiohttp.ClientSession, source: Source, policy: FetchPolicy) -> str:
@@ -85,7 +88,7 @@ async def fetch(session: aiohttp.ClientSession, source: Source, policy: FetchPol
             return await _fetch_once(session, source, policy)
         except _Retryable as exc:
             if attempt == policy.attempts:
-                raise FeedError(f"{exc} (after {attempt} attempts)")
+                raise FeedError(f"{exc} (after {attempt} attempts)") from exc
             log.warning("%s: attempt %d failed (%s); retrying in %.0f s", source.name, attempt, exc, delay)
             await asyncio.sleep(delay)
             delay *= 2
@@ -97,9 +100,9 @@ def read_file(source: Source, data_dir: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FeedError(f"file {path} does not exist: check 'path' in sources.yml")
+        raise FeedError(f"file {path} does not exist: check 'path' in sources.yml") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise FeedError(f"cannot read {path}: {exc}")
+        raise FeedError(f"cannot read {path}: {exc}") from exc
 
 
 def decode(body: str, source: Source) -> Any:
@@ -107,7 +110,7 @@ def decode(body: str, source: Source) -> Any:
         return json.loads(body)
     except json.JSONDecodeError as exc:
         start = body.lstrip()[:40].replace("\n", " ")
-        raise FeedError(f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); it starts with {start!r}")
+        raise FeedError(f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); it starts with {start!r}") from exc
 
 
 async def refresh_source(
@@ -138,7 +141,9 @@ async def refresh_source(
         log.error("meetings: %s", report.summary(), exc_info=unexpected)
         return report
     await asyncio.to_thread(store.replace, source, result.meetings, len(result.problems))
-    report = SourceReport(source.name, ok=True, meetings=len(result.meetings), problems=result.problems, seconds=time.monotonic() - began)
+    report = SourceReport(
+        source.name, ok=True, meetings=len(result.meetings), problems=result.problems, seconds=time.monotonic() - began
+    )
     log.info("meetings: %s", report.summary())
     for problem in result.problems[:PROBLEMS_LOGGED_PER_SOURCE]:
         log.warning("meetings: skipped %s", problem)

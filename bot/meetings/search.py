@@ -6,6 +6,7 @@ whose clocks do not change around the window; within an hour either way when the
 a week later for a meeting whose time came up just before the search began). Only the candidates
 that could be on the requested page get their exact start from bot.meetings.timing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -129,7 +130,9 @@ class MeetingIndex:
         # clocks fall back): those may be anything from now to a week away.
         estimate = np.where(~exact & (delta > MINUTES_PER_WEEK - _ESTIMATE_SLACK), delta - MINUTES_PER_WEEK, delta)
         low = np.where(exact, delta, estimate - _ESTIMATE_SLACK)
-        high = np.where(exact, delta, np.where(estimate > _ESTIMATE_SLACK, estimate + _ESTIMATE_SLACK, MINUTES_PER_WEEK + _ESTIMATE_SLACK))
+        high = np.where(
+            exact, delta, np.where(estimate > _ESTIMATE_SLACK, estimate + _ESTIMATE_SLACK, MINUTES_PER_WEEK + _ESTIMATE_SLACK)
+        )
         return low, high
 
     def search(self, criteria: Criteria, limit: int = 5, offset: int = 0) -> Page:

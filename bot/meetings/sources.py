@@ -3,6 +3,7 @@
 Each source is one feed, in the Meeting Guide JSON format or BMLT's JSON results, read from a
 file (relative to the data directory) or fetched from a URL.
 """
+
 from __future__ import annotations
 
 import re
@@ -94,13 +95,13 @@ def load_sources(path: Path) -> SourceList:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SourcesError(f"{path}: file is missing (it lists the meeting feeds to import)")
+        raise SourcesError(f"{path}: file is missing (it lists the meeting feeds to import)") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourcesError(f"{path}: cannot read the file: {exc}")
+        raise SourcesError(f"{path}: cannot read the file: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        raise SourcesError(f"{path}:{where} YAML syntax error: {getattr(exc, 'problem', None) or exc}")
+        raise SourcesError(f"{path}:{where} YAML syntax error: {getattr(exc, 'problem', None) or exc}") from exc
     try:
         return SourceList.parse_obj(raw)
     except ValidationError as exc:
@@ -110,7 +111,7 @@ def load_sources(path: Path) -> SourceList:
             if len(steps) > 1 and steps[0] == "sources":
                 steps[1] += _entry_name(raw, error["loc"][1])
             lines.append(f"  - {path}: {'.'.join(steps) or '(top level)'}: {error['msg']}")
-        raise SourcesError("Meeting sources are invalid:\n" + "\n".join(lines))
+        raise SourcesError("Meeting sources are invalid:\n" + "\n".join(lines)) from exc
 
 
 def _entry_name(raw: Any, position: Any) -> str:

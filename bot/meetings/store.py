@@ -4,6 +4,7 @@ The web app's refresher writes (bot.meetings.refresh); the action server reads. 
 version that goes up with every successful refresh, so a reader rebuilds its index only when a
 version moved.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,7 +57,9 @@ class MeetingStore:
     def _ensure_source(self, connection: sa.engine.Connection, source: Source) -> None:
         exists = connection.execute(sa.select(meeting_sources.c.name).where(meeting_sources.c.name == source.name)).first()
         if exists is None:
-            connection.execute(meeting_sources.insert().values(name=source.name, format=source.format.value, location=source.where))
+            connection.execute(
+                meeting_sources.insert().values(name=source.name, format=source.format.value, location=source.where)
+            )
         else:
             connection.execute(
                 meeting_sources.update()
@@ -129,7 +132,9 @@ class MeetingStore:
     def stamp(self) -> Tuple[Tuple[str, int], ...]:
         """Changes whenever any source's meetings change."""
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(meeting_sources.c.name, meeting_sources.c.version).order_by(meeting_sources.c.name))
+            rows = connection.execute(
+                sa.select(meeting_sources.c.name, meeting_sources.c.version).order_by(meeting_sources.c.name)
+            )
             return tuple((row.name, row.version) for row in rows)
 
     def load(self) -> List[Meeting]:

@@ -5,6 +5,7 @@ wall time in that zone; on the night clocks spring forward a time in the gap (02
 the same instant as the clock would show if it had not jumped (03:30), and on the night they fall
 back an ambiguous time happens the first time round (fold=0), which is what people in the room do.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -11,6 +11,7 @@ Codes that say how to attend (temporarily closed, online, virtual, hybrid) are n
 parsers read them to decide a meeting's attendance. Any other code missing from a table is
 ignored, since every area has local codes; ``unknown_codes`` lists them for the refresh log.
 """
+
 from __future__ import annotations
 
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
@@ -87,17 +88,43 @@ TYPES: Dict[str, str] = {
 
 LANGUAGES: FrozenSet[str] = frozenset(
     {
-        "spanish", "french", "korean", "chinese", "vietnamese", "tagalog", "armenian", "russian",
-        "polish", "portuguese", "japanese", "german", "italian", "persian", "arabic", "hebrew",
-        "hindi", "punjabi", "ukrainian", "asl",
+        "spanish",
+        "french",
+        "korean",
+        "chinese",
+        "vietnamese",
+        "tagalog",
+        "armenian",
+        "russian",
+        "polish",
+        "portuguese",
+        "japanese",
+        "german",
+        "italian",
+        "persian",
+        "arabic",
+        "hebrew",
+        "hindi",
+        "punjabi",
+        "ukrainian",
+        "asl",
     }
 )
 
 # Types that describe the room; an online-only meeting has none (as TSML UI drops them too).
 IN_PERSON_ONLY: FrozenSet[str] = frozenset(
     {
-        "wheelchair", "child_care", "children_welcome", "no_children", "outdoor", "fragrance_free",
-        "smoking", "breakfast", "candlelight", "concurrent_alateen", "concurrent_al_anon",
+        "wheelchair",
+        "child_care",
+        "children_welcome",
+        "no_children",
+        "outdoor",
+        "fragrance_free",
+        "smoking",
+        "breakfast",
+        "candlelight",
+        "concurrent_alateen",
+        "concurrent_al_anon",
     }
 )
 
@@ -107,15 +134,39 @@ TYPE_GROUPS: Tuple[FrozenSet[str], ...] = (
     frozenset({"open", "closed"}),
     frozenset(
         {
-            "women", "men", "lgbtq", "transgender", "young_people", "seniors", "beginners", "parents",
-            "professionals", "veterans", "native_american", "people_of_color", "dual_diagnosis",
+            "women",
+            "men",
+            "lgbtq",
+            "transgender",
+            "young_people",
+            "seniors",
+            "beginners",
+            "parents",
+            "professionals",
+            "veterans",
+            "native_american",
+            "people_of_color",
+            "dual_diagnosis",
         }
     ),
     frozenset(
         {
-            "speaker", "discussion", "big_book", "step_study", "traditions", "literature", "daily_reflections",
-            "as_bill_sees_it", "grapevine", "living_sober", "basic_text", "just_for_today", "living_clean",
-            "meditation", "agnostic", "birthday",
+            "speaker",
+            "discussion",
+            "big_book",
+            "step_study",
+            "traditions",
+            "literature",
+            "daily_reflections",
+            "as_bill_sees_it",
+            "grapevine",
+            "living_sober",
+            "basic_text",
+            "just_for_today",
+            "living_clean",
+            "meditation",
+            "agnostic",
+            "birthday",
         }
     ),
     LANGUAGES,
@@ -271,8 +322,4 @@ def code_type(table: Mapping[str, str], code: str) -> Optional[str]:
 
 def unknown_codes(table: Mapping[str, str], codes: Iterable[str]) -> List[str]:
     """The codes that are neither a type in ``table`` nor an attendance code, in feed order."""
-    return [
-        code
-        for code in codes
-        if code_type(table, code) is None and code.strip().upper() not in ATTENDANCE_CODES
-    ]
+    return [code for code in codes if code_type(table, code) is None and code.strip().upper() not in ATTENDANCE_CODES]

@@ -3,6 +3,7 @@
 Wording lives with the data so a center can change both without code. Every template is compiled
 and test-rendered when the data loads, so a typo in a placeholder fails validation, not a chat.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,7 @@ def timetable(sessions: Iterable[Session]) -> str:
     for session in sorted(sessions, key=lambda s: (s.day.index, s.start)):
         by_time.setdefault((session.start, session.end), []).append(session)
     return "; ".join(
-        f"{and_list(s.day.title[:3] for s in group)} {clock(start)}–{clock(end)}"
-        for (start, end), group in by_time.items()
+        f"{and_list(s.day.title[:3] for s in group)} {clock(start)}–{clock(end)}" for (start, end), group in by_time.items()
     )
 
 
@@ -143,8 +143,20 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
     "callback_saved": lambda p: {"first_name": "Sam", "contact": "(760) 555-0199"},
     **{key: lambda p: _meeting_search_sample() for key in _MEETING_SEARCH_ANSWERS},
     "meeting_item": lambda p: {"meeting": _meeting_sample()},
-    "meeting_detail": lambda p: {"aspect": "type", "meeting": _meeting_sample(), "answer": "unknown", "asked": "wheelchair accessible", "listed": None},
-    "meeting_detail_list": lambda p: {"aspect": "type", "asked": "in Spanish", "yes": ["Desert Dawn Group"], "no": [], "unknown": ["Noon Step"]},
+    "meeting_detail": lambda p: {
+        "aspect": "type",
+        "meeting": _meeting_sample(),
+        "answer": "unknown",
+        "asked": "wheelchair accessible",
+        "listed": None,
+    },
+    "meeting_detail_list": lambda p: {
+        "aspect": "type",
+        "asked": "in Spanish",
+        "yes": ["Desert Dawn Group"],
+        "no": [],
+        "unknown": ["Noon Step"],
+    },
     "meeting_detail_which": lambda p: {"count": 5},
     "meetings_place_unknown": lambda p: {"text": "Springfeld"},
     "meetings_ask_place": lambda p: {},
@@ -182,8 +194,12 @@ def _coping_sample(**extra: Any) -> Dict[str, Any]:
 
     need = Need(key="craving", label="A craving", rated="the craving", words=["craving"], skills=["a", "b"])
     skill = Skill(
-        key="box_breathing", name="Box breathing", minutes=3, intro="Slow, even breaths calm the body.",
-        steps=["Breathe in for four.", "Hold for four."], closing="Well done.",
+        key="box_breathing",
+        name="Box breathing",
+        minutes=3,
+        intro="Slow, even breaths calm the body.",
+        steps=["Breathe in for four.", "Hold for four."],
+        closing="Well done.",
     )
     return {"first_name": "Sam", "counselor": "Dana", "need": need, "skill": skill, **extra}
 
@@ -217,8 +233,14 @@ def _client_sample(program: Program, **extra: Any) -> Dict[str, Any]:
 
 
 _COPING_ANSWERS = (
-    "coping_ask_need", "coping_begin", "coping_rate_before", "coping_rate_after", "coping_switch",
-    "coping_tried_all", "coping_stopped", "coping_not_running",
+    "coping_ask_need",
+    "coping_begin",
+    "coping_rate_before",
+    "coping_rate_after",
+    "coping_switch",
+    "coping_tried_all",
+    "coping_stopped",
+    "coping_not_running",
 )
 _CLIENT_ANSWERS = ("next_group", "next_group_day", "client_not_known", "reminder_set", "reminder_due")
 EXTRA_CONTEXT.update(
@@ -238,7 +260,10 @@ EXTRA_CONTEXT.update(
             for key in ("handoff_waiting", "handoff_already_waiting", "handoff_unstaffed", "handoff_busy", "handoff_not_here")
         },
         "handoff_expired": lambda p: {"crisis": True},
-        **{key: (lambda p: {"staff_name": "Dana"}) for key in ("handoff_joined", "handoff_returned", "handoff_closed", "handoff_left")},
+        **{
+            key: (lambda p: {"staff_name": "Dana"})
+            for key in ("handoff_joined", "handoff_returned", "handoff_closed", "handoff_left")
+        },
     }
 )
 

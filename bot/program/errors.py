@@ -1,4 +1,5 @@
 """The one error program data raises, shared by the loader and the answer templates."""
+
 from typing import List
 
 

@@ -4,6 +4,7 @@ People write "BCBS", "blue-cross", "united helthcare" or "Medi Cal". We compare 
 (case, punctuation and spacing folded) against each carrier's name and aliases, first exactly,
 then as whole words inside a longer message, then with a similarity ratio for misspellings.
 """
+
 from __future__ import annotations
 
 import re

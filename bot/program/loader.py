@@ -3,6 +3,7 @@
 Errors name the file, the field (with the item's key where it has one) and the problem, so that
 a center editing its data knows exactly what to fix.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,14 +24,14 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProgramDataError([f"{path}: file is missing (every section needs its own file)"])
+        raise ProgramDataError([f"{path}: file is missing (every section needs its own file)"]) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ProgramDataError([f"{path}:{where}: YAML syntax error: {problem}"])
+        raise ProgramDataError([f"{path}:{where}: YAML syntax error: {problem}"]) from exc
 
 
 def _describe_location(raw: Any, loc: Tuple[Any, ...]) -> str:
@@ -78,7 +79,7 @@ def load_program(directory: Path) -> Program:
             path = directory / f"{section}.yml" if section else directory
             field = _describe_location(raw, loc)
             problems.append(f"{path}: {field}: {error['msg']}")
-        raise ProgramDataError(problems)
+        raise ProgramDataError(problems) from exc
     return program
 
 

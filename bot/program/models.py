@@ -3,6 +3,7 @@
 A center edits the YAML, never this code; every rule a data edit can break is checked here so that
 a bad edit fails at start-up with the file, the field and the problem.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -292,9 +293,7 @@ class Insurance(Strict):
             for name in [carrier.name, *carrier.aliases]:
                 key = name.casefold()
                 if key in seen and seen[key] != carrier.name:
-                    raise ValueError(
-                        f"'{name}' names both {seen[key]} and {carrier.name}; keep it on one carrier"
-                    )
+                    raise ValueError(f"'{name}' names both {seen[key]} and {carrier.name}; keep it on one carrier")
                 seen[key] = carrier.name
         return value
 
@@ -377,8 +376,7 @@ class Program(Strict):
             level = levels.get(track.level)
             if level is None:
                 raise ValueError(
-                    f"track '{track.key}' names level '{track.level}', which is not in levels_of_care "
-                    f"({', '.join(levels)})"
+                    f"track '{track.key}' names level '{track.level}', which is not in levels_of_care ({', '.join(levels)})"
                 )
             if not level.offered_here:
                 raise ValueError(f"track '{track.key}' uses level '{level.key}', not offered here")

@@ -11,6 +11,7 @@ for a domain response that a rule or policy runs directly (fallback, off-topic, 
 safety...). An action's domain responses pass through the generator too, marked ``NOTICE_HANDLED``
 so that the notice is not added twice.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, NamedTuple, Sequence

@@ -14,6 +14,7 @@ its wall-clock end (a 01:00-04:00 group on the spring-forward night is two real 
 Python compares and subtracts two datetimes that share a tzinfo by their wall clocks, ignoring
 fold and offset changes; everything here that orders or measures instants does it in UTC.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,7 @@ def _require_aware(now: dt.datetime, name: str = "now") -> None:
     """A naive datetime would be read in the server's zone, the very bug this module exists to avoid."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(
-            f"{name} must be a timezone-aware datetime (got naive {now.isoformat()}); "
-            "pass e.g. datetime.now(timezone.utc)"
+            f"{name} must be a timezone-aware datetime (got naive {now.isoformat()}); pass e.g. datetime.now(timezone.utc)"
         )
 
 
@@ -128,9 +128,7 @@ def _all_from(track: Track, first_day: dt.date, zone: ZoneInfo) -> Iterator[Occu
             yield heapq.heappop(heap)[3]
 
 
-def upcoming(
-    track: Track, now: dt.datetime, zone: ZoneInfo, include_in_progress: bool = True
-) -> Iterator[Occurrence]:
+def upcoming(track: Track, now: dt.datetime, zone: ZoneInfo, include_in_progress: bool = True) -> Iterator[Occurrence]:
     """The track's occurrences in time order, endlessly, from ``now`` on.
 
     First comes the one in progress at ``now`` (if ``include_in_progress``: "group has started,
@@ -144,13 +142,10 @@ def upcoming(
     return (
         occurrence
         for occurrence in _all_from(track, first_day, zone)
-        if occurrence.start.astimezone(UTC) > instant
-        or (include_in_progress and occurrence.in_progress_at(instant))
+        if occurrence.start.astimezone(UTC) > instant or (include_in_progress and occurrence.in_progress_at(instant))
     )
 
 
-def next_occurrence(
-    track: Track, now: dt.datetime, zone: ZoneInfo, include_in_progress: bool = True
-) -> Occurrence:
+def next_occurrence(track: Track, now: dt.datetime, zone: ZoneInfo, include_in_progress: bool = True) -> Occurrence:
     """The first of ``upcoming``: the group a client means by "my next group"."""
     return next(upcoming(track, now, zone, include_in_progress))

@@ -10,6 +10,7 @@
 The long answers given so far are kept in a slot, oldest first (``given``), so that a typed
 "tell me more" expands the latest one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ def more_of(book: AnswerBook, key: Optional[str], given: Sequence[str]) -> Optio
 
 
 def expand(book: AnswerBook, key: Optional[str], given: Sequence[str]) -> Answered:
-    """"Tell me more": the full text, or something to ask instead when there is nothing to expand."""
+    """ "Tell me more": the full text, or something to ask instead when there is nothing to expand."""
     found = more_of(book, key, given)
     if found is None:
         return Answered(book.render("nothing_more"), list(given))

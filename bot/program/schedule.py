@@ -3,6 +3,7 @@
 The question is read for weekdays, relative days (today, tonight, tomorrow) and parts of the day;
 relative days are resolved in the center's timezone, whatever the server's clock says.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,7 +58,9 @@ def read_question(text: str, now: dt.datetime) -> ScheduleQuestion:
     return ScheduleQuestion(days=tuple(days), relative=relative if len(days) == 1 else None, part=part)
 
 
-def sessions_on(program: Program, day: Weekday, part: Optional[str], track: Optional[Track] = None) -> List[Tuple[Track, Session]]:
+def sessions_on(
+    program: Program, day: Weekday, part: Optional[str], track: Optional[Track] = None
+) -> List[Tuple[Track, Session]]:
     """The sessions on a day, at a part of the day, of one track when given, earliest first."""
     found = [
         (t, session)

@@ -6,6 +6,7 @@ words in ``situations.yml``; the first one that matches answers instead of the i
 answer. Words are compared as whole words after folding case, apostrophes and punctuation, so
 "Court-ordered" matches "court ordered" and "New Year's" matches "new years".
 """
+
 from __future__ import annotations
 
 import re

@@ -10,6 +10,7 @@ Events: ``storage.failed`` (once per outage), ``escalation.unrecorded`` (every c
 to be journaled: staff learn of it now, not when the database is back) and ``storage.recovered``.
 Like the notifier, the body carries ids and the crisis type, never what the person wrote.
 """
+
 from __future__ import annotations
 
 import asyncio

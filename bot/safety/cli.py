@@ -3,6 +3,7 @@
 ``--sweep`` prints how the pipeline's figures move with the encoder thresholds, on the dev set
 only (the sealed sets are never used to choose anything); ``--public`` adds the public set.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +68,9 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
         print("\nTargets not met on the sealed sets:\n" + "\n".join(f"  - {p}" for p in failures))
     regressions = report.regressions()
     if regressions:
-        print("\nWorse than the recorded floor on the sealed sets:\n" + "\n".join(f"  - {p}" for p in regressions), file=sys.stderr)
+        print(
+            "\nWorse than the recorded floor on the sealed sets:\n" + "\n".join(f"  - {p}" for p in regressions), file=sys.stderr
+        )
         return 1
     return 0
 
@@ -96,7 +99,7 @@ def sweep(dev: evaluation.EvaluationSet, parse: Callable[[str], Dict[str, Any]])
     for clear, agree, possible in itertools.product((0.8, 0.9, 0.95), (0.3, 0.5), (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)):
         thresholds = Thresholds(encoder_clear=clear, encoder_agree=agree, encoder_possible=possible)
 
-        def tier(text: str) -> str:
+        def tier(text: str, thresholds: Thresholds = thresholds) -> str:
             d = parsed[text].get("crisis_safety_net") or {}
             risk = None
             if d.get("encoder_clear") is not None:

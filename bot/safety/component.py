@@ -12,6 +12,7 @@ trained here from ``data/safety/`` and the NLU examples. Then:
 
 The encoder is verified by sha256 when the model loads; a mismatch stops Rasa from starting.
 """
+
 from __future__ import annotations
 
 import hashlib

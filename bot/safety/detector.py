@@ -3,6 +3,7 @@
 Plain Python with no Rasa in it, so it is tested and evaluated on its own; the NLU component
 (``bot.safety.component``) runs it on every message.
 """
+
 from __future__ import annotations
 
 import re
@@ -97,7 +98,7 @@ def _words(text: str) -> List[str]:
 
 
 def _is_current(text: str, start: int, end: int) -> bool:
-    """"again", "right now", "he isn't breathing" in the hit's clause or the next one."""
+    """ "again", "right now", "he isn't breathing" in the hit's clause or the next one."""
     clause_start, _, next_end = _clause_bounds(text, start, end)
     return bool(CURRENT.search(text[clause_start:next_end]))
 
@@ -177,8 +178,6 @@ def _guess_type_normalised(norm: str) -> str:
         if hint.search(norm):
             return crisis_type
     return UNSPECIFIED
-
-
 
 
 @dataclass(frozen=True)

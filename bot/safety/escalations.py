@@ -6,6 +6,7 @@ an escalation exists for every crisis message Rasa processed, whether or not the
 up. The notification to staff is queued in the same transaction (the outbox, ``notifications``) and
 delivered by ``bot.safety.notifier``; ``bot.safety.reconcile`` checks the two against each other.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,7 +60,9 @@ def known_type(value: Any) -> str:
 
 
 def _crisis_type_of(parse: Dict[str, Any]) -> Optional[str]:
-    return next((e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")), None)
+    return next(
+        (e.get("value") for e in parse.get("entities") or [] if e.get("entity") == CRISIS_TYPE_ENTITY and e.get("value")), None
+    )
 
 
 def event_time(event: Dict[str, Any]) -> dt.datetime:
@@ -94,7 +97,9 @@ def crisis_messages(
             parse = event.get("parse_data") or {}
             last_user, counted = event, (parse.get("intent") or {}).get("name") == CRISIS_INTENT
             if counted:
-                found.append(CrisisMessage(conversation_id, known_type(_crisis_type_of(parse)), event.get("text") or "", event_time(event)))
+                found.append(
+                    CrisisMessage(conversation_id, known_type(_crisis_type_of(parse)), event.get("text") or "", event_time(event))
+                )
         elif kind == "action" and event.get("name") == CRISIS_ANSWER and not counted and last_user is not None:
             counted = True
             found.append(CrisisMessage(conversation_id, known_type(current_type), last_user.get("text") or "", event_time(event)))

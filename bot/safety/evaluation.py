@@ -14,6 +14,7 @@ Layers: the curated patterns alone, the NLU model's own prediction, the encoder 
 and the whole pipeline as the service runs it. Tiers: "clear" (the crisis answer and staff alerted)
 and "possible" (the screening question).
 """
+
 from __future__ import annotations
 
 import json
@@ -138,8 +139,8 @@ def _count(items: Sequence[Any], test: Callable[[Any], bool]) -> Rate:
 
 def score_crisis(name: str, items: Sequence[CrisisItem], seen: Dict[str, Observation]) -> CrisisScores:
     obs = [(item, seen[item.text]) for item in items]
-    caught = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] != NONE) for layer in LAYERS}
-    clear = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] == CLEAR) for layer in LAYERS}
+    caught = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] != NONE) for layer in LAYERS}
+    clear = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] == CLEAR) for layer in LAYERS}
     by_label: Dict[str, Rate] = {}
     for key, label_of in (("type", lambda i: i.type), ("person", lambda i: i.person), ("tier", lambda i: i.tier)):
         for value in sorted({label_of(i) for i in items}):
@@ -153,8 +154,8 @@ def score_crisis(name: str, items: Sequence[CrisisItem], seen: Dict[str, Observa
 
 def score_other(name: str, items: Sequence[Any], seen: Dict[str, Observation], kind_of: Callable[[Any], str]) -> OtherScores:
     obs = [(item, seen[text_of(item)]) for item in items]
-    escalated = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] == CLEAR) for layer in LAYERS}
-    screened = {layer: _count(obs, lambda p, l=layer: p[1].tiers[l] == POSSIBLE) for layer in LAYERS}
+    escalated = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] == CLEAR) for layer in LAYERS}
+    screened = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] == POSSIBLE) for layer in LAYERS}
     by_kind = {}
     for kind in sorted({kind_of(i) for i in items}):
         group = [p for p in obs if kind_of(p[0]) == kind]
@@ -252,7 +253,9 @@ class Report:
     crisis_mode: List[CrisisModeScores]
     public: Optional[Dict[str, Any]] = None
 
-    def sealed_failures(self, recall: float = TARGET_RECALL, escalations: float = TARGET_ESCALATIONS, screening: float = TARGET_SCREENING) -> List[str]:
+    def sealed_failures(
+        self, recall: float = TARGET_RECALL, escalations: float = TARGET_ESCALATIONS, screening: float = TARGET_SCREENING
+    ) -> List[str]:
         """The sealed sets' figures against the targets (or, given, the regression floors)."""
         problems = []
         for scores in self.crisis:
@@ -296,13 +299,13 @@ def format_report(report: Report, details: bool = True) -> str:
     lines.append("CRISIS MESSAGES: caught (clear or possible), then clear only; 95% Wilson intervals")
     lines.append(header)
     for s in report.crisis:
-        lines.append(f"{s.name + ', caught':44}" + "".join(f"{str(s.caught[l]):>32}" for l in LAYERS))
-        lines.append(f"{s.name + ', clear':44}" + "".join(f"{str(s.clear[l]):>32}" for l in LAYERS))
+        lines.append(f"{s.name + ', caught':44}" + "".join(f"{str(s.caught[layer]):>32}" for layer in LAYERS))
+        lines.append(f"{s.name + ', clear':44}" + "".join(f"{str(s.clear[layer]):>32}" for layer in LAYERS))
     lines.append("\nNOT CRISES: escalated (clear), then screened (possible)")
     lines.append(header)
     for o in report.other:
-        lines.append(f"{o.name + ', escalated':44}" + "".join(f"{str(o.escalated[l]):>32}" for l in LAYERS))
-        lines.append(f"{o.name + ', screened':44}" + "".join(f"{str(o.screened[l]):>32}" for l in LAYERS))
+        lines.append(f"{o.name + ', escalated':44}" + "".join(f"{str(o.escalated[layer]):>32}" for layer in LAYERS))
+        lines.append(f"{o.name + ', screened':44}" + "".join(f"{str(o.screened[layer]):>32}" for layer in LAYERS))
     lines.append("\nPIPELINE BY LABEL (crisis: caught; not crisis: escalated or screened)")
     for s in report.crisis:
         lines.append(f"  {s.name}: " + ", ".join(f"{k} {v.value:.1%} ({v.hits}/{v.n})" for k, v in s.by_label.items()))
@@ -315,7 +318,9 @@ def format_report(report: Report, details: bool = True) -> str:
         lines.append(f"  {m.name}: crisis mode ended by a message that did not say safe or false alarm: {m.ended_wrongly}")
     if report.public:
         p = report.public
-        lines.append(f"\nPUBLIC SET ({p['name']}): users with suicidal ideation, behaviour or attempt caught in any post: {p['recall']}")
+        lines.append(
+            f"\nPUBLIC SET ({p['name']}): users with suicidal ideation, behaviour or attempt caught in any post: {p['recall']}"
+        )
         lines.append(f"  supportive users with any post escalated or screened: {p['false_alarms']}")
     else:
         lines.append("\nPUBLIC SET: not on this machine (docs/safety.md, 'Public set', says how to add it)")
@@ -344,9 +349,23 @@ def write_json(report: Report, path: Path) -> None:
         return {k: {"hits": v.hits, "n": v.n, "value": v.value, "ci95": wilson(v.hits, v.n)} for k, v in d.items()}
 
     data = {
-        "crisis": [{"name": s.name, "caught": rates(s.caught), "clear": rates(s.clear), "by_label": rates(s.by_label), "type_right": asdict(s.type_right)} for s in report.crisis],
-        "other": [{"name": o.name, "escalated": rates(o.escalated), "screened": rates(o.screened), "by_kind": rates(o.by_kind)} for o in report.other],
-        "crisis_mode": [{"name": m.name, "right": rates(m.right), "ended_wrongly": asdict(m.ended_wrongly)} for m in report.crisis_mode],
+        "crisis": [
+            {
+                "name": s.name,
+                "caught": rates(s.caught),
+                "clear": rates(s.clear),
+                "by_label": rates(s.by_label),
+                "type_right": asdict(s.type_right),
+            }
+            for s in report.crisis
+        ],
+        "other": [
+            {"name": o.name, "escalated": rates(o.escalated), "screened": rates(o.screened), "by_kind": rates(o.by_kind)}
+            for o in report.other
+        ],
+        "crisis_mode": [
+            {"name": m.name, "right": rates(m.right), "ended_wrongly": asdict(m.ended_wrongly)} for m in report.crisis_mode
+        ],
         "public": {k: str(v) for k, v in (report.public or {}).items()},
     }
     path.parent.mkdir(parents=True, exist_ok=True)

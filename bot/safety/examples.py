@@ -1,5 +1,6 @@
 """Labelled messages for the crisis net: the training examples (data/safety/) and the evaluation
 sets (tests/data/safety/), one schema each, validated with a message that names file and entry."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,20 @@ from bot.safety.patterns import CRISIS_TYPES, SELF_HARM, SOMEONE_ELSE, SUICIDE
 PERSONS = ("self", "other")
 TIERS = ("clear", "possible")
 NOT_CRISIS_KINDS = (
-    "ordinary", "prospect", "family", "client", "smalltalk", "offtopic", "callback",
-    "informational", "medication", "past", "negated", "idiom", "media", "relapse",
+    "ordinary",
+    "prospect",
+    "family",
+    "client",
+    "smalltalk",
+    "offtopic",
+    "callback",
+    "informational",
+    "medication",
+    "past",
+    "negated",
+    "idiom",
+    "media",
+    "relapse",
 )
 CRISIS_MODE_KINDS = ("safe", "ack", "unsafe", "cannot_call", "contacted", "help_arrived", "false_alarm", "question", "person")
 TEXT = constr(strip_whitespace=True, min_length=1, max_length=4000)

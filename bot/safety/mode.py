@@ -11,6 +11,7 @@ One source of truth, the events themselves, so the policy (Rasa's Event objects)
   ``crisis_active`` slot to false;
 - the screening question is awaiting its answer when it was the assistant's last words.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,7 +99,11 @@ def step_of(event: Any) -> Step:
     if kind == "action":
         return Step("action", data.get("name") if data else getattr(event, "action_name", None))
     if kind == "slot":
-        return Step("slot", data.get("name") if data else getattr(event, "key", None), data.get("value") if data else getattr(event, "value", None))
+        return Step(
+            "slot",
+            data.get("name") if data else getattr(event, "key", None),
+            data.get("value") if data else getattr(event, "value", None),
+        )
     return Step("other")
 
 

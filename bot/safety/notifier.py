@@ -11,6 +11,7 @@ ESCALATION_ACK_TIMEOUT_SECONDS is notified again.
 The body carries what staff need to act and no more: the escalation and conversation ids, the
 crisis type, the time and a link. The person's words go out only with ESCALATION_INCLUDE_TEXT.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -87,14 +88,11 @@ class Notifier:
             .where(safety_reviews.c.escalation_id == escalations.c.id, safety_reviews.c.kind == "false_alarm")
             .exists()
         )
-        due = (
-            sa.select(escalations.c.id)
-            .where(
-                escalations.c.status == "open",
-                ~reported_false_alarm,
-                sa.func.coalesce(escalations.c.last_reminder_at, escalations.c.created_at) <= cutoff,
-                ~pending_reminder,
-            )
+        due = sa.select(escalations.c.id).where(
+            escalations.c.status == "open",
+            ~reported_false_alarm,
+            sa.func.coalesce(escalations.c.last_reminder_at, escalations.c.created_at) <= cutoff,
+            ~pending_reminder,
         )
         target = "backup" if self.settings.escalation_backup_url else "primary"
         with self.engine.begin() as connection:
@@ -107,7 +105,12 @@ class Notifier:
                     .values(reminders_sent=escalations.c.reminders_sent + 1, last_reminder_at=now)
                 )
         for escalation_id in ids:
-            log.warning("escalation %s is unacknowledged after %.0f s: notifying again (%s)", escalation_id, self.settings.escalation_ack_timeout_seconds, target)
+            log.warning(
+                "escalation %s is unacknowledged after %.0f s: notifying again (%s)",
+                escalation_id,
+                self.settings.escalation_ack_timeout_seconds,
+                target,
+            )
         return len(ids)
 
     def due(self, now: Optional[dt.datetime] = None) -> List[Dict[str, Any]]:
@@ -129,7 +132,9 @@ class Notifier:
         if notification.get("body"):
             return str(notification["body"]).encode()
         with self.engine.begin() as connection:
-            escalation = connection.execute(sa.select(escalations).where(escalations.c.id == notification["escalation_id"])).first()
+            escalation = connection.execute(
+                sa.select(escalations).where(escalations.c.id == notification["escalation_id"])
+            ).first()
             payload: Dict[str, Any] = {
                 "id": notification["id"],
                 "event": notification["event"],
@@ -150,14 +155,18 @@ class Notifier:
             connection.execute(notifications.update().where(notifications.c.id == notification["id"]).values(body=body))
         return body.encode()
 
-    def mark(self, notification: Dict[str, Any], status: Optional[int], error: Optional[str], now: Optional[dt.datetime] = None) -> None:
+    def mark(
+        self, notification: Dict[str, Any], status: Optional[int], error: Optional[str], now: Optional[dt.datetime] = None
+    ) -> None:
         now = now or utcnow()
         attempts = int(notification["attempts"]) + 1
         values: Dict[str, Any] = {"attempts": attempts, "last_status": status, "last_error": error}
         if error is None:
             values["delivered_at"] = now
         else:
-            wait = backoff_seconds(attempts, self.settings.escalation_retry_base_seconds, self.settings.escalation_retry_max_seconds)
+            wait = backoff_seconds(
+                attempts, self.settings.escalation_retry_base_seconds, self.settings.escalation_retry_max_seconds
+            )
             values["next_attempt_at"] = now + dt.timedelta(seconds=wait)
         with self.engine.begin() as connection:
             connection.execute(notifications.update().where(notifications.c.id == notification["id"]).values(**values))
@@ -216,6 +225,6 @@ class Notifier:
                 await self.tick()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - a database hiccup must not stop the pager for good
+            except Exception:  # a database hiccup must not stop the pager for good
                 log.exception("notification round failed; trying again")
             await asyncio.sleep(self.settings.notifier_poll_seconds)

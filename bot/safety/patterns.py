@@ -13,6 +13,7 @@ pattern itself, next to the words they concern.
 Recall comes first: when in doubt a pattern stays. ``make eval-safety`` measures both sides on
 ``tests/data/safety/``.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,9 @@ class CrisisPattern:
     overdose_if_substance: bool = False
 
 
-def _p(name: str, crisis_type: str, pattern: str, traps: FrozenSet[str] = ALL_TRAPS, overdose_if_substance: bool = False) -> CrisisPattern:
+def _p(
+    name: str, crisis_type: str, pattern: str, traps: FrozenSet[str] = ALL_TRAPS, overdose_if_substance: bool = False
+) -> CrisisPattern:
     return CrisisPattern(name, crisis_type, re.compile(pattern), frozenset(traps), overdose_if_substance)
 
 
@@ -82,201 +85,396 @@ SUICIDE_WORD = r"(?:su[iy]{0,2}[cs]{1,2}[aeiy]{0,2}d(?:e|es|al|ial|ally)?|sewer 
 PATTERNS: Tuple[CrisisPattern, ...] = (
     # --- suicide -----------------------------------------------------------------------------
     _p("kms", SUICIDE, r"(?<!\d)(?<!\d )\bk+m+s+\b"),
-    _p("kill myself", SUICIDE,
-       r"\b(?:kill+(?:ing|in)?|kil|kms) ?" + MYSELF + r"(?! (?:trying|working|at (?:work|the gym)|over (?:this|it|nothing)|to (?:finish|get|make|pay|keep)|for (?:this|that|them|nothing)))"),
-    _p("suicide word", SUICIDE, r"\b" + SUICIDE_WORD + r"\b(?! (?:squad|mission|doors?|run|sprints?|drills?|lane|hotline|prevention|awareness|rates?))"),
+    _p(
+        "kill myself",
+        SUICIDE,
+        r"\b(?:kill+(?:ing|in)?|kil|kms) ?"
+        + MYSELF
+        + r"(?! (?:trying|working|at (?:work|the gym)|over (?:this|it|nothing)|to (?:finish|get|make|pay|keep)|for (?:this|that|them|nothing)))",
+    ),
+    _p(
+        "suicide word",
+        SUICIDE,
+        r"\b" + SUICIDE_WORD + r"\b(?! (?:squad|mission|doors?|run|sprints?|drills?|lane|hotline|prevention|awareness|rates?))",
+    ),
     _p("unalive", SUICIDE, r"\bun ?aliv(?:e|ing|ed)\b"),
     _p("self delete", SUICIDE, r"\bself ?delet(?:e|ing)\b"),
-    _p("end my life", SUICIDE,
-       r"\b(?:end|ending|ended|take|taking|took) (?:my|it all|my own|this) ?(?:own )?(?:life|all)\b|\bend(?:ing)? (?:it|things|everything) (?:all|tonight|now|today|for good|forever)\b"
-       r"|\bend(?:ing)? (?:it all|everything)\b|\b(?:want|wanna|going|gonna|ready|decided) to end (?:it|things)\b(?! with)"
-       r"|\b(?:i|ill|i will|im going to|im gonna|time to|time i|night i|day i) end it\b(?! (?:with|between|for (?:him|her|them)|early|here|there))"),
-    _p("want to die", SUICIDE,
-       r"\b" + WANT + r" (?:to |i |i could |i would |that i )?(?:just )?(?:die|be dead|not be alive|not exist|stop existing|disappear forever|"
-       r"not wake up|never wake up|sleep forever|go to sleep forever|not be here any ?more|be gone)\b"
-       r"(?! (?:of|from) (?:embarrassment|boredom|shame|laughter|laughing|cringe|cuteness|heat|hunger))(?! (?:my|her|his|your) hair)"),
-    _p("wish dead", SUICIDE,
-       r"\bwish (?:i|id|i would|i could)(?: just)? (?:was|were|be|have been|had)? ?(?:dead|never born|not alive|gone|die|disappear|not wake up|not here|never woke up)\b"
-       r"|\bwish (?:i )?(?:was|were)nt (?:alive|here|born)\b|\bwish (?:i|id) (?:had )?never (?:been born|woken up|existed|woke up)\b"
-       r"|\b(?:rather|sooner) (?:be dead|die|not be alive|not exist)\b"),
-    _p("dont want to live", SUICIDE,
-       r"\b(?:dont|do not|no longer|doesnt|dont even|do not even|didnt) (?:want|wanna|wish|feel like) (?:to )?(?:live|be alive|exist|wake up|go on|keep going|keep living|continue living|be here any ?more|be on this earth|be around any ?more)\b"),
-    _p("better off without me", SUICIDE,
-       r"\b(?:happier|better) (?:off )?if i (?:was|were) (?:dead|gone|not here|not around|never born)\b"
-       r"|\b(?:nobody|no one|noone|no1) (?:would|will|wd|d) (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|was gone|wasnt here|killed myself))?\b(?= if| when|\s*$|[.!?,])"
-       r"|\b(?:nobody|no one|noone|no1) (?:cares|would care|will care|gives a \w+|care) (?:if|whether) i (?:live|die|lived|died|am alive|was dead|disappeared|am gone)\b"
-       r"|\bbetter off (?:without me|if i (?:was|were|wasnt|werent|died|disappeared|left for good|wasnt here|wasnt around|was gone|was dead)|with me gone|with me dead|when im gone|if im gone|without me around|dead)\b"),
+    _p(
+        "end my life",
+        SUICIDE,
+        r"\b(?:end|ending|ended|take|taking|took) (?:my|it all|my own|this) ?(?:own )?(?:life|all)\b|\bend(?:ing)? (?:it|things|everything) (?:all|tonight|now|today|for good|forever)\b"
+        r"|\bend(?:ing)? (?:it all|everything)\b|\b(?:want|wanna|going|gonna|ready|decided) to end (?:it|things)\b(?! with)"
+        r"|\b(?:i|ill|i will|im going to|im gonna|time to|time i|night i|day i) end it\b(?! (?:with|between|for (?:him|her|them)|early|here|there))",
+    ),
+    _p(
+        "want to die",
+        SUICIDE,
+        r"\b"
+        + WANT
+        + r" (?:to |i |i could |i would |that i )?(?:just )?(?:die|be dead|not be alive|not exist|stop existing|disappear forever|"
+        r"not wake up|never wake up|sleep forever|go to sleep forever|not be here any ?more|be gone)\b"
+        r"(?! (?:of|from) (?:embarrassment|boredom|shame|laughter|laughing|cringe|cuteness|heat|hunger))(?! (?:my|her|his|your) hair)",
+    ),
+    _p(
+        "wish dead",
+        SUICIDE,
+        r"\bwish (?:i|id|i would|i could)(?: just)? (?:was|were|be|have been|had)? ?(?:dead|never born|not alive|gone|die|disappear|not wake up|not here|never woke up)\b"
+        r"|\bwish (?:i )?(?:was|were)nt (?:alive|here|born)\b|\bwish (?:i|id) (?:had )?never (?:been born|woken up|existed|woke up)\b"
+        r"|\b(?:rather|sooner) (?:be dead|die|not be alive|not exist)\b",
+    ),
+    _p(
+        "dont want to live",
+        SUICIDE,
+        r"\b(?:dont|do not|no longer|doesnt|dont even|do not even|didnt) (?:want|wanna|wish|feel like) (?:to )?(?:live|be alive|exist|wake up|go on|keep going|keep living|continue living|be here any ?more|be on this earth|be around any ?more)\b",
+    ),
+    _p(
+        "better off without me",
+        SUICIDE,
+        r"\b(?:happier|better) (?:off )?if i (?:was|were) (?:dead|gone|not here|not around|never born)\b"
+        r"|\b(?:nobody|no one|noone|no1) (?:would|will|wd|d) (?:even )?(?:notice|care|miss me)(?: if i (?:was|were|died|disappeared|was gone|wasnt here|killed myself))?\b(?= if| when|\s*$|[.!?,])"
+        r"|\b(?:nobody|no one|noone|no1) (?:cares|would care|will care|gives a \w+|care) (?:if|whether) i (?:live|die|lived|died|am alive|was dead|disappeared|am gone)\b"
+        r"|\bbetter off (?:without me|if i (?:was|were|wasnt|werent|died|disappeared|left for good|wasnt here|wasnt around|was gone|was dead)|with me gone|with me dead|when im gone|if im gone|without me around|dead)\b",
+    ),
     _p("burden", SUICIDE, r"\b(?:im|i am|being|feel like|feeling like|just) (?:such |a |just a |nothing but a )+burden\b"),
-    _p("no reason to live", SUICIDE,
-       r"\b(?:no|zero|not any|nothing|dont have a|dont have any|cant find a) (?:reason|point|purpose) (?:to|in|of|for) (?:live|living|go on|going on|keep going|keep living|being alive|being here|wake up|waking up|life|stay|staying)\b"
-       r"|\b(?:dont|cant|do not|cannot|no longer) see (?:the|any) point (?:in|of) (?:living|life|going on|being alive|waking up|being here)\b|\bwhats the point (?:of|in) (?:living|life|being alive|going on)\b"
-       r"|\b(?:im|i am) (?:so )?(?:done|finished) (?:with (?:life|living|this life|being alive)|living)\b"
-       r"|\bnothing (?:left )?to live for\b|\b(?:life|living) (?:is|isnt|aint|feels|seems) (?:not )?(?:worth (?:it|living)|pointless|meaningless)\b(?! (?:without|if))|\bnot worth living\b"),
-    _p("cant go on", SUICIDE,
-       r"\bcant (?:go on|keep going|keep living|live like this|do this any ?more|take (?:it|this|life) any ?more|keep doing this any ?more|handle (?:life|living) any ?more)\b"),
-    _p("goodbye", SUICIDE,
-       r"\b(?:writing|wrote|write|written|left|leaving) (?:a |my )?(?:suicide |goodbye )?note\b(?! (?:for (?:school|work|the teacher)|to (?:my )?(?:boss|teacher)))"
-       r"|\bthis is (?:my )?goodbye\b|\bgoodbye (?:forever|everyone|cruel world|world)\b|\bsaying (?:my )?goodbyes?\b|\bsay goodbye to (?:everyone|everybody|my (?:kids|family|mom|dad))\b"
-       r"|\b(?:letters?|notes?|goodbyes?)\b.*\b(?:wasnt|isnt|is not|was not|not) (?:their|your|his|her|anyones) fault\b"
-       r"|\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:of )?my (?:stuff|things|belongings|possessions)(?: away)?\b"
-       r"|\bwont be (?:here|around|alive) (?:much longer|tomorrow|for long|any ?more|by (?:tomorrow|morning))\b|\b(?:last|final) (?:message|time youll hear from me|night alive|day alive)\b"),
-    _p("method seeking", SUICIDE,
-       r"\b(?:painless|easiest|quickest|fastest|best|surest|easy|quick) (?:ways?|method) to (?:die|kill|end it|end my|go|not wake up)\b"
-       r"|\bhow (?:many|much) \w+(?: \w+)? (?:would it take|does it take|to take|do i need|would i need) to (?:die|kill|not wake up|overdose|od|end)\b"
-       r"|\b(?:lethal|fatal|deadly) (?:dose|amount)\b",
-       traps=frozenset({PAST, MEDIA})),
-    _p("means", SUICIDE,
-       r"\b(?:sav(?:e|ed|ing)|stockpil\w*|hoard\w*|collect\w*|stash\w*|stor(?:e|ed|ing)) (?:up )?(?:all )?(?:my |of my |these |the )?(?:pills|meds|medication|xanax|oxys|percs)\b(?! (?:for|in) (?:the|a|my) (?:trip|cabinet|weekend))"
-       r"|\b(?:bought|got|have|found|loaded) (?:a |the |my )?(?:gun|rope|pistol)(?: \w+)? (?:to|for) (?:end|kill|do it|myself)\b|\bhave a plan\b(?= to| for)|\bmade a plan to\b"),
-    _p("method", SUICIDE,
-       r"\b(?:jump|jumping|jumped) (?:off|from) (?:a|the|this|my) (?:bridge|roof|building|cliff|balcony|overpass|parking garage)\b"
-       r"|\b(?:in front of|under) (?:a|the) (?:train|bus|truck|car|semi)\b|\b(?:im |i am |standing |sitting |laying |lying |waiting )?on the (?:train |railroad |rail )?tracks\b|\b(?:hang|hanging|hung) " + MYSELF + r"\b"
-       r"|\b(?:shoot|shooting|shot) " + MYSELF + r"\b(?! in the foot)|\bslit(?:ting)? my (?:wrists?|throat)\b|\b(?:drive|driving|crash|crashing) (?:my car )?(?:off|into) (?:a|the) (?:bridge|cliff|wall|tree|pole)\b"
-       r"|\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|my gun|the knife|them) on " + MYSELF + r"\b|\bgun (?:to|in) my (?:head|mouth)\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b"),
-    _p("thoughts of dying", SUICIDE,
-       r"\b(?:thoughts|thinking|thought|think|fantasi\w*|dream\w*) (?:about|of) (?:dying|death|ending (?:it|my life|things)|not being (?:here|alive|around)|not waking up|killing|offing|disappearing forever)\b"
-       ),
-    _p("own funeral", SUICIDE, r"\b(?:keep|been|im) (?:thinking|picturing|imagining|planning) (?:about )?(?:my (?:own )?funeral|dying|being dead)\b",
-       traps=frozenset({INFORMATIONAL, MEDIA, NEGATED})),
-    _p("dont want to be here", SUICIDE,
-       r"\b(?:dont|do not) (?:want|wanna) (?:to )?be (?:here|alive|around)(?: any ?more| no more)\b|\bready to (?:go|be done|die)\b(?= (?:for good|forever|tonight|now))"),
+    _p(
+        "no reason to live",
+        SUICIDE,
+        r"\b(?:no|zero|not any|nothing|dont have a|dont have any|cant find a) (?:reason|point|purpose) (?:to|in|of|for) (?:live|living|go on|going on|keep going|keep living|being alive|being here|wake up|waking up|life|stay|staying)\b"
+        r"|\b(?:dont|cant|do not|cannot|no longer) see (?:the|any) point (?:in|of) (?:living|life|going on|being alive|waking up|being here)\b|\bwhats the point (?:of|in) (?:living|life|being alive|going on)\b"
+        r"|\b(?:im|i am) (?:so )?(?:done|finished) (?:with (?:life|living|this life|being alive)|living)\b"
+        r"|\bnothing (?:left )?to live for\b|\b(?:life|living) (?:is|isnt|aint|feels|seems) (?:not )?(?:worth (?:it|living)|pointless|meaningless)\b(?! (?:without|if))|\bnot worth living\b",
+    ),
+    _p(
+        "cant go on",
+        SUICIDE,
+        r"\bcant (?:go on|keep going|keep living|live like this|do this any ?more|take (?:it|this|life) any ?more|keep doing this any ?more|handle (?:life|living) any ?more)\b",
+    ),
+    _p(
+        "goodbye",
+        SUICIDE,
+        r"\b(?:writing|wrote|write|written|left|leaving) (?:a |my )?(?:suicide |goodbye )?note\b(?! (?:for (?:school|work|the teacher)|to (?:my )?(?:boss|teacher)))"
+        r"|\bthis is (?:my )?goodbye\b|\bgoodbye (?:forever|everyone|cruel world|world)\b|\bsaying (?:my )?goodbyes?\b|\bsay goodbye to (?:everyone|everybody|my (?:kids|family|mom|dad))\b"
+        r"|\b(?:letters?|notes?|goodbyes?)\b.*\b(?:wasnt|isnt|is not|was not|not) (?:their|your|his|her|anyones) fault\b"
+        r"|\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:of )?my (?:stuff|things|belongings|possessions)(?: away)?\b"
+        r"|\bwont be (?:here|around|alive) (?:much longer|tomorrow|for long|any ?more|by (?:tomorrow|morning))\b|\b(?:last|final) (?:message|time youll hear from me|night alive|day alive)\b",
+    ),
+    _p(
+        "method seeking",
+        SUICIDE,
+        r"\b(?:painless|easiest|quickest|fastest|best|surest|easy|quick) (?:ways?|method) to (?:die|kill|end it|end my|go|not wake up)\b"
+        r"|\bhow (?:many|much) \w+(?: \w+)? (?:would it take|does it take|to take|do i need|would i need) to (?:die|kill|not wake up|overdose|od|end)\b"
+        r"|\b(?:lethal|fatal|deadly) (?:dose|amount)\b",
+        traps=frozenset({PAST, MEDIA}),
+    ),
+    _p(
+        "means",
+        SUICIDE,
+        r"\b(?:sav(?:e|ed|ing)|stockpil\w*|hoard\w*|collect\w*|stash\w*|stor(?:e|ed|ing)) (?:up )?(?:all )?(?:my |of my |these |the )?(?:pills|meds|medication|xanax|oxys|percs)\b(?! (?:for|in) (?:the|a|my) (?:trip|cabinet|weekend))"
+        r"|\b(?:bought|got|have|found|loaded) (?:a |the |my )?(?:gun|rope|pistol)(?: \w+)? (?:to|for) (?:end|kill|do it|myself)\b|\bhave a plan\b(?= to| for)|\bmade a plan to\b",
+    ),
+    _p(
+        "method",
+        SUICIDE,
+        r"\b(?:jump|jumping|jumped) (?:off|from) (?:a|the|this|my) (?:bridge|roof|building|cliff|balcony|overpass|parking garage)\b"
+        r"|\b(?:in front of|under) (?:a|the) (?:train|bus|truck|car|semi)\b|\b(?:im |i am |standing |sitting |laying |lying |waiting )?on the (?:train |railroad |rail )?tracks\b|\b(?:hang|hanging|hung) "
+        + MYSELF
+        + r"\b"
+        r"|\b(?:shoot|shooting|shot) "
+        + MYSELF
+        + r"\b(?! in the foot)|\bslit(?:ting)? my (?:wrists?|throat)\b|\b(?:drive|driving|crash|crashing) (?:my car )?(?:off|into) (?:a|the) (?:bridge|cliff|wall|tree|pole)\b"
+        r"|\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|my gun|the knife|them) on "
+        + MYSELF
+        + r"\b|\bgun (?:to|in) my (?:head|mouth)\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b",
+    ),
+    _p(
+        "thoughts of dying",
+        SUICIDE,
+        r"\b(?:thoughts|thinking|thought|think|fantasi\w*|dream\w*) (?:about|of) (?:dying|death|ending (?:it|my life|things)|not being (?:here|alive|around)|not waking up|killing|offing|disappearing forever)\b",
+    ),
+    _p(
+        "own funeral",
+        SUICIDE,
+        r"\b(?:keep|been|im) (?:thinking|picturing|imagining|planning) (?:about )?(?:my (?:own )?funeral|dying|being dead)\b",
+        traps=frozenset({INFORMATIONAL, MEDIA, NEGATED}),
+    ),
+    _p(
+        "dont want to be here",
+        SUICIDE,
+        r"\b(?:dont|do not) (?:want|wanna) (?:to )?be (?:here|alive|around)(?: any ?more| no more)\b|\bready to (?:go|be done|die)\b(?= (?:for good|forever|tonight|now))",
+    ),
     _p("off myself", SUICIDE, r"\boff(?:ing)? " + MYSELF + r"\b"),
-    _p("sleep and not wake", SUICIDE,
-       r"\b(?:go to sleep|fall asleep|sleep|close my eyes) and (?:not|never|just not) (?:wake up|open them)(?: again)?\b|\bhope i (?:dont|never|do not) wake up\b"),
-
+    _p(
+        "sleep and not wake",
+        SUICIDE,
+        r"\b(?:go to sleep|fall asleep|sleep|close my eyes) and (?:not|never|just not) (?:wake up|open them)(?: again)?\b|\bhope i (?:dont|never|do not) wake up\b",
+    ),
     # --- someone else at risk of suicide or self-harm ------------------------------------------
-    _p("other kills self", SOMEONE_ELSE,
-       r"\b" + OTHER + r" (?:is |was |keeps |has been |just )?(?:going to|gonna|gunna|wants to|wanna|will|about to|trying to|tryna|threaten\w* to|talking about|talks about|saying (?:she|he|they)(?:ll| will| wants to| is going to))"
-       r" (?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|end(?:ing)?|cut(?:ting)?|off(?:ing)?) (?:himself|herself|themselves|themself|his life|her life|their life|it all)\b"
-       r"|\b" + OTHER + r" (?:is |s |has been )?(?:suicidal|cutting (?:herself|himself|themselves) again)\b"),
+    _p(
+        "other kills self",
+        SOMEONE_ELSE,
+        r"\b"
+        + OTHER
+        + r" (?:is |was |keeps |has been |just )?(?:going to|gonna|gunna|wants to|wanna|will|about to|trying to|tryna|threaten\w* to|talking about|talks about|saying (?:she|he|they)(?:ll| will| wants to| is going to))"
+        r" (?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|end(?:ing)?|cut(?:ting)?|off(?:ing)?) (?:himself|herself|themselves|themself|his life|her life|their life|it all)\b"
+        r"|\b" + OTHER + r" (?:is |s |has been )?(?:suicidal|cutting (?:herself|himself|themselves) again)\b",
+    ),
     # --- self-harm ---------------------------------------------------------------------------
-    _p("cut myself", SELF_HARM,
-       r"\b(?:cut+(?:ing|in)?|slic(?:e|ed|ing)|carv(?:e|ed|ing)|burn(?:ed|t|ing)?|scratch(?:ed|ing)?|scrap(?:e|ed|ing)|bit(?:e|ing)|starv(?:e|ed|ing)) "
-       + MYSELF + r"\b(?! (?:off|some slack|short|out of|shaving|cooking|chopping|on (?:a|the|some|my)|by accident|accidentally|with (?:a|the) (?:knife|razor) (?:while|cooking|shaving)|making|while|at work|in the kitchen|ironing|baking|on accident))"),
-    _p("cut my body", SELF_HARM,
-       r"\b(?:cut+(?:ing|in)?|slic(?:e|ed|ing)|carv(?:e|ed|ing)|burn(?:ed|ing)?|scratch(?:ed|ing)?) (?:my|on my) (?:arms?|wrists?|legs?|thighs?|skin|stomach|body)\b(?! (?:on|shaving|cooking|by accident|accidentally|in the sun|at the beach|at work))"),
+    _p(
+        "cut myself",
+        SELF_HARM,
+        r"\b(?:cut+(?:ing|in)?|slic(?:e|ed|ing)|carv(?:e|ed|ing)|burn(?:ed|t|ing)?|scratch(?:ed|ing)?|scrap(?:e|ed|ing)|bit(?:e|ing)|starv(?:e|ed|ing)) "
+        + MYSELF
+        + r"\b(?! (?:off|some slack|short|out of|shaving|cooking|chopping|on (?:a|the|some|my)|by accident|accidentally|with (?:a|the) (?:knife|razor) (?:while|cooking|shaving)|making|while|at work|in the kitchen|ironing|baking|on accident))",
+    ),
+    _p(
+        "cut my body",
+        SELF_HARM,
+        r"\b(?:cut+(?:ing|in)?|slic(?:e|ed|ing)|carv(?:e|ed|ing)|burn(?:ed|ing)?|scratch(?:ed|ing)?) (?:my|on my) (?:arms?|wrists?|legs?|thighs?|skin|stomach|body)\b(?! (?:on|shaving|cooking|by accident|accidentally|in the sun|at the beach|at work))",
+    ),
     _p("self harm", SELF_HARM, r"\bself ?(?:harm\w*|injur\w*|mutilat\w*)\b|\bsh (?:again|relapse|urges?)\b"),
-    _p("hurt myself", SELF_HARM,
-       r"\b(?:" + WANT + r"|started|start|keep|been|am|im|will|gonna|going to) (?:to )?(?:hurt|harm|punish|injure)(?:ing)? " + MYSELF + r"\b"
-       r"|\b(?:hurt|harm|harming|hurting|punishing|injuring) " + MYSELF + r"\b(?= (?:again|on purpose|bad|badly|tonight|right now|now))"
-       r"|\b(?:hurt|harmed|hurting|harming) " + MYSELF + r"\b(?! (?:at|in|playing|lifting|running|working|on|while|during|when|by))"),
-    _p("cutting again", SELF_HARM,
-       r"\b(?:cut+ing|cut+in|burning|self harming|harming) (?:again|myself again)\b|\b(?:started|start|starting|began|back to|relapsed on|urges? to|want to|wanna|going to|gonna|need to|cant stop) (?:cut+ing|cut+in|cutting again|cut|burning|burn)\b(?! (?:back|down|out|off|ties|class|corners|the|my (?:hair|hours|losses)|costs|carbs|sugar|calories|people|myself (?:some slack|off|a break|short)|myself$))"
-       r"|\b(?:razor|blade)s? (?:in my hand|on my (?:arm|wrist|skin))\b|\bmake " + MYSELF + r" bleed\b|\bwant(?:ed)? to (?:bleed|feel (?:the )?pain)\b"),
-    _p("hit myself", SELF_HARM,
-       r"\b(?:hitting|hit|punching|punch|punched|banging|bang|banged|slamming|slammed|slapping) (?:" + MYSELF + r"|my head) (?:against|into|on) (?:the |a )?(?:wall|floor|door)\b(?! (?:over|trying|with this))"
-       r"|\b(?:keep|kept|been|started|im|am) (?:hitting|punching|slapping|beating) " + MYSELF + r"\b"),
-
+    _p(
+        "hurt myself",
+        SELF_HARM,
+        r"\b(?:"
+        + WANT
+        + r"|started|start|keep|been|am|im|will|gonna|going to) (?:to )?(?:hurt|harm|punish|injure)(?:ing)? "
+        + MYSELF
+        + r"\b"
+        r"|\b(?:hurt|harm|harming|hurting|punishing|injuring) "
+        + MYSELF
+        + r"\b(?= (?:again|on purpose|bad|badly|tonight|right now|now))"
+        r"|\b(?:hurt|harmed|hurting|harming) "
+        + MYSELF
+        + r"\b(?! (?:at|in|playing|lifting|running|working|on|while|during|when|by))",
+    ),
+    _p(
+        "cutting again",
+        SELF_HARM,
+        r"\b(?:cut+ing|cut+in|burning|self harming|harming) (?:again|myself again)\b|\b(?:started|start|starting|began|back to|relapsed on|urges? to|want to|wanna|going to|gonna|need to|cant stop) (?:cut+ing|cut+in|cutting again|cut|burning|burn)\b(?! (?:back|down|out|off|ties|class|corners|the|my (?:hair|hours|losses)|costs|carbs|sugar|calories|people|myself (?:some slack|off|a break|short)|myself$))"
+        r"|\b(?:razor|blade)s? (?:in my hand|on my (?:arm|wrist|skin))\b|\bmake "
+        + MYSELF
+        + r" bleed\b|\bwant(?:ed)? to (?:bleed|feel (?:the )?pain)\b",
+    ),
+    _p(
+        "hit myself",
+        SELF_HARM,
+        r"\b(?:hitting|hit|punching|punch|punched|banging|bang|banged|slamming|slammed|slapping) (?:"
+        + MYSELF
+        + r"|my head) (?:against|into|on) (?:the |a )?(?:wall|floor|door)\b(?! (?:over|trying|with this))"
+        r"|\b(?:keep|kept|been|started|im|am) (?:hitting|punching|slapping|beating) " + MYSELF + r"\b",
+    ),
     # --- overdose ----------------------------------------------------------------------------
-    _p("overdose word", OVERDOSE,
-       r"\b(?:over ?dos\w*|overdo(?:es|se)d?|overdoze\w*|ovr ?dos\w*|o ?ds|o ?ding|od(?:ing|in|ed)?)\b(?! (?:on (?:coffee|caffeine|netflix|sugar|candy|chocolate|tv|sun|cuteness|cake|pizza|carbs|work|love|drama|memes|anime|tiktok|youtube|christmas|shopping|studying|video games|reality tv)))"),
-    _p("took too many", OVERDOSE,
-       r"\b(?:took|taken|taking|swallowed|ate|downed|did|used|snorted|smoked|shot|injected|popped|mixed|drank|drunk)(?: up)? (?:way |way way )?(?:too (?:much|many)|(?:my|his|her|their|the) (?:whole|entire) (?:prescription|script|bottle|pack|supply)|(?:a|an entire|the|one) bottle of|a (?:lot|bunch|handful|whole (?:bottle|pack|sheet|strip|box)) of|all (?:of )?(?:my|his|her|the|their|them)|the (?:whole|entire) (?:bottle|pack|sheet|strip|box)|double|triple|a ton of|a shit ?ton of|like \d+|\d+ (?:pills|bars|xans|percs|oxys|tabs))\b"
-       r"(?! (?:of (?:my )?(?:time|vacation|pto|homework|advice|work|coffee|sugar|junk food|food|pizza|candy|sun|selfies|pictures|photos|notes|credits)|pictures|photos|notes|time|money|selfies|classes|credits|days|hours|shifts|breaks|naps|risks|chances|calls|sick days|turns|steps|vacation days|courses|questions))"),
-    _p("plans to take pills", SUICIDE,
-       r"\b(?:going to|gonna|want to|wanna|will|planning to|plan to|about to|ready to|thinking about|thinking of) (?:take|taking|swallow|swallowing|down|downing) (?:all|a bunch|the whole|every|a handful|enough)\b"),
-    _p("cant wake up", OVERDOSE,
-       r"\b" + OTHER + r" (?:wont|will not|isnt|is not|aint|cant|can not|cannot|doesnt|does not|not) (?:wake|waking|waken|come to|respond\w*|move|moving|open (?:his|her|their) eyes)\b(?! to (?:my |his |her |our )?(?:texts?|messages?|calls?|emails?|letters?|anything i say))(?!.{0,30}\b(?:for (?:school|work|church|class)|in the morning|on time|early|before noon|till noon|until noon|til noon)\b)"
-       r"|\bcant (?:wake|get) (?:him|her|them|my \w+|my \w+ \w+) (?:up|to wake up|to respond)\b(?! (?:for (?:school|work|class)|in the morning|on time|early))",
-       traps=frozenset({PAST, MEDIA})),
-    _p("wont respond", OVERDOSE,
-       r"\b(?:wont|will not|isnt|is not|aint|(?<!to )(?<!and )(?<!i )(?<!just )not) (?:respond(?:ing)?|waking up|wake up|breathing|come to)\b(?! to (?:my |his |her )?(?:texts?|messages?|calls?|emails?|letters?))(?!.{0,30}\b(?:for (?:school|work|church|class)|in the morning|on time|early)\b)",
-       traps=frozenset({PAST, MEDIA, INFORMATIONAL})),
-    _p("unresponsive", OVERDOSE,
-       r"\b(?:unresponsive|unconscious|unconcious|passed out and (?:wont|cant|isnt|not|hes not|shes not)|not responding|non ?responsive|limp)\b"),
-    _p("not breathing", OVERDOSE,
-       r"\b(?:not|isnt|aint|stopped|stop|isnt really|not really) (?:breath|breathe|breathing|breathin|breth|brething)\b(?! (?:a word|down my neck|easy|easier|through (?:my|his|her) nose))"
-       r"|\bbreathing (?:is |has |sounds? |seems |got )?(?:really |so |very |super |kinda )?(?:slow|weird|funny|shallow|strange|wrong|slowed|stopped|like snoring)\b|\b(?:gasping|choking) (?:for air|on (?:his|her|their) (?:vomit|puke|own))\b"),
-    _p("blue lips", OVERDOSE,
-       r"\b(?:lips|face|skin|fingers|fingertips|nails) (?:are |is |turning |turned |going |gone |look |looks |looking )?(?:kinda |really |all )?(?:blue|purple|gray|grey|ashen)\b|\bturning blue\b|\bblue lips\b|\b(?:hes|shes|theyre|he is|she is|they are) (?:turning |going |all )?(?:blue|purple|gray|grey)\b"
-       r"|\bfoaming at the mouth\b|\bgurgling\b|\bpinpoint pupils\b|\bsnoring (?:weird|funny|strange|loud and)\b"),
-    _p("narcan now", OVERDOSE,
-       r"\b(?:gave|give|giving|used|use|need|needs|have to give|sprayed|spray) (?:him|her|them|my \w+|some|a|the|another|second|2nd|more)? ?(?:dose of )?(?:narcan|naloxone)\b(?! (?:kit|training|class|program|at|to (?:have|keep)|in (?:my|the) (?:car|bag|house)))"
-       r"|\b(?:narcan|naloxone) (?:isnt|is not|didnt|did not|not) (?:working|work|helping)\b|\bwhere (?:can|do) i get (?:narcan|naloxone) (?:right now|now|fast|asap)\b",
-       traps=frozenset({PAST, MEDIA})),
-
+    _p(
+        "overdose word",
+        OVERDOSE,
+        r"\b(?:over ?dos\w*|overdo(?:es|se)d?|overdoze\w*|ovr ?dos\w*|o ?ds|o ?ding|od(?:ing|in|ed)?)\b(?! (?:on (?:coffee|caffeine|netflix|sugar|candy|chocolate|tv|sun|cuteness|cake|pizza|carbs|work|love|drama|memes|anime|tiktok|youtube|christmas|shopping|studying|video games|reality tv)))",
+    ),
+    _p(
+        "took too many",
+        OVERDOSE,
+        r"\b(?:took|taken|taking|swallowed|ate|downed|did|used|snorted|smoked|shot|injected|popped|mixed|drank|drunk)(?: up)? (?:way |way way )?(?:too (?:much|many)|(?:my|his|her|their|the) (?:whole|entire) (?:prescription|script|bottle|pack|supply)|(?:a|an entire|the|one) bottle of|a (?:lot|bunch|handful|whole (?:bottle|pack|sheet|strip|box)) of|all (?:of )?(?:my|his|her|the|their|them)|the (?:whole|entire) (?:bottle|pack|sheet|strip|box)|double|triple|a ton of|a shit ?ton of|like \d+|\d+ (?:pills|bars|xans|percs|oxys|tabs))\b"
+        r"(?! (?:of (?:my )?(?:time|vacation|pto|homework|advice|work|coffee|sugar|junk food|food|pizza|candy|sun|selfies|pictures|photos|notes|credits)|pictures|photos|notes|time|money|selfies|classes|credits|days|hours|shifts|breaks|naps|risks|chances|calls|sick days|turns|steps|vacation days|courses|questions))",
+    ),
+    _p(
+        "plans to take pills",
+        SUICIDE,
+        r"\b(?:going to|gonna|want to|wanna|will|planning to|plan to|about to|ready to|thinking about|thinking of) (?:take|taking|swallow|swallowing|down|downing) (?:all|a bunch|the whole|every|a handful|enough)\b",
+    ),
+    _p(
+        "cant wake up",
+        OVERDOSE,
+        r"\b"
+        + OTHER
+        + r" (?:wont|will not|isnt|is not|aint|cant|can not|cannot|doesnt|does not|not) (?:wake|waking|waken|come to|respond\w*|move|moving|open (?:his|her|their) eyes)\b(?! to (?:my |his |her |our )?(?:texts?|messages?|calls?|emails?|letters?|anything i say))(?!.{0,30}\b(?:for (?:school|work|church|class)|in the morning|on time|early|before noon|till noon|until noon|til noon)\b)"
+        r"|\bcant (?:wake|get) (?:him|her|them|my \w+|my \w+ \w+) (?:up|to wake up|to respond)\b(?! (?:for (?:school|work|class)|in the morning|on time|early))",
+        traps=frozenset({PAST, MEDIA}),
+    ),
+    _p(
+        "wont respond",
+        OVERDOSE,
+        r"\b(?:wont|will not|isnt|is not|aint|(?<!to )(?<!and )(?<!i )(?<!just )not) (?:respond(?:ing)?|waking up|wake up|breathing|come to)\b(?! to (?:my |his |her )?(?:texts?|messages?|calls?|emails?|letters?))(?!.{0,30}\b(?:for (?:school|work|church|class)|in the morning|on time|early)\b)",
+        traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
+    ),
+    _p(
+        "unresponsive",
+        OVERDOSE,
+        r"\b(?:unresponsive|unconscious|unconcious|passed out and (?:wont|cant|isnt|not|hes not|shes not)|not responding|non ?responsive|limp)\b",
+    ),
+    _p(
+        "not breathing",
+        OVERDOSE,
+        r"\b(?:not|isnt|aint|stopped|stop|isnt really|not really) (?:breath|breathe|breathing|breathin|breth|brething)\b(?! (?:a word|down my neck|easy|easier|through (?:my|his|her) nose))"
+        r"|\bbreathing (?:is |has |sounds? |seems |got )?(?:really |so |very |super |kinda )?(?:slow|weird|funny|shallow|strange|wrong|slowed|stopped|like snoring)\b|\b(?:gasping|choking) (?:for air|on (?:his|her|their) (?:vomit|puke|own))\b",
+    ),
+    _p(
+        "blue lips",
+        OVERDOSE,
+        r"\b(?:lips|face|skin|fingers|fingertips|nails) (?:are |is |turning |turned |going |gone |look |looks |looking )?(?:kinda |really |all )?(?:blue|purple|gray|grey|ashen)\b|\bturning blue\b|\bblue lips\b|\b(?:hes|shes|theyre|he is|she is|they are) (?:turning |going |all )?(?:blue|purple|gray|grey)\b"
+        r"|\bfoaming at the mouth\b|\bgurgling\b|\bpinpoint pupils\b|\bsnoring (?:weird|funny|strange|loud and)\b",
+    ),
+    _p(
+        "narcan now",
+        OVERDOSE,
+        r"\b(?:gave|give|giving|used|use|need|needs|have to give|sprayed|spray) (?:him|her|them|my \w+|some|a|the|another|second|2nd|more)? ?(?:dose of )?(?:narcan|naloxone)\b(?! (?:kit|training|class|program|at|to (?:have|keep)|in (?:my|the) (?:car|bag|house)))"
+        r"|\b(?:narcan|naloxone) (?:isnt|is not|didnt|did not|not) (?:working|work|helping)\b|\bwhere (?:can|do) i get (?:narcan|naloxone) (?:right now|now|fast|asap)\b",
+        traps=frozenset({PAST, MEDIA}),
+    ),
     # --- medical -----------------------------------------------------------------------------
-    _p("seizure", MEDICAL,
-       r"\b(?:(?:shaking|jerking|twitching|convulsing|thrashing) (?:on the (?:floor|ground|bed)|all over the (?:floor|place))|eyes (?:rolled|rolling|rolled up|are rolling) (?:back|up)|seiz(?:ure|ures|ing|in)|seazure\w*|siezure\w*|sezure\w*|convuls\w*|having a fit|(?:body|he|she|hes|shes|im) (?:is )?(?:jerking|twitching) (?:and|uncontrollably|all over))\b(?! the day)"),
-    _p("chest pain", MEDICAL,
-       r"\b(?:chest (?:pain|pains|hurts|hurting|is (?:tight|hurting|killing me|on fire)|feels (?:tight|heavy|crushed)|tightness|pressure)|pain in my chest|heart (?:attack|is (?:stopping|failing))|my heart (?:stopped|is skipping|feels like its going to explode|is going to explode|wont slow down))\b"),
-    _p("racing heart after using", MEDICAL,
-       r"\b(?:heart|heartbeat|pulse) (?:is |keeps |wont stop |has been )?(?:racing|pounding|beating (?:so |really |super )?(?:fast|hard)|going crazy|out of control)\b(?=.*\b(?:coke|cocaine|crack|meth|speed|adderall|molly|mdma|pills?|using|used|high|took|snorted|smoked|k2|spice|ice|bump|line|lines)\b)",
-       traps=frozenset({INFORMATIONAL, PAST, MEDIA})),
-    _p("hallucinating", MEDICAL,
-       r"\b(?:hallucinat\w*|halucinat\w*|seeing things that (?:arent|are not) there|hearing things that (?:arent|are not) there|"
-       r"(?:see|seeing|hear|hearing|feel|feeling) (?:\w+ ){0,3}(?:that|thats|which|who) (?:arent|isnt|are not|is not|wasnt|werent|not) (?:there|real)|"
-       r"(?:i know|know) (?:they|it|its|theyre) (?:arent|isnt|are not|is not|not) real but|bugs (?:crawling|under my skin|on me)|(?:the|having|got|getting|have) (?:dts|dt s|delirium tremens)|delirium)\b"),
-    _p("blood", MEDICAL,
-       r"\b(?:vomit\w*|throwing up|puking|coughing(?: up)?|spitting(?: up)?|threw up|puked|peeing|pooping|shitting) (?:up )?(?:blood|black stuff|coffee grounds)\b|\bblood in (?:my|his|her) (?:vomit|puke|stool|pee|urine)\b|\bwont stop bleeding\b|\bbleeding (?:a lot|badly|everywhere|so much|wont stop)\b"),
-    _p("collapsed", MEDICAL,
-       r"\b(?:collapsed|fainted|passed out|blacked out|fell) (?:and (?:hit|cracked|banged) (?:his|her|my|their) head|and (?:wont|cant|isnt|is not)|on the floor and)\b|\b(?:hit|cracked|banged) (?:his|her|my|their) head (?:and|really hard)\b|\b" + OTHER + r" (?:just )?(?:collapsed|fainted)\b",
-       overdose_if_substance=True),
-    _p("cant breathe", MEDICAL,
-       r"\b(?:(?:i|im|i am|he|she|they|hes|shes|theyre|my \w+|is|are) (?:cant|cannot|can not|can barely|can hardly|struggling to|having trouble|hard to)|barely|hardly) (?:breath|breathe|breathing)\b(?! (?:from laughing|lol|haha|with (?:this|the) (?:heat|smoke|humidity)|through my nose|in (?:here|this heat)))",
-       overdose_if_substance=True),
-    _p("dying now", MEDICAL,
-       r"\b(?:i|im|i am|i think im|i feel like im|feels like im|he is|hes|she is|shes) (?:literally |actually |really )?dying\b(?! (?:to|for|of (?:laughter|laughing|boredom|embarrassment|curiosity|cringe)|laughing|lol|haha|here lol|inside|over here|from (?:cringe|embarrassment)))(?=(?: right now| here| now| please| help|\s*$| i| and| my|\s*[.!?,]))",
-       overdose_if_substance=True),
-    _p("call 911", MEDICAL,
-       r"\b(?:call(?:ing|ed)?|dial(?:ed|ing)?) (?:an )?(?:911|9 1 1|ambulance|paramedics|emts)\b(?! (?:if|when|for|in case))|\b(?:need|needs|get) (?:an )?ambulance\b|\bambulance is (?:coming|on (?:its|the) way|here)\b",
-       traps=frozenset({INFORMATIONAL, PAST, MEDIA}), overdose_if_substance=True),
-
+    _p(
+        "seizure",
+        MEDICAL,
+        r"\b(?:(?:shaking|jerking|twitching|convulsing|thrashing) (?:on the (?:floor|ground|bed)|all over the (?:floor|place))|eyes (?:rolled|rolling|rolled up|are rolling) (?:back|up)|seiz(?:ure|ures|ing|in)|seazure\w*|siezure\w*|sezure\w*|convuls\w*|having a fit|(?:body|he|she|hes|shes|im) (?:is )?(?:jerking|twitching) (?:and|uncontrollably|all over))\b(?! the day)",
+    ),
+    _p(
+        "chest pain",
+        MEDICAL,
+        r"\b(?:chest (?:pain|pains|hurts|hurting|is (?:tight|hurting|killing me|on fire)|feels (?:tight|heavy|crushed)|tightness|pressure)|pain in my chest|heart (?:attack|is (?:stopping|failing))|my heart (?:stopped|is skipping|feels like its going to explode|is going to explode|wont slow down))\b",
+    ),
+    _p(
+        "racing heart after using",
+        MEDICAL,
+        r"\b(?:heart|heartbeat|pulse) (?:is |keeps |wont stop |has been )?(?:racing|pounding|beating (?:so |really |super )?(?:fast|hard)|going crazy|out of control)\b(?=.*\b(?:coke|cocaine|crack|meth|speed|adderall|molly|mdma|pills?|using|used|high|took|snorted|smoked|k2|spice|ice|bump|line|lines)\b)",
+        traps=frozenset({INFORMATIONAL, PAST, MEDIA}),
+    ),
+    _p(
+        "hallucinating",
+        MEDICAL,
+        r"\b(?:hallucinat\w*|halucinat\w*|seeing things that (?:arent|are not) there|hearing things that (?:arent|are not) there|"
+        r"(?:see|seeing|hear|hearing|feel|feeling) (?:\w+ ){0,3}(?:that|thats|which|who) (?:arent|isnt|are not|is not|wasnt|werent|not) (?:there|real)|"
+        r"(?:i know|know) (?:they|it|its|theyre) (?:arent|isnt|are not|is not|not) real but|bugs (?:crawling|under my skin|on me)|(?:the|having|got|getting|have) (?:dts|dt s|delirium tremens)|delirium)\b",
+    ),
+    _p(
+        "blood",
+        MEDICAL,
+        r"\b(?:vomit\w*|throwing up|puking|coughing(?: up)?|spitting(?: up)?|threw up|puked|peeing|pooping|shitting) (?:up )?(?:blood|black stuff|coffee grounds)\b|\bblood in (?:my|his|her) (?:vomit|puke|stool|pee|urine)\b|\bwont stop bleeding\b|\bbleeding (?:a lot|badly|everywhere|so much|wont stop)\b",
+    ),
+    _p(
+        "collapsed",
+        MEDICAL,
+        r"\b(?:collapsed|fainted|passed out|blacked out|fell) (?:and (?:hit|cracked|banged) (?:his|her|my|their) head|and (?:wont|cant|isnt|is not)|on the floor and)\b|\b(?:hit|cracked|banged) (?:his|her|my|their) head (?:and|really hard)\b|\b"
+        + OTHER
+        + r" (?:just )?(?:collapsed|fainted)\b",
+        overdose_if_substance=True,
+    ),
+    _p(
+        "cant breathe",
+        MEDICAL,
+        r"\b(?:(?:i|im|i am|he|she|they|hes|shes|theyre|my \w+|is|are) (?:cant|cannot|can not|can barely|can hardly|struggling to|having trouble|hard to)|barely|hardly) (?:breath|breathe|breathing)\b(?! (?:from laughing|lol|haha|with (?:this|the) (?:heat|smoke|humidity)|through my nose|in (?:here|this heat)))",
+        overdose_if_substance=True,
+    ),
+    _p(
+        "dying now",
+        MEDICAL,
+        r"\b(?:i|im|i am|i think im|i feel like im|feels like im|he is|hes|she is|shes) (?:literally |actually |really )?dying\b(?! (?:to|for|of (?:laughter|laughing|boredom|embarrassment|curiosity|cringe)|laughing|lol|haha|here lol|inside|over here|from (?:cringe|embarrassment)))(?=(?: right now| here| now| please| help|\s*$| i| and| my|\s*[.!?,]))",
+        overdose_if_substance=True,
+    ),
+    _p(
+        "call 911",
+        MEDICAL,
+        r"\b(?:call(?:ing|ed)?|dial(?:ed|ing)?) (?:an )?(?:911|9 1 1|ambulance|paramedics|emts)\b(?! (?:if|when|for|in case))|\b(?:need|needs|get) (?:an )?ambulance\b|\bambulance is (?:coming|on (?:its|the) way|here)\b",
+        traps=frozenset({INFORMATIONAL, PAST, MEDIA}),
+        overdose_if_substance=True,
+    ),
     # --- violence ----------------------------------------------------------------------------
-    _p("threatens me", VIOLENCE,
-       r"\b" + ABUSER + r" (?:is |keeps |has been |just |always |started |threatened |threatens |threatening |said (?:hed|shed|theyd|he would|she would|he will|she will|hell|shell)? ?|says (?:hell|shell|he will|she will|hed|shed)? ?|will |wants to |is going to |gonna |going to |tried to |is trying to )?"
-       r"(?:to )?(?:kill|hurt|shoot|stab|beat|choke|strangle|murder|hit|hits|hitting|hittin|beats|beating|chokes|choked|choking|strangled|strangles|punch(?:ed|es|ing)?|slap(?:ped|s|ping)?|kick(?:ed|s|ing)?|attack(?:ed|s|ing)?|threaten(?:ed|s|ing)?|hurts|hurting|hurt|beat up|smack(?:ed|s|ing)?|shov(?:e|ed|es|ing)|grab(?:bed|s|bing) me by) "
-       r"(?:me|us|my (?:kids?|children|son|daughter|baby|mom|mother|dad|sister|brother)|the (?:kids|baby|children))\b"
-       r"(?! (?:if (?:i|they|he|she) (?:find|finds|see|sees|knew|know|found)|if i (?:forget|miss|m late|am late|eat|break|lose|spill|wreck|crash|fail|skip|dont (?:clean|call back|text back|show up))|when (?:i|he|she|they) (?:find|finds|see|sees|get|gets)|for (?:being late|forgetting|eating|missing|not)|with (?:kindness|questions|a pillow)|in (?:chess|cards|a game|a race|basketball|fortnite|video games|the game|arm wrestling)|at (?:chess|cards|games|pool|golf)|lol|haha|on the (?:test|exam)))",
-       traps=frozenset({PAST, MEDIA})),
-    _p("reported threat", VIOLENCE,
-       r"\b(?:says|said|saying|told me|texted|threatened|threatening|keeps saying|swears|swore) (?:that )?(?:hell|shell|theyll|he will|she will|they will|hes going to|shes going to|hes gonna|shes gonna|theyre going to|theyre gonna|he would|she would|hed|shed|theyd|he is going to|she is going to) "
-       r"(?:kill|hurt|shoot|stab|beat|choke|murder|strangle) (?:me|us|my|the kids)\b(?! if i (?:forget|miss|m late|am late|eat|break|lose|spill|wreck|crash|fail|skip|dont (?:clean|call back|text back|show up)))",
-       traps=frozenset({PAST, MEDIA})),
-    _p("pushed me", VIOLENCE,
-       r"\b(?:pushed|shoved|threw|thrown|dragged|kicked) me (?:down|into|against|across|off|onto|to the (?:ground|floor)|out of)\b(?! (?:a|the) (?:pool|lake|conversation|meeting|program|deadline|project))",
-       traps=frozenset({PAST, MEDIA})),
-    _p("threat to kill", VIOLENCE,
-       r"\bthreat(?:en|ened|ens|ening)? to (?:kill|hurt|shoot|stab|beat|take the kids)\b|\b(?:death|kill) threats?\b(?! (?:on (?:twitter|tiktok|reddit|the internet|line|social)|online))"),
-    _p("afraid at home", VIOLENCE,
-       r"\b(?:afraid|scared|terrified|fear) (?:of|to go|to be) (?:home|at home|back home|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|father|stepdad|mom|mother|roommate)|for my life|hes going to|shes going to|what (?:hell|shell|he will|she will|hes gonna|shes gonna) do)\b(?! (?:is going to (?:be|find out)|will find out|finding out|knowing|seeing|will be (?:mad|angry|disappointed|upset)|being (?:mad|disappointed)))"
-       r"|\b(?:not|dont feel|dont|never feel|no longer feel|do not feel) (?:safe|safe at) (?:at |going |to go |going back |to go back )?(?:home|here|in my (?:own )?(?:home|house|apartment)|with (?:him|her|them|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|mom|roommate)))\b"
-       r"|\b(?:afraid|scared|terrified|fear|fearing|fearful) for my (?:life|safety|kids safety|childrens safety)\b|\b(?:im|i am) not safe\b(?! (?:to drive|driving|to be around alcohol|around (?:alcohol|booze|drinking|bars)|at (?:parties|bars)))|\bin danger\b(?! of (?:losing|failing|getting fired|relapsing|relapse|being late|missing))",
-       traps=frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED})),
-    _p("abuse now", VIOLENCE,
-       r"\b(?:being|getting) (?:abused|beaten|beat up|hit|choked|strangled|hurt by (?:him|her|my))\b|\b(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|stepdad|mom))(?: is| has)? (?:has a|got a|pulled a|pointing a|holding a|with a|grabbed a|waving a) (?:gun|knife|weapon|pistol|rifle|bat)\b"
-       r"|\b(?:locked|trapped) (?:me|myself|us) (?:in|inside)\b(?=.*\b(?:he|she|him|her|they|husband|boyfriend|wife|girlfriend|partner|scared|afraid|hiding)\b)|\bhiding (?:from (?:him|her|them|my)|in the (?:bathroom|closet|bedroom))\b|\bwont let me (?:leave|go|out|call)\b"
-       r"|\b(?:hurting|hitting|beating|abusing|hurt|hit|beat|burned|burning|choking|choked) (?:my|the|our) (?:kids?|children|baby|son|daughter|toddler)\b(?! (?:with kindness|at|in (?:a )?(?:game|chess)))"),
-    _p("i will hurt someone", VIOLENCE,
-       r"\b(?:" + WANT + r"|im|i am|i will|ill|i could|i might|i swear ill|i swear i will|scared ill|afraid ill|afraid i will|afraid im going to|scared im going to) (?:to |going to |gonna )?(?:really )?"
-       + HARM_VERB + r" (?:him|her|them|someone|somebody|some one|people|everyone|everybody|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|father|mom|mother|son|daughter|kids?|baby|boss|coworker|roommate|neighbou?r|brother|sister|dealer|sponsor|counselor)|(?:that|this|the) (?:guy|man|woman|bitch|dude|asshole|person|dealer))\b"
-       r"(?! (?:for (?:eating|taking|using|leaving|being|drinking|finishing|not|making|forgetting|waking|stealing|spoiling|telling)|if (?:he|she|they) (?:eat|eats|take|takes|touch|touches|forget|forgets|use|uses|spoil|spoils)|lol|lmao|haha|jk|with (?:kindness|love|hugs)|in (?:chess|cards|a game|basketball|fortnite|the game|pickleball|mario kart|trivia)|at (?:chess|cards|pool|golf|trivia)))",
-       traps=frozenset({PAST, MEDIA, NEGATED})),
-    _p("weapon to group", VIOLENCE,
-       r"\b(?:bring|bringing|brought|take|taking|have|got) (?:a |my )?(?:gun|knife|weapon|pistol|rifle) (?:to|into) (?:group|work|school|class|the center|the clinic|the meeting|his|her|their)\b"),
+    _p(
+        "threatens me",
+        VIOLENCE,
+        r"\b"
+        + ABUSER
+        + r" (?:is |keeps |has been |just |always |started |threatened |threatens |threatening |said (?:hed|shed|theyd|he would|she would|he will|she will|hell|shell)? ?|says (?:hell|shell|he will|she will|hed|shed)? ?|will |wants to |is going to |gonna |going to |tried to |is trying to )?"
+        r"(?:to )?(?:kill|hurt|shoot|stab|beat|choke|strangle|murder|hit|hits|hitting|hittin|beats|beating|chokes|choked|choking|strangled|strangles|punch(?:ed|es|ing)?|slap(?:ped|s|ping)?|kick(?:ed|s|ing)?|attack(?:ed|s|ing)?|threaten(?:ed|s|ing)?|hurts|hurting|hurt|beat up|smack(?:ed|s|ing)?|shov(?:e|ed|es|ing)|grab(?:bed|s|bing) me by) "
+        r"(?:me|us|my (?:kids?|children|son|daughter|baby|mom|mother|dad|sister|brother)|the (?:kids|baby|children))\b"
+        r"(?! (?:if (?:i|they|he|she) (?:find|finds|see|sees|knew|know|found)|if i (?:forget|miss|m late|am late|eat|break|lose|spill|wreck|crash|fail|skip|dont (?:clean|call back|text back|show up))|when (?:i|he|she|they) (?:find|finds|see|sees|get|gets)|for (?:being late|forgetting|eating|missing|not)|with (?:kindness|questions|a pillow)|in (?:chess|cards|a game|a race|basketball|fortnite|video games|the game|arm wrestling)|at (?:chess|cards|games|pool|golf)|lol|haha|on the (?:test|exam)))",
+        traps=frozenset({PAST, MEDIA}),
+    ),
+    _p(
+        "reported threat",
+        VIOLENCE,
+        r"\b(?:says|said|saying|told me|texted|threatened|threatening|keeps saying|swears|swore) (?:that )?(?:hell|shell|theyll|he will|she will|they will|hes going to|shes going to|hes gonna|shes gonna|theyre going to|theyre gonna|he would|she would|hed|shed|theyd|he is going to|she is going to) "
+        r"(?:kill|hurt|shoot|stab|beat|choke|murder|strangle) (?:me|us|my|the kids)\b(?! if i (?:forget|miss|m late|am late|eat|break|lose|spill|wreck|crash|fail|skip|dont (?:clean|call back|text back|show up)))",
+        traps=frozenset({PAST, MEDIA}),
+    ),
+    _p(
+        "pushed me",
+        VIOLENCE,
+        r"\b(?:pushed|shoved|threw|thrown|dragged|kicked) me (?:down|into|against|across|off|onto|to the (?:ground|floor)|out of)\b(?! (?:a|the) (?:pool|lake|conversation|meeting|program|deadline|project))",
+        traps=frozenset({PAST, MEDIA}),
+    ),
+    _p(
+        "threat to kill",
+        VIOLENCE,
+        r"\bthreat(?:en|ened|ens|ening)? to (?:kill|hurt|shoot|stab|beat|take the kids)\b|\b(?:death|kill) threats?\b(?! (?:on (?:twitter|tiktok|reddit|the internet|line|social)|online))",
+    ),
+    _p(
+        "afraid at home",
+        VIOLENCE,
+        r"\b(?:afraid|scared|terrified|fear) (?:of|to go|to be) (?:home|at home|back home|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|father|stepdad|mom|mother|roommate)|for my life|hes going to|shes going to|what (?:hell|shell|he will|she will|hes gonna|shes gonna) do)\b(?! (?:is going to (?:be|find out)|will find out|finding out|knowing|seeing|will be (?:mad|angry|disappointed|upset)|being (?:mad|disappointed)))"
+        r"|\b(?:not|dont feel|dont|never feel|no longer feel|do not feel) (?:safe|safe at) (?:at |going |to go |going back |to go back )?(?:home|here|in my (?:own )?(?:home|house|apartment)|with (?:him|her|them|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|mom|roommate)))\b"
+        r"|\b(?:afraid|scared|terrified|fear|fearing|fearful) for my (?:life|safety|kids safety|childrens safety)\b|\b(?:im|i am) not safe\b(?! (?:to drive|driving|to be around alcohol|around (?:alcohol|booze|drinking|bars)|at (?:parties|bars)))|\bin danger\b(?! of (?:losing|failing|getting fired|relapsing|relapse|being late|missing))",
+        traps=frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "abuse now",
+        VIOLENCE,
+        r"\b(?:being|getting) (?:abused|beaten|beat up|hit|choked|strangled|hurt by (?:him|her|my))\b|\b(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|stepdad|mom))(?: is| has)? (?:has a|got a|pulled a|pointing a|holding a|with a|grabbed a|waving a) (?:gun|knife|weapon|pistol|rifle|bat)\b"
+        r"|\b(?:locked|trapped) (?:me|myself|us) (?:in|inside)\b(?=.*\b(?:he|she|him|her|they|husband|boyfriend|wife|girlfriend|partner|scared|afraid|hiding)\b)|\bhiding (?:from (?:him|her|them|my)|in the (?:bathroom|closet|bedroom))\b|\bwont let me (?:leave|go|out|call)\b"
+        r"|\b(?:hurting|hitting|beating|abusing|hurt|hit|beat|burned|burning|choking|choked) (?:my|the|our) (?:kids?|children|baby|son|daughter|toddler)\b(?! (?:with kindness|at|in (?:a )?(?:game|chess)))",
+    ),
+    _p(
+        "i will hurt someone",
+        VIOLENCE,
+        r"\b(?:"
+        + WANT
+        + r"|im|i am|i will|ill|i could|i might|i swear ill|i swear i will|scared ill|afraid ill|afraid i will|afraid im going to|scared im going to) (?:to |going to |gonna )?(?:really )?"
+        + HARM_VERB
+        + r" (?:him|her|them|someone|somebody|some one|people|everyone|everybody|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|father|mom|mother|son|daughter|kids?|baby|boss|coworker|roommate|neighbou?r|brother|sister|dealer|sponsor|counselor)|(?:that|this|the) (?:guy|man|woman|bitch|dude|asshole|person|dealer))\b"
+        r"(?! (?:for (?:eating|taking|using|leaving|being|drinking|finishing|not|making|forgetting|waking|stealing|spoiling|telling)|if (?:he|she|they) (?:eat|eats|take|takes|touch|touches|forget|forgets|use|uses|spoil|spoils)|lol|lmao|haha|jk|with (?:kindness|love|hugs)|in (?:chess|cards|a game|basketball|fortnite|the game|pickleball|mario kart|trivia)|at (?:chess|cards|pool|golf|trivia)))",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "weapon to group",
+        VIOLENCE,
+        r"\b(?:bring|bringing|brought|take|taking|have|got) (?:a |my )?(?:gun|knife|weapon|pistol|rifle) (?:to|into) (?:group|work|school|class|the center|the clinic|the meeting|his|her|their)\b",
+    ),
 )
 
 # --- traps: checked in the clause around a match -------------------------------------------------
 TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
-    (INFORMATIONAL, re.compile(
-        r"^(?:so |and |but |also |hi |hey |hello |ok |okay |quick question |question )?(?:what|whats|how|hows|do you|does|can|could|is|are|should|where|why|which|who|when|tell me|any ?one know|anybody know|i was wondering|wondering|explain|define|is it true)\b"
-        r"|\bsigns? (?:of|that)\b|\bsymptoms? (?:of|that)\b|\bwarning signs?\b|\bwhat (?:to do|do you do|should (?:you|i|we|someone|a person) do) (?:if|when|in)\b|\bin case (?:of|someone|somebody)\b"
-        r"|\bif (?:someone|somebody|anyone|a person|a client|a loved one|you|one|people|they)\b|\bpeople (?:who|that|with)\b|\bsomeone (?:who|that|with)\b|\bclients? (?:who|that|with)\b|\bpatients? (?:who|that|with)\b"
-        r"|\b(?:hotline|lifeline|prevention|awareness|statistics|stats|rates?|risks? of|risk for|screening|trainings?|class|classes|courses?|workshops?|education|pamphlet|brochure|resources? (?:for|on|about)|response)\b"
-        r"|\b(?:learn|know|read|more info\w*|information|questions?) (?:about|on|regarding|how)\b|\bcan (?:alcohol|withdrawal|cocaine|meth|xanax|benzos?|opioids?|fentanyl|heroin|detox|kratom|drinking|it)\b"
-        r"|\b(?:do|does|will|would) (?:your|the|my) (?:program|insurance|center|staff|clinic|counselors?|plan|policy)\b|\bis it (?:normal|common|possible|dangerous|safe)\b|\bhow (?:common|likely|often|dangerous)\b")),
-    (PAST, re.compile(
-        r"\b(?:years?|yrs?|months?|decades?|ages|long time|long) (?:ago|back|before)\b"
-        r"|\blast (?:year|summer|spring|fall|autumn|winter|decade)\b|\b(?:in|back in|since|around) (?:19|20)\d\d\b|\bback in \d\d\b|\b(?:back )?in (?:january|february|march|april|june|july|august|september|october|november|december)\b|\bwhen i was (?:a kid|a child|younger|young|little|a teen\w*|in (?:high|middle|grade|junior high) school|in college|\d+|using|drinking)\b"
-        r"|\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
-        r"|\bback (?:then|when|in the day|in (?:college|high school|school|my \w+))\b|\bin my (?:teens|twenties|thirties|forties|20s|30s|40s)\b|\b(?:as|since i was) a (?:kid|teen\w*|child)\b|\bsurvived\b|\b(?:im|i am|were|we are|she is|he is|shes|hes|theyre|everyone is) (?:safe|okay|ok|fine|better|doing (?:better|well|good|ok|okay)|alive|stable|recovered|in recovery) now\b"
-        r"|\bno longer\b|\bbefore (?:we|i|he|she) (?:divorced|split|broke up|left|got sober|got clean|moved|got help)\b|\bsober (?:for|since)\b|\b\d+ (?:years?|months?|days?) (?:sober|clean)\b"
-        r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
-        r"|\b(?:he|she|they|my \w+ \w+|my \w+) (?:is|are|s|re) (?:dead|gone) now\b|\bwhen (?:i|he|she) (?:was )?(?:overdosed|oded|od)\b")),
-    (MEDIA, re.compile(
-        r"\b(?:movie|film|documentary|docuseries|doc|show|series|episode|season|song|songs|lyrics|album|book|novel|memoir|article|podcast|video|tiktok|reel|news|headline|game|character|plot|story about|netflix|hulu|youtube|hbo|tv|scene|reading|essay|assignment|homework|poem)\b")),
-    (NEGATED, re.compile(
-        r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine)\b(?:\s+\S+){0,3}\s*$")),
+    (
+        INFORMATIONAL,
+        re.compile(
+            r"^(?:so |and |but |also |hi |hey |hello |ok |okay |quick question |question )?(?:what|whats|how|hows|do you|does|can|could|is|are|should|where|why|which|who|when|tell me|any ?one know|anybody know|i was wondering|wondering|explain|define|is it true)\b"
+            r"|\bsigns? (?:of|that)\b|\bsymptoms? (?:of|that)\b|\bwarning signs?\b|\bwhat (?:to do|do you do|should (?:you|i|we|someone|a person) do) (?:if|when|in)\b|\bin case (?:of|someone|somebody)\b"
+            r"|\bif (?:someone|somebody|anyone|a person|a client|a loved one|you|one|people|they)\b|\bpeople (?:who|that|with)\b|\bsomeone (?:who|that|with)\b|\bclients? (?:who|that|with)\b|\bpatients? (?:who|that|with)\b"
+            r"|\b(?:hotline|lifeline|prevention|awareness|statistics|stats|rates?|risks? of|risk for|screening|trainings?|class|classes|courses?|workshops?|education|pamphlet|brochure|resources? (?:for|on|about)|response)\b"
+            r"|\b(?:learn|know|read|more info\w*|information|questions?) (?:about|on|regarding|how)\b|\bcan (?:alcohol|withdrawal|cocaine|meth|xanax|benzos?|opioids?|fentanyl|heroin|detox|kratom|drinking|it)\b"
+            r"|\b(?:do|does|will|would) (?:your|the|my) (?:program|insurance|center|staff|clinic|counselors?|plan|policy)\b|\bis it (?:normal|common|possible|dangerous|safe)\b|\bhow (?:common|likely|often|dangerous)\b"
+        ),
+    ),
+    (
+        PAST,
+        re.compile(
+            r"\b(?:years?|yrs?|months?|decades?|ages|long time|long) (?:ago|back|before)\b"
+            r"|\blast (?:year|summer|spring|fall|autumn|winter|decade)\b|\b(?:in|back in|since|around) (?:19|20)\d\d\b|\bback in \d\d\b|\b(?:back )?in (?:january|february|march|april|june|july|august|september|october|november|december)\b|\bwhen i was (?:a kid|a child|younger|young|little|a teen\w*|in (?:high|middle|grade|junior high) school|in college|\d+|using|drinking)\b"
+            r"|\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
+            r"|\bback (?:then|when|in the day|in (?:college|high school|school|my \w+))\b|\bin my (?:teens|twenties|thirties|forties|20s|30s|40s)\b|\b(?:as|since i was) a (?:kid|teen\w*|child)\b|\bsurvived\b|\b(?:im|i am|were|we are|she is|he is|shes|hes|theyre|everyone is) (?:safe|okay|ok|fine|better|doing (?:better|well|good|ok|okay)|alive|stable|recovered|in recovery) now\b"
+            r"|\bno longer\b|\bbefore (?:we|i|he|she) (?:divorced|split|broke up|left|got sober|got clean|moved|got help)\b|\bsober (?:for|since)\b|\b\d+ (?:years?|months?|days?) (?:sober|clean)\b"
+            r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
+            r"|\b(?:he|she|they|my \w+ \w+|my \w+) (?:is|are|s|re) (?:dead|gone) now\b|\bwhen (?:i|he|she) (?:was )?(?:overdosed|oded|od)\b"
+        ),
+    ),
+    (
+        MEDIA,
+        re.compile(
+            r"\b(?:movie|film|documentary|docuseries|doc|show|series|episode|season|song|songs|lyrics|album|book|novel|memoir|article|podcast|video|tiktok|reel|news|headline|game|character|plot|story about|netflix|hulu|youtube|hbo|tv|scene|reading|essay|assignment|homework|poem)\b"
+        ),
+    ),
+    (
+        NEGATED,
+        re.compile(
+            r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine)\b(?:\s+\S+){0,3}\s*$"
+        ),
+    ),
 )
 
 # A message told as history: dates, ages, time sober, "history". Anywhere in it, this makes a

@@ -14,6 +14,7 @@ in one context. This policy says both, from the conversation's events (``bot.saf
 Another crisis and a request for a person stay with their rules. It outranks RulePolicy by
 priority, has nothing to learn and runs in Rasa itself, so it works when the action server is down.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Set, Text

@@ -7,6 +7,7 @@ counts as at risk for Ideation, Behavior or Attempt; Supportive users are the co
 (Indicator users are left out: at-risk signs without ideation fit neither side). A user is caught
 when the pipeline flags any one of their posts.
 """
+
 from __future__ import annotations
 
 import ast
@@ -52,7 +53,9 @@ def load(mirror: Optional[Path] = None) -> Optional[List[User]]:
     mirror = mirror or Path(os.environ.get("PUBLIC_SAFETY_MIRROR") or DEFAULT_MIRROR)
     if not mirror.exists():
         return None
-    raw = subprocess.run(["git", "--git-dir", str(_git_dir(mirror)), "show", f"HEAD:{CSV_PATH}"], check=True, capture_output=True).stdout
+    raw = subprocess.run(
+        ["git", "--git-dir", str(_git_dir(mirror)), "show", f"HEAD:{CSV_PATH}"], check=True, capture_output=True
+    ).stdout
     users = []
     for row in csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")):
         label = row["Label"].strip()

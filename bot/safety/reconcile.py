@@ -7,6 +7,7 @@ crisis turn without a matching escalation message (same conversation, same time)
 with a warning in the log and the usual notification to staff. A turn younger than a minute is left
 for the next round, so the check never races the Rasa process writing it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,7 +47,9 @@ def unescalated(engine: Engine, now: Optional[dt.datetime] = None) -> List[Crisi
     with engine.connect() as connection:
         if not events_exist(connection):
             return []
-        signs = sa.or_(events.c.intent_name == CRISIS_INTENT, sa.and_(events.c.type_name == ACTION, events.c.action_name == CRISIS_ANSWER))
+        signs = sa.or_(
+            events.c.intent_name == CRISIS_INTENT, sa.and_(events.c.type_name == ACTION, events.c.action_name == CRISIS_ANSWER)
+        )
         senders = connection.execute(
             sa.select(events.c.sender_id).where(events.c.timestamp >= start, events.c.timestamp <= end, signs).distinct()
         ).scalars()
@@ -100,6 +103,6 @@ async def reconcile_forever(engine: Engine, every_seconds: float) -> None:
             await asyncio.to_thread(reconcile, engine)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - the backstop must keep running
+        except Exception:  # the backstop must keep running
             log.exception("reconciliation of crisis turns against escalations failed; trying again")
         await asyncio.sleep(every_seconds)

@@ -7,6 +7,7 @@
 
 Like escalations, each is recorded once, when the assistant's reply that marks it is saved.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,14 +33,18 @@ class ReviewItem:
     at: dt.datetime
 
 
-def review_items(conversation_id: str, events: Iterable[Dict[str, Any]], earlier: Sequence[Dict[str, Any]] = ()) -> List[ReviewItem]:
+def review_items(
+    conversation_id: str, events: Iterable[Dict[str, Any]], earlier: Sequence[Dict[str, Any]] = ()
+) -> List[ReviewItem]:
     last_user = next((e for e in reversed(earlier) if e.get("event") == "user"), None)
     found = []
     for event in events:
         if event.get("event") == "user":
             last_user = event
         elif event.get("event") == "action" and event.get("name") in MARKING_REPLIES and last_user is not None:
-            found.append(ReviewItem(conversation_id, MARKING_REPLIES[event["name"]], last_user.get("text") or "", event_time(event)))
+            found.append(
+                ReviewItem(conversation_id, MARKING_REPLIES[event["name"]], last_user.get("text") or "", event_time(event))
+            )
     return found
 
 
@@ -65,7 +70,9 @@ def add_review_items(
     items = review_items(conversation_id, events, earlier)
     if items:
         open_escalation = connection.execute(
-            sa.select(escalations.c.id).where(escalations.c.conversation_id == conversation_id, escalations.c.status != "resolved")
+            sa.select(escalations.c.id).where(
+                escalations.c.conversation_id == conversation_id, escalations.c.status != "resolved"
+            )
         ).scalar()
         for item in items:
             connection.execute(
@@ -85,6 +92,9 @@ def pending(engine: Engine, limit: int = 100) -> List[Dict[str, Any]]:
     """Unreviewed items, newest first."""
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(safety_reviews).where(safety_reviews.c.reviewed_at.is_(None)).order_by(safety_reviews.c.created_at.desc()).limit(limit)
+            sa.select(safety_reviews)
+            .where(safety_reviews.c.reviewed_at.is_(None))
+            .order_by(safety_reviews.c.created_at.desc())
+            .limit(limit)
         )
         return [dict(row._mapping) for row in rows]

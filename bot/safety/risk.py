@@ -11,6 +11,7 @@ A long message is also scored sentence by sentence, so one crisis sentence insid
 paragraph is not averaged away. Plain numpy and scikit-learn, no Rasa: trained and saved by
 ``bot.safety.component``, evaluated by ``bot.safety.evaluation``.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,16 @@ from bot.understanding.tfidf import TfidfTransform
 RISK_LEVELS = ("none", "possible", "clear")
 # What a message says as a reply in crisis mode; everything else is "other" (bot/safety/mode.py).
 REPLY_KINDS = (
-    "crisis_safe", "crisis_false_alarm", "crisis_cannot_call", "crisis_contacted", "crisis_help_arrived",
-    "request_human", "affirm", "deny", "crisis", "other",
+    "crisis_safe",
+    "crisis_false_alarm",
+    "crisis_cannot_call",
+    "crisis_contacted",
+    "crisis_help_arrived",
+    "request_human",
+    "affirm",
+    "deny",
+    "crisis",
+    "other",
 )
 PERSONS = ("self", "other")
 MAX_SEGMENTS = 8  # bounded work per message: the whole text and at most 7 of its sentences
@@ -115,7 +124,9 @@ class RiskModel:
             self._weight_blocks[id(head)] = cached
         return cached
 
-    def _probabilities(self, head: LogisticRegression, chars: csr_matrix, words: csr_matrix, embeddings: np.ndarray) -> np.ndarray:
+    def _probabilities(
+        self, head: LogisticRegression, chars: csr_matrix, words: csr_matrix, embeddings: np.ndarray
+    ) -> np.ndarray:
         """``head.predict_proba`` on ``_features``, without building the stacked matrix: each block
         of features meets its block of weights (the same figures, a third of the time)."""
         char_w, word_w, embedding_w, intercept = self._blocks(head)
@@ -139,7 +150,9 @@ class RiskModel:
         texts = [e.text for e in examples]
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True).fit(texts)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
-        model = cls(chars, words, LogisticRegression(C=c, max_iter=3000), _head(), _head(), LogisticRegression(C=c, max_iter=3000))
+        model = cls(
+            chars, words, LogisticRegression(C=c, max_iter=3000), _head(), _head(), LogisticRegression(C=c, max_iter=3000)
+        )
         features = model._features(texts, embeddings)
         model.risk.fit(features, _labels([e.risk for e in examples], RISK_LEVELS))
         model.reply.fit(features[list(replies)], _labels(list(reply_labels), REPLY_KINDS))
@@ -150,7 +163,15 @@ class RiskModel:
 
     def save(self, path: Path) -> None:
         joblib.dump(
-            {"chars": self.chars, "words": self.words, "risk": self.risk, "kind": self.kind, "person": self.person, "reply": self.reply}, path
+            {
+                "chars": self.chars,
+                "words": self.words,
+                "risk": self.risk,
+                "kind": self.kind,
+                "person": self.person,
+                "reply": self.reply,
+            },
+            path,
         )
 
     @classmethod

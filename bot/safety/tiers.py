@@ -14,6 +14,7 @@ ages, time sober) with no sign of danger now is a possible crisis, unless a lear
 it as clear. Plain Python, no Rasa: the NLU component
 (``bot.safety.component``) and the evaluation call it.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,6 +10,7 @@ attempted name is *not* kept: people type their password in the username field).
 or "role clinician, via CLI", never message content: e-mail addresses and runs of 7 or more
 digits (phone numbers) are replaced by ``[removed]`` as a last line of defence.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -11,6 +11,7 @@ asks for the password twice when run in a terminal. In a script, pipe ONE line::
 Every change is written to the audit log (no user: "via CLI"). Exit status 0 when done, 1 when the
 request was refused (the message on stderr says why).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,7 +92,7 @@ def _read_password(from_stdin: bool) -> str:
         password = line[:-1] if line.endswith("\n") else line
         password = password[:-1] if password.endswith("\r") else password
         if not password:
-            raise _Refused("no password on stdin (pipe one line, e.g. echo \"$PASSWORD\" | python -m bot users ...)")
+            raise _Refused('no password on stdin (pipe one line, e.g. echo "$PASSWORD" | python -m bot users ...)')
         return password
     first = getpass.getpass("Password (at least 12 characters): ")
     if getpass.getpass("Same password again: ") != first:

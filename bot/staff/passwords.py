@@ -13,6 +13,7 @@ passwords it ships, English words and names, keyboard patterns, sequences, repea
 l33t spellings, and the username and a few words of this site (``SITE_WORDS``); fewer than 10^8
 guesses (its score below 3) is refused, with its explanation.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple
@@ -44,7 +45,9 @@ def check_policy(password: str, username: Optional[str] = None) -> None:
     if not isinstance(password, str) or not password:
         raise PasswordPolicyError("the password must not be empty")
     if len(password) < MIN_LENGTH:
-        raise PasswordPolicyError(f"the password is too short: use at least {MIN_LENGTH} characters (a few words make a good one)")
+        raise PasswordPolicyError(
+            f"the password is too short: use at least {MIN_LENGTH} characters (a few words make a good one)"
+        )
     if len(password) > MAX_LENGTH:
         raise PasswordPolicyError(f"the password is too long: at most {MAX_LENGTH} characters")
     if len(set(password)) == 1:

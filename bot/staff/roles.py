@@ -41,6 +41,7 @@ limits a clinician's view of contact details is which pages they can open (no le
 masking. The function is the one place to change if a role without that need is added;
 :func:`mask_phone` and :func:`mask_email` are there for it.
 """
+
 from __future__ import annotations
 
 import enum
@@ -74,9 +75,7 @@ class Permission(str, enum.Enum):
 ROLES = tuple(role.value for role in Role)
 
 _PERMISSIONS: Dict[Role, FrozenSet[Permission]] = {
-    Role.ADMISSIONS: frozenset(
-        {Permission.DASHBOARD, Permission.PROSPECT_CONVERSATIONS, Permission.LEADS, Permission.LIVE_CHAT}
-    ),
+    Role.ADMISSIONS: frozenset({Permission.DASHBOARD, Permission.PROSPECT_CONVERSATIONS, Permission.LEADS, Permission.LIVE_CHAT}),
     Role.CLINICIAN: frozenset(
         {Permission.DASHBOARD, Permission.ESCALATIONS, Permission.CLIENTS, Permission.CLIENT_CONVERSATIONS, Permission.LIVE_CHAT}
     ),

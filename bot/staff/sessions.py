@@ -17,6 +17,7 @@ answering a crisis would land on the log-in page although logged in. Lax still w
 from cross-site POSTs, subresources and frames, GET routes change nothing, and every form also
 checks the CSRF token, so Lax gives up nothing we rely on.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -100,11 +101,13 @@ class SessionStore:
             return None
         sid = token_id(raw_token)
         # Both tables have id and created_at: read the session's by column, the user's by label.
-        query = sa.select(
-            *[c.label(f"s_{c.name}") for c in staff_sessions.c],
-            *[c.label(c.name) for c in staff_users.c],
-        ).select_from(staff_sessions.join(staff_users, staff_users.c.id == staff_sessions.c.user_id)).where(
-            staff_sessions.c.id == sid
+        query = (
+            sa.select(
+                *[c.label(f"s_{c.name}") for c in staff_sessions.c],
+                *[c.label(c.name) for c in staff_users.c],
+            )
+            .select_from(staff_sessions.join(staff_users, staff_users.c.id == staff_sessions.c.user_id))
+            .where(staff_sessions.c.id == sid)
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()

@@ -14,6 +14,7 @@ The count lives in the web app's memory (one process serves the console): a rest
 and the account lock-out, which is in the database, still holds. IPv6 addresses count by their
 /64 network, what one machine is usually given.
 """
+
 from __future__ import annotations
 
 import ipaddress

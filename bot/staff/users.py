@@ -22,6 +22,7 @@ one for an unknown user). ``AuthResult.reason`` says which it was, for the audit
 
 Nothing here logs: usernames are for the audit log, not the server log.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,7 +37,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.staff import passwords
 from bot.staff.roles import Role, parse_role
 from bot.storage.db import staff_sessions, staff_users
-from bot.storage.times import from_db as _aware, to_utc as _utc
+from bot.storage.times import from_db as _aware
+from bot.storage.times import to_utc as _utc
 
 # NIST SP 800-63B allows up to 100; 20 leaves room for typos while the address throttle does the rest.
 MAX_FAILED_LOGINS = 20
@@ -48,15 +50,12 @@ DISPLAY_NAME_MAX = 120
 
 # What the log-in page says for every failure.
 LOGIN_FAILED = (
-    "Wrong username or password. After several failed attempts an account is locked for a while; "
-    "an admin can unlock it."
+    "Wrong username or password. After several failed attempts an account is locked for a while; an admin can unlock it."
 )
 
 
 class UserError(Exception):
     """A staff account cannot be changed as asked; the message says why."""
-
-
 
 
 def _now() -> dt.datetime:
@@ -205,9 +204,7 @@ class UserStore:
         with self.engine.begin() as connection:
             row = self._existing(connection, username)
             connection.execute(
-                staff_users.update()
-                .where(staff_users.c.id == row.id)
-                .values(disabled=False, failed_logins=0, locked_until=None)
+                staff_users.update().where(staff_users.c.id == row.id).values(disabled=False, failed_logins=0, locked_until=None)
             )
         return self._reload(row.id)
 
@@ -292,11 +289,17 @@ class UserStore:
             # Only if the hash is still the one checked: a concurrent set_password wins.
             updated = connection.execute(
                 staff_users.update()
-                .where(staff_users.c.id == user.id, staff_users.c.password_hash == row.password_hash, staff_users.c.disabled.is_(False))
+                .where(
+                    staff_users.c.id == user.id,
+                    staff_users.c.password_hash == row.password_hash,
+                    staff_users.c.disabled.is_(False),
+                )
                 .values(**values)
             ).rowcount
         if not updated:
-            return AuthResult(ok=False, user=self.get(user.id), reason="disabled" if self._disabled(user.id) else "wrong_password")
+            return AuthResult(
+                ok=False, user=self.get(user.id), reason="disabled" if self._disabled(user.id) else "wrong_password"
+            )
         return AuthResult(ok=True, user=self._reload(user.id))
 
     def _claim(self, name: str, now: dt.datetime) -> Optional[Tuple[Row, bool, bool]]:

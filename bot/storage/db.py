@@ -3,6 +3,7 @@
 SQLite by default, shared with Rasa's tracker store; WAL mode and a busy timeout let Rasa, the
 action server and the web app write to the same file from separate processes.
 """
+
 from __future__ import annotations
 
 import os

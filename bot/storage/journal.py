@@ -9,6 +9,7 @@ Rasa server that owns the tracker store.
 A line that cannot be read (a write cut short by a crash, a damaged disk) is moved to
 ``<name>.unreadable`` and logged, never silently dropped, so that someone can look at it.
 """
+
 from __future__ import annotations
 
 import json

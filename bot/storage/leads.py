@@ -1,4 +1,5 @@
 """Callback requests from prospective clients, saved for the admissions team."""
+
 from __future__ import annotations
 
 import datetime as dt

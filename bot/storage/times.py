@@ -1,4 +1,5 @@
 """Times in our tables: written in UTC, read back as aware UTC (SQLite drops the offset)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -10,6 +10,7 @@ normalised on its own measured better for a linear model; the embedding comes fr
 Confidences are a softmax of the linear scores at a temperature (``temperature``), so the
 FallbackClassifier and the crisis net read them as they read any classifier's.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ confusions; off-topic rejection on the public set; and the fallback threshold sw
 split (the sealed set is never used to choose anything). Writes var/results/understanding.json.
 Fails when the sealed figures fall below the recorded floors (a change that loses ground).
 """
+
 from __future__ import annotations
 
 import argparse

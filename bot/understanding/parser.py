@@ -1,4 +1,5 @@
 """The trained NLU pipeline in this process, for the evaluations and the parse benchmark."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Scores of an intent classifier on a labelled set, and the fallback threshold sweep."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict

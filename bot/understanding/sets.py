@@ -8,6 +8,7 @@
 - ``public``: off-topic rejection on CLINC150 (Larson et al., EMNLP 2019, CC BY 3.0), read from its
   mirror when present (never committed, never trained on; training uses a different public set).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,27 @@ PUBLIC_MIRROR = Path("/work/.mirror/clinc+oos-eval/repo")
 # own insurance, meetings and reminders an enrolled client may mean as ours, and "who do you work for".
 CLINC_NOT_OFF_TOPIC = frozenset(
     {
-        "are_you_a_bot", "cancel", "goodbye", "greeting", "maybe", "no", "yes", "repeat", "thank_you",
-        "what_can_i_ask_you", "who_made_you", "who_do_you_work_for", "change_language",
-        "insurance", "insurance_change", "meeting_schedule", "schedule_meeting", "reminder",
-        "reminder_update", "calendar", "calendar_update",
+        "are_you_a_bot",
+        "cancel",
+        "goodbye",
+        "greeting",
+        "maybe",
+        "no",
+        "yes",
+        "repeat",
+        "thank_you",
+        "what_can_i_ask_you",
+        "who_made_you",
+        "who_do_you_work_for",
+        "change_language",
+        "insurance",
+        "insurance_change",
+        "meeting_schedule",
+        "schedule_meeting",
+        "reminder",
+        "reminder_update",
+        "calendar",
+        "calendar_update",
     }
 )
 CLINC_PER_INTENT = 10
@@ -104,7 +122,9 @@ def _clinc_data(mirror: Path) -> Dict[str, list]:
         return json.loads(on_disk.read_text(encoding="utf-8"))
     shown = subprocess.run(["git", "-C", str(mirror), "show", "HEAD:data/data_full.json"], capture_output=True, check=False)
     if shown.returncode != 0:
-        raise EvaluationDataError(f"{mirror}: data/data_full.json not found; fetch github:clinc/oos-eval or set PUBLIC_NLU_MIRROR")
+        raise EvaluationDataError(
+            f"{mirror}: data/data_full.json not found; fetch github:clinc/oos-eval or set PUBLIC_NLU_MIRROR"
+        )
     return json.loads(shown.stdout)
 
 

@@ -9,6 +9,7 @@ words the center listed can do this, and only for an intent the model already ra
 net runs after this component and still overrules anything. The situations are read through the
 program cache, so a center's edit counts without retraining.
 """
+
 from __future__ import annotations
 
 import logging
@@ -83,7 +84,11 @@ class SituationRescue(GraphComponent):
                 continue
             message.set(INTENT, dict(found), add_to_output=True)
             message.set(
-                INTENT_RANKING_KEY, [e for e in ranking if e.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME], add_to_output=True
+                INTENT_RANKING_KEY,
+                [e for e in ranking if e.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME],
+                add_to_output=True,
             )
-            log.info("unsure reading restored to %s: the message names one of the center's situations", found.get(INTENT_NAME_KEY))
+            log.info(
+                "unsure reading restored to %s: the message names one of the center's situations", found.get(INTENT_NAME_KEY)
+            )
         return messages

@@ -5,6 +5,7 @@ every call (about 0.3 ms), which for one short message costs more than counting 
 the idf vector is read once; the counting is scikit-learn's own. tests/bot/understanding/
 test_tfidf.py compares the output with ``TfidfVectorizer.transform`` and fails if they part.
 """
+
 from __future__ import annotations
 
 from typing import Sequence

@@ -1,4 +1,5 @@
 """The web app factory: state under typed keys, resources opened and closed in cleanup_ctx."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,11 +23,11 @@ from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
 from bot.safety.reconcile import reconcile_forever
 from bot.settings import Settings, get_settings
-from bot.storage.db import create_tables, make_engine
 from bot.staff.audit import AuditLog
 from bot.staff.sessions import SessionStore
 from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
+from bot.storage.db import create_tables, make_engine
 from bot.web.auth import auth_middleware, csrf_middleware
 from bot.web.forwarded import forwarded_middleware
 from bot.web.keys import (
@@ -120,7 +121,9 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or get_settings()
     # Staff forms and API bodies are small; aiohttp answers 413 past this (its default is 1 MiB).
-    app = web.Application(middlewares=[forwarded_middleware, error_middleware, auth_middleware, csrf_middleware], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(
+        middlewares=[forwarded_middleware, error_middleware, auth_middleware, csrf_middleware], client_max_size=MAX_BODY_BYTES
+    )
     app[SETTINGS] = settings
     app[PROGRAM] = ProgramCache(settings.program_data_dir)
     app[LOGIN_THROTTLE] = LoginThrottle()

@@ -11,6 +11,7 @@ token for the API, CSRF on every form.
   must carry the session's CSRF token (form field ``csrf_token`` or header ``X-CSRF-Token``).
   The log-in form, before any session exists, uses a double-submit cookie instead.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -143,7 +144,7 @@ def requires(*permissions: Permission) -> Callable[[Handler], Handler]:
                 raise web.HTTPForbidden(reason=f"Your role ({who.role.value}) does not give access to this.")
             return await handler(request)
 
-        setattr(guarded, "permissions", tuple(permissions))  # the OpenAPI document and its tests read it
+        guarded.permissions = tuple(permissions)  # the OpenAPI document and its tests read it
         return guarded
 
     return decorate

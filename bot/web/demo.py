@@ -7,6 +7,7 @@ demo works on whatever name the browser used. The host name comes from the reque
 plain name or address is taken from it; the page's CSP lets it connect to that server only, and
 load scripts and styles from this app only.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -76,7 +77,12 @@ def page_context(program: Program) -> Dict[str, Any]:
         "iop": iop,
         "iop_setting": _sentence(iop.setting) if iop else "",
         "tracks": [
-            {"track": track, "audience": _sentence(track.audience), "when": timetable(track.sessions), "hours": f"{track.hours_per_week:g}"}
+            {
+                "track": track,
+                "audience": _sentence(track.audience),
+                "when": timetable(track.sessions),
+                "hours": f"{track.hours_per_week:g}",
+            }
             for track in program.tracks
         ],
         "services": program.services,
@@ -109,7 +115,9 @@ async def home(request: web.Request) -> web.Response:
         # The first read (or the one after an edit) parses the YAML: not on the event loop.
         program = await asyncio.to_thread(_program, request)
     except ProgramDataError:
-        raise web.HTTPServiceUnavailable(reason="The center's information can't be shown right now. Please call us instead.")
+        raise web.HTTPServiceUnavailable(
+            reason="The center's information can't be shown right now. Please call us instead."
+        ) from None
     server = chat_server_url(request)
     context = page_context(program)
     context.update(

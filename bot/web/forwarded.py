@@ -5,6 +5,7 @@ everyone as one visitor. ``X-Forwarded-For`` says who the proxy served, but anyo
 header: it is believed only from the proxies named in TRUSTED_PROXIES, and read from the right
 (the hop the nearest trusted proxy saw), skipping further trusted proxies.
 """
+
 from __future__ import annotations
 
 from typing import AbstractSet, Awaitable, Callable, Optional

@@ -1,4 +1,5 @@
 """Typed keys for what the web app keeps in its state."""
+
 from aiohttp import web
 from sqlalchemy.engine import Engine
 

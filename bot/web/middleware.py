@@ -1,4 +1,5 @@
 """Error middleware: no stack trace reaches a visitor; API callers get JSON, people get a page."""
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _wants_json(request: web.Request) -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz" or "application/json" in request.headers.get("Accept", "")
+    return (
+        request.path.startswith("/api/") or request.path == "/healthz" or "application/json" in request.headers.get("Accept", "")
+    )
 
 
 @web.middleware
@@ -26,7 +29,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         status, message = exc.status, exc.reason
         headers = {name: exc.headers[name] for name in KEPT_HEADERS if name in exc.headers}
-    except Exception:  # noqa: BLE001 - logged in full, shown as a plain 500
+    except Exception:  # logged in full, shown as a plain 500
         route = request.match_info.route.resource
         # The route's pattern, not the path: a path can hold a conversation id or a search.
         log.exception("unhandled error on %s %s", request.method, route.canonical if route is not None else "(no route)")

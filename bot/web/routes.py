@@ -1,4 +1,5 @@
 """Every route of the web app, in one place."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,10 +8,10 @@ from typing import Any, Dict, Tuple
 import sqlalchemy as sa
 from aiohttp import web
 
+from bot.meetings.store import MeetingStore
 from bot.program.errors import ProgramDataError
 from bot.staff.roles import Permission
 from bot.web.auth import requires, signed_in
-from bot.meetings.store import MeetingStore
 from bot.web.keys import ENGINE, MEETINGS, PROGRAM
 from bot.web.widget import setup_widget_routes
 
@@ -67,7 +68,9 @@ def _console_routes(app: web.Application) -> None:
     app.router.add_get("/console/conversations", conversations.conversation_list, name="console_conversations")
     app.router.add_get("/console/conversations/{conversation_id}", conversations.conversation_view, name="console_conversation")
     app.router.add_get("/console/escalations", escalations.escalation_list, name="console_escalations")
-    app.router.add_post("/console/escalations/{escalation_id}/acknowledge", escalations.acknowledge, name="console_escalation_acknowledge")
+    app.router.add_post(
+        "/console/escalations/{escalation_id}/acknowledge", escalations.acknowledge, name="console_escalation_acknowledge"
+    )
     app.router.add_post("/console/escalations/{escalation_id}/resolve", escalations.resolve, name="console_escalation_resolve")
     app.router.add_get("/console/leads", leads.lead_list, name="console_leads")
     app.router.add_get("/console/leads.csv", leads.lead_export, name="console_leads_csv")
@@ -112,7 +115,9 @@ def _api_routes(app: web.Application) -> None:
         escalation_access(escalations.acknowledge_escalation),
         name="escalation_acknowledge",
     )
-    add_post("/api/escalations/{escalation_id}/resolve", escalation_access(escalations.resolve_escalation), name="escalation_resolve")
+    add_post(
+        "/api/escalations/{escalation_id}/resolve", escalation_access(escalations.resolve_escalation), name="escalation_resolve"
+    )
     add_get("/api/leads", lead_access(leads.list_leads), name="api_leads")
     add_get("/api/leads.csv", lead_access(leads.export_leads), name="api_leads_csv")
     add_get(lead, lead_access(leads.get_lead), name="api_lead")

@@ -11,6 +11,7 @@ cross-origin resource policy, so pages with strict cross-origin isolation can us
 URLs carry no version (embedding sites paste one script tag), so they are cached for ten minutes
 only: a release reaches every site soon, and ETag revalidation keeps that cheap.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

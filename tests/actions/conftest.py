@@ -1,15 +1,15 @@
 """Helpers to run an action the way the action server does, on a hand-built tracker."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.settings import PROJECT_ROOT
-
-import yaml
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
 

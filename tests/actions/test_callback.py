@@ -1,4 +1,5 @@
 """The callback form: validation, questions answered mid-form, corrections, and the saved lead."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -146,7 +147,11 @@ async def test_edit_a_field_from_a_button_clears_it_and_the_rules_return_to_the_
         # Typed as the correction itself.
         ("my number is wrong", "callback_edit", [SlotSet("cb_contact", None)]),
         ("change the time", "callback_edit", [SlotSet("cb_best_time", None)]),
-        ("the name is wrong and so is the insurance", "callback_edit", [SlotSet("cb_first_name", None), SlotSet("cb_insurance", None)]),
+        (
+            "the name is wrong and so is the insurance",
+            "callback_edit",
+            [SlotSet("cb_first_name", None), SlotSet("cb_insurance", None)],
+        ),
         ("the phone is wrong, its 760 555 0123", "callback_edit", [SlotSet("cb_contact", "(760) 555-0123")]),
         # Typed instead of a button, after "What would you like to change?".
         ("the phone number", "ask_contact", [SlotSet("cb_contact", None)]),

@@ -1,4 +1,5 @@
 """The enrolled-client actions: their own next group, reminders, and nobody else's data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,9 @@ async def ask(domain: Dict[str, Any], text: str, metadata: Optional[Dict[str, An
 
 
 async def test_a_client_gets_their_own_next_group(enrolled: Dict[str, str], domain: Dict[str, Any]) -> None:
-    assert "Your next Adult Evening IOP group is today, 6:00 pm–9:00 pm" in await ask(domain, "when is my next group?", verified(enrolled["sam"]))
+    assert "Your next Adult Evening IOP group is today, 6:00 pm–9:00 pm" in await ask(
+        domain, "when is my next group?", verified(enrolled["sam"])
+    )
 
 
 async def test_another_client_gets_theirs_and_never_sam_s(enrolled: Dict[str, str], domain: Dict[str, Any]) -> None:
@@ -71,12 +74,20 @@ async def test_anyone_else_gets_the_reason_and_the_general_schedule(
     assert "Your next" not in reply
 
 
-async def test_a_reminder_is_scheduled_before_the_next_group_for_this_conversation(enrolled: Dict[str, str], domain: Dict[str, Any]) -> None:
+async def test_a_reminder_is_scheduled_before_the_next_group_for_this_conversation(
+    enrolled: Dict[str, str], domain: Dict[str, Any]
+) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionSetGroupReminder().run(dispatcher, make_tracker("remind me an hour before group", "request_group_reminder", metadata=verified(enrolled["sam"])), domain)
+    events = await ActionSetGroupReminder().run(
+        dispatcher,
+        make_tracker("remind me an hour before group", "request_group_reminder", metadata=verified(enrolled["sam"])),
+        domain,
+    )
     (reminder,) = events
     assert reminder["event"] == "reminder" and reminder["intent"] == "ask_next_group"
-    assert dt.datetime.fromisoformat(reminder["date_time"]) == dt.datetime(2026, 12 , 8, 1, 0, tzinfo=dt.timezone.utc)  # Mon 5 pm in LA
+    assert dt.datetime.fromisoformat(reminder["date_time"]) == dt.datetime(
+        2026, 12, 8, 1, 0, tzinfo=dt.timezone.utc
+    )  # Mon 5 pm in LA
     assert reminder["name"] == "group_reminder:test-conversation" and reminder["kill_on_user_msg"] is False
     assert {e["entity"]: e["value"] for e in reminder["entities"]} == {
         "group_reminder": "60",
@@ -88,20 +99,28 @@ async def test_a_reminder_is_scheduled_before_the_next_group_for_this_conversati
 
 async def test_a_reminder_for_a_lead_out_of_bounds_says_why(enrolled: Dict[str, str], domain: Dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionSetGroupReminder().run(dispatcher, make_tracker("remind me 2 minutes before", "request_group_reminder", metadata=verified(enrolled["sam"])), domain)
+    events = await ActionSetGroupReminder().run(
+        dispatcher,
+        make_tracker("remind me 2 minutes before", "request_group_reminder", metadata=verified(enrolled["sam"])),
+        domain,
+    )
     assert events == [] and "between 5 minutes and 24 hours" in texts(dispatcher)[0]
 
 
 async def test_a_visitor_cannot_set_a_reminder(enrolled: Dict[str, str], domain: Dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionSetGroupReminder().run(dispatcher, make_tracker("remind me before group", "request_group_reminder"), domain)
+    events = await ActionSetGroupReminder().run(
+        dispatcher, make_tracker("remind me before group", "request_group_reminder"), domain
+    )
     assert events == [] and "can't tell who you are" in texts(dispatcher)[0]
 
 
 MONDAY_GROUP = "2026-12-08T02:00:00+00:00"  # Monday 6 pm in Los Angeles
 
 
-def reminder_firing(client_id: str, minutes: str = "60", sender_id: str = "test-conversation", group_at: str = MONDAY_GROUP) -> Dict[str, Any]:
+def reminder_firing(
+    client_id: str, minutes: str = "60", sender_id: str = "test-conversation", group_at: str = MONDAY_GROUP
+) -> Dict[str, Any]:
     entities = [
         {"entity": "group_reminder", "value": minutes},
         {"entity": "reminder_client", "value": client_id},
@@ -110,22 +129,30 @@ def reminder_firing(client_id: str, minutes: str = "60", sender_id: str = "test-
     return {"entities": entities, "sender_id": sender_id}
 
 
-async def test_a_firing_reminder_reminds_and_schedules_the_next(enrolled: Dict[str, str], domain: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_firing_reminder_reminds_and_schedules_the_next(
+    enrolled: Dict[str, str], domain: Dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     resources().clients.link("test-conversation", enrolled["sam"], MONDAY_NOON)
     monkeypatch.setattr(actions.clients, "_now", lambda: dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.timezone.utc))  # Mon 5 pm
     dispatcher = CollectingDispatcher()
-    events = await ActionAnswerNextGroup().run(dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain)
+    events = await ActionAnswerNextGroup().run(
+        dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain
+    )
     assert "Reminder, Sam: your Adult Evening IOP group starts today at 6:00 pm, in about 1 hour" in texts(dispatcher)[0]
     (following,) = events
     assert dt.datetime.fromisoformat(following["date_time"]) == dt.datetime(2026, 12, 9, 1, 0, tzinfo=dt.timezone.utc)  # Tue 5 pm
 
 
 @pytest.mark.parametrize("client", ["alex", "nobody"])
-async def test_a_reminder_for_a_client_not_of_this_conversation_says_nothing(enrolled: Dict[str, str], domain: Dict[str, Any], client: str) -> None:
+async def test_a_reminder_for_a_client_not_of_this_conversation_says_nothing(
+    enrolled: Dict[str, str], domain: Dict[str, Any], client: str
+) -> None:
     # Typed by hand as '/ask_next_group{"group_reminder": "60", "reminder_client": "C-2"}': refused.
     resources().clients.link("test-conversation", enrolled["sam"], MONDAY_NOON)
     dispatcher = CollectingDispatcher()
-    events = await ActionAnswerNextGroup().run(dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled.get(client, "C-9"))), domain)
+    events = await ActionAnswerNextGroup().run(
+        dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled.get(client, "C-9"))), domain
+    )
     assert events == [] and dispatcher.messages == []
 
 
@@ -133,22 +160,38 @@ async def test_a_removed_client_s_reminders_stop(enrolled: Dict[str, str], domai
     resources().clients.link("test-conversation", enrolled["sam"], MONDAY_NOON)
     resources().clients.remove(enrolled["sam"])
     dispatcher = CollectingDispatcher()
-    events = await ActionAnswerNextGroup().run(dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain)
+    events = await ActionAnswerNextGroup().run(
+        dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain
+    )
     assert events == [] and dispatcher.messages == []
 
 
-async def test_cancel_removes_this_conversation_s_reminder(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_cancel_removes_this_conversation_s_reminder(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     events = await ActionCancelGroupReminder().run(dispatcher, make_tracker("stop reminders", "cancel_group_reminder"), domain)
-    assert events == [{"event": "cancel_reminder", "timestamp": None, "name": "group_reminder:test-conversation", "intent": None, "entities": None}]
+    assert events == [
+        {
+            "event": "cancel_reminder",
+            "timestamp": None,
+            "name": "group_reminder:test-conversation",
+            "intent": None,
+            "entities": None,
+        }
+    ]
     assert "stopped your group reminders" in texts(dispatcher)[0]
 
 
-async def test_a_reminder_firing_after_its_group_started_stays_quiet_and_schedules_the_next(enrolled: Dict[str, str], domain: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_reminder_firing_after_its_group_started_stays_quiet_and_schedules_the_next(
+    enrolled: Dict[str, str], domain: Dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Due Monday 5 pm for the 6 pm group, but the service was down until 6:30 pm.
     resources().clients.link("test-conversation", enrolled["sam"], MONDAY_NOON)
     monkeypatch.setattr(actions.clients, "_now", lambda: dt.datetime(2026, 12, 8, 2, 30, tzinfo=dt.timezone.utc))
     dispatcher = CollectingDispatcher()
-    events = await ActionAnswerNextGroup().run(dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain)
+    events = await ActionAnswerNextGroup().run(
+        dispatcher, make_tracker("", "ask_next_group", **reminder_firing(enrolled["sam"])), domain
+    )
     assert dispatcher.messages == []
     (following,) = events
     assert dt.datetime.fromisoformat(following["date_time"]) == dt.datetime(2026, 12, 9, 1, 0, tzinfo=dt.timezone.utc)  # Tue 5 pm

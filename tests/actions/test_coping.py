@@ -1,4 +1,5 @@
 """The coping actions on hand-built trackers, with a real scratch database for the check-ins."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,16 +38,22 @@ def sam(service_env: Path) -> str:
 
 
 async def start(domain: Dict[str, Any], text: str, metadata: Optional[Dict[str, Any]] = None, **tracker: Any) -> Dict[str, Any]:
-    events = await ActionStartCoping().run(CollectingDispatcher(), make_tracker(text, "ask_coping", metadata=metadata, **tracker), domain)
+    events = await ActionStartCoping().run(
+        CollectingDispatcher(), make_tracker(text, "ask_coping", metadata=metadata, **tracker), domain
+    )
     return slots(events)
 
 
-async def record(domain: Dict[str, Any], state: Dict[str, Any], rating: int, metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+async def record(
+    domain: Dict[str, Any], state: Dict[str, Any], rating: int, metadata: Optional[Dict[str, Any]] = None
+) -> Dict[str, Any]:
     tracker = make_tracker(str(rating), "inform", slots={"coping": state, "craving_rating": rating}, metadata=metadata)
     return slots(await ActionRecordCraving().run(CollectingDispatcher(), tracker, domain))
 
 
-async def test_a_craving_starts_an_exercise_and_asks_for_a_rating(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_a_craving_starts_an_exercise_and_asks_for_a_rating(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     events = await ActionStartCoping().run(dispatcher, make_tracker("I really want a drink right now", "ask_coping"), domain)
     values = slots(events)
     assert values["coping_rate_now"] is True and values["coping_active"] is True
@@ -55,17 +62,23 @@ async def test_a_craving_starts_an_exercise_and_asks_for_a_rating(service_env: P
 
 
 async def test_a_button_need_is_used(service_env: Path, domain: Dict[str, Any]) -> None:
-    values = await start(domain, '/ask_coping{"coping_need": "insomnia"}', entities=[{"entity": "coping_need", "value": "insomnia"}])
+    values = await start(
+        domain, '/ask_coping{"coping_need": "insomnia"}', entities=[{"entity": "coping_need", "value": "insomnia"}]
+    )
     assert values["coping"]["need"] == "insomnia" and values["coping"]["skill"] == "sleep_basics"
 
 
-async def test_an_unclear_moment_asks_what_is_going_on_without_a_rating(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_an_unclear_moment_asks_what_is_going_on_without_a_rating(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     events = await ActionStartCoping().run(dispatcher, make_tracker("help me", "ask_coping"), domain)
     assert slots(events) == {"coping": None, "coping_active": False, "coping_rate_now": False}
     assert len(dispatcher.messages[0]["buttons"]) == 6
 
 
-async def test_the_rating_question_is_worded_for_the_need_with_0_to_10_buttons(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_the_rating_question_is_worded_for_the_need_with_0_to_10_buttons(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     state = (await start(domain, "I'm so stressed out"))["coping"]
     await ActionAskCravingRating().run(dispatcher, make_tracker("", "ask_coping", slots={"coping": state}), domain)
     assert "how strong is the stress right now" in texts(dispatcher)[0]
@@ -73,21 +86,33 @@ async def test_the_rating_question_is_worded_for_the_need_with_0_to_10_buttons(s
 
 
 @pytest.mark.parametrize("text, value", [("7", 7), ("about an 8", 8), ("6/10", 6)])
-async def test_the_form_reads_a_rating(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], text: str, value: int) -> None:
-    result = await ValidateCravingRatingForm().validate_craving_rating(text, dispatcher, make_tracker(text, "inform", confidence=0.4), domain)
+async def test_the_form_reads_a_rating(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], text: str, value: int
+) -> None:
+    result = await ValidateCravingRatingForm().validate_craving_rating(
+        text, dispatcher, make_tracker(text, "inform", confidence=0.4), domain
+    )
     assert result == {"craving_rating": value} and dispatcher.messages == []
 
 
 @pytest.mark.parametrize("text, words", [("pretty bad", "I didn't catch a number"), ("15", "past the top of the scale")])
-async def test_the_form_explains_a_bad_rating_and_asks_again(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], text: str, words: str) -> None:
-    result = await ValidateCravingRatingForm().validate_craving_rating(text, dispatcher, make_tracker(text, "inform", confidence=0.4), domain)
+async def test_the_form_explains_a_bad_rating_and_asks_again(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], text: str, words: str
+) -> None:
+    result = await ValidateCravingRatingForm().validate_craving_rating(
+        text, dispatcher, make_tracker(text, "inform", confidence=0.4), domain
+    )
     assert result == {"craving_rating": None}
     assert words in texts(dispatcher)[0] and "from 0 to 10" in texts(dispatcher)[0]
 
 
-async def test_a_question_in_the_middle_of_the_rating_is_answered(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_a_question_in_the_middle_of_the_rating_is_answered(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     text = "what is iop"
-    result = await ValidateCravingRatingForm().validate_craving_rating(text, dispatcher, make_tracker(text, "ask_what_is_iop", confidence=0.95), domain)
+    result = await ValidateCravingRatingForm().validate_craving_rating(
+        text, dispatcher, make_tracker(text, "ask_what_is_iop", confidence=0.95), domain
+    )
     assert result == {"craving_rating": None}
     assert "Intensive Outpatient" in texts(dispatcher)[0]
 
@@ -97,7 +122,13 @@ async def test_ratings_are_stored_with_the_conversation_and_the_client(sam: str,
     state = (await start(domain, "huge craving", metadata))["coping"]
     after_first = await record(domain, state, 9, metadata)
     assert after_first["coping_rate_now"] is False and after_first["craving_rating"] is None
-    done = slots(await ActionCopingDone().run(CollectingDispatcher(), make_tracker("done", "coping_done", slots={"coping": after_first["coping"]}, metadata=metadata), domain))
+    done = slots(
+        await ActionCopingDone().run(
+            CollectingDispatcher(),
+            make_tracker("done", "coping_done", slots={"coping": after_first["coping"]}, metadata=metadata),
+            domain,
+        )
+    )
     assert done["coping_rate_now"] is True
     finished = await record(domain, done["coping"], 5, metadata)
     assert finished["coping_active"] is False
@@ -125,7 +156,9 @@ async def test_a_refused_token_keeps_ratings_anonymous(sam: str, domain: Dict[st
 
 async def test_a_known_client_hears_their_name_and_counselor(sam: str, domain: Dict[str, Any]) -> None:
     dispatcher = CollectingDispatcher()
-    state = slots(await ActionStartCoping().run(dispatcher, make_tracker("craving", "ask_coping", metadata=verified(sam)), domain))["coping"]
+    state = slots(
+        await ActionStartCoping().run(dispatcher, make_tracker("craving", "ask_coping", metadata=verified(sam)), domain)
+    )["coping"]
     assert "Sam" in texts(dispatcher)[0]
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("9", "inform", slots={"coping": state, "craving_rating": 9}, metadata=verified(sam))
@@ -138,26 +171,43 @@ async def test_next_walks_the_steps_then_asks_for_the_second_rating(service_env:
     steps = len(resources().coping.get().skills["box_breathing"].steps)
     for number in range(2, steps + 1):
         dispatcher = CollectingDispatcher()
-        values = slots(await ActionCopingNext().run(dispatcher, make_tracker("next step", "coping_next", slots={"coping": state}), domain))
+        values = slots(
+            await ActionCopingNext().run(dispatcher, make_tracker("next step", "coping_next", slots={"coping": state}), domain)
+        )
         assert f"Step {number} of {steps}" in texts(dispatcher)[0] and values["coping_rate_now"] is False
         state = values["coping"]
-    values = slots(await ActionCopingNext().run(CollectingDispatcher(), make_tracker("next step", "coping_next", slots={"coping": state}), domain))
+    values = slots(
+        await ActionCopingNext().run(
+            CollectingDispatcher(), make_tracker("next step", "coping_next", slots={"coping": state}), domain
+        )
+    )
     assert values["coping_rate_now"] is True and values["coping"]["phase"] == "after"
 
 
 async def test_another_switches_skill(service_env: Path, domain: Dict[str, Any]) -> None:
     state = (await record(domain, (await start(domain, "craving"))["coping"], 5))["coping"]
-    values = slots(await ActionCopingAnother().run(CollectingDispatcher(), make_tracker("try another", "coping_another", slots={"coping": state}), domain))
-    assert values["coping"]["skill"] != state["skill"] and values["coping"]["tried"] == [state["skill"], values["coping"]["skill"]]
+    values = slots(
+        await ActionCopingAnother().run(
+            CollectingDispatcher(), make_tracker("try another", "coping_another", slots={"coping": state}), domain
+        )
+    )
+    assert values["coping"]["skill"] != state["skill"] and values["coping"]["tried"] == [
+        state["skill"],
+        values["coping"]["skill"],
+    ]
 
 
-async def test_stop_ends_the_exercise_and_gives_people_to_reach(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_stop_ends_the_exercise_and_gives_people_to_reach(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     state = (await start(domain, "craving"))["coping"]
     values = slots(await ActionCopingStop().run(dispatcher, make_tracker("stop", "stop", slots={"coping": state}), domain))
     assert values == {"coping": None, "coping_active": False, "coping_rate_now": False, "craving_rating": None}
     assert "988" in texts(dispatcher)[0] and "(760) 555-0149" in texts(dispatcher)[0]
 
 
-async def test_next_with_no_exercise_offers_one(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_next_with_no_exercise_offers_one(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     values = slots(await ActionCopingNext().run(dispatcher, make_tracker("next step", "coping_next"), domain))
     assert values["coping_active"] is False and "not in the middle of an exercise" in texts(dispatcher)[0]

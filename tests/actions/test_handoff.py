@@ -2,6 +2,7 @@
 database and a copy of the program data (service_env). The staffed hours are set in the copy
 ("always", or only a day three days from now) so the outcome never depends on when the tests run; who is available
 is set through the real presence store, with real staff accounts."""
+
 from __future__ import annotations
 
 import datetime as dt

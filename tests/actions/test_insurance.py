@@ -1,5 +1,6 @@
 """action_answer_insurance: yes, let us verify, or no, with the next step; remembered for follow-ups
 ("is there a copay?", "do I need a referral for that") and for a callback."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,9 @@ async def test_carrier_answers(
     assert events == [SlotSet("insurance_aspect", None), SlotSet("insurer", slot), SlotSet("cb_insurance", slot)]
 
 
-async def test_not_accepted_gives_the_next_step(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]) -> None:
+async def test_not_accepted_gives_the_next_step(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
     await ActionAnswerInsurance().run(dispatcher, make_tracker("kaiser?", "ask_insurance"), domain)
     text = dispatcher.messages[0]["text"]
     assert "Kaiser" in text and "referral" in text and "(760) 555-0141" in text
@@ -94,12 +97,23 @@ async def test_a_copay_follow_up_is_about_the_insurer_named_before(
     "text, intent, insurer, expected",
     [
         ("do I need a referral for that", "ask_insurance", "Aetna", "Some Aetna plans do ask for a referral"),
-        ("do I need a referral for that", "ask_assessment", "Kaiser Permanente", "Kaiser members usually need a referral from Kaiser"),
+        (
+            "do I need a referral for that",
+            "ask_assessment",
+            "Kaiser Permanente",
+            "Kaiser members usually need a referral from Kaiser",
+        ),
         ("do i need a referral", "ask_admissions", "Humana", "Some Humana plans do ask for a referral"),
     ],
 )
 async def test_a_referral_follow_up_is_about_the_insurer_named_before(
-    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], text: str, intent: str, insurer: str, expected: str
+    service_env: Path,
+    dispatcher: CollectingDispatcher,
+    domain: Dict[str, Any],
+    text: str,
+    intent: str,
+    insurer: str,
+    expected: str,
 ) -> None:
     events = await ActionAnswerInsurance().run(dispatcher, make_tracker(text, intent, slots={"insurer": insurer}), domain)
     assert expected in dispatcher.messages[0]["text"]
@@ -109,7 +123,9 @@ async def test_a_referral_follow_up_is_about_the_insurer_named_before(
 async def test_a_carrier_we_do_not_take_is_said_again_with_its_next_step(
     service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
 ) -> None:
-    await ActionAnswerInsurance().run(dispatcher, make_tracker("is there a copay?", "ask_insurance", slots={"insurer": "Medi-Cal"}), domain)
+    await ActionAnswerInsurance().run(
+        dispatcher, make_tracker("is there a copay?", "ask_insurance", slots={"insurer": "Medi-Cal"}), domain
+    )
     assert "don't currently accept Medi-Cal" in dispatcher.messages[0]["text"]
 
 

@@ -1,5 +1,6 @@
 """action_answer_question: every program intent is answered from the center's data; special
 situations before the general answer; long answers short first; the first reply's notice."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,8 +70,17 @@ async def test_every_routed_intent_gets_its_answer(
 
 def test_the_long_answers_are_the_ones_expected() -> None:
     assert LONG == [
-        "ask_admissions", "ask_candidate", "ask_first_day", "ask_group_therapy", "ask_help_loved_one", "ask_mat",
-        "ask_privacy", "ask_therapy_approaches", "ask_time_commitment", "ask_tracks", "compare_levels_of_care",
+        "ask_admissions",
+        "ask_candidate",
+        "ask_first_day",
+        "ask_group_therapy",
+        "ask_help_loved_one",
+        "ask_mat",
+        "ask_privacy",
+        "ask_therapy_approaches",
+        "ask_time_commitment",
+        "ask_tracks",
+        "compare_levels_of_care",
     ]
 
 
@@ -178,7 +188,10 @@ async def test_tell_me_more_button_gives_the_full_answer(service_env: Path, doma
     payload = short["buttons"][0]["payload"]
     assert payload == '/tell_me_more{"answer_key": "ask_candidate"}'
     more = conversation(
-        payload, "tell_me_more", slots={GIVEN_SLOT: ["ask_candidate"]}, entities=[{"entity": "answer_key", "value": "ask_candidate"}]
+        payload,
+        "tell_me_more",
+        slots={GIVEN_SLOT: ["ask_candidate"]},
+        entities=[{"entity": "answer_key", "value": "ask_candidate"}],
     )
     [full], events = await answer(more, domain)
     assert full["text"].replace(NOTICE + "\n", "") == BOOK.render("ask_candidate").text
@@ -201,7 +214,9 @@ async def test_tell_me_more_with_nothing_to_expand_asks_what_to_tell(
 
 
 async def test_a_long_answer_asked_again_is_a_short_reminder_with_the_button(service_env: Path, domain: Dict[str, Any]) -> None:
-    tracker = conversation("what happens in group again", "ask_group_therapy", slots={GIVEN_SLOT: ["ask_group_therapy", "ask_cost"]})
+    tracker = conversation(
+        "what happens in group again", "ask_group_therapy", slots={GIVEN_SLOT: ["ask_group_therapy", "ask_cost"]}
+    )
     [message], events = await answer(tracker, domain)
     assert message["text"].replace(NOTICE + "\n", "") == "As I mentioned: " + BOOK.render_short("ask_group_therapy").text
     assert [b["title"] for b in message["buttons"]] == ["Tell me more"]
@@ -226,7 +241,9 @@ async def test_unknown_intent_falls_back(service_env: Path, dispatcher: Collecti
 
 
 @pytest.mark.parametrize("intent", ["ask_mat", "tell_me_more"])
-async def test_mat_answer_never_gives_doses(service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], intent: str) -> None:
+async def test_mat_answer_never_gives_doses(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], intent: str
+) -> None:
     entities = [{"entity": "answer_key", "value": "ask_mat"}]
     await ActionAnswerQuestion().run(dispatcher, make_tracker("suboxone?", intent, entities=entities), domain)
     text = dispatcher.messages[0]["text"]

@@ -1,5 +1,6 @@
 """action_answer_schedule sends the schedule answer for the question asked, read against the track
 the person named and the question before."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,9 @@ async def test_two_days_get_two_answers(service_env: Path, dispatcher: Collectin
     assert "Monday" in dispatcher.messages[0]["text"] and "Saturday" in dispatcher.messages[1]["text"]
 
 
-async def test_a_signed_in_client_asking_about_a_day_hears_about_their_own_track(service_env: Path, domain: Dict[str, Any]) -> None:
+async def test_a_signed_in_client_asking_about_a_day_hears_about_their_own_track(
+    service_env: Path, domain: Dict[str, Any]
+) -> None:
     resources().clients.add("C-1", "Sam", "adult_evening", "Dana")
     dispatcher = CollectingDispatcher()
     metadata = verified("C-1")
@@ -72,7 +75,10 @@ def _tomorrow() -> str:
 async def test_a_day_after_the_track_is_named_is_about_that_track(
     service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], intent: str
 ) -> None:
-    slots = {"schedule_track": "adult_evening", "schedule_asked": {"track": "adult_evening", "part": None, "days": [], "relative": None}}
+    slots = {
+        "schedule_track": "adult_evening",
+        "schedule_asked": {"track": "adult_evening", "part": None, "days": [], "relative": None},
+    }
     events = await ActionAnswerSchedule().run(dispatcher, make_tracker("what about tomorrow?", intent, slots=slots), domain)
     (message,) = dispatcher.messages
     tomorrow = _tomorrow()
@@ -80,7 +86,9 @@ async def test_a_day_after_the_track_is_named_is_about_that_track(
         assert message["text"] == f"Yes, tomorrow ({tomorrow}) we have:\n• Adult Evening IOP, 6:00 pm–9:00 pm"
     else:
         assert message["text"].startswith(f"We don't have Adult Evening IOP groups tomorrow ({tomorrow}). The next ones are on")
-    assert events == [SlotSet("schedule_asked", {"track": "adult_evening", "part": None, "days": [tomorrow.lower()], "relative": "tomorrow"})]
+    assert events == [
+        SlotSet("schedule_asked", {"track": "adult_evening", "part": None, "days": [tomorrow.lower()], "relative": "tomorrow"})
+    ]
 
 
 async def test_a_full_day_question_is_about_the_persons_own_track(
@@ -103,7 +111,9 @@ async def test_a_follow_up_sent_here_that_is_not_about_times_is_not_understood(
     service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
 ) -> None:
     slots = {"schedule_asked": {"track": None, "part": "evening", "days": [], "relative": None}}
-    events = await ActionAnswerSchedule().run(dispatcher, make_tracker("any online ones?", "meeting_followup", slots=slots), domain)
+    events = await ActionAnswerSchedule().run(
+        dispatcher, make_tracker("any online ones?", "meeting_followup", slots=slots), domain
+    )
     (message,) = dispatcher.messages
     assert message["response"] == "utter_fallback"
     assert events == []
@@ -113,6 +123,9 @@ async def test_a_follow_up_sent_here_that_is_not_about_times_is_not_understood(
 async def test_a_follow_up_about_a_holiday_gets_the_holiday_answer(
     service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any], intent: str
 ) -> None:
-    slots = {"schedule_track": "adult_evening", "schedule_asked": {"track": "adult_evening", "part": None, "days": [], "relative": None}}
+    slots = {
+        "schedule_track": "adult_evening",
+        "schedule_asked": {"track": "adult_evening", "part": None, "days": [], "relative": None},
+    }
     await ActionAnswerSchedule().run(dispatcher, make_tracker("what about thanksgiving?", intent, slots=slots), domain)
     assert dispatcher.messages[0]["text"].startswith("We're closed on Thanksgiving Day")

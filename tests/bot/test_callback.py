@@ -1,4 +1,5 @@
 """Callback form answers: accepted, cleaned up, or refused with a message saying what to type."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,14 @@ from bot import callback
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("maria", "Maria"), ("my name is Dee", "Dee"), ("it's jake", "Jake"), ("Jean-Luc", "Jean-Luc"), ("José", "José"), ("call me Sam.", "Sam")],
+    [
+        ("maria", "Maria"),
+        ("my name is Dee", "Dee"),
+        ("it's jake", "Jake"),
+        ("Jean-Luc", "Jean-Luc"),
+        ("José", "José"),
+        ("call me Sam.", "Sam"),
+    ],
 )
 def test_first_name_accepted(text: str, expected: str) -> None:
     assert callback.first_name(text) == expected
@@ -48,7 +56,13 @@ def test_contact_refused_with_a_hint(text: str, hint: str) -> None:
 
 @pytest.mark.parametrize(
     "text, intent, expected",
-    [("yes", None, True), ("Yes please call me", None, True), ("/affirm", "affirm", True), ("no thanks", None, False), ("nah", "deny", False)],
+    [
+        ("yes", None, True),
+        ("Yes please call me", None, True),
+        ("/affirm", "affirm", True),
+        ("no thanks", None, False),
+        ("nah", "deny", False),
+    ],
 )
 def test_consent(text: str, intent: str, expected: bool) -> None:
     assert callback.consent(text, intent) is expected
@@ -72,7 +86,10 @@ def test_free_text_limits() -> None:
         callback.free_text("x" * 121)
 
 
-@pytest.mark.parametrize("text", ["evening", "Evenings?", "after 5", "any time after 5pm?", "tomorrow morning", "between 9 and 11", "whenever", "weekdays"])
+@pytest.mark.parametrize(
+    "text",
+    ["evening", "Evenings?", "after 5", "any time after 5pm?", "tomorrow morning", "between 9 and 11", "whenever", "weekdays"],
+)
 def test_time_answers(text: str) -> None:
     assert callback.is_time(text)
 
@@ -112,7 +129,10 @@ def test_corrections(text: str, correcting: bool, changes: dict) -> None:
     assert callback.correction(text, correcting) == changes
 
 
-@pytest.mark.parametrize("text, nothing", [("no", True), ("nothing", True), ("it's fine", True), ("never mind", True), ("the time", False), ("hmm", False)])
+@pytest.mark.parametrize(
+    "text, nothing",
+    [("no", True), ("nothing", True), ("it's fine", True), ("never mind", True), ("the time", False), ("hmm", False)],
+)
 def test_nothing_to_change(text: str, nothing: bool) -> None:
     assert callback.nothing_to_change(text) is nothing
 

@@ -1,4 +1,5 @@
 """The chat channels check every message's client token before Rasa sees it (bot/channels/)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,9 +39,15 @@ def token_for(client_id: str, lifetime: dt.timedelta = HOUR, now: Any = None) ->
 @pytest.mark.parametrize(
     "metadata, expected",
     [
-        (lambda: {"client_token": token_for("C-1"), "location": {"latitude": 1}}, {"client": {"status": "verified", "id": "C-1"}, "location": {"latitude": 1}}),
+        (
+            lambda: {"client_token": token_for("C-1"), "location": {"latitude": 1}},
+            {"client": {"status": "verified", "id": "C-1"}, "location": {"latitude": 1}},
+        ),
         (lambda: {"client_token": token_for("C-2")}, {"client": {"status": "verified", "id": "C-2"}}),
-        (lambda: {"client_token": token_for("C-1", now=dt.datetime.now(dt.timezone.utc) - 2 * HOUR)}, {"client": {"status": "expired"}}),
+        (
+            lambda: {"client_token": token_for("C-1", now=dt.datetime.now(dt.timezone.utc) - 2 * HOUR)},
+            {"client": {"status": "expired"}},
+        ),
         (lambda: {"client_token": token_for("C-1") + "x"}, {"client": {"status": "invalid"}}),
         (lambda: {"client_token": token_for("C-404")}, {"client": {"status": "unknown_client"}}),
         # Nobody can claim an identity without a token the center signed.
@@ -174,14 +181,19 @@ async def test_a_handoff_text_message_carries_its_details_on_every_part() -> Non
     fake = FakeSocket()
     output = HandoffAwareOutput(fake, "bot_uttered")
     await output.send_response("web-1", {"text": "Hi Sam, I'm Dana.\n\nHow are you doing?", "handoff": dict(STAFF)})
-    assert bot_uttered(fake) == [{"text": "Hi Sam, I'm Dana.", "handoff": STAFF}, {"text": "How are you doing?", "handoff": STAFF}]
+    assert bot_uttered(fake) == [
+        {"text": "Hi Sam, I'm Dana.", "handoff": STAFF},
+        {"text": "How are you doing?", "handoff": STAFF},
+    ]
 
 
 async def test_a_handoff_message_with_buttons_carries_its_details_too() -> None:
     fake = FakeSocket()
     buttons = [{"title": "Request a callback", "payload": "/request_callback"}]
     handoff = {"kind": "status", "status": "expired"}
-    await HandoffAwareOutput(fake, "bot_uttered").send_response("web-1", {"text": "Sorry.\n\nCall us.", "buttons": buttons, "handoff": handoff})
+    await HandoffAwareOutput(fake, "bot_uttered").send_response(
+        "web-1", {"text": "Sorry.\n\nCall us.", "buttons": buttons, "handoff": handoff}
+    )
     assert bot_uttered(fake) == [
         {"text": "Sorry.", "quick_replies": [], "handoff": handoff},
         {"text": "Call us.", "quick_replies": [{"content_type": "text", **buttons[0]}], "handoff": handoff},
@@ -248,7 +260,9 @@ async def test_the_socket_channel_answers_through_the_handoff_aware_output(socke
     assert isinstance(output, HandoffAwareOutput)  # the reply to the person's own message, too
     fake.emitted.clear()
     await output.send_response("web-1", {"text": "I'm asking our team.", "handoff": {"kind": "status", "status": "waiting"}})
-    assert fake.emitted == [("bot_uttered", {"text": "I'm asking our team.", "handoff": {"kind": "status", "status": "waiting"}}, "web-1")]
+    assert fake.emitted == [
+        ("bot_uttered", {"text": "I'm asking our team.", "handoff": {"kind": "status", "status": "waiting"}}, "web-1")
+    ]
 
 
 def test_without_a_running_socket_server_there_is_no_output_channel() -> None:

@@ -1,4 +1,5 @@
 """The escalation JSON API of the web app: token, listing, detail, acknowledge, resolve, errors."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,7 +45,9 @@ async def test_list_and_detail(client: TestClient, auth: Dict[str, str], escalat
 
 
 async def test_acknowledge_then_resolve(client: TestClient, auth: Dict[str, str], escalation_id: str) -> None:
-    response = await client.post(f"/api/escalations/{escalation_id}/acknowledge", json={"by": "Dana Ortiz", "note": "calling"}, headers=auth)
+    response = await client.post(
+        f"/api/escalations/{escalation_id}/acknowledge", json={"by": "Dana Ortiz", "note": "calling"}, headers=auth
+    )
     data = await response.json()
     assert response.status == 200 and data["status"] == "acknowledged" and data["acknowledged_by"] == "Dana Ortiz"
     again = await client.post(f"/api/escalations/{escalation_id}/acknowledge", json={"by": "Dana Ortiz"}, headers=auth)
@@ -62,7 +65,9 @@ async def test_acknowledge_then_resolve(client: TestClient, auth: Dict[str, str]
         ({"by": "Dana", "extra": 1}, "extra: extra fields not permitted"),
     ],
 )
-async def test_bad_bodies_are_explained(client: TestClient, auth: Dict[str, str], escalation_id: str, body: dict, expected: str) -> None:
+async def test_bad_bodies_are_explained(
+    client: TestClient, auth: Dict[str, str], escalation_id: str, body: dict, expected: str
+) -> None:
     response = await client.post(f"/api/escalations/{escalation_id}/acknowledge", json=body, headers=auth)
     assert response.status == 400 and expected in (await response.json())["error"]
 
@@ -72,7 +77,9 @@ async def test_body_that_is_not_json(client: TestClient, auth: Dict[str, str], e
     assert response.status == 400 and "must be JSON" in (await response.json())["error"]
 
 
-@pytest.mark.parametrize("query, expected", [("status=closed", "status must be one of"), ("limit=x", "whole number"), ("limit=0", "between 1 and 500")])
+@pytest.mark.parametrize(
+    "query, expected", [("status=closed", "status must be one of"), ("limit=x", "whole number"), ("limit=0", "between 1 and 500")]
+)
 async def test_bad_queries_are_explained(client: TestClient, auth: Dict[str, str], query: str, expected: str) -> None:
     response = await client.get(f"/api/escalations?{query}", headers=auth)
     assert response.status == 400 and expected in (await response.json())["error"]

@@ -1,4 +1,5 @@
 """Follow-ups read against the topic: insurers and aspects remembered, tracks named, days carried."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,7 +51,9 @@ def test_the_aspect_asked_about(text: str, aspect: Optional[str]) -> None:
     assert followups.insurance_aspect(text) == aspect
 
 
-def _answer(book: AnswerBook, text: str, entity: Optional[str], remembered: Optional[str], last_aspect: Optional[str]) -> Tuple[followups.InsuranceQuestion, followups.Answer]:
+def _answer(
+    book: AnswerBook, text: str, entity: Optional[str], remembered: Optional[str], last_aspect: Optional[str]
+) -> Tuple[followups.InsuranceQuestion, followups.Answer]:
     question = followups.read_insurance(text, entity, book.carriers, remembered, last_aspect)
     return question, followups.insurance_answer(question, book.program)
 
@@ -109,7 +112,9 @@ def test_domain_answers_carry_the_program_facts(book: AnswerBook) -> None:
         ("acme health", "You don't need a referral to start with us: you can reach out yourself. Some health plans do ask"),
     ],
 )
-def test_a_referral_follow_up_gets_the_centers_referral_answer_for_that_insurer(book: AnswerBook, remembered: str, expected: str) -> None:
+def test_a_referral_follow_up_gets_the_centers_referral_answer_for_that_insurer(
+    book: AnswerBook, remembered: str, expected: str
+) -> None:
     _, answer = _answer(book, "do I need a referral for that", None, remembered, None)
     assert book.render(answer.key, **answer.values).text.startswith(expected)
 
@@ -172,7 +177,9 @@ def test_a_named_track_is_the_topic_of_later_days(book: AnswerBook) -> None:
 
 
 def test_a_track_named_after_a_schedule_question(book: AnswerBook) -> None:
-    overview, named, thursday = _conversation(book, ["what are the group times?", "my son is in the teen program", "and thursday?"])
+    overview, named, thursday = _conversation(
+        book, ["what are the group times?", "my son is in the teen program", "and thursday?"]
+    )
     assert overview == (None, False, [])
     assert named == ("adolescent", True, [])
     assert thursday[2] == ["Yes, on Thursday we have:\n• Adolescent IOP, 3:30 pm–6:30 pm"]
@@ -181,14 +188,20 @@ def test_a_track_named_after_a_schedule_question(book: AnswerBook) -> None:
 def test_a_follow_up_keeps_the_time_of_day_and_a_new_one_drops_the_track(book: AnswerBook) -> None:
     _, friday, morning = _conversation(book, ["I'm in the evening program", "and friday?", "and in the morning?"])
     assert friday[0] == "adult_evening"
-    assert morning == (None, False, ["Yes, on Friday we have:\n• Partial Hospitalization (PHP), 9:00 am–2:30 pm\n• Adult Day IOP, 9:30 am–12:30 pm"])
+    assert morning == (
+        None,
+        False,
+        ["Yes, on Friday we have:\n• Partial Hospitalization (PHP), 9:00 am–2:30 pm\n• Adult Day IOP, 9:30 am–12:30 pm"],
+    )
     _, friday = _conversation(book, ["do you have evening groups?", "and friday?"])
     assert friday == (None, False, ["We don't have evening groups on Friday. The next ones are on Monday."])
 
 
 def test_without_a_follow_up_only_the_persons_own_track_counts(book: AnswerBook) -> None:
     # Asking about another track is not joining it; a full question is not a follow-up.
-    _, _, saturday = _conversation(book, ["im in the day program", "what time is the teen program?", "is there group on saturday?"])
+    _, _, saturday = _conversation(
+        book, ["im in the day program", "what time is the teen program?", "is there group on saturday?"]
+    )
     assert saturday[2] == ["We don't have Adult Day IOP groups on Saturday. The next ones are on Monday."]
     _, saturday = _conversation(book, ["when does the evening program meet?", "is there group on saturday?"])
     assert saturday == (None, False, ["Yes, on Saturday we have:\n• Young Adult IOP, 10:00 am–1:00 pm"])

@@ -1,4 +1,5 @@
 """Carrier recognition: the names people really type, forgivingly, and no false matches."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The lead store on a real SQLite database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,12 @@ def test_database_enforces_contact_too(store: LeadStore) -> None:
         with store.engine.begin() as connection:
             connection.execute(
                 leads.insert().values(
-                    conversation_id="c", first_name="x", best_time="t", for_whom="f",
-                    consent_at=dt.datetime.now(dt.timezone.utc), created_at=dt.datetime.now(dt.timezone.utc),
+                    conversation_id="c",
+                    first_name="x",
+                    best_time="t",
+                    for_whom="f",
+                    consent_at=dt.datetime.now(dt.timezone.utc),
+                    created_at=dt.datetime.now(dt.timezone.utc),
                 )
             )
 

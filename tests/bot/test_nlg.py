@@ -1,9 +1,9 @@
 """Domain responses get the center's facts from the program data, or safe defaults, and the
 automated-assistant notice when one is a conversation's first reply."""
+
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import List
 
 import pytest
@@ -12,8 +12,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlg import SAFE_DEFAULTS, SAFE_NOTICES, CenterFactsNLG
-from bot.program.notice import NOTICE_HANDLED, Notices
 from bot.program.loader import ProgramCache
+from bot.program.notice import NOTICE_HANDLED, Notices
 from bot.settings import PROJECT_ROOT
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
@@ -32,7 +32,11 @@ async def test_crisis_reply_has_the_on_call_number_and_the_type_specific_steps(p
     violence = await nlg.generate("utter_crisis", tracker("violence"), "rest")
     assert "1-800-799-7233" in violence["text"] and "text START to 88788" in violence["text"]
     suicide = await nlg.generate("utter_crisis", tracker("suicide"), "rest")
-    assert "988" in suicide["text"] and "911" in suicide["text"] and [b["payload"] for b in suicide["buttons"]] == ["/crisis_safe", "/deny"]
+    assert (
+        "988" in suicide["text"]
+        and "911" in suicide["text"]
+        and [b["payload"] for b in suicide["buttons"]] == ["/crisis_safe", "/deny"]
+    )
 
 
 async def test_edited_data_is_used(program_copy: Path) -> None:
@@ -109,4 +113,6 @@ async def test_an_actions_response_is_left_to_the_action(program_copy: Path, not
 
 async def test_broken_data_still_gives_the_notice(tmp_path: Path) -> None:
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
-    assert (await nlg.generate("utter_out_of_scope", conversation(SESSION + [UserUttered("hey")]), "rest"))["text"].startswith(SAFE_NOTICES.first)
+    assert (await nlg.generate("utter_out_of_scope", conversation(SESSION + [UserUttered("hey")]), "rest"))["text"].startswith(
+        SAFE_NOTICES.first
+    )

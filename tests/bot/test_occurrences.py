@@ -7,6 +7,7 @@ spring-forward gap is read with the offset in force before the jump (moved forwa
 Instants are compared in UTC throughout: Python compares two datetimes sharing a tzinfo by their
 wall clocks, which would hide exactly the fold mistakes these tests look for.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -266,7 +267,9 @@ def test_on_date_lists_a_days_groups_in_order(book: AnswerBook) -> None:
     php = on_date(track_of(book, "php_day"), dt.date(2026, 6, 17), LA)  # Wednesday
     assert [(o.start, o.end) for o in php] == [(la(2026, 6, 17, 9, 0), la(2026, 6, 17, 14, 30))]
     assert on_date(track_of(book, "php_day"), dt.date(2026, 6, 20), LA) == []  # Saturday
-    track = make_track(session("tuesday", "18:00", "19:00"), session("tuesday", "08:00", "09:00"), session("monday", "08:00", "09:00"))
+    track = make_track(
+        session("tuesday", "18:00", "19:00"), session("tuesday", "08:00", "09:00"), session("monday", "08:00", "09:00")
+    )
     tuesday = on_date(track, dt.date(2026, 6, 16), LA)
     assert [o.start.hour for o in tuesday] == [8, 18]
 
@@ -538,8 +541,17 @@ def hand_built(draw: st.DrawFn) -> Tuple[Track, ZoneInfo, dt.datetime]:
             b = dt.time(23, 59) if a < dt.time(23, 59) else dt.time(23, 58)
         sessions.append(Session(day=draw(st.sampled_from(["saturday", "sunday", "monday"])), start=min(a, b), end=max(a, b)))
     zone = draw(st.sampled_from(ZONES))
-    changes = [t for name in ("America/Los_Angeles", "Australia/Lord_Howe", "Europe/London", "Pacific/Auckland") for t in transitions(name)]
-    now = draw(st.one_of(any_instant, st.builds(lambda t, s: t + dt.timedelta(seconds=s), st.sampled_from(changes), st.integers(-3 * 86400, 3 * 86400))))
+    changes = [
+        t
+        for name in ("America/Los_Angeles", "Australia/Lord_Howe", "Europe/London", "Pacific/Auckland")
+        for t in transitions(name)
+    ]
+    now = draw(
+        st.one_of(
+            any_instant,
+            st.builds(lambda t, s: t + dt.timedelta(seconds=s), st.sampled_from(changes), st.integers(-3 * 86400, 3 * 86400)),
+        )
+    )
     return make_track(*sessions), zone, now
 
 

@@ -1,4 +1,5 @@
 """The center's data: the demo loads, and every kind of bad edit is reported precisely."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Our patches to Rasa (bot/rasa_patches.py): each does what it says, and the Rasa behaviour it works
 around is still there."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,7 +48,10 @@ TRACEBACKS = structlog.processors.dict_tracebacks
 
 REPLIES = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "cb_insurance", "value": "Aetna", "timestamp": None}], "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}]},
+    {
+        "events": [{"event": "slot", "name": "cb_insurance", "value": "Aetna", "timestamp": None}],
+        "responses": [{"text": "hi", "buttons": [{"title": "a", "payload": "/b"}]}],
+    },
     {"events": [{"event": "followup", "name": "callback_form"}], "responses": [{"response": "utter_fallback"}]},
     {"events": "not a list", "responses": []},
     {"events": [{"no_event_key": 1}], "responses": []},
@@ -92,7 +96,9 @@ def test_apply_installs_the_patch_once() -> None:
 
 # Group reminders survive a new session; a cancellation or a restart stops them.
 def _reminder(name: str = "group_reminder:c1") -> ReminderScheduled:
-    return ReminderScheduled("ask_next_group", dt.datetime(2027, 1, 4, 1, 0, tzinfo=dt.timezone.utc), name=name, kill_on_user_message=False)
+    return ReminderScheduled(
+        "ask_next_group", dt.datetime(2027, 1, 4, 1, 0, tzinfo=dt.timezone.utc), name=name, kill_on_user_message=False
+    )
 
 
 def _history(*middle: Event) -> List[Event]:
@@ -280,7 +286,9 @@ except ValueError:
 
 
 def rasa_log_of_a_failure(mode: str) -> str:
-    done = subprocess.run([sys.executable, "-c", LOGGING_SCRIPT, mode], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", LOGGING_SCRIPT, mode], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "could not handle the message" in done.stdout  # the error itself is logged
     return done.stdout
@@ -321,7 +329,9 @@ async def test_the_graph_runs_in_the_pool_and_the_loop_stays_free() -> None:
     class Processor:
         http_interpreter = None
 
-        def _parse_message_with_graph(self, message: UserMessage, tracker: DialogueStateTracker, only_output: bool) -> Dict[str, Any]:
+        def _parse_message_with_graph(
+            self, message: UserMessage, tracker: DialogueStateTracker, only_output: bool
+        ) -> Dict[str, Any]:
             seen["thread"] = threading.current_thread().name
             seen["tracker"] = tracker.sender_id
             time.sleep(0.2)  # a slow parse
@@ -344,7 +354,13 @@ async def test_the_graph_runs_in_the_pool_and_the_loop_stays_free() -> None:
     ticker = asyncio.create_task(tick())
     parsed = await rasa_patches._parse_message_off_the_loop(Processor(), UserMessage("hi", sender_id="someone"))  # type: ignore[arg-type]
     ticker.cancel()
-    assert parsed == {"text": "hi", "intent": {"name": "greet", "confidence": 1.0}, "entities": [], "updated": True, "checked": True}
+    assert parsed == {
+        "text": "hi",
+        "intent": {"name": "greet", "confidence": 1.0},
+        "entities": [],
+        "updated": True,
+        "checked": True,
+    }
     assert seen == {"thread": seen["thread"], "tracker": "someone"} and seen["thread"].startswith("nlu-parse")
     assert ticks >= 10  # the event loop kept running while the graph parsed
 

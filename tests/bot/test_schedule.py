@@ -1,4 +1,5 @@
 """Schedule answers: weekdays, parts of the day, and relative days in the center's timezone."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Seed fingerprints: a phrase of a page is found from the hashes alone, other wording is not."""
+
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ from bot import seeds
 def test_written_fingerprints_find_the_pages_phrases_and_nothing_else(tmp_path: Path) -> None:
     pages = tmp_path / "seeds"
     pages.mkdir()
-    (pages / "000_a.txt").write_text("Sunrise Valley Treatment offers group therapy three evenings a week for adults in recovery.")
+    (pages / "000_a.txt").write_text(
+        "Sunrise Valley Treatment offers group therapy three evenings a week for adults in recovery."
+    )
     target = tmp_path / "seeds.txt"
     assert seeds.write(pages, target) > 0
     committed = seeds.load(target)

@@ -1,4 +1,5 @@
 """Settings fail fast with the variable's name and the fix."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,11 @@ def fresh_settings():
         ("LOG_LEVEL", "chatty", "LOG_LEVEL: must be one of"),
         ("ACTION_SERVER_TOKEN", "short", "ACTION_SERVER_TOKEN: must be at least 16 characters"),
         ("ALLOWED_ORIGINS", "*", "ALLOWED_ORIGINS: '\\*' is not an origin"),
-        ("ALLOWED_ORIGINS", "https://ok.example, https://site.example/chat", "ALLOWED_ORIGINS: 'https://site.example/chat' is not an origin"),
+        (
+            "ALLOWED_ORIGINS",
+            "https://ok.example, https://site.example/chat",
+            "ALLOWED_ORIGINS: 'https://site.example/chat' is not an origin",
+        ),
         ("ALLOWED_ORIGINS", "site.example", "ALLOWED_ORIGINS: 'site.example' is not an origin"),
         ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS"),
         ("TRUSTED_PROXIES", "10.0.0.2, proxy.local", "TRUSTED_PROXIES: 'proxy.local' is not an IP address"),

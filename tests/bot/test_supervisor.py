@@ -1,5 +1,6 @@
 """The supervisor's restart policy: a crashed child comes back, one that keeps crashing stops all,
 and one that is alive but no longer answers its health check is killed (so it comes back too)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """The cached SQL tracker store returns what the database holds, writes every event, and loses no
 turn when the database refuses it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -101,7 +102,9 @@ async def test_a_verified_client_s_message_links_the_conversation(db: str) -> No
     tracker = DialogueStateTracker("linked", DOMAIN.slots)
     tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, metadata=verified("C-7", "linked")))
     # A verdict no channel sealed for this conversation links nothing.
-    tracker.update(UserUttered("hey", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "verified", "id": "C-8"}}))
+    tracker.update(
+        UserUttered("hey", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "verified", "id": "C-8"}})
+    )
     tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "expired"}}))
     await cached.save(tracker)
     other = DialogueStateTracker("anonymous", DOMAIN.slots)
@@ -180,12 +183,21 @@ async def test_a_crisis_turn_the_database_refuses_is_journaled_paged_and_copied_
         assert rows(db, "SELECT count(*) FROM escalations") == [(0,)]
         # The conversation goes on from what was journaled, crisis turn included.
         assert texts(await cached.retrieve("c-locked")) == ["hi", "i want to end my life tonight"]
-        await until(lambda: any(r["headers"].get("X-Companion-Event") == "escalation.unrecorded" for r in pager.accepted), "a page")
+        await until(
+            lambda: any(r["headers"].get("X-Companion-Event") == "escalation.unrecorded" for r in pager.accepted), "a page"
+        )
     await until(lambda: len(cached.journal) == 0, "the journal copied in")
-    assert [t for (t,) in rows(db, "SELECT type_name FROM events WHERE sender_id = 'c-locked' ORDER BY id")] == ["user", "user", "action", "action"]
+    assert [t for (t,) in rows(db, "SELECT type_name FROM events WHERE sender_id = 'c-locked' ORDER BY id")] == [
+        "user",
+        "user",
+        "action",
+        "action",
+    ]
     assert rows(db, "SELECT conversation_id, crisis_type FROM escalations") == [("c-locked", "suicide")]
     assert rows(db, "SELECT event FROM notifications") == [("escalation.created",)]
-    await until(lambda: any(r["headers"].get("X-Companion-Event") == "storage.recovered" for r in pager.accepted), "the all-clear")
+    await until(
+        lambda: any(r["headers"].get("X-Companion-Event") == "storage.recovered" for r in pager.accepted), "the all-clear"
+    )
     page = next(r for r in pager.accepted if r["headers"]["X-Companion-Event"] == "escalation.unrecorded")
     assert signature_is_valid(SECRET, page["body"], page["headers"]["X-Companion-Signature"])
     body = json.loads(page["body"])
@@ -204,7 +216,9 @@ async def test_later_turns_wait_behind_journaled_ones_and_keep_their_order(db: s
     tracker.update(UserUttered("three", {"name": "greet", "confidence": 1.0}))
     await cached.save(tracker)  # the lock is free, but two turns are still ahead of this one
     await until(lambda: len(cached.journal) == 0, "the journal copied in")
-    assert [t for (t,) in rows(db, "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = 'c-order' ORDER BY id")] == ["one", "two", "three"]
+    assert [
+        t for (t,) in rows(db, "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = 'c-order' ORDER BY id")
+    ] == ["one", "two", "three"]
     assert texts(await store(db).retrieve("c-order")) == ["one", "two", "three"]
 
 

@@ -1,4 +1,5 @@
 """The web app: health check against the real database and data, error pages, start page."""
+
 from __future__ import annotations
 
 import asyncio
@@ -36,7 +37,10 @@ async def test_healthz_ok(client: TestClient) -> None:
 
 
 async def test_healthz_reports_a_failing_meeting_source_without_an_outage(
-    service_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aiohttp_client  # type: ignore[no-untyped-def]
+    service_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    aiohttp_client,  # type: ignore[no-untyped-def]
 ) -> None:
     meetings = tmp_path / "meetings"
     shutil.copytree(PROJECT_ROOT / "data" / "meetings", meetings)
@@ -55,7 +59,10 @@ async def test_healthz_reports_a_failing_meeting_source_without_an_outage(
 
 
 async def test_healthz_degraded_when_no_meetings_could_be_imported(
-    service_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aiohttp_client  # type: ignore[no-untyped-def]
+    service_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    aiohttp_client,  # type: ignore[no-untyped-def]
 ) -> None:
     meetings = tmp_path / "meetings"
     meetings.mkdir()

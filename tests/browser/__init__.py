@@ -3,6 +3,7 @@
 Fixtures are in conftest.py. Helpers for the tests themselves are here:
 ``from tests.browser import screenshot``.
 """
+
 from __future__ import annotations
 
 import re

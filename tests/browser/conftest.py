@@ -20,6 +20,7 @@ driven by Playwright's *sync* API, against the real aiohttp web app on a free lo
 
 Tests here must be plain ``def`` tests (the sync API refuses to run inside a running loop).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,7 +37,8 @@ from typing import Callable, Dict, Iterator, List, Optional
 import pytest
 import yaml
 from aiohttp import web
-from playwright.sync_api import Browser, BrowserContext, Error as PlaywrightError, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from bot.service_process import RunningService, start_service
 from bot.settings import PROJECT_ROOT, Settings
@@ -329,7 +331,9 @@ def chat_service(tmp_path_factory: pytest.TempPathFactory, chat_program: Path, o
 
 
 @pytest.fixture
-def new_chat_page(request: pytest.FixtureRequest, browser: Browser, chat_service: RunningService) -> Iterator[Callable[..., Page]]:
+def new_chat_page(
+    request: pytest.FixtureRequest, browser: Browser, chat_service: RunningService
+) -> Iterator[Callable[..., Page]]:
     """new_chat_page(**context_options): a page in a new browser context against
     ``chat_service``'s web app (see ``_pages``)."""
     with _pages(request, browser, chat_service.web_url) as new_page:

@@ -1,6 +1,7 @@
 """The staff console in Debian's Chromium: sign in, acknowledge a crisis escalation, read its
 transcript, export leads, and be refused a page the role may not open. Screenshots go to
 var/screenshots/ (console-*.png)."""
+
 from __future__ import annotations
 
 import csv
@@ -65,7 +66,9 @@ def sign_in(page: Page, login: StaffLogin) -> None:
     expect(page).to_have_url("/console/")
 
 
-def test_a_clinician_acknowledges_an_escalation_and_reads_the_transcript(page: Page, console: Dict[str, StaffLogin], world: World) -> None:
+def test_a_clinician_acknowledges_an_escalation_and_reads_the_transcript(
+    page: Page, console: Dict[str, StaffLogin], world: World
+) -> None:
     clinician = console["clinician"]
     sign_in(page, clinician)
     expect(page.get_by_text(clinician.display_name)).to_be_visible()

@@ -4,6 +4,7 @@ they write to each other in real time, and the staff member hands the chat back 
 All against the whole service (``chat_service``: live chat staffed "always"). Screenshots:
 var/screenshots/handoff-*.png.
 """
+
 from __future__ import annotations
 
 import re

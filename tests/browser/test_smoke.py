@@ -1,5 +1,6 @@
 """Smoke: the real web app in real headless Chromium: the start page (the demo site), /healthz, the
 error page and the log-in form. Signing in and the rest of the staff console have browser tests of their own."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def test_start_page_renders(page: Page, web_server: BaseURL) -> None:
     expect(page).to_have_title(f"{center.name} · {center.tagline}")
     expect(page.get_by_role("heading", level=1)).to_have_text(center.name)
     expect(page.locator(".crisis-strip")).to_contain_text("988")
-    expect(page.get_by_role("button", name=f"Chat with {center.short_name}")).to_be_visible()  # the widget (tests/browser/test_widget.py)
+    expect(
+        page.get_by_role("button", name=f"Chat with {center.short_name}")
+    ).to_be_visible()  # the widget (tests/browser/test_widget.py)
     path = screenshot(page, "smoke-start-page")
     assert path == SCREENSHOTS / "smoke-start-page.png" and path.stat().st_size > 1000
 

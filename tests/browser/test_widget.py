@@ -5,6 +5,7 @@ the action server and the trained model. Screenshots go to var/screenshots/ (wid
 Pages the tests write themselves (a client token, another server address) are served by another
 site on loopback, an origin of its own, embedding the real widget script from the web app.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,7 +90,7 @@ class OtherSite:
         pages = self.pages
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:  # the http.server API
                 body = pages.get(self.path.split("?")[0])
                 self.send_response(200 if body else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -327,8 +328,12 @@ def test_axe_finds_no_accessibility_violations_with_the_chat_open(new_chat_page,
     assert "color-contrast" in rules  # the run above included it
 
 
-def test_a_refused_client_token_is_told_to_the_person(chat_page: Page, chat_service: RunningService, other_site: OtherSite) -> None:
-    url = other_site.page("/portal.html", server=chat_service.rasa_url, center_name="Juniper Ridge", client_token="not-a-token", open="true")
+def test_a_refused_client_token_is_told_to_the_person(
+    chat_page: Page, chat_service: RunningService, other_site: OtherSite
+) -> None:
+    url = other_site.page(
+        "/portal.html", server=chat_service.rasa_url, center_name="Juniper Ridge", client_token="not-a-token", open="true"
+    )
     refusal = "Your sign-in for this chat couldn't be confirmed, so you're chatting as a visitor."
 
     chat_page.goto(url)

@@ -4,6 +4,7 @@ colours and bad attributes, and a missing socket.io client. The widget is the re
 web app; only ``window.io`` is replaced, which the widget uses when a page already has one.
 End-to-end tests against the real Rasa server are in test_widget.py.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -78,7 +79,15 @@ def say(page: Page, text: str) -> None:
 
 
 def test_the_live_handoff_is_shown_and_survives_a_reload(page: Page, web_server: BaseURL) -> None:
-    embed(page, web_server, "/portal.html", server=SERVER, center_name="Juniper Ridge", open="true", client_token="header.payload.signature")
+    embed(
+        page,
+        web_server,
+        "/portal.html",
+        server=SERVER,
+        center_name="Juniper Ridge",
+        open="true",
+        client_token="header.payload.signature",
+    )
     subtitle = page.locator(".rc-subtitle")
     typing = page.locator(".rc-typing")
     token = {"client_token": "header.payload.signature"}
@@ -90,13 +99,25 @@ def test_the_live_handoff_is_shown_and_survives_a_reload(page: Page, web_server:
         {"name": "user_uttered", "data": {"message": "/greet", "session_id": "scripted-session", "customData": token}},
     ]
 
-    fire(page, "bot_uttered", {"text": "I'm asking a member of our team to join.", "handoff": {"kind": "status", "status": "waiting"}})
+    fire(
+        page,
+        "bot_uttered",
+        {"text": "I'm asking a member of our team to join.", "handoff": {"kind": "status", "status": "waiting"}},
+    )
     expect(subtitle).to_have_text("Asking a team member to join…")
     expect(typing).to_be_hidden()
     expect(page.locator(".rc-notice")).to_have_text("I'm asking a member of our team to join.")
-    fire(page, "bot_uttered", {"text": "Dana has joined the chat.", "handoff": {"kind": "status", "status": "active", "staff_name": "Dana"}})
+    fire(
+        page,
+        "bot_uttered",
+        {"text": "Dana has joined the chat.", "handoff": {"kind": "status", "status": "active", "staff_name": "Dana"}},
+    )
     expect(subtitle).to_have_text("Chatting with Dana")
-    fire(page, "bot_uttered", {"text": "Hi, I'm Dana. How are you doing?", "handoff": {"kind": "staff", "status": "active", "staff_name": "Dana"}})
+    fire(
+        page,
+        "bot_uttered",
+        {"text": "Hi, I'm Dana. How are you doing?", "handoff": {"kind": "staff", "status": "active", "staff_name": "Dana"}},
+    )
     staff = page.locator(".rc-msg--staff")
     expect(staff.locator(".rc-from")).to_have_text("Dana · Juniper Ridge team")
     expect(staff.locator(".rc-text")).to_have_text("Hi, I'm Dana. How are you doing?")
@@ -112,19 +133,37 @@ def test_the_live_handoff_is_shown_and_survives_a_reload(page: Page, web_server:
     assert sent(page)[0] == {"name": "session_request", "data": {"session_id": "scripted-session", "customData": token}}
 
     page.get_by_role("button", name="Close chat").click()
-    fire(page, "bot_uttered", {"text": "Are you still there?", "handoff": {"kind": "staff", "status": "active", "staff_name": "Dana"}})
+    fire(
+        page,
+        "bot_uttered",
+        {"text": "Are you still there?", "handoff": {"kind": "staff", "status": "active", "staff_name": "Dana"}},
+    )
     bubble = page.locator(".rc-launcher")
     expect(bubble).to_have_accessible_name("Chat with Juniper Ridge (new message)")  # and a red dot
     bubble.click()
     expect(bubble).to_have_accessible_name("Chat with Juniper Ridge")
-    fire(page, "bot_uttered", {"text": "Dana has handed the chat back to me.", "handoff": {"kind": "status", "status": "returned", "staff_name": "Dana"}})
+    fire(
+        page,
+        "bot_uttered",
+        {
+            "text": "Dana has handed the chat back to me.",
+            "handoff": {"kind": "status", "status": "returned", "staff_name": "Dana"},
+        },
+    )
     expect(subtitle).to_have_text("Automated assistant")
     say(page, "do you take aetna?")
     expect(typing).to_be_visible()
     fire(page, "bot_uttered", {"text": "Yes, we're in network with Aetna."})
     expect(typing).to_be_hidden()
-    fire(page, "bot_uttered", {"text": "Nobody could join.", "handoff": {"kind": "status", "status": "expired"},
-                               "quick_replies": [{"content_type": "text", "title": "Request a callback", "payload": "/request_callback"}]})
+    fire(
+        page,
+        "bot_uttered",
+        {
+            "text": "Nobody could join.",
+            "handoff": {"kind": "status", "status": "expired"},
+            "quick_replies": [{"content_type": "text", "title": "Request a callback", "payload": "/request_callback"}],
+        },
+    )
     page.locator(".rc-notice").last.get_by_role("button", name="Request a callback").click()
     assert sent(page)[-1]["data"]["message"] == "/request_callback"
 
@@ -225,7 +264,10 @@ def test_a_server_under_a_path_keeps_socket_io_under_it(page: Page, web_server: 
     embed(page, web_server, "/proxied.html", server="https://juniperridge.example/chat/", open="true")
 
     expect(page.get_by_role("dialog")).to_be_visible()
-    assert page.evaluate("() => [window.__chat.url, window.__chat.options.path]") == ["https://juniperridge.example", "/chat/socket.io"]
+    assert page.evaluate("() => [window.__chat.url, window.__chat.options.path]") == [
+        "https://juniperridge.example",
+        "/chat/socket.io",
+    ]
 
 
 def test_without_the_socket_io_client_the_chat_says_it_cannot_load(page: Page, web_server: BaseURL) -> None:

@@ -5,6 +5,7 @@ The center's data is a copy whose timezone puts the center near midday and whose
 track gets two groups starting a few minutes from now, so "5 minutes before" reminders fire
 during the tests: the first on the socket, the second after the service restarted.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,7 +54,9 @@ def program_with_groups_soon(target: Path) -> Tuple[List[dt.datetime], ZoneInfo]
     evening = next(t for t in tracks["tracks"] if t["key"] == "adult_evening")
     for start in starts:
         end = min(start + dt.timedelta(hours=1), start.replace(hour=23, minute=59))
-        evening["sessions"].append({"day": start.strftime("%A").lower(), "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")})
+        evening["sessions"].append(
+            {"day": start.strftime("%A").lower(), "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+        )
     (target / "tracks.yml").write_text(yaml.safe_dump(tracks))
     return starts, zone
 
@@ -63,7 +66,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
     root = tmp_path_factory.mktemp("clients")
     groups, zone = program_with_groups_soon(root / "program")
     env = {"CLIENT_TOKEN_SECRET": SECRET, "PROGRAM_DATA_DIR": str(root / "program")}
-    service = start_service(root / "var", rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=env)
+    service = start_service(
+        root / "var", rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=env
+    )
     running = {"service": service, "env": env, "groups": groups, "zone": zone, "root": root}
     yield running
     running["service"].stop()
@@ -72,7 +77,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
 def cli(setup: Dict[str, Any], *args: str) -> subprocess.CompletedProcess:
     service: RunningService = setup["service"]
     env = {**os.environ, **setup["env"], "VAR_DIR": str(service.database.parent), "DATABASE_PATH": str(service.database)}
-    return subprocess.run([sys.executable, "-m", "bot", "clients", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "clients", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +147,13 @@ async def test_a_signed_in_client_gets_their_group_and_a_reminder_on_the_socket(
     finally:
         await ws.close()
     with sqlite3.connect(service.database) as db:
-        assert db.execute("SELECT client_id FROM client_conversations WHERE conversation_id = ?", (session_id,)).fetchall() == [("C-1",)]
-        stored = [json.loads(row[0]) for row in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (session_id,))]
+        assert db.execute("SELECT client_id FROM client_conversations WHERE conversation_id = ?", (session_id,)).fetchall() == [
+            ("C-1",)
+        ]
+        stored = [
+            json.loads(row[0])
+            for row in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (session_id,))
+        ]
     assert all("client_token" not in (event.get("metadata") or {}) for event in stored)  # the token never reaches the database
 
 
@@ -153,13 +165,21 @@ async def test_a_reminder_set_before_a_restart_still_fires(setup: Dict[str, Any]
     assert f"for your {clock(second)} group" in set_reply  # the first group is too close for 5 minutes' notice
     assert service.stop() == 0
     setup["service"] = service = start_service(
-        setup["root"] / "var", rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=setup["env"]
+        setup["root"] / "var",
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        token=TOKEN,
+        extra_env=setup["env"],
     )
     expected = f"Reminder, Sam: your Adult Evening IOP group starts today at {clock(second)}"
     deadline = asyncio.get_running_loop().time() + 240
     while asyncio.get_running_loop().time() < deadline:
         with sqlite3.connect(service.database) as db:
-            said = [json.loads(row[0]).get("text") or "" for row in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (sender,))]
+            said = [
+                json.loads(row[0]).get("text") or ""
+                for row in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (sender,))
+            ]
         if any(text.startswith(expected) for text in said):
             return
         await asyncio.sleep(2)
@@ -169,7 +189,9 @@ async def test_a_reminder_set_before_a_restart_still_fires(setup: Dict[str, Any]
 async def test_an_expired_token_is_refused_and_the_chat_goes_on_as_a_visitor(setup: Dict[str, Any], sam_token: str) -> None:
     # Signed with the service's key two hours ago for one hour: well past the verifier's leeway.
     expired = tokens.issue("C-1", SECRET, dt.timedelta(hours=1), now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
-    reply = joined(await say(setup["service"], f"it-{uuid.uuid4()}", "when is my next group?", metadata={"client_token": expired}))
+    reply = joined(
+        await say(setup["service"], f"it-{uuid.uuid4()}", "when is my next group?", metadata={"client_token": expired})
+    )
     assert "has expired" in reply and "Adult Day IOP" in reply and "Your next" not in reply
 
 
@@ -183,11 +205,15 @@ async def test_a_coping_exercise_stores_both_ratings_with_the_client(setup: Dict
     service: RunningService = setup["service"]
     sender = f"it-{uuid.uuid4()}"
     token = {"client_token": sam_token}
-    assert "how strong is the craving right now" in joined(await say(service, sender, "i'm having a really bad craving", metadata=token))
+    assert "how strong is the craving right now" in joined(
+        await say(service, sender, "i'm having a really bad craving", metadata=token)
+    )
     first = joined(await say(service, sender, "9", metadata=token))
     assert "(760) 555-0149" in first and "ask Dana Reyes to call you" in first and "Step 1 of" in first
     assert "how strong is the craving now" in joined(await say(service, sender, "/coping_done", metadata=token))
     assert "from 9 to 4" in joined(await say(service, sender, "4", metadata=token))
     with sqlite3.connect(service.database) as db:
-        rows = db.execute("SELECT phase, rating, client_id, skill FROM craving_checkins WHERE conversation_id = ? ORDER BY id", (sender,)).fetchall()
+        rows = db.execute(
+            "SELECT phase, rating, client_id, skill FROM craving_checkins WHERE conversation_id = ? ORDER BY id", (sender,)
+        ).fetchall()
     assert rows == [("before", 9, "C-1", "urge_surfing"), ("after", 4, "C-1", "urge_surfing")]

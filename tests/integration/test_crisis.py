@@ -7,6 +7,7 @@
 - A crisis while another writer holds the database's lock past the busy timeout is answered,
   paged at once, and recorded with its escalation when the lock is released.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -63,7 +64,9 @@ def action_server_pid(action_port: int) -> int:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if argv[1:4] == [b"-m", b"bot", b"actions"] and f"ACTION_PORT={action_port}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+        if argv[1:4] == [b"-m", b"bot", b"actions"] and f"ACTION_PORT={action_port}".encode() in (
+            entry / "environ"
+        ).read_bytes().split(b"\0"):
             return int(entry.name)
     raise AssertionError(f"no action server on port {action_port}")
 
@@ -78,7 +81,9 @@ async def wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no
 
 def escalation_rows(database: Path, sender: str) -> List[tuple]:
     with sqlite3.connect(database) as db:
-        return db.execute("SELECT id, crisis_type, status, message FROM escalations WHERE conversation_id = ?", (sender,)).fetchall()
+        return db.execute(
+            "SELECT id, crisis_type, status, message FROM escalations WHERE conversation_id = ?", (sender,)
+        ).fetchall()
 
 
 async def test_crisis_answer_without_action_server_and_a_signed_notification_after_retries(tmp_path: Path) -> None:
@@ -182,9 +187,13 @@ async def test_a_crisis_while_the_database_is_locked_is_answered_paged_and_recor
         [(_, crisis_type, status, message)] = escalation_rows(service.database, sender)
         assert (crisis_type, status, message) == ("suicide", "open", "i am going to kill myself tonight")
         with sqlite3.connect(service.database) as db:
-            said = [t for (t,) in db.execute(
-                "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
-            )]
+            said = [
+                t
+                for (t,) in db.execute(
+                    "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+                    (sender,),
+                )
+            ]
         assert said == ["hi", "i am going to kill myself tonight", "i can't call, he'll hear me"]
         await wait_for(lambda: pages(receiver, "storage.recovered"))
     finally:

@@ -1,6 +1,7 @@
 """Crisis net v2 on the whole service (real Rasa, action server, web app and SQLite), over REST and
 socket.io: the screening question and its answers, crisis mode that listens, a false alarm, the
 screening's review item, medication questions, and "yes" with no crisis behind it."""
+
 from __future__ import annotations
 
 import sqlite3

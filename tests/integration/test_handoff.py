@@ -4,6 +4,7 @@ the widget speaks it, and a staff member working the console over HTTP with a re
 The center's data is a copy with live chat staffed "always", so the tests do not depend on the
 hour; requests expire after a few seconds instead of minutes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -49,7 +50,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService
         "HANDOFF_WAIT_SECONDS": str(WAIT_SECONDS),
         "HANDOFF_POLL_SECONDS": "0.5",
     }
-    running = start_service(root / "var", rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=env)
+    running = start_service(
+        root / "var", rasa_port=free_port(), action_port=free_port(), web_port=free_port(), token=TOKEN, extra_env=env
+    )
     engine = make_engine(running.database)
     UserStore(engine).add("ana", "Ana Ruiz", "admissions", PASSWORD)
     engine.dispose()
@@ -65,7 +68,9 @@ def set_presence(service: RunningService, available: bool) -> None:
 
 def handoff_rows(service: RunningService, conversation_id: str) -> List[Tuple[str, str]]:
     with sqlite3.connect(service.database) as db:
-        return db.execute("SELECT reason, status FROM handoffs WHERE conversation_id = ? ORDER BY requested_at", (conversation_id,)).fetchall()
+        return db.execute(
+            "SELECT reason, status FROM handoffs WHERE conversation_id = ? ORDER BY requested_at", (conversation_id,)
+        ).fetchall()
 
 
 async def start_chat(service: RunningService) -> Tuple[Any, Socket, str]:
@@ -89,7 +94,9 @@ async def staff_session(service: RunningService) -> Tuple[aiohttp.ClientSession,
     token = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert token, "the log-in form has a CSRF token"
     signed_in = await http.post(
-        "/login", data={"csrf_token": token[1], "username": "ana", "password": PASSWORD, "next": "/console/live"}, allow_redirects=False
+        "/login",
+        data={"csrf_token": token[1], "username": "ana", "password": PASSWORD, "next": "/console/live"},
+        allow_redirects=False,
     )
     assert signed_in.status == 303, await signed_in.text()
     page = await (await http.get("/console/live")).text()

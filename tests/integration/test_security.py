@@ -1,6 +1,7 @@
 """The running service's boundaries and failure modes: loopback ports, an action server only Rasa
 can call, no secret on a command line, strict and bounded chat input, configured origins only, rate
 limits that never turn a crisis away, and a hung action server that costs no answer and no form."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +39,13 @@ def service(tmp_path_factory: pytest.TempPathFactory, ports: dict) -> Iterator[R
         action_port=ports["action"],
         web_port=ports["web"],
         token=TOKEN,
-        extra_env={"ACTION_SERVER_TOKEN": ACTION_TOKEN, "ALLOWED_ORIGINS": SITE, "RATE_PER_SENDER": "6", "MAX_MESSAGE_CHARS": "1000", "ACTION_TIMEOUT_SECONDS": "3"},
+        extra_env={
+            "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+            "ALLOWED_ORIGINS": SITE,
+            "RATE_PER_SENDER": "6",
+            "MAX_MESSAGE_CHARS": "1000",
+            "ACTION_TIMEOUT_SECONDS": "3",
+        },
     )
     yield running
     running.stop()
@@ -98,7 +105,12 @@ def action_call(action: str) -> dict:
         "tracker": {
             "sender_id": "forged",
             "slots": {},
-            "latest_message": {"text": "hi", "intent": {"name": "greet"}, "entities": [], "metadata": {"client": {"status": "verified", "id": "C-1"}}},
+            "latest_message": {
+                "text": "hi",
+                "intent": {"name": "greet"},
+                "entities": [],
+                "metadata": {"client": {"status": "verified", "id": "C-1"}},
+            },
             "events": [],
             "paused": False,
             "followup_action": None,
@@ -108,8 +120,13 @@ def action_call(action: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Action-Token": "guess"}, {"X-Action-Token": ACTION_TOKEN[:-1]}, {"Authorization": f"Bearer {ACTION_TOKEN}"}])
-async def test_the_action_server_refuses_anyone_without_rasa_s_secret(service: RunningService, ports: dict, headers: dict) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"X-Action-Token": "guess"}, {"X-Action-Token": ACTION_TOKEN[:-1]}, {"Authorization": f"Bearer {ACTION_TOKEN}"}],
+)
+async def test_the_action_server_refuses_anyone_without_rasa_s_secret(
+    service: RunningService, ports: dict, headers: dict
+) -> None:
     url = f"http://127.0.0.1:{ports['action']}/webhook"
     async with aiohttp.ClientSession() as session:
         async with session.post(url, json=action_call("action_answer_schedule"), headers=headers) as response:
@@ -122,7 +139,9 @@ async def test_the_action_server_answers_rasa_s_secret_and_its_health_check(serv
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{base}/health") as response:
             assert response.status == 200
-        async with session.post(f"{base}/webhook", json=action_call("action_answer_next_group"), headers={"X-Action-Token": ACTION_TOKEN}) as response:
+        async with session.post(
+            f"{base}/webhook", json=action_call("action_answer_next_group"), headers={"X-Action-Token": ACTION_TOKEN}
+        ) as response:
             assert response.status == 200
             body = await response.json()
     # The unsealed "verified" identity in the forged metadata is not believed.
@@ -131,7 +150,9 @@ async def test_the_action_server_answers_rasa_s_secret_and_its_health_check(serv
 
 async def post_raw(service: RunningService, body: bytes) -> aiohttp.ClientResponse:
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{service.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}) as response:
+        async with session.post(
+            f"{service.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        ) as response:
             await response.read()
             return response
 
@@ -168,11 +189,17 @@ async def test_a_long_message_gets_a_clear_answer_and_a_crisis_inside_one_is_sti
     reply = joined(await say(service, f"it-{uuid.uuid4()}", "We had a long week. " * 80))
     assert "longer than I can read at once (1,600 characters; the limit is 1,000)" in reply and "988" in reply
     sender = f"it-{uuid.uuid4()}"
-    story = "We had a long week and I kept thinking about it. " * 40 + "I took all my pills an hour ago. " + "Sorry for rambling. " * 10
+    story = (
+        "We had a long week and I kept thinking about it. " * 40
+        + "I took all my pills an hour ago. "
+        + "Sorry for rambling. " * 10
+    )
     crisis = joined(await say(service, sender, story))
     assert "911" in crisis and "longer than" not in crisis
     with sqlite3.connect(service.database) as db:
-        assert db.execute("SELECT crisis_type FROM escalations WHERE conversation_id = ?", (sender,)).fetchall() == [("overdose",)]
+        assert db.execute("SELECT crisis_type FROM escalations WHERE conversation_id = ?", (sender,)).fetchall() == [
+            ("overdose",)
+        ]
 
 
 async def test_a_flood_is_slowed_down_but_a_crisis_in_it_is_answered(service: RunningService) -> None:
@@ -254,5 +281,9 @@ async def test_a_hung_action_server_costs_an_answer_not_the_form(service: Runnin
 
 async def test_the_web_app_refuses_a_body_over_its_limit(service: RunningService, ports: dict) -> None:
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"http://127.0.0.1:{ports['web']}/login", data=b"u=" + b"a" * 300_000, headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
+        async with session.post(
+            f"http://127.0.0.1:{ports['web']}/login",
+            data=b"u=" + b"a" * 300_000,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as response:
             assert response.status == 413

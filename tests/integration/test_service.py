@@ -3,6 +3,7 @@
 Needs the trained model (`make pytest` trains first). The service runs on its own ports and a
 scratch database, so a developer's running instance is not disturbed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -123,7 +124,9 @@ async def test_meeting_finder_asks_where_and_remembers(service: RunningService) 
 
 
 async def test_meeting_finder_uses_coordinates_sent_with_the_message(service: RunningService) -> None:
-    messages = await say(service, f"it-{uuid.uuid4()}", "meetings near me", metadata={"location": {"latitude": 33.7222, "longitude": -116.3745}})
+    messages = await say(
+        service, f"it-{uuid.uuid4()}", "meetings near me", metadata={"location": {"latitude": 33.7222, "longitude": -116.3745}}
+    )
     assert "Palm Desert, CA 92260" in messages[0]["text"]
 
 

@@ -9,6 +9,7 @@ Without it the keys are read as BMLT's default English ones.
 BMLT sends every value as a string. Unpublished meetings (``published`` "0", only sent to a
 logged-in admin) are left out silently: the server says not to list them, which is no fault.
 """
+
 from __future__ import annotations
 
 import datetime as dt

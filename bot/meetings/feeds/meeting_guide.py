@@ -5,6 +5,7 @@ A feed is a list of meeting rows. A row becomes one Meeting per day it meets; a 
 used becomes a RowProblem and the rest go on. The row-reading helpers (RowError,
 ``collect``, ``clock``, ``text`` ...) are in bot.meetings.feeds.rows, shared with the BMLT parser.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -155,6 +156,6 @@ def _updated(value: Optional[str]) -> Optional[dt.datetime]:
     try:
         stamp = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise RowError(f"updated {value!r} is not a time like 2014-05-31 14:32:23")
+        raise RowError(f"updated {value!r} is not a time like 2014-05-31 14:32:23") from None
     # The spec's timestamps are UTC.
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)

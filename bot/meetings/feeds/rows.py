@@ -5,6 +5,7 @@ turning each RowError (and each repeated key) into a RowProblem; ``build`` makes
 field readers (``text``, ``clock``, ``zone``, ``coordinates``, ``web_link``, ``dial_in``) and the
 deciders (``attendance``, ``meeting_types``, ``joined``) raise RowError naming the field and value.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,10 +60,8 @@ def build(fields: Row, **more: Any) -> Meeting:
         return Meeting(**fields)
     except ValidationError as exc:
         raise RowError(
-            "; ".join(
-                f"{error['loc'][0]} {fields.get(str(error['loc'][0]))!r}: {error['msg']}" for error in exc.errors()
-            )
-        )
+            "; ".join(f"{error['loc'][0]} {fields.get(str(error['loc'][0]))!r}: {error['msg']}" for error in exc.errors())
+        ) from exc
 
 
 def text(row: Row, field: str) -> Optional[str]:
@@ -150,9 +149,7 @@ def meeting_types(keys: Iterable[Optional[str]], how: Attendance) -> Tuple[str, 
             if each and each not in found:
                 found.append(each)
     return tuple(
-        key
-        for key in found
-        if not (key == "open" and "closed" in found) and (how.has_room or key not in IN_PERSON_ONLY)
+        key for key in found if not (key == "open" and "closed" in found) and (how.has_room or key not in IN_PERSON_ONLY)
     )
 
 

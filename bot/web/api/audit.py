@@ -3,6 +3,7 @@
 ``action`` filters on one action (``lead.status``) or, ending in a dot, on every action under it
 (``user.``); ``limit`` and ``offset`` page through it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +29,7 @@ class AuditQuery(Query):
     offset: conint(ge=0, le=10**9) = Field(0, description="Entries to skip (newest first).")  # type: ignore[valid-type]
 
     @validator("action", pre=True)
-    def _action_form(cls, value: object) -> object:  # noqa: N805 - pydantic's signature
+    def _action_form(cls, value: object) -> object:  # pydantic's signature
         if isinstance(value, str) and (len(value) > 41 or not re.fullmatch(ACTION_FILTER, value)):
             raise ValueError("must be an action like lead.status, or a prefix ending in a dot like user.")
         return value

@@ -5,6 +5,7 @@
   pair, oldest first), the skills they used with the average change, their last contact and
   their conversations (most recently active first; open one with ``/api/conversations/{id}``).
 """
+
 from __future__ import annotations
 
 import asyncio

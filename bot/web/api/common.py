@@ -14,6 +14,7 @@
 - :func:`record`: an audit entry for the principal; the integration token is written as the
   user ``api-token`` (no user id), as bot/web/auth.py promises.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -13,6 +13,7 @@ prospects) merged in the list's order (newest ``last_at`` first, then id descend
 Opening a transcript is written to the audit log (``transcript.view``). Phone numbers and e-mail
 addresses are masked for a role that does not see contact details (``sees_contact_details``).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,18 +46,30 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class ConversationQuery(Query):
-    date_from: Optional[dt.date] = Field(None, description="Conversations with a user message on this day or later (center's timezone), YYYY-MM-DD.")
-    date_to: Optional[dt.date] = Field(None, description="Conversations with a user message on this day or earlier (center's timezone), YYYY-MM-DD.")
-    has_escalation: Optional[bool] = Field(None, description="true: only those with a crisis escalation (any status); false: only those without.")
-    has_lead: Optional[bool] = Field(None, description="true: only those with a callback request (lead); false: only those without.")
-    enrolled_client: Optional[bool] = Field(None, description="true: only those linked to an enrolled client; false: only prospects.")
-    intent: Optional[constr(max_length=100)] = Field(None, description="Only those with a user message of this intent, e.g. ask_insurance.")  # type: ignore[valid-type]
+    date_from: Optional[dt.date] = Field(
+        None, description="Conversations with a user message on this day or later (center's timezone), YYYY-MM-DD."
+    )
+    date_to: Optional[dt.date] = Field(
+        None, description="Conversations with a user message on this day or earlier (center's timezone), YYYY-MM-DD."
+    )
+    has_escalation: Optional[bool] = Field(
+        None, description="true: only those with a crisis escalation (any status); false: only those without."
+    )
+    has_lead: Optional[bool] = Field(
+        None, description="true: only those with a callback request (lead); false: only those without."
+    )
+    enrolled_client: Optional[bool] = Field(
+        None, description="true: only those linked to an enrolled client; false: only prospects."
+    )
+    intent: Optional[constr(max_length=100)] = Field(
+        None, description="Only those with a user message of this intent, e.g. ask_insurance."
+    )  # type: ignore[valid-type]
     q: Optional[constr(max_length=200)] = Field(None, description="Text in a user or bot message (case-insensitive for A-Z).")  # type: ignore[valid-type]
     page: conint(ge=1, le=MAX_PAGE_NUMBER) = Field(1, description="The page, from 1.")  # type: ignore[valid-type]
     per_page: conint(ge=1, le=MAX_PER_PAGE) = Field(DEFAULT_PER_PAGE, description="Conversations to a page.")  # type: ignore[valid-type]
 
     @validator("date_from", "date_to", pre=True)
-    def _iso_date(cls, value: object) -> object:  # noqa: N805 - pydantic's signature
+    def _iso_date(cls, value: object) -> object:  # pydantic's signature
         # pydantic would also read a number as a Unix time: only YYYY-MM-DD is a date here.
         if isinstance(value, str) and not _DATE.fullmatch(value):
             raise ValueError("must be a date like 2026-03-20")

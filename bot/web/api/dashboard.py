@@ -5,6 +5,7 @@ counts (``open_escalations``, ``unresolved_escalations``) and the crisis intents
 ``top_intents`` are left out for a role without ``escalations``, the lead counts (``new_leads``,
 ``leads_in_period``) for a role without ``leads``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +24,9 @@ LEAD_FIGURES = ("new_leads", "leads_in_period")
 
 
 class DashboardQuery(Query):
-    days: conint(ge=1, le=MAX_DAYS) = Field(30, description="The period: this many days up to and including today (center's timezone).")  # type: ignore[valid-type]
+    days: conint(ge=1, le=MAX_DAYS) = Field(
+        30, description="The period: this many days up to and including today (center's timezone)."
+    )  # type: ignore[valid-type]
 
 
 async def get_dashboard(request: web.Request) -> web.Response:

@@ -5,6 +5,7 @@ Who acknowledged or resolved: with a staff session it is the signed-in user's di
 person to name, so ``by`` is required in the body. Every change is written to the audit log
 (``escalation.acknowledge`` / ``escalation.resolve``).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,7 +43,8 @@ class EscalationAction(BaseModel):
     """The body as documented, and as read from a signed-in staff member (``by`` is then ignored)."""
 
     by: Optional[non_blank(120)] = Field(  # type: ignore[valid-type]
-        None, description="Who acted: required with the integration token; ignored with a staff session (the signed-in user's display name is recorded)."
+        None,
+        description="Who acted: required with the integration token; ignored with a staff session (the signed-in user's display name is recorded).",
     )
     note: Optional[constr(strip_whitespace=True, max_length=2000)] = Field(None, description="What was done.")  # type: ignore[valid-type]
 

@@ -12,6 +12,7 @@ The author of a change is the signed-in user's username; with the integration to
 must name someone in ``by``. Phone numbers and e-mail addresses are masked for a role that does
 not see contact details, and such a role may not export (the file is nothing but contact details).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,7 +49,9 @@ from bot.web.keys import ENGINE
 LEAD_NOTE = "lead.note"
 Status = Literal["new", "contacted", "enrolled", "closed"]  # bot.console.leads.STATUSES (a test checks)
 Author = non_blank(120)
-BY_DESCRIPTION = "Who did it: required with the integration token; ignored with a staff session (the signed-in user's username is recorded)."
+BY_DESCRIPTION = (
+    "Who did it: required with the integration token; ignored with a staff session (the signed-in user's username is recorded)."
+)
 
 
 class LeadQuery(Query):
@@ -62,7 +65,9 @@ class ExportQuery(Query):
 
 
 class LeadChange(BaseModel):
-    status: Status = Field(..., description="The new status: new -> contacted | closed; contacted -> enrolled | closed; closed -> contacted.")
+    status: Status = Field(
+        ..., description="The new status: new -> contacted | closed; contacted -> enrolled | closed; closed -> contacted."
+    )
     note: Optional[constr(strip_whitespace=True, max_length=5000)] = Field(None, description="Why, or what was agreed.")  # type: ignore[valid-type]
     by: Optional[Author] = Field(None, description=BY_DESCRIPTION)  # type: ignore[valid-type]
 
@@ -132,7 +137,9 @@ async def list_leads(request: web.Request) -> web.Response:
     query = parse_query(request, LeadQuery)
     found = await asyncio.to_thread(_workflow(request).list, query.status, query.page, query.per_page)
     mask = _mask(request)
-    return json_response(LeadPage([_view(row, mask) for row in found.items], found.total, found.page, found.per_page, found.pages))
+    return json_response(
+        LeadPage([_view(row, mask) for row in found.items], found.total, found.page, found.per_page, found.pages)
+    )
 
 
 async def get_lead(request: web.Request) -> web.Response:
@@ -185,10 +192,14 @@ async def export_leads(request: web.Request) -> web.Response:
     query = parse_query(request, ExportQuery)
     found = who(request)
     if not sees_contact_details(found.role):
-        raise web.HTTPForbidden(reason=f"Your role ({found.role.value}) does not see contact details, and the export is made of them.")
+        raise web.HTTPForbidden(
+            reason=f"Your role ({found.role.value}) does not see contact details, and the export is made of them."
+        )
     text = await asyncio.to_thread(_workflow(request).export_csv, query.status)
     rows = _rows(text)
-    await record(request, audit.LEADS_EXPORT, "lead", None, f"{rows} leads" + (f", status {query.status}" if query.status else ""))
+    await record(
+        request, audit.LEADS_EXPORT, "lead", None, f"{rows} leads" + (f", status {query.status}" if query.status else "")
+    )
     today = dt.datetime.now(zone(request)).date().isoformat()
     name = f"leads-{query.status}-{today}.csv" if query.status else f"leads-{today}.csv"
     return web.Response(

@@ -4,6 +4,7 @@ A console script that uses the session cookie reads ``csrf_token`` here and send
 ``X-CSRF-Token`` with every change (POST, PATCH). With the integration token it is null: Bearer
 requests need none.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

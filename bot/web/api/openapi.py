@@ -14,6 +14,7 @@ Readable without signing in. It is built from the code it describes, so the two 
 tests/bot/api/test_openapi.py checks that every /api/ route of the router is here with the same
 methods and the other way round, and validates the document with openapi-spec-validator.
 """
+
 from __future__ import annotations
 
 import copy
@@ -127,7 +128,11 @@ class Schemas:
         refs = [self.of(option) for option in options]
         kinds = {}
         for option, ref in zip(options, refs):
-            kind = next((f.default for f in dataclasses.fields(option) if f.name == "kind"), None) if dataclasses.is_dataclass(option) else None
+            kind = (
+                next((f.default for f in dataclasses.fields(option) if f.name == "kind"), None)
+                if dataclasses.is_dataclass(option)
+                else None
+            )
             if not isinstance(kind, str):
                 return {"oneOf": refs}
             kinds[kind] = ref["$ref"]
@@ -208,7 +213,12 @@ def _escalation_schemas(schemas: Schemas) -> Dict[str, Dict[str, str]]:
     }
 
     def obj(properties: Dict[str, Any], description: str = "") -> Dict[str, Any]:
-        schema: Dict[str, Any] = {"type": "object", "required": list(properties), "properties": properties, "additionalProperties": False}
+        schema: Dict[str, Any] = {
+            "type": "object",
+            "required": list(properties),
+            "properties": properties,
+            "additionalProperties": False,
+        }
         if description:
             schema["description"] = description
         return schema
@@ -234,7 +244,11 @@ def _escalation_schemas(schemas: Schemas) -> Dict[str, Dict[str, str]]:
     detail = schemas.named(
         "EscalationDetail",
         obj(
-            {**fields, "messages": {"type": "array", "items": message}, "notifications": {"type": "array", "items": notification}},
+            {
+                **fields,
+                "messages": {"type": "array", "items": message},
+                "notifications": {"type": "array", "items": notification},
+            },
             "A crisis escalation with every crisis message and its notifications.",
         ),
     )
@@ -262,67 +276,165 @@ def operations(schemas: Schemas) -> List[Operation]:
         Operation("get", "/api/openapi.json", "get_openapi", "meta", "This document", {"type": "object"}, public=True),
         Operation("get", "/api/me", "get_me", "meta", "Who am I: name, role and permissions", me.Me),
         Operation(
-            "get", "/api/dashboard", "get_dashboard", "dashboard", "The dashboard's figures for the role",
-            _dashboard_schema(schemas), (Permission.DASHBOARD,), query=dashboard.DashboardQuery, errors=(400,),
+            "get",
+            "/api/dashboard",
+            "get_dashboard",
+            "dashboard",
+            "The dashboard's figures for the role",
+            _dashboard_schema(schemas),
+            (Permission.DASHBOARD,),
+            query=dashboard.DashboardQuery,
+            errors=(400,),
         ),
         Operation(
-            "get", "/api/conversations", "list_conversations", "conversations", "Conversations the role may see, newest first",
-            conversations.ConversationPage, conversation_access, query=conversations.ConversationQuery, errors=(400,),
+            "get",
+            "/api/conversations",
+            "list_conversations",
+            "conversations",
+            "Conversations the role may see, newest first",
+            conversations.ConversationPage,
+            conversation_access,
+            query=conversations.ConversationQuery,
+            errors=(400,),
             description="admissions: prospects; clinician: enrolled clients' conversations and prospects' with an escalation; admin: all.",
         ),
         Operation(
-            "get", "/api/conversations/{conversation_id}", "get_transcript", "conversations", "One conversation's transcript",
-            conversations.TranscriptView, conversation_access, errors=(404,),
+            "get",
+            "/api/conversations/{conversation_id}",
+            "get_transcript",
+            "conversations",
+            "One conversation's transcript",
+            conversations.TranscriptView,
+            conversation_access,
+            errors=(404,),
             description="403 when the role may not see this conversation. Every view is written to the audit log (transcript.view).",
         ),
         Operation(
-            "get", "/api/escalations", "list_escalations", "escalations", "Crisis escalations, newest first",
-            esc["list"], (Permission.ESCALATIONS,), query=escalations.EscalationQuery, errors=(400,),
+            "get",
+            "/api/escalations",
+            "list_escalations",
+            "escalations",
+            "Crisis escalations, newest first",
+            esc["list"],
+            (Permission.ESCALATIONS,),
+            query=escalations.EscalationQuery,
+            errors=(400,),
         ),
         Operation(
-            "get", "/api/escalations/{escalation_id}", "get_escalation", "escalations", "One escalation with its messages and notifications",
-            esc["detail"], (Permission.ESCALATIONS,), errors=(404,),
+            "get",
+            "/api/escalations/{escalation_id}",
+            "get_escalation",
+            "escalations",
+            "One escalation with its messages and notifications",
+            esc["detail"],
+            (Permission.ESCALATIONS,),
+            errors=(404,),
         ),
         Operation(
-            "post", "/api/escalations/{escalation_id}/acknowledge", "acknowledge_escalation", "escalations",
-            "Acknowledge an open escalation", esc["detail"], (Permission.ESCALATIONS,), body=escalations.EscalationAction,
-            errors=(400, 404, 409), description="Audit: escalation.acknowledge. 409 unless the escalation is open.",
+            "post",
+            "/api/escalations/{escalation_id}/acknowledge",
+            "acknowledge_escalation",
+            "escalations",
+            "Acknowledge an open escalation",
+            esc["detail"],
+            (Permission.ESCALATIONS,),
+            body=escalations.EscalationAction,
+            errors=(400, 404, 409),
+            description="Audit: escalation.acknowledge. 409 unless the escalation is open.",
         ),
         Operation(
-            "post", "/api/escalations/{escalation_id}/resolve", "resolve_escalation", "escalations",
-            "Resolve an open or acknowledged escalation", esc["detail"], (Permission.ESCALATIONS,), body=escalations.EscalationAction,
-            errors=(400, 404, 409), description="Audit: escalation.resolve. 409 when it is already resolved.",
+            "post",
+            "/api/escalations/{escalation_id}/resolve",
+            "resolve_escalation",
+            "escalations",
+            "Resolve an open or acknowledged escalation",
+            esc["detail"],
+            (Permission.ESCALATIONS,),
+            body=escalations.EscalationAction,
+            errors=(400, 404, 409),
+            description="Audit: escalation.resolve. 409 when it is already resolved.",
         ),
         Operation(
-            "get", "/api/leads", "list_leads", "leads", "Callback requests (leads), newest first",
-            leads.LeadPage, (Permission.LEADS,), query=leads.LeadQuery, errors=(400,),
+            "get",
+            "/api/leads",
+            "list_leads",
+            "leads",
+            "Callback requests (leads), newest first",
+            leads.LeadPage,
+            (Permission.LEADS,),
+            query=leads.LeadQuery,
+            errors=(400,),
         ),
         Operation(
-            "get", "/api/leads.csv", "export_leads", "leads", "Every lead (or one status) as CSV",
-            {"type": "string"}, (Permission.LEADS,), query=leads.ExportQuery, errors=(400,), csv=True,
+            "get",
+            "/api/leads.csv",
+            "export_leads",
+            "leads",
+            "Every lead (or one status) as CSV",
+            {"type": "string"},
+            (Permission.LEADS,),
+            query=leads.ExportQuery,
+            errors=(400,),
+            csv=True,
             description="RFC 4180 CSV with a header row, oldest first; cells that a spreadsheet would run as a formula start with '. Audit: leads.export.",
         ),
         Operation(
-            "get", "/api/leads/{lead_id}", "get_lead", "leads", "One lead with its notes and status changes",
-            leads.LeadDetail, (Permission.LEADS,), errors=(404,),
+            "get",
+            "/api/leads/{lead_id}",
+            "get_lead",
+            "leads",
+            "One lead with its notes and status changes",
+            leads.LeadDetail,
+            (Permission.LEADS,),
+            errors=(404,),
         ),
         Operation(
-            "patch", "/api/leads/{lead_id}", "change_lead", "leads", "Move a lead to another status",
-            leads.LeadDetail, (Permission.LEADS,), body=leads.LeadChange, errors=(400, 404, 409),
+            "patch",
+            "/api/leads/{lead_id}",
+            "change_lead",
+            "leads",
+            "Move a lead to another status",
+            leads.LeadDetail,
+            (Permission.LEADS,),
+            body=leads.LeadChange,
+            errors=(400, 404, 409),
             description="409 with the reason when the workflow does not allow the change. Audit: lead.status.",
         ),
         Operation(
-            "post", "/api/leads/{lead_id}/notes", "add_lead_note", "leads", "Add a note to a lead",
-            LeadNote, (Permission.LEADS,), body=leads.NewNote, status=201, errors=(400, 404),
+            "post",
+            "/api/leads/{lead_id}/notes",
+            "add_lead_note",
+            "leads",
+            "Add a note to a lead",
+            LeadNote,
+            (Permission.LEADS,),
+            body=leads.NewNote,
+            status=201,
+            errors=(400, 404),
         ),
-        Operation("get", "/api/clients", "list_clients", "clients", "Enrolled clients", clients.ClientList, (Permission.CLIENTS,)),
         Operation(
-            "get", "/api/clients/{client_id}", "get_client", "clients", "One client's check-ins, skills used and last contact",
-            ClientOverview, (Permission.CLIENTS,), errors=(404,),
+            "get", "/api/clients", "list_clients", "clients", "Enrolled clients", clients.ClientList, (Permission.CLIENTS,)
         ),
         Operation(
-            "get", "/api/audit", "list_audit", "audit", "The audit log, newest first",
-            audit.AuditPage, (Permission.AUDIT,), query=audit.AuditQuery, errors=(400,),
+            "get",
+            "/api/clients/{client_id}",
+            "get_client",
+            "clients",
+            "One client's check-ins, skills used and last contact",
+            ClientOverview,
+            (Permission.CLIENTS,),
+            errors=(404,),
+        ),
+        Operation(
+            "get",
+            "/api/audit",
+            "list_audit",
+            "audit",
+            "The audit log, newest first",
+            audit.AuditPage,
+            (Permission.AUDIT,),
+            query=audit.AuditQuery,
+            errors=(400,),
         ),
     ]
 
@@ -350,7 +462,10 @@ def _roles(permissions: Tuple[Permission, ...]) -> List[str]:
 def _operation(op: Operation, schemas: Schemas) -> Dict[str, Any]:
     response_schema = schemas.of(op.response) if isinstance(op.response, type) else op.response
     content_type = "text/csv" if op.csv else "application/json"
-    success: Dict[str, Any] = {"description": "OK" if op.status == 200 else "Created", "content": {content_type: {"schema": response_schema}}}
+    success: Dict[str, Any] = {
+        "description": "OK" if op.status == 200 else "Created",
+        "content": {content_type: {"schema": response_schema}},
+    }
     if op.csv:
         success["headers"] = {
             "Content-Disposition": {"description": 'attachment; filename="leads-2026-03-20.csv"', "schema": {"type": "string"}}
@@ -360,7 +475,12 @@ def _operation(op: Operation, schemas: Schemas) -> Dict[str, Any]:
     for status in sorted(errors):
         responses[str(status)] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
     who = ", ".join(_roles(op.permissions))
-    access = "Public." if op.public else f"Roles: {who}" + (f" (permission {' or '.join(p.value for p in op.permissions)})." if op.permissions else " (any signed-in principal).")
+    access = (
+        "Public."
+        if op.public
+        else f"Roles: {who}"
+        + (f" (permission {' or '.join(p.value for p in op.permissions)})." if op.permissions else " (any signed-in principal).")
+    )
     result: Dict[str, Any] = {
         "operationId": op.operation_id,
         "tags": [op.tag],
@@ -389,7 +509,9 @@ def _error_components() -> Dict[str, Any]:
     for status, (name, description) in ERRORS.items():
         response: Dict[str, Any] = {
             "description": description,
-            "content": {"application/json": {"schema": {"$ref": REF + "Error"}, "example": {"error": description, "status": status}}},
+            "content": {
+                "application/json": {"schema": {"$ref": REF + "Error"}, "example": {"error": description, "status": status}}
+            },
         }
         if status == 401:
             response["headers"] = {"WWW-Authenticate": {"description": 'Bearer realm="companion"', "schema": {"type": "string"}}}

@@ -10,6 +10,7 @@ Use it where the app is served::
 
     web.run_app(app, ..., access_log_class=PrivateAccessLogger)
 """
+
 from __future__ import annotations
 
 from aiohttp import web

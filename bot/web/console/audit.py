@@ -3,6 +3,7 @@
 ``?action=`` narrows it to one kind (a group such as ``login.`` takes every action under it);
 ``?page=`` pages through 50 at a time.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple

@@ -6,6 +6,7 @@ sums the data up in a sentence); every bar and point has a ``<title>`` with its 
 Colours meet 3:1 against white and the two series of the line chart also differ in line style
 and marker shape, so colour is never the only difference.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -102,7 +103,9 @@ def bar_chart(chart_id: str, title: str, desc: str, points: Sequence[Point], wid
             parts.append(
                 f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="12" fill="{MUTED}">{escape(point.label)}</text>'
             )
-    parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{INK}" stroke-width="1"/>')
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{INK}" stroke-width="1"/>'
+    )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -193,7 +196,9 @@ def line_chart(
                 continue
             tip = point_titles[index][i] if point_titles is not None else f"{s.name}: {_number(value)}"
             parts.append(_marker(s, x_of(i), y_of(value), tip))
-    parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{INK}" stroke-width="1"/>')
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{INK}" stroke-width="1"/>'
+    )
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -5,6 +5,7 @@ each coping exercise, in time order) with the same numbers in a table, the skill
 the average change, their last contact and their conversations. Opening it is audited
 (``client.view``): it is a treatment record.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -19,7 +20,6 @@ from bot.web.auth import requires
 from bot.web.console.charts import AFTER, BEFORE, Series, line_chart, short_day
 from bot.web.console.common import audit, center_of, render, run, who
 from bot.web.keys import ENGINE
-
 
 
 @requires(Permission.CLIENTS)

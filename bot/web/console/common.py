@@ -10,6 +10,7 @@
   framing, no referrer (a console URL can hold a search), and a CSP that allows only our own
   stylesheet and script.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -223,7 +224,11 @@ async def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 async def audit(
-    request: web.Request, action: str, target_type: Optional[str] = None, target_id: Optional[object] = None, detail: Optional[str] = None
+    request: web.Request,
+    action: str,
+    target_type: Optional[str] = None,
+    target_id: Optional[object] = None,
+    detail: Optional[str] = None,
 ) -> None:
     """Writes an audit entry for the signed-in staff member."""
     await run(request.app[AUDIT].record, who(request).user, action, target_type, target_id, detail)
@@ -232,7 +237,8 @@ async def audit(
 def _open_escalations(engine: sa.engine.Engine) -> int:
     with engine.connect() as connection:
         return int(
-            connection.execute(sa.select(sa.func.count()).select_from(escalations).where(escalations.c.status == "open")).scalar() or 0
+            connection.execute(sa.select(sa.func.count()).select_from(escalations).where(escalations.c.status == "open")).scalar()
+            or 0
         )
 
 
@@ -361,4 +367,3 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 
 def tri_state(value: Optional[str]) -> Optional[bool]:
     return {"yes": True, "no": False}.get(value or "")
-

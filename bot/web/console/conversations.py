@@ -10,6 +10,7 @@ the center's zone), ``escalation`` and ``lead`` (``yes``/``no``), ``enrolled`` (
 ``yes``/``no``; clinician: ``yes`` for clients, ``no`` for escalated prospects), ``intent``,
 ``q`` (text in any message), ``page``. A filter that cannot be read is shown next to its field.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,10 @@ from bot.console.conversations import (
     Transcript,
     UserTurn,
     list_conversations,
-    transcript as read_transcript,
     without_escalation_handling,
+)
+from bot.console.conversations import (
+    transcript as read_transcript,
 )
 from bot.console.events import USER, events, events_exist
 from bot.staff import audit as actions
@@ -224,7 +227,9 @@ async def conversation_view(request: web.Request) -> web.Response:
     conversation_id = request.match_info["conversation_id"]
     found = await run(read_transcript, request.app[ENGINE], conversation_id, mask=mask_for(me.role))
     if found is None:
-        raise web.HTTPNotFound(reason="There is no conversation with that id (it may have been removed after the retention period).")
+        raise web.HTTPNotFound(
+            reason="There is no conversation with that id (it may have been removed after the retention period)."
+        )
     if not can_view_conversation(me.role, client_linked=bool(found.clients), escalated=bool(found.escalations)):
         raise web.HTTPForbidden(reason=f"Your role ({me.role.value}) may not open this conversation.")
     if not allowed(me.role, Permission.ESCALATIONS):

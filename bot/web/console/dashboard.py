@@ -6,6 +6,7 @@ open. Leads (admissions, admin): how many are new.
 ``?days=7|30|90`` picks the period, ``?until=YYYY-MM-DD`` its last day (default today, in the
 center's zone), so last month's figures can be looked at too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,11 @@ async def dashboard(request: web.Request) -> web.Response:
     figures = await run(dashboard_figures, request.app[ENGINE], center.zone, days, at, crisis_intents=crisis)
 
     per_day = [
-        Point(short_day(d.day), d.conversations, f"{d.day:%a} {short_day(d.day)}: {d.conversations} conversation{'s' if d.conversations != 1 else ''}")
+        Point(
+            short_day(d.day),
+            d.conversations,
+            f"{d.day:%a} {short_day(d.day)}: {d.conversations} conversation{'s' if d.conversations != 1 else ''}",
+        )
         for d in figures.conversations_per_day
     ]
     busiest = max(figures.conversations_per_day, key=lambda d: (d.conversations, d.day), default=None)

@@ -12,6 +12,7 @@ newest first, with a count per status. With JavaScript it refreshes itself every
 back with a notice, the page then shows the current state. ``back`` (a path on this site) says
 where to return, e.g. the transcript the form was on.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -24,7 +25,8 @@ from bot.safety.escalations import STATUSES, EscalationNotFound, InvalidTransiti
 from bot.safety.reviews import pending as pending_reviews
 from bot.staff import audit as actions
 from bot.staff.roles import Permission
-from bot.storage.db import client_conversations, clients, escalations as escalations_table
+from bot.storage.db import client_conversations, clients
+from bot.storage.db import escalations as escalations_table
 from bot.web.auth import requires
 from bot.web.console.common import (
     MAX_NOTE,
@@ -145,4 +147,3 @@ async def resolve(request: web.Request) -> web.Response:
 def escalation_signature(rows: List[Dict[str, Any]]) -> str:
     """What the live refresh compares: ids with their status and crisis type, in order."""
     return ",".join(f"{row['id']}:{row['status']}:{row['crisis_type']}" for row in rows)
-

@@ -11,6 +11,7 @@
 
 The author of a note or change is the staff member's username (the lead_notes column).
 """
+
 from __future__ import annotations
 
 import csv
@@ -67,7 +68,9 @@ def _counts(engine: sa.engine.Engine) -> Dict[str, int]:
 def _masked(lead: LeadRow, mask: bool) -> LeadRow:
     if not mask:
         return lead
-    return replace(lead, phone=mask_phone(lead.phone) if lead.phone else None, email=mask_email(lead.email) if lead.email else None)
+    return replace(
+        lead, phone=mask_phone(lead.phone) if lead.phone else None, email=mask_email(lead.email) if lead.email else None
+    )
 
 
 def _lead_id(request: web.Request) -> int:
@@ -99,7 +102,9 @@ async def lead_list(request: web.Request) -> web.Response:
     return await render(request, "leads.html", context)
 
 
-async def _lead_page(request: web.Request, lead_id: int, error: Optional[str] = None, status: int = 200, note: str = "") -> web.Response:
+async def _lead_page(
+    request: web.Request, lead_id: int, error: Optional[str] = None, status: int = 200, note: str = ""
+) -> web.Response:
     me = who(request)
     workflow = LeadWorkflow(request.app[ENGINE])
     lead = await run(workflow.get, lead_id)
@@ -115,7 +120,8 @@ async def _lead_page(request: web.Request, lead_id: int, error: Optional[str] = 
         "error": error,
         "note_value": note,
         "max_note": MAX_NOTE,
-        "may_conversations": allowed(me.role, Permission.PROSPECT_CONVERSATIONS) or allowed(me.role, Permission.CLIENT_CONVERSATIONS),
+        "may_conversations": allowed(me.role, Permission.PROSPECT_CONVERSATIONS)
+        or allowed(me.role, Permission.CLIENT_CONVERSATIONS),
     }
     return await render(request, "lead.html", context, status=status)
 
@@ -175,7 +181,9 @@ async def lead_export(request: web.Request) -> web.StreamResponse:
     status = choice_param(request, "status", STATUSES)
     text: str = await run(LeadWorkflow(request.app[ENGINE]).export_csv, status)
     rows = max(0, len(list(csv.reader(io.StringIO(text)))) - 1)
-    await audit(request, actions.LEADS_EXPORT, "leads", status or "all", f"{status or 'all'} leads, {rows} row{'s' if rows != 1 else ''}")
+    await audit(
+        request, actions.LEADS_EXPORT, "leads", status or "all", f"{status or 'all'} leads, {rows} row{'s' if rows != 1 else ''}"
+    )
     day = clock().astimezone((await center_of(request)).zone).date().isoformat()
     filename = f"leads-{status + '-' if status else ''}{day}.csv"
     return web.Response(
@@ -184,4 +192,3 @@ async def lead_export(request: web.Request) -> web.StreamResponse:
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-

@@ -16,6 +16,7 @@ Who may answer a conversation is :func:`bot.staff.roles.can_take_over` (the tran
 a crisis for the clinical team only); whoever holds a chat may always finish it. Take-overs, hand
 backs, closes and sent messages are audited, never with what was written.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,7 +27,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.console.conversations import BotTurn, Turn, UserTurn, last_event_id, transcript as read_transcript, turns_since
+from bot.console.conversations import BotTurn, Turn, UserTurn, last_event_id, turns_since
+from bot.console.conversations import transcript as read_transcript
 from bot.console.live import Audience, QueueItem, audience_of, live_queue
 from bot.handoff import notices
 from bot.handoff.assistant import AssistantUnavailable
@@ -204,7 +206,9 @@ async def take_over(request: web.Request) -> web.Response:
                 await request.app[ASSISTANT].append(conversation_id, [notices.RESUME])
         return see_other(with_query(_chat_path(conversation_id), problem="assistant_down"))
     replaced = before.taken_by if before is not None and before.status == "active" else None
-    await audit(request, actions.LIVE_TAKE, "conversation", conversation_id, handoff.reason + (f", from {replaced}" if replaced else ""))
+    await audit(
+        request, actions.LIVE_TAKE, "conversation", conversation_id, handoff.reason + (f", from {replaced}" if replaced else "")
+    )
     escalation = await run(request.app[ESCALATIONS].unresolved, conversation_id)
     if escalation is not None and escalation["status"] == "open" and allowed(me.role, Permission.ESCALATIONS):
         try:  # taking a crisis over answers it: the pager need not remind anyone

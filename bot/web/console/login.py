@@ -11,6 +11,7 @@
 - ``POST /logout``: ends the session (the CSRF middleware has checked the session's token),
   clears the cookie, audits, and shows the log-in page again.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -84,7 +85,9 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     token = form.get("csrf_token")
     if not login_csrf_valid(request, token if isinstance(token, str) else ""):
-        raise web.HTTPForbidden(reason="The log-in form's security token is missing or out of date. Reload the page and try again.")
+        raise web.HTTPForbidden(
+            reason="The log-in form's security token is missing or out of date. Reload the page and try again."
+        )
     next_path = safe_next(form.get("next") if isinstance(form.get("next"), str) else None)  # type: ignore[arg-type]
     username = form.get("username")
     password = form.get("password")

@@ -4,6 +4,7 @@ copied into the app's SQLite file, three staff members with real sessions, and t
 Principals: ``anonymous``, ``wrong-token``, ``admissions``, ``clinician``, ``admin`` (each a
 staff user with a session cookie made by SessionStore) and ``token`` (STAFF_API_TOKEN).
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -17,6 +17,7 @@ Nobody signed in gets 401 (with WWW-Authenticate) everywhere but /api/openapi.js
 Bearer token gets 401 everywhere. Writes from a session carry the right CSRF token here (the CSRF
 tests are in test_csrf.py), so each answer depends on the role alone.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, NamedTuple, Optional, Tuple
@@ -53,20 +54,36 @@ def cases(world: World) -> List[Case]:
         Case("GET", "/api/escalations", "/api/escalations", ("clinician", "admin")),
         Case("GET", "/api/escalations/{escalation_id}", f"/api/escalations/{crisis}", ("clinician", "admin")),
         Case(
-            "POST", "/api/escalations/{escalation_id}/acknowledge", f"/api/escalations/{crisis}/acknowledge",
-            ("clinician", "admin"), {"by": "Dana Reyes"},
+            "POST",
+            "/api/escalations/{escalation_id}/acknowledge",
+            f"/api/escalations/{crisis}/acknowledge",
+            ("clinician", "admin"),
+            {"by": "Dana Reyes"},
         ),
         Case(
-            "POST", "/api/escalations/{escalation_id}/resolve", f"/api/escalations/{old_open}/resolve",
-            ("clinician", "admin"), {"by": "Dana Reyes"},
+            "POST",
+            "/api/escalations/{escalation_id}/resolve",
+            f"/api/escalations/{old_open}/resolve",
+            ("clinician", "admin"),
+            {"by": "Dana Reyes"},
         ),
         Case("GET", "/api/leads", "/api/leads", ("admissions", "admin")),
         Case("GET", "/api/leads.csv", "/api/leads.csv", ("admissions", "admin")),
         Case("GET", "/api/leads/{lead_id}", f"/api/leads/{lead}", ("admissions", "admin")),
-        Case("PATCH", "/api/leads/{lead_id}", f"/api/leads/{lead}", ("admissions", "admin"), {"status": "contacted", "by": "Dana Reyes"}),
         Case(
-            "POST", "/api/leads/{lead_id}/notes", f"/api/leads/{lead}/notes", ("admissions", "admin"),
-            {"note": "left a voicemail", "by": "Dana Reyes"}, 201,
+            "PATCH",
+            "/api/leads/{lead_id}",
+            f"/api/leads/{lead}",
+            ("admissions", "admin"),
+            {"status": "contacted", "by": "Dana Reyes"},
+        ),
+        Case(
+            "POST",
+            "/api/leads/{lead_id}/notes",
+            f"/api/leads/{lead}/notes",
+            ("admissions", "admin"),
+            {"note": "left a voicemail", "by": "Dana Reyes"},
+            201,
         ),
         Case("GET", "/api/clients", "/api/clients", ("clinician", "admin")),
         Case("GET", "/api/clients/{client_id}", "/api/clients/C-1", ("clinician", "admin")),

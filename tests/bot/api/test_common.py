@@ -1,4 +1,5 @@
 """The API's shared helpers: JSON encoding and query parsing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,13 +52,21 @@ def test_dataclasses_become_objects() -> None:
         "colour": "red",
         "note": None,
     }
-    assert jsonable(Page(items=[1, 2], total=3, page=1, per_page=2)) == {"items": [1, 2], "total": 3, "page": 1, "per_page": 2, "pages": 2}
+    assert jsonable(Page(items=[1, 2], total=3, page=1, per_page=2)) == {
+        "items": [1, 2],
+        "total": 3,
+        "page": 1,
+        "per_page": 2,
+        "pages": 2,
+    }
     assert jsonable({"when": (at,)}) == {"when": ["2026-01-02T03:04:05Z"]}
 
 
 def test_json_response_is_not_cached() -> None:
     response = json_response({"name": "Zoë"}, status=201)
-    assert response.status == 201 and response.content_type == "application/json" and response.headers["Cache-Control"] == "no-store"
+    assert (
+        response.status == 201 and response.content_type == "application/json" and response.headers["Cache-Control"] == "no-store"
+    )
     assert json.loads(response.text) == {"name": "Zoë"}
 
 

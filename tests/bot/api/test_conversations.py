@@ -1,4 +1,5 @@
 """/api/conversations: audiences by role, filters, paging, clear 400s; transcripts, masking, audit."""
+
 from __future__ import annotations
 
 from typing import Callable, List
@@ -168,7 +169,11 @@ async def test_a_transcript_with_its_turns_lead_and_audit_entry(api: Api, world:
 async def test_a_crisis_transcript_shows_the_safety_net_and_escalation(api: Api) -> None:
     body = await api.use("clinician").get("/api/conversations/c-crisis")
     user = next(turn for turn in body["turns"] if turn["kind"] == "user")
-    assert user["crisis"] is True and user["safety_net"] == {"decided_by": "patterns", "model_crisis": False, "model_confidence": 0.12}
+    assert user["crisis"] is True and user["safety_net"] == {
+        "decided_by": "patterns",
+        "model_crisis": False,
+        "model_confidence": 0.12,
+    }
     [escalation] = body["escalations"]
     assert escalation["status"] == "open" and escalation["crisis_type"] == "suicide" and escalation["messages"] == 1
 
@@ -195,7 +200,12 @@ async def test_a_conversation_without_messages_still_has_a_transcript(api: Api) 
     ],
 )
 async def test_refused_or_unknown_transcripts_are_not_audited(
-    api: Api, audit_entries, principal: str, conversation: str, status: int, says: str  # type: ignore[no-untyped-def]
+    api: Api,
+    audit_entries,
+    principal: str,
+    conversation: str,
+    status: int,
+    says: str,  # type: ignore[no-untyped-def]
 ) -> None:
     got, body = await api.use(principal).call("GET", f"/api/conversations/{conversation}")
     assert got == status and says in body["error"]

@@ -1,5 +1,6 @@
 """CSRF: a change made with the session cookie needs the session's token in X-CSRF-Token; a
 change made with the Bearer token needs none. A refused change changes nothing."""
+
 from __future__ import annotations
 
 from typing import List, Optional

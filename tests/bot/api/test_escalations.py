@@ -1,4 +1,5 @@
 """Escalations through the API with a staff session: who acted comes from the session; audit."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,15 @@ from tests.bot.console.conftest import World
 async def test_a_session_acknowledges_as_the_signed_in_user(api: Api, world: World, audit_entries) -> None:  # type: ignore[no-untyped-def]
     escalation = world.escalation_ids["c-crisis"]
     api.use("clinician")
-    status, body = await api.call("POST", f"/api/escalations/{escalation}/acknowledge", {"by": "Somebody Else", "note": "calling"})
-    assert status == 200 and body["status"] == "acknowledged" and body["acknowledged_by"] == "Cleo Ortiz" and body["note"] == "calling"
+    status, body = await api.call(
+        "POST", f"/api/escalations/{escalation}/acknowledge", {"by": "Somebody Else", "note": "calling"}
+    )
+    assert (
+        status == 200
+        and body["status"] == "acknowledged"
+        and body["acknowledged_by"] == "Cleo Ortiz"
+        and body["note"] == "calling"
+    )
     status, body = await api.call("POST", f"/api/escalations/{escalation}/resolve")  # no body at all: nothing to say
     assert status == 200 and body["resolved_by"] == "Cleo Ortiz" and body["resolved_at"].endswith("Z")
     entries = audit_entries("escalation.")
@@ -44,10 +52,15 @@ async def test_a_refused_change_is_not_audited(api: Api, world: World, audit_ent
 
 @pytest.mark.parametrize(
     "body, message",
-    [({"note": "x" * 2001}, "note: ensure this value has at most 2000 characters"), ({"urgent": True}, "urgent: extra fields not permitted")],
+    [
+        ({"note": "x" * 2001}, "note: ensure this value has at most 2000 characters"),
+        ({"urgent": True}, "urgent: extra fields not permitted"),
+    ],
 )
 async def test_bad_session_bodies(api: Api, world: World, body: dict, message: str) -> None:
-    status, answer = await api.use("clinician").call("POST", f"/api/escalations/{world.escalation_ids['c-crisis']}/acknowledge", body)
+    status, answer = await api.use("clinician").call(
+        "POST", f"/api/escalations/{world.escalation_ids['c-crisis']}/acknowledge", body
+    )
     assert status == 400 and message in answer["error"]
 
 

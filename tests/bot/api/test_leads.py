@@ -1,4 +1,5 @@
 """/api/leads: listing, detail with notes, status changes (200/409), notes, CSV export, audit."""
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,10 @@ async def test_list_newest_first_with_next_statuses(api: Api, world: World) -> N
     assert first["phone"] == "(760) 555-0199" and first["email"] == "sam@example.com" and first["created_at"].endswith("Z")
 
 
-@pytest.mark.parametrize("query, expected", [("status=new", ["c-prospect"]), ("status=contacted", ["c-old"]), ("status=closed", []), ("per_page=1&page=2", ["c-old"])])
+@pytest.mark.parametrize(
+    "query, expected",
+    [("status=new", ["c-prospect"]), ("status=contacted", ["c-old"]), ("status=closed", []), ("per_page=1&page=2", ["c-old"])],
+)
 async def test_list_filters_and_pages(api: Api, world: World, query: str, expected: list) -> None:
     body = await api.use("admin").get(f"/api/leads?{query}")
     assert [lead["conversation_id"] for lead in body["items"]] == expected
@@ -49,7 +53,12 @@ async def test_detail_has_the_notes(api: Api, world: World) -> None:
     body = await api.use("admissions").get(f"/api/leads/{world.lead_ids['c-old']}")
     assert body["status"] == "contacted" and body["note_count"] == 1
     [note] = body["notes"]
-    assert (note["author"], note["note"], note["status_from"], note["status_to"]) == ("dana", "left a voicemail", "new", "contacted")
+    assert (note["author"], note["note"], note["status_from"], note["status_to"]) == (
+        "dana",
+        "left a voicemail",
+        "new",
+        "contacted",
+    )
 
 
 @pytest.mark.parametrize("path", ["/api/leads/999", "/api/leads/abc", "/api/leads/" + "9" * 30])
@@ -60,10 +69,17 @@ async def test_unknown_lead_is_404(api: Api, path: str) -> None:
 
 async def test_a_status_change_is_recorded_with_its_author_and_audited(api: Api, world: World, audit_entries) -> None:  # type: ignore[no-untyped-def]
     lead = world.lead_ids["c-prospect"]
-    status, body = await api.use("admissions").call("PATCH", f"/api/leads/{lead}", {"status": "contacted", "note": "calling back at 3", "by": "Someone Else"})
+    status, body = await api.use("admissions").call(
+        "PATCH", f"/api/leads/{lead}", {"status": "contacted", "note": "calling back at 3", "by": "Someone Else"}
+    )
     assert status == 200 and body["status"] == "contacted" and body["next_statuses"] == ["enrolled", "closed"]
     change = body["notes"][-1]
-    assert (change["author"], change["status_from"], change["status_to"], change["note"]) == ("ada", "new", "contacted", "calling back at 3")
+    assert (change["author"], change["status_from"], change["status_to"], change["note"]) == (
+        "ada",
+        "new",
+        "contacted",
+        "calling back at 3",
+    )
     [entry] = audit_entries("lead.status")
     assert (entry.username, entry.target_type, entry.target_id, entry.detail) == ("ada", "lead", str(lead), "new -> contacted")
 
@@ -166,7 +182,9 @@ async def test_csv_export_of_one_status(api: Api, audit_entries) -> None:  # typ
     assert status == 400 and "status must be one of" in body["error"]
 
 
-async def test_a_role_that_does_not_see_contact_details(api: Api, world: World, monkeypatch: pytest.MonkeyPatch, audit_entries) -> None:  # type: ignore[no-untyped-def]
+async def test_a_role_that_does_not_see_contact_details(
+    api: Api, world: World, monkeypatch: pytest.MonkeyPatch, audit_entries
+) -> None:  # type: ignore[no-untyped-def]
     """No current role is like that; one would get leads masked and no export."""
     monkeypatch.setattr(leads_api, "sees_contact_details", lambda role: role.value != "admissions")
     api.use("admissions")

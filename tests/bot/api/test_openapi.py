@@ -1,5 +1,6 @@
 """/api/openapi.json: public, valid OpenAPI 3.0.3, the router's /api/ routes exactly, the guards'
 roles, and real answers that match the documented schemas."""
+
 from __future__ import annotations
 
 import copy
@@ -47,7 +48,9 @@ def test_the_validator_would_notice_a_broken_document() -> None:
     with pytest.raises(Exception, match="lead_id"):
         validate_spec(broken)
     dangling = document()
-    dangling["paths"]["/api/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
+    dangling["paths"]["/api/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Nope"
+    }
     with pytest.raises(Exception, match="Nope"):
         validate_spec(dangling)
 
@@ -59,14 +62,17 @@ async def test_documented_roles_are_the_guards(api: Api) -> None:
         if operation["security"] == []:
             assert not hasattr(handler, "permission") and not hasattr(handler, "permissions"), path
             continue
-        needed = [getattr(handler, "permission")] if hasattr(handler, "permission") else list(getattr(handler, "permissions", []))
+        needed = [handler.permission] if hasattr(handler, "permission") else list(getattr(handler, "permissions", []))
         roles = [role.value for role in Role if not needed or any(allowed(role, p) for p in needed)]
         assert operation["x-roles"] == roles, (method, path)
 
 
 def test_security_schemes_and_which_operations_need_the_csrf_token() -> None:
     doc = document()
-    schemes = {name: {k: v for k, v in scheme.items() if k != "description"} for name, scheme in doc["components"]["securitySchemes"].items()}
+    schemes = {
+        name: {k: v for k, v in scheme.items() if k != "description"}
+        for name, scheme in doc["components"]["securitySchemes"].items()
+    }
     assert schemes == {
         "session": {"type": "apiKey", "in": "cookie", "name": "companion_staff"},
         "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
@@ -193,7 +199,14 @@ async def test_real_answers_match_the_documented_schemas(api: Api, world: World)
         ],
         ("admin", "get", "/api/escalations", "/api/escalations", None, 200),
         ("admin", "get", "/api/escalations/{escalation_id}", f"/api/escalations/{world.escalation_ids['c-old']}", None, 200),
-        ("clinician", "post", "/api/escalations/{escalation_id}/acknowledge", f"/api/escalations/{crisis}/acknowledge", {"note": "on it"}, 200),
+        (
+            "clinician",
+            "post",
+            "/api/escalations/{escalation_id}/acknowledge",
+            f"/api/escalations/{crisis}/acknowledge",
+            {"note": "on it"},
+            200,
+        ),
         ("admin", "get", "/api/leads", "/api/leads", None, 200),
         ("admin", "get", "/api/leads/{lead_id}", f"/api/leads/{world.lead_ids['c-old']}", None, 200),
         ("admissions", "patch", "/api/leads/{lead_id}", f"/api/leads/{lead}", {"status": "contacted"}, 200),

@@ -1,4 +1,5 @@
 """/api/me, /api/dashboard, /api/clients, /api/audit."""
+
 from __future__ import annotations
 
 import functools
@@ -59,7 +60,9 @@ async def test_only_a_role_with_escalations_gets_crisis_intents_in_the_dashboard
     assert "greet" in names and ("crisis" in names) is crisis
 
 
-@pytest.mark.parametrize("query, message", [("days=0", "days must be between 1 and 366"), ("days=week", "days must be a whole number")])
+@pytest.mark.parametrize(
+    "query, message", [("days=0", "days must be between 1 and 366"), ("days=week", "days must be a whole number")]
+)
 async def test_dashboard_bad_days(api: Api, query: str, message: str) -> None:
     status, body = await api.use("admin").call("GET", f"/api/dashboard?{query}")
     assert status == 400 and message in body["error"]
@@ -69,7 +72,12 @@ async def test_clients_list(api: Api) -> None:
     body = await api.use("clinician").get("/api/clients")
     rows = {row["id"]: row for row in body["clients"]}
     assert list(rows) == ["C-1", "C-2", "C-3"]
-    assert (rows["C-1"]["first_name"], rows["C-1"]["conversations"], rows["C-1"]["latest_rating"], rows["C-1"]["latest_rating_phase"]) == ("Sam", 1, 5, "after")
+    assert (
+        rows["C-1"]["first_name"],
+        rows["C-1"]["conversations"],
+        rows["C-1"]["latest_rating"],
+        rows["C-1"]["latest_rating_phase"],
+    ) == ("Sam", 1, 5, "after")
     assert rows["C-1"]["last_contact"] == "2026-03-20T15:00:05Z"  # "hello again", 08:00:05 in Los Angeles
     assert rows["C-3"]["last_contact"] is None and rows["C-3"]["conversations"] == 0
 

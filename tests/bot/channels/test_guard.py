@@ -1,4 +1,5 @@
 """The channels' bounds: long messages and floods are answered without Rasa; a crisis always passes."""
+
 from __future__ import annotations
 
 from typing import List
@@ -50,11 +51,17 @@ def test_a_crisis_is_never_rate_limited(clock: Clock) -> None:
 def test_a_long_message_gets_a_clear_answer_and_is_not_parsed(clock: Clock) -> None:
     decision = guard(clock).check("word " * 400, "s1", None)
     assert decision.text is None and decision.reason == "too_long"
-    assert "2,000 characters" in (decision.reply or "") and "limit is 500" in (decision.reply or "") and "988" in (decision.reply or "")
+    assert (
+        "2,000 characters" in (decision.reply or "")
+        and "limit is 500" in (decision.reply or "")
+        and "988" in (decision.reply or "")
+    )
 
 
 def test_a_crisis_deep_in_a_long_message_still_reaches_rasa(clock: Clock) -> None:
-    story = "We moved here last spring and things were fine for a while. " * 30 + "Tonight I took all my pills. " + "Anyway. " * 20
+    story = (
+        "We moved here last spring and things were fine for a while. " * 30 + "Tonight I took all my pills. " + "Anyway. " * 20
+    )
     decision = guard(clock).check(story, "s1", None)
     assert decision.reason == "crisis_in_long_message"
     assert decision.text is not None and "I took all my pills" in decision.text and len(decision.text) <= 500

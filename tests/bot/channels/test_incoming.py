@@ -1,4 +1,5 @@
 """A payload that is not a message is refused with what to fix; never a shared "default" conversation."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ from bot.channels.incoming import BadMessage, parse_body, parse_event
     ],
 )
 def test_what_is_refused_and_why(raw: bytes, complaint: str) -> None:
-    with pytest.raises(BadMessage, match=complaint.replace('"', '.').replace("(", ".")):
+    with pytest.raises(BadMessage, match=complaint.replace('"', ".").replace("(", ".")):
         parse_body(raw)
 
 
@@ -42,7 +43,14 @@ def test_a_message_is_read_with_its_metadata() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [None, "hi", {"message": "hi"}, {"message": "hi", "session_id": ""}, {"message": 3, "session_id": "w"}, {"message": "hi", "session_id": "w", "customData": "{oops"}],
+    [
+        None,
+        "hi",
+        {"message": "hi"},
+        {"message": "hi", "session_id": ""},
+        {"message": 3, "session_id": "w"},
+        {"message": "hi", "session_id": "w", "customData": "{oops"},
+    ],
 )
 def test_socket_events_that_are_not_messages_are_ignored(data: object) -> None:
     assert parse_event(data, "customData") is None

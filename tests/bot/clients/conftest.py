@@ -1,4 +1,5 @@
 """A client store on a real SQLite database in tmp_path."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`python -m bot clients ...` against a scratch database and program data (the service_env fixture)."""
+
 from __future__ import annotations
 
 import datetime as dt

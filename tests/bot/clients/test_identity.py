@@ -1,4 +1,5 @@
 """The per-message identity check and the metadata the rest of the service gets to see."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ from typing import Any, Mapping, Optional
 import pytest
 
 from bot.clients import tokens
-from bot.clients.identity import ClientVerifier, Identity, sanitize, token_from, seal, sealed_client
+from bot.clients.identity import ClientVerifier, Identity, sanitize, seal, sealed_client, token_from
 from bot.clients.store import ClientStore
 
 KEY = "identity-test-key-" + "x" * 40
@@ -97,7 +98,12 @@ def test_token_from_takes_only_a_string_token(metadata: Any, expected: Optional[
     assert token_from(metadata) == expected
 
 
-FORGED = {"client_token": "secret.token.value", "client": {"status": "verified", "id": "C-2"}, "locale": "en", "page": {"path": "/chat"}}
+FORGED = {
+    "client_token": "secret.token.value",
+    "client": {"status": "verified", "id": "C-2"},
+    "locale": "en",
+    "page": {"path": "/chat"},
+}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 """Group reminders found again in the tracker store after a restart, and scheduled as Rasa would."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,13 @@ LATER = dt.datetime(2030, 1, 7, 1, 0, tzinfo=dt.timezone.utc)
 
 
 def reminder(conversation: str, at: dt.datetime = LATER, name: str = "") -> ReminderScheduled:
-    return ReminderScheduled("ask_next_group", at, entities=[{"entity": "group_reminder", "value": "60"}], name=name or f"group_reminder:{conversation}", kill_on_user_message=False)
+    return ReminderScheduled(
+        "ask_next_group",
+        at,
+        entities=[{"entity": "group_reminder", "value": "60"}],
+        name=name or f"group_reminder:{conversation}",
+        kill_on_user_message=False,
+    )
 
 
 @pytest.fixture
@@ -66,7 +73,9 @@ async def scheduler() -> AsyncIterator[None]:
     jobs.kill_scheduler()  # inside the test's event loop, which the scheduler runs on
 
 
-async def test_rearm_schedules_each_with_rasa_s_job_id_and_a_missed_one_at_once(store: CachedSQLTrackerStore, scheduler: None) -> None:
+async def test_rearm_schedules_each_with_rasa_s_job_id_and_a_missed_one_at_once(
+    store: CachedSQLTrackerStore, scheduler: None
+) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     await save(store, "future", SessionStarted(), reminder("future", now + dt.timedelta(days=2)))
     await save(store, "missed", SessionStarted(), reminder("missed", now - dt.timedelta(hours=1)))

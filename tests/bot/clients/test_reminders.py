@@ -1,4 +1,5 @@
 """Group reminders: how long before, and when each is due (in absolute time)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """A client's own groups, answered in the center's timezone (Adult Evening IOP: Mon, Tue, Thu 6-9 pm)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,6 @@ import pytest
 from bot.clients import schedule
 from bot.program.answers import AnswerBook
 from bot.program.models import Track
-
 
 
 @pytest.fixture
@@ -45,9 +45,17 @@ def test_a_group_on_now_says_so_and_gives_the_next(book: AnswerBook, evening: Tr
 @pytest.mark.parametrize(
     "question, now, expected",
     [
-        ("what time is group tomorrow?", "2026-12-07T12:00-08:00", "Tomorrow (tuesday) your adult evening iop group meets 6:00 pm–9:00 pm"),
+        (
+            "what time is group tomorrow?",
+            "2026-12-07T12:00-08:00",
+            "Tomorrow (tuesday) your adult evening iop group meets 6:00 pm–9:00 pm",
+        ),
         ("do i have group today", "2026-12-07T12:00-08:00", "Today your adult evening iop group meets 6:00 pm–9:00 pm"),
-        ("do i have group tomorrow", "2026-12-08T12:00-08:00", "You don't have group tomorrow (Wednesday). Your next one is on Thursday at 6:00 pm"),
+        (
+            "do i have group tomorrow",
+            "2026-12-08T12:00-08:00",
+            "You don't have group tomorrow (Wednesday). Your next one is on Thursday at 6:00 pm",
+        ),
         ("is there group on saturday", "2026-12-07T12:00-08:00", "You don't have group on Saturday. Your next one is"),
         ("what time is my group on thursday", "2026-12-07T12:00-08:00", "On thursday your adult evening iop group meets 6:00 pm"),
         # Saturday 11 pm: "tomorrow" is Sunday in the center, whatever the server's zone says.

@@ -1,4 +1,5 @@
 """The client store on a real SQLite database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from bot.clients.store import Client, ClientError, ClientStore, REMOVED_PREFIX
+from bot.clients.store import REMOVED_PREFIX, Client, ClientError, ClientStore
 from bot.storage.db import client_conversations
 
 AT = dt.datetime(2026, 11, 22, 18, 0, tzinfo=dt.timezone.utc)
@@ -81,7 +82,10 @@ def test_blank_or_oversized_fields_are_refused(store: ClientStore, field: str, v
 
 def rows(store: ClientStore) -> list:
     with store.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(sa.select(client_conversations).order_by(client_conversations.c.conversation_id))]
+        return [
+            tuple(row)
+            for row in connection.execute(sa.select(client_conversations).order_by(client_conversations.c.conversation_id))
+        ]
 
 
 def test_link_is_an_idempotent_upsert(store: ClientStore) -> None:

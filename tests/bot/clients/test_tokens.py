@@ -1,4 +1,5 @@
 """Chat tokens: only a well-formed HS256 token we signed, for us, in its lifetime, names a client."""
+
 from __future__ import annotations
 
 import base64

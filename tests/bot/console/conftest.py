@@ -15,6 +15,7 @@ console shows can be worked out by hand from the table below.
     c-old         2025-10-01 10:00          client C-2, crisis -> resolved escalation, lead + note, check-in
     c-widget      2026-03-20 09:00          a session start only: no user message, never listed
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,7 +58,9 @@ def utc(value: dt.datetime) -> dt.datetime:
 class Chat:
     """Builds one conversation's events; each event is ``step`` seconds after the previous one."""
 
-    def __init__(self, sender: str, start: dt.datetime, channel: str = "socketio", client: Optional[str] = None, step: float = 5.0):
+    def __init__(
+        self, sender: str, start: dt.datetime, channel: str = "socketio", client: Optional[str] = None, step: float = 5.0
+    ):
         self.sender = sender
         self.clock = start.timestamp()
         self.channel = channel
@@ -202,7 +205,12 @@ async def build_world(path: Path) -> World:
         .action("utter_greet")
         .bot("Hi Sam! I can help with our programs and insurance.", ["Programs", "Insurance"])
         .action("action_listen")
-        .user("Do you take Aetna?", "ask_insurance", 0.91, [{"entity": "insurance", "value": "Aetna", "extractor": "DIETClassifier"}])
+        .user(
+            "Do you take Aetna?",
+            "ask_insurance",
+            0.91,
+            [{"entity": "insurance", "value": "Aetna", "extractor": "DIETClassifier"}],
+        )
         .action("action_answer_insurance")
         .bot("Yes, we work with Aetna. We can call you back at 760-555-0199.")
         .action("action_listen"),
@@ -232,14 +240,20 @@ async def build_world(path: Path) -> World:
     leads_store = LeadStore(engine)
     consent = utc(local(2026, 3, 18, 9, 5))
     world.lead_ids["c-prospect"] = leads_store.add(
-        Lead("c-prospect", "Sam", "mornings", "myself", consent, phone="(760) 555-0199", email="sam@example.com", insurance="Aetna")
+        Lead(
+            "c-prospect", "Sam", "mornings", "myself", consent, phone="(760) 555-0199", email="sam@example.com", insurance="Aetna"
+        )
     )
     set_lead_created(engine, world.lead_ids["c-prospect"], consent)
-    world.lead_ids["c-old"] = leads_store.add(Lead("c-old", "Lee", "evenings", "my son", utc(local(2025, 10, 1, 10, 5)), phone="760-555-0100"))
+    world.lead_ids["c-old"] = leads_store.add(
+        Lead("c-old", "Lee", "evenings", "my son", utc(local(2025, 10, 1, 10, 5)), phone="760-555-0100")
+    )
     set_lead_created(engine, world.lead_ids["c-old"], local(2025, 10, 1, 10, 5))
     from bot.console.leads import LeadWorkflow
 
-    LeadWorkflow(engine, clock=lambda: local(2025, 10, 2, 9, 0)).set_status(world.lead_ids["c-old"], "contacted", "dana", "left a voicemail")
+    LeadWorkflow(engine, clock=lambda: local(2025, 10, 2, 9, 0)).set_status(
+        world.lead_ids["c-old"], "contacted", "dana", "left a voicemail"
+    )
 
     escalations = EscalationStore(engine)
     for item in escalations.list():

@@ -1,4 +1,5 @@
 """Enrolled clients for staff: check-ins as before/after pairs, skills, last contact."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,14 +22,21 @@ def test_overview_pairs_the_ratings_of_each_exercise(shared_world: World) -> Non
         ("ex3", "craving", "urge_surfing", 7, 5, -2),
     ]
     first = overview.exercises[0]
-    assert (first.conversation_id, first.started_at, first.finished_at) == ("c-client", local(2026, 3, 10, 18, 1), local(2026, 3, 10, 18, 10))
+    assert (first.conversation_id, first.started_at, first.finished_at) == (
+        "c-client",
+        local(2026, 3, 10, 18, 1),
+        local(2026, 3, 10, 18, 10),
+    )
     assert overview.exercises[1].finished_at is None
 
 
 def test_overview_skills_contact_and_conversations(shared_world: World) -> None:
     overview = client_overview(shared_world.engine, "C-1")
     assert overview is not None
-    assert [(s.skill, s.count, s.average_change) for s in overview.skills] == [("urge_surfing", 2, -3.0), ("box_breathing", 1, None)]
+    assert [(s.skill, s.count, s.average_change) for s in overview.skills] == [
+        ("urge_surfing", 2, -3.0),
+        ("box_breathing", 1, None),
+    ]
     assert overview.last_contact == local(2026, 3, 20, 8, 0, 5)  # "hello again"; the bot's reply after it does not count
     assert overview.conversation_ids == ["c-client"]
 

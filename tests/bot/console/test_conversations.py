@@ -1,4 +1,5 @@
 """The conversation list: filters, audiences, paging, ordering, search, masking, efficiency."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The dashboard's numbers, worked out by hand from the world in conftest.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -70,7 +71,10 @@ def test_a_shorter_period(shared_world: World) -> None:
 def test_the_day_follows_the_zone(shared_world: World) -> None:
     board = dashboard(shared_world.engine, dt.timezone.utc, days=2, now=NOW)
     # In UTC c-crisis (05:30 on the 20th) and c-fallback start on the same day.
-    assert [(e.day, e.conversations) for e in board.conversations_per_day] == [(dt.date(2026, 3, 19), 0), (dt.date(2026, 3, 20), 2)]
+    assert [(e.day, e.conversations) for e in board.conversations_per_day] == [
+        (dt.date(2026, 3, 19), 0),
+        (dt.date(2026, 3, 20), 2),
+    ]
 
 
 def test_only_ten_intents_most_frequent_first(tmp_path: Path) -> None:
@@ -91,7 +95,14 @@ def test_the_crisis_net_s_intents_can_be_left_out(tmp_path: Path) -> None:
     asyncio.run(chat.save(tracker_store(tmp_path / "crises.db")))
     engine = make_engine(tmp_path / "crises.db")
     everything = dashboard(engine, ZONE, days=7, now=NOW)
-    assert {i.name for i in everything.top_intents} == {"crisis", "risk_possible", "crisis_safe", "crisis_false_alarm", "greet", "ask_crisis_line"}
+    assert {i.name for i in everything.top_intents} == {
+        "crisis",
+        "risk_possible",
+        "crisis_safe",
+        "crisis_false_alarm",
+        "greet",
+        "ask_crisis_line",
+    }
     hidden = dashboard(engine, ZONE, days=7, now=NOW, crisis_intents=False)
     assert [(i.name, i.count) for i in hidden.top_intents] == [("greet", 2), ("ask_crisis_line", 1)]
     assert (hidden.user_messages, hidden.conversations) == (7, 1)  # only the intents are left out

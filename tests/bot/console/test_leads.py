@@ -1,4 +1,5 @@
 """The admissions workflow on leads: listing, status changes, notes, CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -72,7 +73,13 @@ def test_get(engine: Engine, workflow: LeadWorkflow) -> None:
     lead_id = add(engine, email="sam@example.com", insurance="Aetna")
     row = workflow.get(lead_id)
     assert row is not None
-    assert (row.first_name, row.phone, row.email, row.insurance, row.status) == ("Sam", "(760) 555-0199", "sam@example.com", "Aetna", "new")
+    assert (row.first_name, row.phone, row.email, row.insurance, row.status) == (
+        "Sam",
+        "(760) 555-0199",
+        "sam@example.com",
+        "Aetna",
+        "new",
+    )
     assert row.created_at == T0 and row.note_count == 0 and row.updated_at is None
     assert workflow.get(9999) is None
 
@@ -158,7 +165,9 @@ def test_notes(engine: Engine, workflow: LeadWorkflow) -> None:
     assert row is not None and row.note_count == 3 and row.updated_at == notes[-1].at
 
 
-@pytest.mark.parametrize("author, note", [("", "hello"), ("   ", "hello"), ("dana", ""), ("dana", "   "), ("dana", "x" * 5001), ("x" * 121, "hi")])
+@pytest.mark.parametrize(
+    "author, note", [("", "hello"), ("   ", "hello"), ("dana", ""), ("dana", "   "), ("dana", "x" * 5001), ("x" * 121, "hi")]
+)
 def test_bad_notes_are_refused(engine: Engine, workflow: LeadWorkflow, author: str, note: str) -> None:
     lead_id = add(engine)
     with pytest.raises(ValueError):
@@ -182,7 +191,9 @@ def test_csv_export_is_rfc_4180(engine: Engine, workflow: LeadWorkflow) -> None:
     first = add(engine, "Sam", T0, for_whom='my son, "Jo"\nand his partner', insurance="Blue Cross, PPO")
     second = add(engine, "Dee", T0 + dt.timedelta(hours=1), phone=None, email="dee@example.com")
     text = workflow.export_csv()
-    assert text.startswith("id,created_at,status,first_name,phone,email,best_time,for_whom,insurance,consent_at,conversation_id\r\n")
+    assert text.startswith(
+        "id,created_at,status,first_name,phone,email,best_time,for_whom,insurance,consent_at,conversation_id\r\n"
+    )
     assert text.endswith("\r\n")
     assert '"my son, ""Jo""\nand his partner"' in text  # quoted, quotes doubled, newline kept inside
     rows = read_csv(text)
@@ -199,7 +210,7 @@ def test_csv_export_is_rfc_4180(engine: Engine, workflow: LeadWorkflow) -> None:
 def test_csv_cells_cannot_run_as_formulas(engine: Engine, workflow: LeadWorkflow) -> None:
     add(
         engine,
-        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        '=HYPERLINK("http://evil.example","click")',
         best_time="-2+3",
         for_whom="@SUM(A1:A2)",
         insurance="\t=1+1",
@@ -208,7 +219,7 @@ def test_csv_cells_cannot_run_as_formulas(engine: Engine, workflow: LeadWorkflow
     )
     header, row = read_csv(workflow.export_csv())
     record = dict(zip(header, row))
-    assert record["first_name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert record["first_name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert record["best_time"] == "'-2+3"
     assert record["for_whom"] == "'@SUM(A1:A2)"
     assert record["insurance"] == "'\t=1+1"
@@ -226,7 +237,16 @@ def test_safe_cell(value: object, expected: object) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [" =1+1", "   +1", "\t-1", "\n=HYPERLINK(\"http://evil.example\")", "\r\n@SUM(A1)", " \t\n =cmd|' /C calc'!A0", "\u00a0=1", "\nplain"],
+    [
+        " =1+1",
+        "   +1",
+        "\t-1",
+        '\n=HYPERLINK("http://evil.example")',
+        "\r\n@SUM(A1)",
+        " \t\n =cmd|' /C calc'!A0",
+        "\u00a0=1",
+        "\nplain",
+    ],
 )
 def test_safe_cell_sees_a_formula_behind_white_space(value: str) -> None:
     assert safe_cell(value) == "'" + value

@@ -15,6 +15,7 @@ The queue used in most tests (NOW is 2026-03-20 12:00 in Palm Springs):
 
 In crisis (an unresolved escalation, or a request made in crisis): c-client, c-old-open, c-crisis.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,12 @@ LIVE_MESSAGE = "please call me at (760) 555-0123, I need to talk to someone " + 
 @pytest.fixture
 async def queue(world: World) -> World:
     create_tables(world.engine)
-    await Chat("c-live", local(2026, 3, 20, 11, 58)).user("hi", "greet").bot("Hello!").user(LIVE_MESSAGE, "request_human").save(
-        tracker_store(world.path)
+    await (
+        Chat("c-live", local(2026, 3, 20, 11, 58))
+        .user("hi", "greet")
+        .bot("Hello!")
+        .user(LIVE_MESSAGE, "request_human")
+        .save(tracker_store(world.path))
     )
     store = HandoffStore(world.engine)
     store.request("c-client", "crisis", utc(NOW - 5 * MINUTE))
@@ -74,7 +79,9 @@ def order(world: World, role: Role, username: str = "") -> List[str]:
         (Role.CLINICIAN, ["c-crisis", "c-client", "c-old-open"]),
     ],
 )
-async def test_the_queue_in_the_order_to_work_it_and_only_what_the_role_may_answer(queue: World, role: Role, expected: List[str]) -> None:
+async def test_the_queue_in_the_order_to_work_it_and_only_what_the_role_may_answer(
+    queue: World, role: Role, expected: List[str]
+) -> None:
     assert order(queue, role) == expected
 
 
@@ -136,7 +143,9 @@ async def test_a_crisis_in_an_admissions_chat_stays_with_its_holder_and_goes_to_
 
 
 async def test_each_item_says_where_it_stands(queue: World) -> None:
-    items: Dict[str, QueueItem] = {item.conversation_id: item for item in live_queue(queue.engine, Role.ADMIN, "root", mask=False)}
+    items: Dict[str, QueueItem] = {
+        item.conversation_id: item for item in live_queue(queue.engine, Role.ADMIN, "root", mask=False)
+    }
     assert {key: item.in_crisis for key, item in items.items()} == {
         "c-client": True,
         "c-prospect": False,
@@ -160,7 +169,12 @@ async def test_each_item_says_where_it_stands(queue: World) -> None:
         "suicide",
     )
     escalation = items["c-crisis"]
-    assert (escalation.state, escalation.reason, escalation.escalation_status, escalation.crisis_type) == ("escalation", "crisis", "open", "suicide")
+    assert (escalation.state, escalation.reason, escalation.escalation_status, escalation.crisis_type) == (
+        "escalation",
+        "crisis",
+        "open",
+        "suicide",
+    )
     assert escalation.since == local(2026, 3, 19, 22, 30)  # when the escalation opened
     assert (escalation.staff_name, escalation.taken_by) == (None, None)
 
@@ -280,7 +294,11 @@ async def test_turns_since_gives_only_newer_turns_with_who_wrote_them(world: Wor
     assert turns_since(world.engine, "c-prospect", last, mask=False) == ([], last)  # nothing new
     chat = Chat("c-prospect", local(2026, 3, 20, 12, 0)).user("is anyone there? my number is (760) 555-0188", "request_human")
     chat.events += [
-        _staff_bot("Dana from Juniper Ridge has joined the chat.", {"kind": "status", "status": "active", "staff_name": "Dana Reyes"}, NOW + MINUTE),
+        _staff_bot(
+            "Dana from Juniper Ridge has joined the chat.",
+            {"kind": "status", "status": "active", "staff_name": "Dana Reyes"},
+            NOW + MINUTE,
+        ),
         _staff_bot("Hi Sam, I'm here.", {"kind": "staff", "status": "active", "staff_name": "Dana Reyes"}, NOW + 2 * MINUTE),
         _staff_bot("A message with odd details", "not a dict", NOW + 3 * MINUTE),
         _staff_bot("Written by someone nameless", {"kind": "staff", "status": "active"}, NOW + 4 * MINUTE),
@@ -289,20 +307,30 @@ async def test_turns_since_gives_only_newer_turns_with_who_wrote_them(world: Wor
     newer, newest = turns_since(world.engine, "c-prospect", last, mask=True)
     assert newest > last
     user, joined, staff, odd, nameless = newer
-    assert isinstance(user, UserTurn) and user.text == mask_text("is anyone there? my number is (760) 555-0188") and "0188" not in user.text
+    assert (
+        isinstance(user, UserTurn)
+        and user.text == mask_text("is anyone there? my number is (760) 555-0188")
+        and "0188" not in user.text
+    )
     assert isinstance(joined, BotTurn) and (joined.staff_name, joined.handoff_status) == (None, "active")
-    assert isinstance(staff, BotTurn) and (staff.staff_name, staff.handoff_status, staff.text) == ("Dana Reyes", None, "Hi Sam, I'm here.")
+    assert isinstance(staff, BotTurn) and (staff.staff_name, staff.handoff_status, staff.text) == (
+        "Dana Reyes",
+        None,
+        "Hi Sam, I'm here.",
+    )
     assert (odd.staff_name, odd.handoff_status) == (None, None)  # type: ignore[union-attr]
     assert nameless.staff_name == "staff"  # type: ignore[union-attr]
     assert staff.at == NOW + 2 * MINUTE
     assert turns_since(world.engine, "c-prospect", newest) == ([], newest)
-    assert turns_since(world.engine, "c-client", newest) == ([], newest)  # ids are global: another conversation's older ones are not newer
+    assert turns_since(world.engine, "c-client", newest) == (
+        [],
+        newest,
+    )  # ids are global: another conversation's older ones are not newer
 
 
 def test_turns_since_without_rasa_s_tables(tmp_path: Any) -> None:
     engine = make_engine(tmp_path / "fresh.db")
     assert turns_since(engine, "c-1", 7) == ([], 7)
-
 
 
 def test_last_event_id_is_where_turns_since_finds_nothing_new(shared_world: World, tmp_path: Any) -> None:

@@ -1,5 +1,6 @@
 """Phone numbers and e-mail addresses are hidden; numbers that are not contact details stay; bidi
 controls are shown as visible markers."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The Page dataclass and the paging limits."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,9 @@ import pytest
 from bot.console.paging import Page, check_paging
 
 
-@pytest.mark.parametrize("total, per_page, pages", [(0, 25, 1), (1, 25, 1), (25, 25, 1), (26, 25, 2), (100, 10, 10), (101, 10, 11)])
+@pytest.mark.parametrize(
+    "total, per_page, pages", [(0, 25, 1), (1, 25, 1), (25, 25, 1), (26, 25, 2), (100, 10, 10), (101, 10, 11)]
+)
 def test_pages(total: int, per_page: int, pages: int) -> None:
     page: Page[int] = Page(items=[], total=total, page=1, per_page=per_page)
     assert page.pages == pages

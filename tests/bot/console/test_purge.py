@@ -1,9 +1,10 @@
 """Retention: what `purge` removes, what it keeps, the dry run and the command line."""
+
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import datetime as dt
+import sqlite3
 from pathlib import Path
 from typing import Dict
 
@@ -16,8 +17,8 @@ from bot.console.clients import client_overview
 from bot.console.conversations import ConversationFilter, list_conversations, transcript
 from bot.console.purge import TABLES, parse_duration, purge
 from bot.handoff.store import HandoffStore
-from bot.safety.reviews import record_review_items
 from bot.safety.escalations import EscalationStore
+from bot.safety.reviews import record_review_items
 from bot.storage.db import make_engine, metadata
 from bot.storage.leads import Lead, LeadStore
 from tests.bot.console.conftest import NOW, ORDER, ZONE, Chat, World, count, local, tracker_store

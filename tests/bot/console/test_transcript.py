@@ -1,4 +1,5 @@
 """A conversation's transcript: turns in order, what NLU and the safety net said, linked records."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,7 +49,9 @@ def test_masking_covers_texts_and_lead_contacts(shared_world: World) -> None:
     texts = [t.text for t in found.turns if isinstance(t, (UserTurn, BotTurn))]
     assert texts[0] == "Hi, I'm Sam, call me at [phone] or [e-mail]"
     assert texts[-1] == "Yes, we work with Aetna. We can call you back at [phone]."
-    assert [(lead.first_name, lead.phone, lead.email, lead.insurance) for lead in found.leads] == [("Sam", "[phone]", "[e-mail]", "Aetna")]
+    assert [(lead.first_name, lead.phone, lead.email, lead.insurance) for lead in found.leads] == [
+        ("Sam", "[phone]", "[e-mail]", "Aetna")
+    ]
     plain = transcript(shared_world.engine, "c-prospect", mask=False)
     assert plain is not None
     assert [(lead.phone, lead.email, lead.status) for lead in plain.leads] == [("(760) 555-0199", "sam@example.com", "new")]
@@ -60,7 +63,11 @@ def test_crisis_turn_and_its_escalation(shared_world: World) -> None:
     user = next(t for t in found.turns if isinstance(t, UserTurn))
     assert user.crisis and user.intent == "crisis" and user.confidence == 1.0 and user.channel == "rest"
     assert user.safety_net is not None
-    assert (user.safety_net.decided_by, user.safety_net.model_crisis, user.safety_net.model_confidence) == ("patterns", False, 0.12)
+    assert (user.safety_net.decided_by, user.safety_net.model_crisis, user.safety_net.model_confidence) == (
+        "patterns",
+        False,
+        0.12,
+    )
     assert [(e.entity, e.value) for e in user.entities] == [("crisis_type", "suicide")]
     assert next(t for t in found.turns if isinstance(t, BotTurn)).buttons == ["Call 988", "Text HOME to 741741"]
     [escalation] = found.escalations

@@ -1,4 +1,5 @@
 """The coping exercise turn by turn, on the real library and answers."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -32,15 +33,28 @@ def started(coach: Coach, text: str, before: int) -> Dict[str, Any]:
 @pytest.mark.parametrize(
     "text, rating",
     [
-        ("7", 7), ("7/10", 7), ("about a six", 6), ("like an 8 out of 10", 8), ("0", 0), ("zero", 0),
-        ("10", 10), ("ten", 10), ("6 or 7", 7), ("6-7", 7), ("7.5", 8), ("I'd say 3 outta 10", 3), ("none", 0),
+        ("7", 7),
+        ("7/10", 7),
+        ("about a six", 6),
+        ("like an 8 out of 10", 8),
+        ("0", 0),
+        ("zero", 0),
+        ("10", 10),
+        ("ten", 10),
+        ("6 or 7", 7),
+        ("6-7", 7),
+        ("7.5", 8),
+        ("I'd say 3 outta 10", 3),
+        ("none", 0),
     ],
 )
 def test_ratings_are_read_as_people_type_them(text: str, rating: int) -> None:
     assert parse_rating(text) == rating
 
 
-@pytest.mark.parametrize("text, problem", [("pretty bad", "no number"), ("", "no number"), ("11", "out of range"), ("100", "out of range")])
+@pytest.mark.parametrize(
+    "text, problem", [("pretty bad", "no number"), ("", "no number"), ("11", "out of range"), ("100", "out of range")]
+)
 def test_unusable_ratings_say_why(text: str, problem: str) -> None:
     with pytest.raises(RatingError, match=problem):
         parse_rating(text)
@@ -85,7 +99,13 @@ def test_a_full_exercise_rates_before_and_after_and_walks_every_step(coach: Coac
     turn = coach.start("I'm craving a drink")
     assert "0" in coach.rating_question(turn.state).text and "10" in coach.rating_question(turn.state).text
     turn = coach.rated(turn.state, 7)
-    assert turn.checkin == {"exercise_id": turn.state["id"], "phase": "before", "rating": 7, "need": "craving", "skill": "urge_surfing"}
+    assert turn.checkin == {
+        "exercise_id": turn.state["id"],
+        "phase": "before",
+        "rating": 7,
+        "need": "craving",
+        "skill": "urge_surfing",
+    }
     skill = coach.library.skills["urge_surfing"]
     assert f"Step 1 of {len(skill.steps)}" in turn.replies[-1].text and skill.steps[0] in turn.replies[-1].text
     assert [b["payload"] for b in turn.replies[-1].buttons] == ["/coping_next", "/coping_done", "/coping_another"]
@@ -127,7 +147,9 @@ def test_a_rating_below_high_goes_straight_to_the_skill(coach: Coach) -> None:
         (7, 2, False, "from 7 to 2"),
     ],
 )
-def test_the_second_rating_decides_what_comes_next(coach: Coach, before: int, after: int, offers_people: bool, words: str) -> None:
+def test_the_second_rating_decides_what_comes_next(
+    coach: Coach, before: int, after: int, offers_people: bool, words: str
+) -> None:
     state = started(coach, "craving", before)
     turn = coach.done(state)
     assert turn.ask_rating

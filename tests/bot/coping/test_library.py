@@ -1,4 +1,5 @@
 """The coping-skill library: the real content loads and reads safely, and every bad edit is reported precisely."""
+
 from __future__ import annotations
 
 import os
@@ -242,7 +243,9 @@ def test_everyday_messages_point_to_one_need(library: Library, message: str, nee
     assert _needs_in(library, message) == [need]
 
 
-@pytest.mark.parametrize("message", ["I had the courage to go to group", "we made a plan", "going to the barber", "a storm surge"])
+@pytest.mark.parametrize(
+    "message", ["I had the courage to go to group", "we made a plan", "going to the barber", "a storm surge"]
+)
 def test_ordinary_messages_signal_no_need(library: Library, message: str) -> None:
     assert _needs_in(library, message) == []
 
@@ -337,7 +340,9 @@ BAD_EDITS = [
 
 
 @pytest.mark.parametrize("breaking_edit, expected", BAD_EDITS)
-def test_bad_edit_is_reported_with_file_and_field(coping_copy: Path, breaking_edit: Callable[[Path], None], expected: List[str]) -> None:
+def test_bad_edit_is_reported_with_file_and_field(
+    coping_copy: Path, breaking_edit: Callable[[Path], None], expected: List[str]
+) -> None:
     load_library(coping_copy)  # the untouched copy is fine
     breaking_edit(coping_copy)
     with pytest.raises(CopingDataError) as caught:
@@ -379,7 +384,9 @@ def test_cache_reloads_after_an_edit(coping_copy: Path) -> None:
     assert cache.last_error is None
 
 
-@pytest.mark.parametrize("breaking_edit", [_syntax_error, lambda root: _needs(root).unlink()], ids=["syntax-error", "needs-deleted"])
+@pytest.mark.parametrize(
+    "breaking_edit", [_syntax_error, lambda root: _needs(root).unlink()], ids=["syntax-error", "needs-deleted"]
+)
 def test_cache_keeps_the_last_good_library_when_an_edit_breaks(coping_copy: Path, breaking_edit: Callable[[Path], None]) -> None:
     cache = LibraryCache(coping_copy)
     good = cache.get()

@@ -1,4 +1,5 @@
 """Concurrent callers share the encoder's passes and each gets its own rows, errors included."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The numpy encoder gives the reference model's vectors (sentence-transformers on PyTorch, once)."""
+
 import json
 from pathlib import Path
 

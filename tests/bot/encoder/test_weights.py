@@ -1,4 +1,5 @@
 """The encoder's files are verified against the published sha256 before use; anything else stops."""
+
 import zipfile
 
 import pytest

@@ -10,6 +10,7 @@ port nobody listens on, for a Rasa that is down. tests/bot/web/test_live.py uses
 ``staff``: one account per role (ana admissions, dana clinician, root admin) and a disabled one
 (old, clinician), with argon2's smallest parameters as in tests/bot/staff/.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,6 +1,7 @@
 """Rasa's HTTP API for a handoff (bot/handoff/assistant.py) and the web app's timer
 (bot/handoff/sweeper.py), against a real HTTP server standing in for Rasa (FakeRasa in
 conftest.py), a real SQLite file and the real answers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,7 +32,10 @@ WAIT = 180
 ABANDON = 300
 NOW = T0 + dt.timedelta(hours=1)
 SECOND = dt.timedelta(seconds=1)
-EVENTS = [{"event": "pause"}, {"event": "bot", "text": "Dana has joined.", "metadata": {"handoff": {"kind": "status", "status": "active"}}}]
+EVENTS = [
+    {"event": "pause"},
+    {"event": "bot", "text": "Dana has joined.", "metadata": {"handoff": {"kind": "status", "status": "active"}}},
+]
 
 
 @pytest.fixture
@@ -131,7 +135,12 @@ async def test_requests_nobody_took_in_time_expire_and_the_person_is_told(
     [[crisis_notice, resume]] = rasa.events_for("crisis")
     assert "988" in crisis_notice["text"] and "911" in crisis_notice["text"] and resume == {"event": "resume"}
     assert "988" not in rasa.events_for("old")[0][0]["text"]
-    assert statuses(store, "old", "crisis", "new", "taken") == {"old": "expired", "crisis": "expired", "new": "waiting", "taken": "active"}
+    assert statuses(store, "old", "crisis", "new", "taken") == {
+        "old": "expired",
+        "crisis": "expired",
+        "new": "waiting",
+        "taken": "active",
+    }
     expired = store.latest_for(["old"])[0]
     assert (expired.ended_at, expired.ended_by) == (NOW, SYSTEM)
     await sweeper(store, assistant, book).sweep(NOW + SECOND)  # "new" has waited long enough now
@@ -168,7 +177,14 @@ async def test_broken_program_data_is_retried_like_rasa_down(
     store: HandoffStore, assistant: Assistant, rasa: FakeRasa, program_copy: Path
 ) -> None:
     (program_copy / "center.yml").write_text("center: {name: only a name}\n")
-    timer = Sweeper(store, EscalationStore(store.engine), assistant, ProgramCache(program_copy).get, wait_seconds=WAIT, abandon_seconds=ABANDON)
+    timer = Sweeper(
+        store,
+        EscalationStore(store.engine),
+        assistant,
+        ProgramCache(program_copy).get,
+        wait_seconds=WAIT,
+        abandon_seconds=ABANDON,
+    )
     store.request("old", "requested", NOW - dt.timedelta(minutes=10))
     store.take("left", "bob", "Bob", NOW - dt.timedelta(hours=1))
     await timer.sweep(NOW)
@@ -257,7 +273,9 @@ def notified(engine: Engine, escalation_id: str) -> List[str]:
     with engine.connect() as connection:
         return list(
             connection.execute(
-                sa.select(notifications.c.event).where(notifications.c.escalation_id == escalation_id).order_by(notifications.c.created_at)
+                sa.select(notifications.c.event)
+                .where(notifications.c.escalation_id == escalation_id)
+                .order_by(notifications.c.created_at)
             ).scalars()
         )
 
@@ -272,7 +290,13 @@ def notified(engine: Engine, escalation_id: str) -> List[str]:
     ],
 )
 async def test_an_expiry_counts_as_a_crisis_when_an_escalation_opened_meanwhile(
-    engine: Engine, store: HandoffStore, assistant: Assistant, rasa: FakeRasa, book: AnswerBook, steps, crisis: bool  # type: ignore[no-untyped-def]
+    engine: Engine,
+    store: HandoffStore,
+    assistant: Assistant,
+    rasa: FakeRasa,
+    book: AnswerBook,
+    steps,
+    crisis: bool,  # type: ignore[no-untyped-def]
 ) -> None:
     store.request("asked", "requested", NOW - dt.timedelta(minutes=10))
     if steps is not None:

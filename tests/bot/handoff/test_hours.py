@@ -1,6 +1,7 @@
 """When the center staffs live chat: the demo's staffed_hours (Mon–Thu 08:00–19:00, Fri
 08:00–17:00, no weekend), always in the center's zone (America/Los_Angeles), whatever zone the
 instant comes in; and ``staffed_hours: always`` in center.yml."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -117,7 +118,9 @@ def test_no_staffed_day_at_all_is_never_staffed(center: Center) -> None:
 def test_staffed_hours_text(center: Center) -> None:
     assert staffed_hours_text(center) == "Mon–Thu 8:00 am–7:00 pm; Fri 8:00 am–5:00 pm"
     assert staffed_hours_text(with_staffed_hours(center, "always")) == "around the clock"
-    weekend = OpeningHours.parse_obj({"saturday": {"start": "09:30", "end": "12:00"}, "sunday": {"start": "09:30", "end": "12:00"}})
+    weekend = OpeningHours.parse_obj(
+        {"saturday": {"start": "09:30", "end": "12:00"}, "sunday": {"start": "09:30", "end": "12:00"}}
+    )
     assert staffed_hours_text(with_staffed_hours(center, weekend)) == "Sat–Sun 9:30 am–12:00 pm"
 
 
@@ -151,7 +154,7 @@ def test_center_yml_rejects_any_other_word(program_copy: Path, value: object) ->
     problems = [p for p in caught.value.problems if "center.staffed_hours" in p]
     assert problems and all(p.startswith(f"{program_copy / 'center.yml'}: ") for p in problems)
     assert problems == [
-        f"{program_copy / 'center.yml'}: center.staffed_hours: must be \"always\" or hours for at least one weekday, "
+        f'{program_copy / "center.yml"}: center.staffed_hours: must be "always" or hours for at least one weekday, '
         'like monday: {start: "08:00", end: "19:00"}'
     ]
 

@@ -1,5 +1,6 @@
 """What the person sees as a handoff goes along (bot/handoff/notices.py): Rasa events, rendered
 from the center's real answers, that Rasa itself can read."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def test_joined_pauses_first_then_says_who_joined(book: AnswerBook) -> None:
 def test_a_staff_message_is_the_text_as_written(book: AnswerBook) -> None:
     text = "Hi, I'm Dana.\n\nHow are you doing right now? {{ not a template }}"
     events = notices.staff_message(text, "Dana Reyes")
-    assert events == [{"event": "bot", "text": text, "metadata": {"handoff": {"kind": "staff", "status": "active", "staff_name": "Dana Reyes"}}}]
+    assert events == [
+        {"event": "bot", "text": text, "metadata": {"handoff": {"kind": "staff", "status": "active", "staff_name": "Dana Reyes"}}}
+    ]
     [said] = as_rasa(events)
     assert isinstance(said, BotUttered) and said.text == text
 
@@ -66,7 +69,9 @@ def test_ended_says_so_then_resumes_last(book: AnswerBook, status: str, shown: s
 
 def test_closed_ends_with_988_and_911(book: AnswerBook) -> None:
     text = notices.ended(book, "closed", "Dana Reyes")[0]["text"]
-    assert text.endswith("If you write again, the automated assistant will answer. If you are ever in danger, call or text 988, or call 911.")
+    assert text.endswith(
+        "If you write again, the automated assistant will answer. If you are ever in danger, call or text 988, or call 911."
+    )
     for status in ("returned", "left"):
         assert "988" not in notices.ended(book, status, "Dana Reyes")[0]["text"]
 

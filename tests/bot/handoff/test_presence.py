@@ -1,5 +1,6 @@
 """Who answers live chats: the switch on the live page *and* a report from that page within
 FRESH_SECONDS (bot/handoff/presence.py), on a real SQLite file."""
+
 from __future__ import annotations
 
 import datetime as dt

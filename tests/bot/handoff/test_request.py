@@ -1,7 +1,8 @@
-""""Talk to a person" (bot/handoff/request.py): someone is asked only in the website's chat, inside
+""" "Talk to a person" (bot/handoff/request.py): someone is asked only in the website's chat, inside
 the staffed hours and when a staff member who may answer the conversation is available; otherwise
 the callback form at once. Real stores and staff accounts on SQLite, the demo center (Mon–Thu
 08:00–19:00, Fri 08:00–17:00 in Palm Springs) and its real answers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.handoff.presence import FRESH_SECONDS, PresenceStore
 from bot.clients.store import ClientStore
+from bot.handoff.presence import FRESH_SECONDS, PresenceStore
 from bot.handoff.request import LIVE_CHANNEL, Outcome, answer_context, is_client_conversation, request_person, wait_minutes
 from bot.handoff.store import HandoffStore
 from bot.program.answers import AnswerBook
@@ -64,7 +65,9 @@ class Desk:
 
     def stored(self) -> List[Tuple[str, str, str]]:
         with self.engine.connect() as connection:
-            query = sa.select(handoffs.c.conversation_id, handoffs.c.reason, handoffs.c.status).order_by(handoffs.c.conversation_id)
+            query = sa.select(handoffs.c.conversation_id, handoffs.c.reason, handoffs.c.status).order_by(
+                handoffs.c.conversation_id
+            )
             return [(row.conversation_id, row.reason, row.status) for row in connection.execute(query)]
 
 

@@ -1,6 +1,7 @@
 """Handoff records and their guarded transitions (bot/handoff/store.py), on a real SQLite file:
 request, take (also two staff members at once, from threads), taking a chat over from its holder,
 undo, end, expire, reopen and the timer's abandoned chats."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,7 +84,13 @@ def test_take_without_a_request(store: HandoffStore, reason: str) -> None:
     kwargs = {} if reason == "staff" else {"reason": reason}  # "staff" is the default
     active, before = store.take("c1", "dana", "Dana Reyes", T0, **kwargs)  # type: ignore[arg-type]
     assert before is None
-    assert (active.status, active.reason, active.taken_by, active.requested_at, active.taken_at) == ("active", reason, "dana", T0, T0)
+    assert (active.status, active.reason, active.taken_by, active.requested_at, active.taken_at) == (
+        "active",
+        reason,
+        "dana",
+        T0,
+        T0,
+    )
 
 
 def test_taking_again_by_the_same_staff_member_is_harmless(store: HandoffStore, engine: Engine) -> None:
@@ -239,7 +246,9 @@ def test_undo_a_replacing_take_leaves_the_chat_to_whoever_took_it_since(store: H
     assert store.open_for("c1") == now_roots
 
 
-def test_a_replacing_take_that_loses_its_guarded_update_decides_again(store: HandoffStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_replacing_take_that_loses_its_guarded_update_decides_again(
+    store: HandoffStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ana hands back between the take's read and its update: the take reads again and, nothing
     being open any more, takes the conversation."""
     held, _ = store.take("c1", "ana", "Ana Admissions", T0)
@@ -257,7 +266,9 @@ def test_a_replacing_take_that_loses_its_guarded_update_decides_again(store: Han
     assert store.get(held.id).status == "returned"
 
 
-def test_a_replacing_take_that_loses_to_another_holder_is_handoff_taken(store: HandoffStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_replacing_take_that_loses_to_another_holder_is_handoff_taken(
+    store: HandoffStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Between the read and the update the chat went to root: the retry finds root, not ana."""
     held, _ = store.take("c1", "ana", "Ana Admissions", T0)
     now_roots, _ = store.take("c1", "root", "Site Admin", T0 + MINUTE, replacing="ana")

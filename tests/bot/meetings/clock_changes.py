@@ -1,4 +1,5 @@
 """Test helper: the instants a zone's clocks change, found by search (not from the code under test)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Answers about a listed meeting come from its own listing, and say so when it says nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,7 +39,15 @@ def meeting(key: str = "a", **extra: Any) -> Meeting:
     return Meeting(**values)
 
 
-ONLINE = dict(attendance=Attendance.online, location=None, address=None, city=None, latitude=None, longitude=None, conference_url="https://meet.example/9")
+ONLINE = dict(
+    attendance=Attendance.online,
+    location=None,
+    address=None,
+    city=None,
+    latitude=None,
+    longitude=None,
+    conference_url="https://meet.example/9",
+)
 
 
 @pytest.mark.parametrize(
@@ -97,9 +106,13 @@ def hits(*meetings: Meeting) -> List[Optional[Hit]]:
     return [Hit(m, START, 2.4) for m in meetings]
 
 
-def ask(book: AnswerBook, index: Optional[int], *aspects: str, found: Optional[List[Optional[Hit]]] = None, **reference: Any) -> List[str]:
+def ask(
+    book: AnswerBook, index: Optional[int], *aspects: str, found: Optional[List[Optional[Hit]]] = None, **reference: Any
+) -> List[str]:
     question = Question(Reference(index, **reference), tuple(aspects))
-    listed = found if found is not None else hits(meeting("a"), meeting("b", types=("wheelchair", "spanish"), end=dt.time(20, 30)))
+    listed = (
+        found if found is not None else hits(meeting("a"), meeting("b", types=("wheelchair", "spanish"), end=dt.time(20, 30)))
+    )
     return [reply.text for reply in answer_question(book, question, listed, TODAY, LA)]
 
 
@@ -114,7 +127,11 @@ def ask(book: AnswerBook, index: Optional[int], *aspects: str, found: Optional[L
         (0, "when", "Group a meets today 7:00 pm."),
         (1, "end", "Group b meets today 7:00 pm to 8:30 pm."),
         (0, "end", "The listing for Group a gives its start, today 7:00 pm, but no end time."),
-        (0, "link", "Group a meets in person only, at St. Paul's Hall · 1 Test Rd, Palm Springs; its listing has no link or phone line."),
+        (
+            0,
+            "link",
+            "Group a meets in person only, at St. Paul's Hall · 1 Test Rd, Palm Springs; its listing has no link or phone line.",
+        ),
         (0, "notes", "The listing for Group a doesn't say more, so I can't tell you."),
         (0, "fellowship:NA", "No: Group a is listed as Alcoholics Anonymous (AA)."),
         (0, "attendance:online", "No: Group a meets in person."),
@@ -127,7 +144,9 @@ def test_one_aspect_of_one_meeting(book: AnswerBook, index: int, aspect: str, ex
 
 def test_an_online_meeting_has_a_link_and_no_address(book: AnswerBook) -> None:
     online = hits(meeting("z", **ONLINE, notes="Passcode 1234"))
-    assert ask(book, 0, "where", found=online) == ["Group z meets online only, so there's no address. To join: https://meet.example/9."]
+    assert ask(book, 0, "where", found=online) == [
+        "Group z meets online only, so there's no address. To join: https://meet.example/9."
+    ]
     assert ask(book, 0, "link", found=online) == ["To join Group z: https://meet.example/9."]
     assert ask(book, 0, "notes", found=online) == ["The notes for Group z: Passcode 1234"]
 
@@ -157,7 +176,9 @@ def test_it_is_the_only_meeting_listed(book: AnswerBook) -> None:
 
 def test_a_yes_no_question_about_them_all(book: AnswerBook) -> None:
     said = ask(book, None, "type:wheelchair", plural=True)
-    assert said == ['The listings that say "wheelchair accessible": Group b.\nThe listing for Group a doesn\'t say, so check with the group before you go.']
+    assert said == [
+        'The listings that say "wheelchair accessible": Group b.\nThe listing for Group a doesn\'t say, so check with the group before you go.'
+    ]
     three = hits(meeting("a"), meeting("b"), meeting("c", types=("wheelchair",)))
     assert ask(book, None, "type:wheelchair", found=three, plural=True)[0].endswith(
         "The listings for Group a and Group b don't say, so check with the group before you go."
@@ -188,5 +209,5 @@ def test_with_one_meeting_listed_there_is_no_second(book: AnswerBook) -> None:
     said = ask(book, 1, "where", found=hits(meeting("solo")))
     assert said == ['I listed only one meeting, so ask me about "the first one" (or "it").']
     assert ask(book, None, "type:wheelchair", found=hits(meeting("solo")), plural=True) == [
-        "None of the listings says \"wheelchair accessible\".\nThe listing for Group solo doesn't say, so check with the group before you go."
+        'None of the listings says "wheelchair accessible".\nThe listing for Group solo doesn\'t say, so check with the group before you go.'
     ]

@@ -1,4 +1,5 @@
 """The feed parsers, on rows shaped like the specs' own examples and on the broken rows real feeds send."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,7 @@ Row = Dict[str, Any]
 
 @pytest.fixture
 def intergroup() -> Source:
-    return Source(
-        name="desert-aa", format=FeedFormat.meeting_guide, path=Path("aa.json"), timezone="America/Los_Angeles"
-    )
+    return Source(name="desert-aa", format=FeedFormat.meeting_guide, path=Path("aa.json"), timezone="America/Los_Angeles")
 
 
 @pytest.fixture
@@ -142,12 +141,50 @@ def test_every_code_means_one_of_our_types() -> None:
 
 def test_the_search_filters_keys_and_languages_are_there() -> None:
     required = {
-        "open", "closed", "women", "men", "lgbtq", "young_people", "seniors", "beginners", "wheelchair",
-        "spanish", "french", "korean", "chinese", "vietnamese", "tagalog", "armenian", "russian", "polish",
-        "portuguese", "japanese", "german", "italian", "persian", "asl", "big_book", "step_study",
-        "traditions", "speaker", "discussion", "literature", "meditation", "candlelight", "agnostic",
-        "child_care", "outdoor", "fragrance_free", "grapevine", "living_sober", "concurrent_alateen",
-        "parents", "professionals", "veterans", "native_american", "transgender",
+        "open",
+        "closed",
+        "women",
+        "men",
+        "lgbtq",
+        "young_people",
+        "seniors",
+        "beginners",
+        "wheelchair",
+        "spanish",
+        "french",
+        "korean",
+        "chinese",
+        "vietnamese",
+        "tagalog",
+        "armenian",
+        "russian",
+        "polish",
+        "portuguese",
+        "japanese",
+        "german",
+        "italian",
+        "persian",
+        "asl",
+        "big_book",
+        "step_study",
+        "traditions",
+        "speaker",
+        "discussion",
+        "literature",
+        "meditation",
+        "candlelight",
+        "agnostic",
+        "child_care",
+        "outdoor",
+        "fragrance_free",
+        "grapevine",
+        "living_sober",
+        "concurrent_alateen",
+        "parents",
+        "professionals",
+        "veterans",
+        "native_american",
+        "transgender",
     }
     assert required - set(TYPES) == set()
     assert LANGUAGES - set(TYPES) == set()
@@ -206,7 +243,10 @@ def test_spec_sample_becomes_one_in_person_meeting(intergroup: Source, spec_row:
     assert meeting.types == ("open", "transgender", "lgbtq")
     assert meeting.location == "Valley Alano Club"
     assert (meeting.address, meeting.city, meeting.state, meeting.postal_code) == (
-        "450 Palm Canyon Drive", "Palm Springs", "CA", "92262",
+        "450 Palm Canyon Drive",
+        "Palm Springs",
+        "CA",
+        "92262",
     )
     assert meeting.notes == "Use the side door. We meet upstairs."
     assert meeting.updated == dt.datetime(2021, 3, 14, 9, 26, 53, tzinfo=dt.timezone.utc)
@@ -350,9 +390,7 @@ def test_a_phone_alone_is_enough_to_join(intergroup: Source, online_row: Row) ->
     assert meeting.notes == "Meeting ID 555 000 1234"  # the link's passcode went with the link
 
 
-@pytest.mark.parametrize(
-    "url", ["zoom.us/j/5550001234", "javascript:alert(1)", "ftp://files.example.org/x", "https://", 42]
-)
+@pytest.mark.parametrize("url", ["zoom.us/j/5550001234", "javascript:alert(1)", "ftp://files.example.org/x", "https://", 42])
 def test_a_link_that_is_not_http_is_dropped(intergroup: Source, spec_row: Row, url: Any) -> None:
     spec_row["conference_url"] = url
     meeting = only_meeting(meeting_guide.parse([spec_row], intergroup))
@@ -417,7 +455,10 @@ def test_temporarily_closed_with_a_link_is_online(intergroup: Source, spec_row: 
     assert meeting.types == ("open",)
     # The room is closed: no address, venue or map pin to send anyone to.
     assert (meeting.address, meeting.location, meeting.latitude, meeting.notes) == (
-        None, None, None, "Use the side door. We meet upstairs.",
+        None,
+        None,
+        None,
+        "Use the side door. We meet upstairs.",
     )
     assert meeting.city == "Palm Springs"
 
@@ -430,7 +471,10 @@ def test_temporarily_closed_without_a_link_is_a_problem(intergroup: Source, spec
 def test_unknown_and_attendance_codes_are_not_types(intergroup: Source, spec_row: Row) -> None:
     spec_row["types"] = ["o", "XYZ", "ONL", 11, "12x12", "D", "Local Code"]
     assert only_meeting(meeting_guide.parse([spec_row], intergroup)).types == (
-        "open", "meditation", "step_study", "discussion",
+        "open",
+        "meditation",
+        "step_study",
+        "discussion",
     )
 
 
@@ -459,8 +503,11 @@ def test_types_that_are_not_a_list_of_codes_are_a_problem(intergroup: Source, sp
 
 def test_the_sources_fellowship_is_the_meetings(spec_row: Row) -> None:
     alanon = Source(
-        name="alanon", format=FeedFormat.meeting_guide, path=Path("x.json"),
-        fellowship=Fellowship.al_anon, timezone="America/Denver",
+        name="alanon",
+        format=FeedFormat.meeting_guide,
+        path=Path("x.json"),
+        fellowship=Fellowship.al_anon,
+        timezone="America/Denver",
     )
     # AL-AN means an Al-Anon meeting at the same time, not that this one is Al-Anon.
     spec_row["types"] = ["AL-AN"]
@@ -569,7 +616,10 @@ def test_bmlt_row_becomes_one_in_person_meeting(area: Source, bmlt_row: Row) -> 
     assert meeting.types == ("open", "just_for_today", "wheelchair")
     assert meeting.location == "St. Theresa Parish Hall"
     assert (meeting.address, meeting.city, meeting.state, meeting.postal_code) == (
-        "2800 E Ramon Rd", "Palm Springs", "CA", "92264",
+        "2800 E Ramon Rd",
+        "Palm Springs",
+        "CA",
+        "92264",
     )
     assert (meeting.latitude, meeting.longitude) == (33.8303, -116.5453)
     assert meeting.notes == "Coffee from 6:30.\n\nRoom 3, behind the church"
@@ -585,9 +635,7 @@ def test_bmlt_weekdays_count_from_sunday_as_one(area: Source, bmlt_row: Row, wee
 @pytest.mark.parametrize("weekday", ["0", "8", "", None, "Monday", True])
 def test_a_bmlt_weekday_out_of_range_is_a_problem(area: Source, bmlt_row: Row, weekday: Any) -> None:
     bmlt_row["weekday_tinyint"] = weekday
-    assert only_problem(bmlt.parse([bmlt_row], area)) == (
-        f"weekday_tinyint {weekday!r} is not 1 (Sunday) to 7 (Saturday)"
-    )
+    assert only_problem(bmlt.parse([bmlt_row], area)) == (f"weekday_tinyint {weekday!r} is not 1 (Sunday) to 7 (Saturday)")
 
 
 @pytest.mark.parametrize(
@@ -728,7 +776,12 @@ def test_bmlt_temporarily_closed_without_a_link_is_a_problem(area: Source, bmlt_
 def test_bmlt_plain_list_reads_default_english_keys(area: Source, bmlt_row: Row) -> None:
     bmlt_row["formats"] = "C,Beg,So,St,ES,GL,Xx,CH"
     assert only_meeting(bmlt.parse([bmlt_row], area)).types == (
-        "closed", "beginners", "speaker", "step_study", "spanish", "lgbtq",
+        "closed",
+        "beginners",
+        "speaker",
+        "step_study",
+        "spanish",
+        "lgbtq",
     )
 
 
@@ -753,12 +806,15 @@ def test_bmlt_hybrid_world_id_outweighs_virtual(area: Source, bmlt_row: Row) -> 
     assert only_meeting(bmlt.parse({"meetings": [row], "formats": formats}, area)).attendance is Attendance.hybrid
 
 
-@pytest.mark.parametrize("payload, message", [
-    ({"formats": []}, "desert-na: expected a JSON list of meetings, got dict"),
-    ({"meetings": {"1187": {}}, "formats": []}, "desert-na: expected a JSON list of meetings, got dict"),
-    ({"meetings": [], "formats": "O,C"}, "desert-na: expected 'formats' to be a list of formats, got str"),
-    ("meetings", "desert-na: expected a JSON list of meetings, got str"),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"formats": []}, "desert-na: expected a JSON list of meetings, got dict"),
+        ({"meetings": {"1187": {}}, "formats": []}, "desert-na: expected a JSON list of meetings, got dict"),
+        ({"meetings": [], "formats": "O,C"}, "desert-na: expected 'formats' to be a list of formats, got str"),
+        ("meetings", "desert-na: expected a JSON list of meetings, got str"),
+    ],
+)
 def test_a_bmlt_document_of_the_wrong_shape_is_a_feed_error(area: Source, payload: Any, message: str) -> None:
     with pytest.raises(FeedError) as raised:
         bmlt.parse(payload, area)

@@ -1,4 +1,5 @@
 """The finder's conversation logic on a small hand-made set of meetings at a fixed time."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,9 @@ MONDAY_3PM = dt.datetime(2026, 11, 23, 15, 0, tzinfo=PACIFIC)  # a Monday in sta
 PALM_SPRINGS = (33.8303, -116.5453)
 
 
-def meeting(key: str, fellowship: Fellowship = Fellowship.na, day: int = 0, start: str = "19:00", miles_north: float = 1.0, **extra: Any) -> Meeting:
+def meeting(
+    key: str, fellowship: Fellowship = Fellowship.na, day: int = 0, start: str = "19:00", miles_north: float = 1.0, **extra: Any
+) -> Meeting:
     values = dict(
         source="test",
         key=key,
@@ -98,7 +101,14 @@ def test_without_a_place_the_finder_asks_and_keeps_the_request(book: AnswerBook,
 
 
 def test_online_meetings_need_no_place(book: AnswerBook, places: Gazetteer) -> None:
-    online = meeting("zoom", start="15:30", attendance=Attendance.online, latitude=None, longitude=None, conference_url="https://meet.example/1")
+    online = meeting(
+        "zoom",
+        start="15:30",
+        attendance=Attendance.online,
+        latitude=None,
+        longitude=None,
+        conference_url="https://meet.example/1",
+    )
     outcome = finder_for(book, places, [online]).find("online NA meeting now", MONDAY_3PM, None)
     assert not outcome.ask_place
     assert texts(outcome)[0] == "Here are online NA meetings, starting now or within the hour, soonest first:"
@@ -164,7 +174,14 @@ def follow_up_meetings() -> List[Meeting]:
         meeting("tue-na", day=1, types=("wheelchair",)),
         meeting("tue-spanish", day=1, start="18:00", types=("spanish",)),
         meeting("tue-morning", day=1, start="08:00"),
-        meeting("tue-zoom", day=1, attendance=Attendance.online, latitude=None, longitude=None, conference_url="https://meet.example/2"),
+        meeting(
+            "tue-zoom",
+            day=1,
+            attendance=Attendance.online,
+            latitude=None,
+            longitude=None,
+            conference_url="https://meet.example/2",
+        ),
         meeting("palm-desert", day=1, latitude=33.7222, longitude=-116.3745, city="Palm Desert"),
     ]
 
@@ -185,12 +202,42 @@ def test_what_about_tomorrow_keeps_the_fellowship_and_the_time_of_day(book: Answ
 @pytest.mark.parametrize(
     "text, said_as, heading, first",
     [
-        ("any online ones?", SaidAs.FOLLOW_UP, "Here are online NA meetings, tomorrow, soonest first:", "Group tue-zoom (NA, online)"),
-        ("any in spanish?", SaidAs.FOLLOW_UP, "Here are Spanish-language NA meetings near Palm Springs, CA 92262, tomorrow, soonest first:", "Group tue-spanish (NA, in person)"),
-        ("something in the evening?", SaidAs.RIGHT_AFTER, "Here are NA meetings near Palm Springs, CA 92262, tomorrow evening, soonest first:", "Group tue-spanish (NA, in person)"),
-        ("what about AA tonight", SaidAs.REQUEST, "Here are AA meetings near Palm Springs, CA 92262, tonight, soonest first:", "Group mon-aa (AA, in person)"),
-        ("closer to Palm Desert?", SaidAs.FOLLOW_UP, "Here are NA meetings near Palm Desert, CA, tomorrow, soonest first:", "Group palm-desert (NA, in person)"),
-        ("wheelchair accessible ones only", SaidAs.FOLLOW_UP, "Here are NA meetings (wheelchair accessible) near Palm Springs, CA 92262, tomorrow, soonest first:", "Group tue-na (NA, in person)"),
+        (
+            "any online ones?",
+            SaidAs.FOLLOW_UP,
+            "Here are online NA meetings, tomorrow, soonest first:",
+            "Group tue-zoom (NA, online)",
+        ),
+        (
+            "any in spanish?",
+            SaidAs.FOLLOW_UP,
+            "Here are Spanish-language NA meetings near Palm Springs, CA 92262, tomorrow, soonest first:",
+            "Group tue-spanish (NA, in person)",
+        ),
+        (
+            "something in the evening?",
+            SaidAs.RIGHT_AFTER,
+            "Here are NA meetings near Palm Springs, CA 92262, tomorrow evening, soonest first:",
+            "Group tue-spanish (NA, in person)",
+        ),
+        (
+            "what about AA tonight",
+            SaidAs.REQUEST,
+            "Here are AA meetings near Palm Springs, CA 92262, tonight, soonest first:",
+            "Group mon-aa (AA, in person)",
+        ),
+        (
+            "closer to Palm Desert?",
+            SaidAs.FOLLOW_UP,
+            "Here are NA meetings near Palm Desert, CA, tomorrow, soonest first:",
+            "Group palm-desert (NA, in person)",
+        ),
+        (
+            "wheelchair accessible ones only",
+            SaidAs.FOLLOW_UP,
+            "Here are NA meetings (wheelchair accessible) near Palm Springs, CA 92262, tomorrow, soonest first:",
+            "Group tue-na (NA, in person)",
+        ),
     ],
 )
 def test_a_refinement_changes_one_thing_of_the_last_search(
@@ -266,7 +313,9 @@ def test_without_a_search_a_follow_up_about_meetings_starts_one(book: AnswerBook
     finder = finder_for(book, places, follow_up_meetings())
     remembered = places.find("92262")
     started = finder.follow_up("any NA ones tomorrow?", MONDAY_3PM, remembered, None, SaidAs.FOLLOW_UP)
-    assert started is not None and texts(started)[0] == "Here are NA meetings near Palm Springs, CA 92262, tomorrow, soonest first:"
+    assert (
+        started is not None and texts(started)[0] == "Here are NA meetings near Palm Springs, CA 92262, tomorrow, soonest first:"
+    )
     assert finder.follow_up("what about tomorrow?", MONDAY_3PM, remembered, None, SaidAs.FOLLOW_UP) is None
     no_list = finder.follow_up("where is the first one?", MONDAY_3PM, remembered, None, SaidAs.FOLLOW_UP)
     assert no_list is not None and texts(no_list)[0].startswith("I can tell you more about a meeting once I've listed some")
@@ -290,7 +339,9 @@ def test_a_follow_up_that_needs_a_room_and_has_no_place_asks_where(book: AnswerB
         ("hope", SaidAs.RIGHT_AFTER, None),  # a word, and a town far from the center's state
     ],
 )
-def test_a_message_that_is_only_a_town(book: AnswerBook, places: Gazetteer, text: str, said_as: SaidAs, where: Optional[str]) -> None:
+def test_a_message_that_is_only_a_town(
+    book: AnswerBook, places: Gazetteer, text: str, said_as: SaidAs, where: Optional[str]
+) -> None:
     finder = finder_for(book, places, follow_up_meetings())
     last = finder.find("NA near 92262 tomorrow", MONDAY_3PM, None)
     outcome = finder.follow_up(text, MONDAY_3PM, last.place, last.search, said_as)

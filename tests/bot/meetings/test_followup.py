@@ -1,5 +1,6 @@
 """Reading a short follow-up against the last meeting search: what it changes, or which listed
 meeting it asks about and what about it."""
+
 from __future__ import annotations
 
 import datetime as dt

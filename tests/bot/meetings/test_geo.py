@@ -1,4 +1,5 @@
 """Places from the real zipcodes data: ZIP codes, "City, ST", cued city names, nearest ZIP, distances."""
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,9 @@ def test_the_gazetteer_is_loaded_once(places: Gazetteer) -> None:
 # -- ZIP codes ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["92262", "my zip is 92262", "92262-1234", "NA meeting near 92262 tonight?", "Palm Springs CA 92262"])
+@pytest.mark.parametrize(
+    "text", ["92262", "my zip is 92262", "92262-1234", "NA meeting near 92262 tonight?", "Palm Springs CA 92262"]
+)
 def test_zip_code(places: Gazetteer, text: str) -> None:
     place = places.find(text)
     assert place is not None
@@ -105,7 +108,9 @@ def test_city_and_state(places: Gazetteer, text: str, label: Optional[str], zone
         assert place.state == label[-2:]
 
 
-@pytest.mark.parametrize("prefer, label, zone", [("OR", "Portland, OR", "America/Los_Angeles"), ("ME", "Portland, ME", "America/New_York")])
+@pytest.mark.parametrize(
+    "prefer, label, zone", [("OR", "Portland, OR", "America/Los_Angeles"), ("ME", "Portland, ME", "America/New_York")]
+)
 def test_a_bare_city_prefers_the_given_state(places: Gazetteer, prefer: str, label: str, zone: str) -> None:
     place = places.find("meetings in Portland", prefer_state=prefer)
     assert place is not None and (place.label, place.timezone) == (label, zone)
@@ -149,7 +154,9 @@ def test_an_explicit_state_beats_the_preference(places: Gazetteer) -> None:
         ("any closer?", False, None),
     ],
 )
-def test_city_names_need_a_cue_a_state_or_the_whole_message(places: Gazetteer, text: str, whole: bool, label: Optional[str]) -> None:
+def test_city_names_need_a_cue_a_state_or_the_whole_message(
+    places: Gazetteer, text: str, whole: bool, label: Optional[str]
+) -> None:
     place = places.find(text, prefer_state="CA", whole=whole)
     assert (place.label if place else None) == label
 

@@ -1,4 +1,5 @@
 """What a person reads: the search summary, the "when" words, and each meeting worded for a chat."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -166,7 +167,9 @@ def test_day_label(start: dt.datetime, label: str) -> None:
 # -- view: in person --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("miles, shown", [(0.0, "under 1 mile"), (0.4, "under 1 mile"), (2.44, "2.4 miles"), (12.0, "12.0 miles"), (None, None)])
+@pytest.mark.parametrize(
+    "miles, shown", [(0.0, "under 1 mile"), (0.4, "under 1 mile"), (2.44, "2.4 miles"), (12.0, "12.0 miles"), (None, None)]
+)
 def test_in_person_meeting(miles: Optional[float], shown: Optional[str]) -> None:
     meeting = make_meeting()
     assert seen_in_la(meeting, at(MONDAY, 19), miles) == MeetingView(

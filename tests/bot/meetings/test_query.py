@@ -1,9 +1,10 @@
 """Reading a meeting request into search filters, and turning "when" into a window of start times."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,7 +178,17 @@ def test_clock_times(text: str, clock: dt.time, ambiguous: bool) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["92262", "NA near 92262", "my zip is 92262-1234", "5 miles", "within 5 miles", "meetings in 10 km", "12 step meeting", "7", "at 13pm"],
+    [
+        "92262",
+        "NA near 92262",
+        "my zip is 92262-1234",
+        "5 miles",
+        "within 5 miles",
+        "meetings in 10 km",
+        "12 step meeting",
+        "7",
+        "at 13pm",
+    ],
 )
 def test_numbers_that_are_not_clock_times(text: str) -> None:
     assert read_query(text).when.clock is None
@@ -476,7 +487,9 @@ def test_now_window_is_measured_in_real_time_across_a_dst_change(asked: dt.datet
     instant=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 12, 31), timezones=st.just(UTC)),
     as_local=st.booleans(),
 )
-def test_every_window_starts_no_earlier_than_the_grace_and_is_never_in_the_past(when: When, instant: dt.datetime, as_local: bool) -> None:
+def test_every_window_starts_no_earlier_than_the_grace_and_is_never_in_the_past(
+    when: When, instant: dt.datetime, as_local: bool
+) -> None:
     now = instant.astimezone(LA) if as_local else instant
     start, end = window(when, now, LA)
     assert start <= end

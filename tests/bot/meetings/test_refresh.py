@@ -1,5 +1,6 @@
 """The refresher against a real local HTTP server: retries, last good copies, broken rows, removal,
 when sources fall due, and the periodic task. Back-off and timeouts are shrunk to hundredths of a second."""
+
 from __future__ import annotations
 
 import asyncio
@@ -217,9 +218,7 @@ async def test_meeting_guide_and_bmlt_feeds_are_fetched_and_stored(
         assert record.getMessage().startswith(f"meetings: {name}: {count} meetings (")
 
 
-async def test_refresh_all_makes_its_own_session_when_given_none(
-    feeds: FeedServer, store: MeetingStore, data_dir: Path
-) -> None:
+async def test_refresh_all_makes_its_own_session_when_given_none(feeds: FeedServer, store: MeetingStore, data_dir: Path) -> None:
     feeds.serve("desert-aa", ok(AA_FEED))
     [report] = await refresh_all(SourceList(sources=[web_source(feeds, "desert-aa")]), data_dir, store, policy=POLICY)
     assert report.ok and report.meetings == 4
@@ -241,9 +240,7 @@ async def test_5xx_twice_then_200_is_retried(
     assert status_of(store, "flaky").last_error is None
 
 
-async def test_429_is_retried_too(
-    feeds: FeedServer, session: aiohttp.ClientSession, store: MeetingStore, data_dir: Path
-) -> None:
+async def test_429_is_retried_too(feeds: FeedServer, session: aiohttp.ClientSession, store: MeetingStore, data_dir: Path) -> None:
     feeds.serve("busy", error(429), ok(AA_FEED))
     assert (await refresh_source(web_source(feeds, "busy"), data_dir, store, session, POLICY)).ok
     assert feeds.hits["busy"] == 2
@@ -409,9 +406,7 @@ async def test_many_broken_rows_log_only_the_first_ten(
     assert messages[-1] == "meetings: desert-aa: 3 more rows skipped"
 
 
-async def test_file_sources_are_read_relative_to_the_data_dir(
-    store: MeetingStore, data_dir: Path, tmp_path: Path
-) -> None:
+async def test_file_sources_are_read_relative_to_the_data_dir(store: MeetingStore, data_dir: Path, tmp_path: Path) -> None:
     (data_dir / "demo").mkdir()
     (data_dir / "demo" / "aa.json").write_text(json.dumps(AA_FEED))
     elsewhere = tmp_path / "na.json"
@@ -423,9 +418,7 @@ async def test_file_sources_are_read_relative_to_the_data_dir(
     assert [(r.source, r.ok, r.meetings) for r in reports] == [("desert-aa", True, 4), ("desert-na", True, 1)]
 
 
-async def test_a_missing_file_source_fails_cleanly(
-    store: MeetingStore, data_dir: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_a_missing_file_source_fails_cleanly(store: MeetingStore, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     report = await refresh_source(file_source("desert-aa", "demo/gone.json"), data_dir, store, None, POLICY)
     assert report.error == f"file {data_dir / 'demo' / 'gone.json'} does not exist: check 'path' in sources.yml"
     assert status_of(store, "desert-aa").last_error == report.error
@@ -494,9 +487,7 @@ async def test_a_disabled_source_loses_its_meetings_and_is_not_fetched(
     assert {m.source for m in store.load()} == {"desert-aa"}
 
 
-async def test_only_refreshes_the_named_sources_and_keeps_the_others(
-    store: MeetingStore, data_dir: Path
-) -> None:
+async def test_only_refreshes_the_named_sources_and_keeps_the_others(store: MeetingStore, data_dir: Path) -> None:
     (data_dir / "aa.json").write_text(json.dumps(AA_FEED))
     (data_dir / "na.json").write_text(json.dumps(NA_FEED))
     sources = SourceList(sources=[file_source("desert-aa", "aa.json"), file_source("desert-na", "na.json", FeedFormat.bmlt)])
@@ -514,7 +505,9 @@ async def test_only_refreshes_the_named_sources_and_keeps_the_others(
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
-def a_status(source: Source, attempt: Optional[dt.datetime], error: Optional[str] = None, where: Optional[str] = None) -> SourceStatus:
+def a_status(
+    source: Source, attempt: Optional[dt.datetime], error: Optional[str] = None, where: Optional[str] = None
+) -> SourceStatus:
     return SourceStatus(
         name=source.name,
         format=source.format.value,
@@ -556,9 +549,7 @@ def test_a_failed_source_is_not_retried_later_than_its_interval() -> None:
     assert due_sources(sources, [a_status(source, NOW, error="down")], NOW) == {"aa": NOW + dt.timedelta(minutes=6)}
 
 
-async def test_due_sources_after_real_refreshes(
-    store: MeetingStore, data_dir: Path
-) -> None:
+async def test_due_sources_after_real_refreshes(store: MeetingStore, data_dir: Path) -> None:
     (data_dir / "aa.json").write_text(json.dumps(AA_FEED))
     aa, na = file_source("desert-aa", "aa.json"), file_source("desert-na", "missing.json", FeedFormat.bmlt)
     sources = SourceList(sources=[aa, na], refresh_hours=12)

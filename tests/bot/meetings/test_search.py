@@ -4,10 +4,11 @@ The index estimates each meeting's next start from its minute of the week and on
 exact start for the rows that could be on the page; the oracle computes every meeting's exact start
 with bot.meetings.timing and sorts them all. They must agree on every page, including has_more.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import FrozenSet, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -112,11 +113,27 @@ def assert_same_page(page: Page, expected: List[Hit], limit: int, offset: int) -
 # -- strategies --------------------------------------------------------------------------------------
 TRANSITIONS = tuple(sorted({t for city in CITIES for t in transitions(city[3])}))
 # Local midnight from Sunday to Monday: where the minute of the week wraps.
-WEEK_ENDS = tuple(
-    dt.datetime(2026, 6, 15, tzinfo=ZoneInfo(city[3])).astimezone(UTC) for city in CITIES
-) + tuple(dt.datetime(2026, 3, 9, tzinfo=ZoneInfo(city[3])).astimezone(UTC) for city in CITIES)
+WEEK_ENDS = tuple(dt.datetime(2026, 6, 15, tzinfo=ZoneInfo(city[3])).astimezone(UTC) for city in CITIES) + tuple(
+    dt.datetime(2026, 3, 9, tzinfo=ZoneInfo(city[3])).astimezone(UTC) for city in CITIES
+)
 
-START_TIMES = ("00:00", "00:30", "01:30", "02:00", "02:30", "06:30", "07:00", "12:00", "12:15", "18:00", "19:00", "19:30", "20:00", "23:30", "23:59")
+START_TIMES = (
+    "00:00",
+    "00:30",
+    "01:30",
+    "02:00",
+    "02:30",
+    "06:30",
+    "07:00",
+    "12:00",
+    "12:15",
+    "18:00",
+    "19:00",
+    "19:30",
+    "20:00",
+    "23:30",
+    "23:59",
+)
 
 
 @st.composite
@@ -132,7 +149,9 @@ def meeting_sets(draw: st.DrawFn, max_size: int = 300, max_slots: int = 6) -> Li
     # let a crowd that has just begun (next start a week off) push later meetings off the page.
     any_slot = st.tuples(
         st.integers(0, 6),
-        st.one_of(st.sampled_from(START_TIMES), st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))),
+        st.one_of(
+            st.sampled_from(START_TIMES), st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))
+        ),
     )
     slots = draw(st.lists(any_slot, min_size=1, max_size=max_slots))
     rows = draw(
@@ -184,7 +203,9 @@ def criteria_for(draw: st.DrawFn, meetings: Sequence[Meeting]) -> Criteria:
         # Right around one meeting's start: just before it, at it, or just after it began.
         meeting = draw(st.sampled_from(meetings))
         base = next_occurrence(meeting, base, in_progress=False)
-        base += dt.timedelta(seconds=draw(st.sampled_from([0, 1, 30, 600, 45 * 60, 89 * 60, 91 * 60, 3 * 3600, -1, -30, -60 * 60, -89 * 60])))
+        base += dt.timedelta(
+            seconds=draw(st.sampled_from([0, 1, 30, 600, 45 * 60, 89 * 60, 91 * 60, 3 * 3600, -1, -30, -60 * 60, -89 * 60]))
+        )
         base += dt.timedelta(microseconds=draw(st.sampled_from([0, 0, 1, 500_000])))
     minutes = draw(st.one_of(st.sampled_from([60, 90, 180, 24 * 60, 3 * 24 * 60, 7 * 24 * 60]), st.integers(60, 7 * 24 * 60)))
     origin = None
@@ -241,7 +262,9 @@ def test_a_crowd_that_just_began_never_hides_later_meetings(data: st.DataObject)
     others = data.draw(meeting_sets(max_size=40, max_slots=3))
     city = data.draw(st.sampled_from(CITIES))
     zone = ZoneInfo(city[3])
-    changes = [t for t in TRANSITIONS if (t - dt.timedelta(hours=3)).astimezone(zone).utcoffset() != t.astimezone(zone).utcoffset()]
+    changes = [
+        t for t in TRANSITIONS if (t - dt.timedelta(hours=3)).astimezone(zone).utcoffset() != t.astimezone(zone).utcoffset()
+    ]
     if changes and data.draw(st.booleans()):
         # On the night the clocks change, up to 90 minutes either side of the change (as the
         # clock read before it): times in the gap, in the repeated hour, and around them.
@@ -317,7 +340,10 @@ def test_a_window_starting_seconds_after_a_start_does_not_count_it() -> None:
 def test_a_start_with_seconds() -> None:
     """A feed may give 19:00:30; at 19:00:15 that meeting is 15 seconds away, not a week."""
     zone = "America/Los_Angeles"
-    meetings = [make_meeting("seconds", day=0, start="19:00:30", zone=zone), make_meeting("later", day=0, start="21:00", zone=zone)]
+    meetings = [
+        make_meeting("seconds", day=0, start="19:00:30", zone=zone),
+        make_meeting("later", day=0, start="21:00", zone=zone),
+    ]
     start = dt.datetime(2026, 6, 15, 19, 0, 15, tzinfo=ZoneInfo(zone))
     page = MeetingIndex(meetings).search(Criteria(start, start + dt.timedelta(hours=1)), limit=5)
     assert [(h.meeting.key, h.start) for h in page.hits] == [("seconds", start + dt.timedelta(seconds=15))]
@@ -391,7 +417,9 @@ def mixed() -> List[Meeting]:
         ("something else", None, ["room", "both", "far-room", "far-both", "nowhere"]),  # read as "a room"
     ],
 )
-def test_attendance(mixed: List[Meeting], attendance: Optional[str], origin: Optional[Tuple[float, float]], expected: List[str]) -> None:
+def test_attendance(
+    mixed: List[Meeting], attendance: Optional[str], origin: Optional[Tuple[float, float]], expected: List[str]
+) -> None:
     criteria = Criteria(**WHOLE_WEEK, attendance=attendance, origin=origin)
     page = MeetingIndex(mixed).search(criteria, limit=10)
     assert _keys(page) == expected
@@ -439,7 +467,11 @@ def test_radius_boundary() -> None:
     inside = (origin[0] + 9.99 * MILE_OF_LATITUDE, origin[1])
     outside = (origin[0] + 10.01 * MILE_OF_LATITUDE, origin[1])
     assert 9.98 < distance_miles(*origin, *inside) < 10.0 < distance_miles(*origin, *outside) < 10.02
-    meetings = [make_meeting("inside", at=inside), make_meeting("outside", at=outside, start="18:00"), make_meeting("unplaced", at=None, start="17:00")]
+    meetings = [
+        make_meeting("inside", at=inside),
+        make_meeting("outside", at=outside, start="18:00"),
+        make_meeting("unplaced", at=None, start="17:00"),
+    ]
     index = MeetingIndex(meetings)
     page = index.search(Criteria(**WHOLE_WEEK, origin=origin, radius_miles=10.0), limit=10)
     assert _keys(page) == ["inside"]
@@ -455,7 +487,9 @@ def test_radius_across_longitude_at_high_latitude() -> None:
     """The latitude box must not cut off a meeting due east (where a degree of longitude is short)."""
     origin = (51.51, -0.13)
     east = (51.51, -0.13 + 0.1)  # about 4.3 miles at London's latitude
-    page = MeetingIndex([make_meeting("east", zone="Europe/London", at=east)]).search(Criteria(**WHOLE_WEEK, origin=origin, radius_miles=5.0), limit=5)
+    page = MeetingIndex([make_meeting("east", zone="Europe/London", at=east)]).search(
+        Criteria(**WHOLE_WEEK, origin=origin, radius_miles=5.0), limit=5
+    )
     assert _keys(page) == ["east"]
     assert page.hits[0].distance_miles == pytest.approx(distance_miles(*origin, *east))
 

@@ -1,4 +1,5 @@
 """sources.yml: the committed list loads; every broken one says which file, which entry and what is wrong."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -132,7 +133,17 @@ def test_unreadable_file_is_a_sources_error(tmp_path: Path) -> None:
         ),
         ("  - format: bmlt\n    path: na.json\n", "sources.1.name", "field required"),
     ],
-    ids=["path-and-url", "neither", "bad-slug", "unknown-fellowship", "bad-timezone", "unknown-key", "bad-format", "ftp-url", "no-name"],
+    ids=[
+        "path-and-url",
+        "neither",
+        "bad-slug",
+        "unknown-fellowship",
+        "bad-timezone",
+        "unknown-key",
+        "bad-format",
+        "ftp-url",
+        "no-name",
+    ],
 )
 def test_broken_entry_names_file_entry_and_problem(tmp_path: Path, entry: str, where: str, problem: str) -> None:
     path = write(tmp_path, "sources:\n" + GOOD_ENTRY + entry)

@@ -1,4 +1,5 @@
 """MeetingStore and IndexCache against a real SQLite file."""
+
 from __future__ import annotations
 
 import datetime as dt

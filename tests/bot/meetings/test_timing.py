@@ -5,6 +5,7 @@ wall clock in the zone reads the meeting's time by trying every offset the zone 
 date. An ambiguous time (clocks fall back) is the earlier instant; a time in the spring-forward gap
 is read with the offset in force before the jump, so the wall clock shows it one gap later.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,7 +89,9 @@ def test_the_transition_table_is_sane() -> None:
 minutes = st.integers(0, 59)
 small_hours = st.times(min_value=dt.time(0, 30), max_value=dt.time(3, 30)).map(lambda t: t.replace(second=0, microsecond=0))
 any_time = st.builds(dt.time, st.integers(0, 23), minutes)
-start_times = st.one_of(small_hours, any_time, st.sampled_from([dt.time(0, 0), dt.time(2, 0), dt.time(2, 30), dt.time(1, 0), dt.time(23, 59)]))
+start_times = st.one_of(
+    small_hours, any_time, st.sampled_from([dt.time(0, 0), dt.time(2, 0), dt.time(2, 30), dt.time(1, 0), dt.time(23, 59)])
+)
 meetings = st.builds(
     make_meeting,
     zone=st.sampled_from(ZONES),
@@ -96,7 +99,9 @@ meetings = st.builds(
     start=start_times,
     end=st.one_of(st.none(), any_time, small_hours),
 )
-any_instant = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 31, 23, 59, 59), timezones=st.just(UTC))
+any_instant = st.datetimes(
+    min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 31, 23, 59, 59), timezones=st.just(UTC)
+)
 near_transition = st.builds(
     lambda t, seconds: t + dt.timedelta(seconds=seconds),
     st.sampled_from(ALL_TRANSITIONS),
@@ -251,7 +256,9 @@ def test_a_time_in_the_spring_forward_gap_happens_an_hour_later() -> None:
     assert (local.hour, local.minute, local.tzname()) == (3, 30, "PDT")
     # Seen from 03:10 PDT that morning it has not started yet; from 03:40 PDT it is next week's.
     assert next_occurrence(meeting, at("America/Los_Angeles", 2026, 3, 8, 3, 10), in_progress=False) == start
-    assert next_occurrence(meeting, at("America/Los_Angeles", 2026, 3, 8, 3, 40), in_progress=False) == at("America/Los_Angeles", 2026, 3, 15, 2, 30)
+    assert next_occurrence(meeting, at("America/Los_Angeles", 2026, 3, 8, 3, 40), in_progress=False) == at(
+        "America/Los_Angeles", 2026, 3, 15, 2, 30
+    )
 
 
 def test_a_time_in_the_lord_howe_gap_moves_by_half_an_hour() -> None:

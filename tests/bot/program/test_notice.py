@@ -1,4 +1,5 @@
 """The automated-assistant notice: due with the first reply of a session, then not again."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -9,7 +10,11 @@ from bot.program.notice import Notices, notice_due, with_notice, with_notice_in_
 
 NOTICES = Notices("Hi, I'm the assistant bot, not a clinician. In danger: 988 or 911.", "I'm the assistant bot.", "assistant bot")
 NOTICE = NOTICES.first
-START = [{"event": "action", "name": "action_session_start"}, {"event": "session_started"}, {"event": "action", "name": "action_listen"}]
+START = [
+    {"event": "action", "name": "action_session_start"},
+    {"event": "session_started"},
+    {"event": "action", "name": "action_listen"},
+]
 
 
 def user(text: str) -> Dict[str, Any]:
@@ -67,11 +72,19 @@ def test_with_notice_adds_nothing_to_nothing_or_twice(messages: List[Dict[str, A
         ("utter_fallback", "Sorry, I'm not sure I understood.", NOTICE + "\nSorry, I'm not sure I understood."),
         # The urgent steps first, then the notice.
         ("utter_crisis", "Please call 911 now.", "Please call 911 now.\n" + NOTICES.after_urgent),
-        ("utter_risk_screen", "Are you thinking about ending your life?", "Are you thinking about ending your life?\n" + NOTICES.after_urgent),
+        (
+            "utter_risk_screen",
+            "Are you thinking about ending your life?",
+            "Are you thinking about ending your life?\n" + NOTICES.after_urgent,
+        ),
         ("utter_out_of_scope", "", NOTICE),
         ("utter_fallback", NOTICE + "\nSorry.", NOTICE + "\nSorry."),
         # A reply that says in its own words who is answering.
-        ("utter_medication_safety", "I'm an assistant bot, not a clinician: ask a pharmacist.", "I'm an assistant bot, not a clinician: ask a pharmacist."),
+        (
+            "utter_medication_safety",
+            "I'm an assistant bot, not a clinician: ask a pharmacist.",
+            "I'm an assistant bot, not a clinician: ask a pharmacist.",
+        ),
         ("utter_crisis", "I'm an assistant bot, so call 988.", "I'm an assistant bot, so call 988."),
     ],
 )

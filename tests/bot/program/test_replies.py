@@ -1,4 +1,5 @@
 """Short first with "Tell me more", no repeats of a long answer, and the situations' answers."""
+
 from __future__ import annotations
 
 import re
@@ -97,7 +98,12 @@ def test_situation_answers_are_short_and_never_give_doses(book: AnswerBook, answ
 
 def test_pregnancy_with_opioids_says_what_matters(book: AnswerBook) -> None:
     [text, *_] = situation_texts(book, "situation_pregnancy_opioids")
-    for part in ("talk to a doctor or your OB now", "don't stop suddenly on your own without medical advice", "admissions", "call 911"):
+    for part in (
+        "talk to a doctor or your OB now",
+        "don't stop suddenly on your own without medical advice",
+        "admissions",
+        "call 911",
+    ):
         assert part in text
     assert "can't advise on medicines or doses" in text
 

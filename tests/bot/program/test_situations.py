@@ -1,4 +1,5 @@
 """Special situations recognised in a question's words (data/program/situations.yml)."""
+
 from __future__ import annotations
 
 from typing import List, Optional

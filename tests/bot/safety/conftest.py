@@ -1,4 +1,5 @@
 """Fixtures for the safety net: a real SQLite database with the service's tables."""
+
 from __future__ import annotations
 
 import time
@@ -23,7 +24,9 @@ def user_event(text: str, intent: str, crisis_type: Optional[str] = None, timest
     """A user event as Rasa's tracker store saves it."""
     entities: List[Dict[str, Any]] = []
     if crisis_type:
-        entities.append({"entity": "crisis_type", "value": crisis_type, "start": 0, "end": len(text), "extractor": "CrisisSafetyNet"})
+        entities.append(
+            {"entity": "crisis_type", "value": crisis_type, "start": 0, "end": len(text), "extractor": "CrisisSafetyNet"}
+        )
     return {
         "event": "user",
         "timestamp": time.time() if timestamp is None else timestamp,

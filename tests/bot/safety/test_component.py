@@ -3,6 +3,7 @@
 The encoder layer here is a real RiskModel trained on a few dozen examples with the real encoder:
 enough to show how its verdict is combined, not how good it is (``make eval-safety`` says that).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -36,18 +37,34 @@ CRISES = [
     ("my husband has a knife and says hell use it tonight", "violence"),
 ]
 ORDINARY = [
-    "what are your hours", "do you take aetna", "how long is the program", "can my mom visit",
-    "is there an evening group", "where do i park", "thanks so much", "hi there", "what is iop",
-    "how much does it cost", "do you offer suboxone", "is there an aa meeting near palm springs",
-    "what should i bring on my first day", "can i keep working while in the program",
-    "my phone died earlier sorry", "this traffic is killing me lol", "im dying to know the price",
-    "what are the signs of an overdose", "my uncle overdosed years ago, now i want help for myself",
+    "what are your hours",
+    "do you take aetna",
+    "how long is the program",
+    "can my mom visit",
+    "is there an evening group",
+    "where do i park",
+    "thanks so much",
+    "hi there",
+    "what is iop",
+    "how much does it cost",
+    "do you offer suboxone",
+    "is there an aa meeting near palm springs",
+    "what should i bring on my first day",
+    "can i keep working while in the program",
+    "my phone died earlier sorry",
+    "this traffic is killing me lol",
+    "im dying to know the price",
+    "what are the signs of an overdose",
+    "my uncle overdosed years ago, now i want help for myself",
 ]
 
 
 @pytest.fixture(scope="module")
 def risk_model() -> RiskModel:
-    examples = [LabelledExample(t, "clear", k, "other" if t.startswith(("my roommate", "my husband")) and k != "violence" else "self") for t, k in CRISES]
+    examples = [
+        LabelledExample(t, "clear", k, "other" if t.startswith(("my roommate", "my husband")) and k != "violence" else "self")
+        for t, k in CRISES
+    ]
     examples += [LabelledExample(t, "none") for t in ORDINARY]
     examples += [LabelledExample("kinda feel like everyone would be better off", "possible", "suicide")]
     replies = {
@@ -96,15 +113,21 @@ def intent(msg: Message) -> str:
 
 
 def test_patterns_override_the_model() -> None:
-    [msg] = build().process([message("what are your hours? also i want to kill myself", [("ask_time_commitment", 0.9), ("crisis", 0.05)])])
+    [msg] = build().process(
+        [message("what are your hours? also i want to kill myself", [("ask_time_commitment", 0.9), ("crisis", 0.05)])]
+    )
     assert msg.get("intent") == {"name": "crisis", "confidence": 1.0}
-    assert [i["name"] for i in msg.get("intent_ranking")].count("crisis") == 1 and msg.get("intent_ranking")[0]["name"] == "crisis"
+    assert [i["name"] for i in msg.get("intent_ranking")].count("crisis") == 1 and msg.get("intent_ranking")[0][
+        "name"
+    ] == "crisis"
     assert crisis_type(msg) == "suicide"
     assert msg.get(DIAGNOSTICS)["tier"] == "clear" and msg.get(DIAGNOSTICS)["decided_by"] == "patterns"
 
 
 def test_the_model_alone_gets_the_screening_question_not_the_crisis_answer() -> None:
-    [msg] = build().process([message("i just feel so done with everything", [("crisis", 0.85), ("out_of_scope", 0.1)], fallback=True)])
+    [msg] = build().process(
+        [message("i just feel so done with everything", [("crisis", 0.85), ("out_of_scope", 0.1)], fallback=True)]
+    )
     assert intent(msg) == "risk_possible" and msg.get(DIAGNOSTICS)["decided_by"] == "model"
     assert crisis_type(msg) is not None
 
@@ -137,7 +160,9 @@ def test_button_payloads_are_left_alone() -> None:
 
 
 def test_an_overruled_crisis_falls_back_when_the_next_intent_is_unsure() -> None:
-    [msg] = build().process([message("can my spouse come along", [("crisis", 0.5), ("inform", 0.15), ("ask_family_involvement", 0.1)])])
+    [msg] = build().process(
+        [message("can my spouse come along", [("crisis", 0.5), ("inform", 0.15), ("ask_family_involvement", 0.1)])]
+    )
     assert intent(msg) == "nlu_fallback"
     assert [i["name"] for i in msg.get("intent_ranking")][:2] == ["nlu_fallback", "inform"]
 

@@ -1,4 +1,5 @@
 """The deterministic safety net on its own: the test set, the issue's examples and the traps."""
+
 from __future__ import annotations
 
 from typing import List
@@ -94,13 +95,20 @@ def test_most_urgent_type_wins() -> None:
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("Don’t  WANT to live!!!", "dont want to live!!!"), ("self-harm", "self harm"), ("sooooo", "soo"), ("he OD'd", "he overdosed")],
+    [
+        ("Don’t  WANT to live!!!", "dont want to live!!!"),
+        ("self-harm", "self harm"),
+        ("sooooo", "soo"),
+        ("he OD'd", "he overdosed"),
+    ],
 )
 def test_normalise(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
 
 
-@pytest.mark.parametrize("text, expected", [("he swallowed pills", OVERDOSE), ("I feel like a burden", SUICIDE), ("help", "unspecified")])
+@pytest.mark.parametrize(
+    "text, expected", [("he swallowed pills", OVERDOSE), ("I feel like a burden", SUICIDE), ("help", "unspecified")]
+)
 def test_guess_type(text: str, expected: str) -> None:
     assert guess_type(text) == expected
 

@@ -1,11 +1,12 @@
 """Escalations recorded from saved events, one per conversation, and staff transitions."""
+
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-
-import datetime as dt
 
 from bot.safety.escalations import (
     EVENT_CREATED,
@@ -80,8 +81,13 @@ def test_the_database_refuses_two_unresolved_escalations_for_one_conversation(en
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
         connection.execute(
             escalations.insert().values(
-                id="x" * 32, conversation_id="c1", crisis_type="suicide", message="m",
-                created_at=sa.func.now(), last_message_at=sa.func.now(), status="open",
+                id="x" * 32,
+                conversation_id="c1",
+                crisis_type="suicide",
+                message="m",
+                created_at=sa.func.now(),
+                last_message_at=sa.func.now(),
+                status="open",
             )
         )
 
@@ -98,7 +104,9 @@ def test_acknowledge_then_resolve_records_who_and_when(engine: Engine) -> None:
     assert store.list(status="open") == []
 
 
-@pytest.mark.parametrize("steps, failing", [(["resolve"], "acknowledge"), (["resolve"], "resolve"), (["acknowledge"], "acknowledge")])
+@pytest.mark.parametrize(
+    "steps, failing", [(["resolve"], "acknowledge"), (["resolve"], "resolve"), (["acknowledge"], "acknowledge")]
+)
 def test_impossible_transitions_are_refused(engine: Engine, steps: list, failing: str) -> None:
     store = EscalationStore(engine)
     [escalation_id] = record_crisis_events(engine, "c1", [user_event("kms", "crisis", "suicide")])
@@ -189,7 +197,9 @@ def test_an_answer_saved_after_its_ordinary_message_still_counts() -> None:
 
 
 def test_the_screening_yes_opens_an_escalation(engine: Engine) -> None:
-    [escalation_id] = record_crisis_events(engine, "c1", [user_event("yes", "affirm"), action("utter_crisis")], current_type="suicide")
+    [escalation_id] = record_crisis_events(
+        engine, "c1", [user_event("yes", "affirm"), action("utter_crisis")], current_type="suicide"
+    )
     assert EscalationStore(engine).get(escalation_id)["crisis_type"] == "suicide"
 
 
@@ -199,5 +209,7 @@ def test_a_crisis_type_typed_by_hand_is_recorded_as_unspecified(typed: object) -
     event["parse_data"]["entities"] = [{"entity": "crisis_type", "value": typed}]
     [found] = crisis_messages("c1", [event])
     assert found.crisis_type == "unspecified"
-    [answered] = crisis_messages("c1", [user_event("yes", "affirm"), {"event": "action", "name": "utter_crisis", "timestamp": 2.0}], current_type=typed)
+    [answered] = crisis_messages(
+        "c1", [user_event("yes", "affirm"), {"event": "action", "name": "utter_crisis", "timestamp": 2.0}], current_type=typed
+    )
     assert answered.crisis_type == "unspecified"

@@ -1,4 +1,5 @@
 """Crisis mode and the screening question, read from events, and the policy's replies."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -42,7 +43,9 @@ def test_staff_end_crisis_mode_with_the_slot() -> None:
 
 def test_any_crisis_answer_starts_crisis_mode() -> None:
     # A yes to the screening question: the message is "affirm", the answer is the crisis answer.
-    assert in_crisis_mode([said("risk_possible"), did("utter_risk_screen"), did("action_listen"), said("affirm", "yes"), did("utter_crisis")])
+    assert in_crisis_mode(
+        [said("risk_possible"), did("utter_risk_screen"), did("action_listen"), said("affirm", "yes"), did("utter_crisis")]
+    )
 
 
 def test_event_dicts_from_the_action_server_read_the_same() -> None:
@@ -94,8 +97,15 @@ def test_outside_crisis_mode_the_policy_stays_out_of_the_way() -> None:
 
 @pytest.mark.parametrize(
     "intent, expected",
-    [("deny", SCREENING_NO_REPLY), ("crisis_safe", SCREENING_NO_REPLY), ("crisis_false_alarm", SCREENING_NO_REPLY),
-     ("affirm", "utter_crisis"), ("ask_cost", "utter_crisis"), ("nlu_fallback", "utter_crisis"), ("crisis", None)],
+    [
+        ("deny", SCREENING_NO_REPLY),
+        ("crisis_safe", SCREENING_NO_REPLY),
+        ("crisis_false_alarm", SCREENING_NO_REPLY),
+        ("affirm", "utter_crisis"),
+        ("ask_cost", "utter_crisis"),
+        ("nlu_fallback", "utter_crisis"),
+        ("crisis", None),
+    ],
 )
 def test_the_screening_answer(intent: str, expected: Optional[str]) -> None:
     asked = [did("action_listen"), said("risk_possible"), did("utter_risk_screen"), did("action_listen")]
@@ -109,7 +119,12 @@ def test_after_its_own_reply_the_policy_listens() -> None:
 
 def test_every_reply_is_in_the_domain() -> None:
     domain = Domain.load("domain.yml")
-    for response in set(filter(None, CRISIS_MODE_REPLIES.values())) | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY, "utter_crisis", "utter_risk_screen"}:
+    for response in set(filter(None, CRISIS_MODE_REPLIES.values())) | {
+        CRISIS_MODE_DEFAULT,
+        SCREENING_NO_REPLY,
+        "utter_crisis",
+        "utter_risk_screen",
+    }:
         assert response in domain.responses, response
     for intent in set(CRISIS_MODE_REPLIES) - {NOT_SAFE}:  # NOT_SAFE is a reading of words, not an intent
         assert intent in domain.intents, intent
@@ -165,15 +180,26 @@ def test_any_other_reading_under_the_fallback_threshold_stays_a_fallback(ranking
 
 
 def test_a_safety_statement_the_reply_head_doubts_keeps_crisis_mode_on() -> None:
-    doubted = UserUttered("im fine whatever", {"name": "crisis_safe", "confidence": 0.9}, parse_data=parse("crisis_safe", "other"))
+    doubted = UserUttered(
+        "im fine whatever", {"name": "crisis_safe", "confidence": 0.9}, parse_data=parse("crisis_safe", "other")
+    )
     assert in_crisis_mode(crisis() + [doubted])
     assert reply(crisis(), "crisis_safe") == "utter_crisis_safe"
 
 
 @pytest.mark.parametrize(
     "text",
-    ["no im not safe", "Not safe. I'm still in the garage.", "i dont feel safe", "no. i dont want to be safe. leave me alone",
-     "i am not feeling safe at all", "unsafe", "not really okay", "no estoy bien. no", "no me siento segura"],
+    [
+        "no im not safe",
+        "Not safe. I'm still in the garage.",
+        "i dont feel safe",
+        "no. i dont want to be safe. leave me alone",
+        "i am not feeling safe at all",
+        "unsafe",
+        "not really okay",
+        "no estoy bien. no",
+        "no me siento segura",
+    ],
 )
 @pytest.mark.parametrize("read_as", ["crisis_safe", "deny", "crisis_false_alarm"])
 def test_saying_not_safe_never_ends_crisis_mode_nor_answers_no_to_the_screening(text: str, read_as: str) -> None:
@@ -187,8 +213,13 @@ def test_saying_not_safe_never_ends_crisis_mode_nor_answers_no_to_the_screening(
 
 @pytest.mark.parametrize(
     "text",
-    ["I'm safe, I'm not going to hurt myself, I just had a bad moment", "yes im safe now", "no, im safe",
-     "im not in danger, im safe", "im ok now, not gonna do it"],
+    [
+        "I'm safe, I'm not going to hurt myself, I just had a bad moment",
+        "yes im safe now",
+        "no, im safe",
+        "im not in danger, im safe",
+        "im ok now, not gonna do it",
+    ],
 )
 def test_statements_of_safety_are_not_read_as_not_safe(text: str) -> None:
     assert not says_not_safe(text)

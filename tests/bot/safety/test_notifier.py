@@ -1,4 +1,5 @@
 """The notification worker against a real local HTTP receiver."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,6 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy.engine import Engine
 
 from bot.safety.escalations import EVENT_CREATED, EVENT_REMINDER, EscalationStore, record_crisis_events, utcnow
-from bot.safety.reviews import record_review_items
 from bot.safety.notifier import (
     EVENT_HEADER,
     IDEMPOTENCY_HEADER,
@@ -23,6 +23,7 @@ from bot.safety.notifier import (
     sign,
     signature_is_valid,
 )
+from bot.safety.reviews import record_review_items
 from bot.settings import Settings
 from tests.bot.safety.conftest import user_event
 from tests.pager import Receiver
@@ -65,7 +66,9 @@ async def receiver_factory():  # type: ignore[no-untyped-def]
         await server.close()
 
 
-async def test_retries_until_2xx_then_delivers_exactly_once_with_a_valid_signature(engine: Engine, tmp_path: Path, receiver_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_retries_until_2xx_then_delivers_exactly_once_with_a_valid_signature(
+    engine: Engine, tmp_path: Path, receiver_factory
+) -> None:  # type: ignore[no-untyped-def]
     receiver = Receiver(failures=3)
     url = await receiver_factory(receiver)
     [escalation_id] = record_crisis_events(engine, "conv-1", [user_event("i want to die", "crisis", "suicide")])
@@ -110,7 +113,9 @@ async def test_receiver_down_keeps_the_notification_queued(engine: Engine, tmp_p
     assert "ClientConnectorError" in pending[0]["last_error"]
 
 
-async def test_unacknowledged_escalation_is_notified_again_at_the_backup_url(engine: Engine, tmp_path: Path, receiver_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_unacknowledged_escalation_is_notified_again_at_the_backup_url(
+    engine: Engine, tmp_path: Path, receiver_factory
+) -> None:  # type: ignore[no-untyped-def]
     receiver = Receiver()
     url = await receiver_factory(receiver)
     settings = settings_for(tmp_path, url, escalation_backup_url=f"{url}/backup", escalation_ack_timeout_seconds=60)
@@ -140,7 +145,12 @@ async def test_acknowledged_escalation_gets_no_reminder(engine: Engine, tmp_path
 async def test_a_reported_false_alarm_stops_the_reminders_but_leaves_the_escalation_open(engine: Engine, tmp_path: Path) -> None:
     [escalation_id] = record_crisis_events(engine, "conv-1", [user_event("my friend is overdosing", "crisis", "overdose")])
     record_review_items(
-        engine, "conv-1", [user_event("sorry no, i meant in the film", "crisis_false_alarm"), {"event": "action", "name": "utter_crisis_false_alarm", "timestamp": 2.0}]
+        engine,
+        "conv-1",
+        [
+            user_event("sorry no, i meant in the film", "crisis_false_alarm"),
+            {"event": "action", "name": "utter_crisis_false_alarm", "timestamp": 2.0},
+        ],
     )
     async with aiohttp.ClientSession() as session:
         notifier = Notifier(engine, settings_for(tmp_path, "http://127.0.0.1:9"), session)

@@ -1,4 +1,5 @@
 """The backstop finds a crisis turn that has no escalation and raises one, once."""
+
 from __future__ import annotations
 
 import datetime as dt

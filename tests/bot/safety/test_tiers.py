@@ -1,4 +1,5 @@
 """Three tiers from three layers; here the route of a pattern's hit in a story of the past."""
+
 from typing import Optional
 
 import pytest

@@ -1,5 +1,6 @@
 """The crisis net's training examples never include a message of an evaluation set: a figure
 measured on messages the model learned from says nothing about the ones it has not seen."""
+
 from typing import Iterator
 
 import pytest

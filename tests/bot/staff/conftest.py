@@ -1,4 +1,5 @@
 """Staff stores on a real SQLite database in tmp_path, with cheap argon2 parameters for speed."""
+
 from __future__ import annotations
 
 import datetime as dt

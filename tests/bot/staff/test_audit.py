@@ -1,4 +1,5 @@
 """The audit log: recording, listing, filtering, and keeping identifying text out."""
+
 from __future__ import annotations
 
 import datetime as dt

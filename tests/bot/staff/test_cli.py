@@ -1,4 +1,5 @@
 """`python -m bot users ...` against a scratch database (the service_env fixture)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,7 +57,9 @@ def test_add_reads_the_password_from_stdin_and_audits(capsys, monkeypatch, store
 
 
 def test_only_the_first_line_of_stdin_is_the_password(capsys, monkeypatch, stores) -> None:  # type: ignore[no-untyped-def]
-    code, _, _ = run(capsys, monkeypatch, "add", "dana", "--name", "Dana", "--role", "admin", stdin=PASSWORD + "\r\nsecond line\n")
+    code, _, _ = run(
+        capsys, monkeypatch, "add", "dana", "--name", "Dana", "--role", "admin", stdin=PASSWORD + "\r\nsecond line\n"
+    )
     assert code == 0
     users = stores[0]
     assert users.authenticate("dana", PASSWORD, NOW).ok
@@ -111,7 +114,11 @@ def test_list(capsys, monkeypatch, stores) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(
     ("argv", "stdin", "message"),
     [
-        (["add", "dana", "--name", "Dana", "--role", "nurse"], PASSWORD, "unknown role 'nurse': use one of admissions, clinician, admin"),
+        (
+            ["add", "dana", "--name", "Dana", "--role", "nurse"],
+            PASSWORD,
+            "unknown role 'nurse': use one of admissions, clinician, admin",
+        ),
         (["add", "d", "--name", "Dana", "--role", "admin"], PASSWORD, "not a valid username"),
         (["add", "dana", "--name", " ", "--role", "admin"], PASSWORD, "display name must not be blank"),
         (["add", "dana", "--name", "Dana", "--role", "admin"], "short", "at least 12 characters"),

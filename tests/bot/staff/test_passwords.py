@@ -1,4 +1,5 @@
 """argon2id hashing, verification and the password policy."""
+
 from __future__ import annotations
 
 import pytest

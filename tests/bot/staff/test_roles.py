@@ -1,4 +1,5 @@
 """The permission table: every role against every permission, and the conversation rule."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Log-in sessions: hashed tokens, absolute and idle expiry, ending them, CSRF, the cookie."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -150,7 +151,9 @@ def test_account_changes_end_the_users_sessions(
     assert sessions.get(kims, T0) is not None
 
 
-def test_a_disabled_user_has_no_valid_session_even_if_a_row_is_left(sessions: SessionStore, add_user: AddUser, engine: Engine) -> None:
+def test_a_disabled_user_has_no_valid_session_even_if_a_row_is_left(
+    sessions: SessionStore, add_user: AddUser, engine: Engine
+) -> None:
     user = add_user()
     token = sessions.create(user.id, T0).token
     with engine.begin() as connection:  # disabled by hand, bypassing UserStore.disable

@@ -1,4 +1,5 @@
 """Log-in throttling by address: free attempts, doubling waits, forgetting, and the key of an address."""
+
 from __future__ import annotations
 
 from typing import List

@@ -1,4 +1,5 @@
 """Staff accounts: adding, changing, and logging in with the lock-out."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,9 +69,7 @@ def test_the_password_hash_is_not_part_of_the_user(users: UserStore, engine: Eng
         ("dana.reyes.x", "Dana", "clinician", "dana.reyes.x", PasswordPolicyError, "username"),
     ],
 )
-def test_add_validates(
-    users: UserStore, username: str, name: str, role: str, password: str, error: type, message: str
-) -> None:
+def test_add_validates(users: UserStore, username: str, name: str, role: str, password: str, error: type, message: str) -> None:
     if error is None:
         assert users.add(username, name, role, password).username == "dana"
         return
@@ -182,7 +181,7 @@ def test_every_failure_looks_the_same_and_costs_one_check(
     checks: List[str] = []
 
     class CountingHasher(PasswordHasher):
-        def verify(self, hash, password):  # type: ignore[no-untyped-def]  # noqa: A002
+        def verify(self, hash, password):  # type: ignore[no-untyped-def]
             checks.append(hash)
             return super().verify(hash, password)
 
@@ -219,7 +218,9 @@ def test_after_the_window_it_takes_as_many_new_failures_to_lock_again(users: Use
     assert users.by_username("dana").locked_until == later + LOCKOUT
 
 
-def test_parallel_wrong_passwords_get_at_most_the_limit_of_checks(users: UserStore, add_user: AddUser, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_wrong_passwords_get_at_most_the_limit_of_checks(
+    users: UserStore, add_user: AddUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every attempt starts at once, so each one reads the account before any has failed: only an
     attempt counted before its check keeps the checks of the real hash to the limit."""
     add_user()
@@ -229,7 +230,7 @@ def test_parallel_wrong_passwords_get_at_most_the_limit_of_checks(users: UserSto
     checks: List[str] = []
 
     class SlowHasher(PasswordHasher):
-        def verify(self, hash, password):  # type: ignore[no-untyped-def]  # noqa: A002
+        def verify(self, hash, password):  # type: ignore[no-untyped-def]
             if hash == real:
                 checks.append(hash)
                 time.sleep(0.05)  # the real check takes a while: the others arrive meanwhile

@@ -1,4 +1,5 @@
 """The journal keeps what it was given across restarts, in order, private, and loses no line."""
+
 from __future__ import annotations
 
 import stat

@@ -12,7 +12,13 @@ from bot.encoder.minilm import shared_encoder
 from bot.understanding.classifier import LinearIntentClassifier, MissingEmbedding, softmax
 
 EXAMPLES = {
-    "ask_insurance": ["do you take aetna", "is blue cross accepted", "medi-cal ok?", "does my insurance cover it", "u take cigna"],
+    "ask_insurance": [
+        "do you take aetna",
+        "is blue cross accepted",
+        "medi-cal ok?",
+        "does my insurance cover it",
+        "u take cigna",
+    ],
     "ask_cost": ["how much does it cost", "what's the price", "is there a payment plan", "cost per week?", "how expensive is it"],
     "greet": ["hi", "hello there", "hey", "good morning", "hiya"],
 }
@@ -101,7 +107,9 @@ def test_class_weights_favour_the_weighted_intent_on_a_borderline_message(featur
     data = training_data(featurizer)
     plain = LinearIntentClassifier.create({}, storage, Resource("plain"), context())
     plain.train(data)
-    weighted = LinearIntentClassifier.create({"class_weights": {"ask_cost": 20.0, "not_an_intent": 5.0}}, storage, Resource("w"), context())
+    weighted = LinearIntentClassifier.create(
+        {"class_weights": {"ask_cost": 20.0, "not_an_intent": 5.0}}, storage, Resource("w"), context()
+    )
     weighted.train(data)
     text = "insurance or price"
 

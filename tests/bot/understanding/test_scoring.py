@@ -44,7 +44,9 @@ def test_scores_per_intent_and_overall():
 
 
 def test_rejection_counts_out_of_scope_and_fallback_and_names_the_rest():
-    result = rejection([p(OUT_OF_SCOPE, OUT_OF_SCOPE), p(OUT_OF_SCOPE, FALLBACK), p(OUT_OF_SCOPE, "ask_cost"), p(OUT_OF_SCOPE, "ask_cost")])
+    result = rejection(
+        [p(OUT_OF_SCOPE, OUT_OF_SCOPE), p(OUT_OF_SCOPE, FALLBACK), p(OUT_OF_SCOPE, "ask_cost"), p(OUT_OF_SCOPE, "ask_cost")]
+    )
     assert (result.rejected, result.messages, result.rate) == (2, 4, 0.5)
     assert result.answered_as == [("ask_cost", 2)]
 

@@ -22,7 +22,10 @@ def test_load_rasa_nlu_strips_annotations_and_skips_the_safety_intents(tmp_path)
         'version: "3.1"\nnlu:\n- intent: ask_insurance\n  examples: |\n    - do you take [Aetna](insurance)\n    - medi cal?\n'
         "- intent: crisis\n  examples: |\n    - not here\n- synonym: x\n  examples: |\n    - y\n",
     )
-    assert sets.load_rasa_nlu(tmp_path) == [sets.Labelled("do you take Aetna", "ask_insurance"), sets.Labelled("medi cal?", "ask_insurance")]
+    assert sets.load_rasa_nlu(tmp_path) == [
+        sets.Labelled("do you take Aetna", "ask_insurance"),
+        sets.Labelled("medi cal?", "ask_insurance"),
+    ]
 
 
 def test_a_broken_or_missing_set_says_which_file_and_what_to_do(tmp_path):
@@ -50,7 +53,8 @@ def test_the_committed_sets_load_with_known_intents(name):
 def _clinc(directory: Path) -> Path:
     data = {
         "oos_test": [["how do i fix a flat tire", "oos"]],
-        "test": [[f"balance {i}", "balance"] for i in range(12)] + [["yes please", "yes"], ["does insurance cover it", "insurance"]],
+        "test": [[f"balance {i}", "balance"] for i in range(12)]
+        + [["yes please", "yes"], ["does insurance cover it", "insurance"]],
     }
     write(directory / "data" / "data_full.json", json.dumps(data))
     return directory
@@ -81,7 +85,7 @@ def test_public_mirror_is_none_when_absent(tmp_path, monkeypatch):
 
 def test_training_texts_read_every_subfolder_and_fold_case_and_punctuation(tmp_path):
     (tmp_path / "varied").mkdir()
-    (tmp_path / "a.yml").write_text('nlu:\n- intent: greet\n  examples: |\n    - Hi there!\n')
+    (tmp_path / "a.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - Hi there!\n")
     (tmp_path / "varied" / "b.yml").write_text("nlu:\n- intent: ask_cost\n  examples: |\n    - what's the [cost](topic)?\n")
     texts = sets.training_texts(tmp_path)
     assert texts == {"hi there", "whats the cost"}

@@ -1,4 +1,5 @@
 """An unsure question that names a special situation gets the situation's intent back."""
+
 from typing import List
 
 import pytest
@@ -37,10 +38,20 @@ def test_the_component_restores_the_intent_and_leaves_the_rest(book, monkeypatch
     cache = ProgramCache.__new__(ProgramCache)
     monkeypatch.setattr(cache, "get", lambda: book, raising=False)
     rescue = SituationRescue({}, cache)
-    unsure = Message(data={"text": "how do I get a referral from Kaiser?", "intent": FALLBACK,
-                           "intent_ranking": ranked(("ask_insurance", 0.54), ("ask_admissions", 0.30))})
-    sure = Message(data={"text": "do you take aetna", "intent": {"name": "ask_insurance", "confidence": 0.95},
-                         "intent_ranking": [{"name": "ask_insurance", "confidence": 0.95}]})
+    unsure = Message(
+        data={
+            "text": "how do I get a referral from Kaiser?",
+            "intent": FALLBACK,
+            "intent_ranking": ranked(("ask_insurance", 0.54), ("ask_admissions", 0.30)),
+        }
+    )
+    sure = Message(
+        data={
+            "text": "do you take aetna",
+            "intent": {"name": "ask_insurance", "confidence": 0.95},
+            "intent_ranking": [{"name": "ask_insurance", "confidence": 0.95}],
+        }
+    )
     payload = Message(data={"text": "/nlu_fallback", "intent": FALLBACK, "intent_ranking": ranked(("ask_admissions", 0.9))})
     rescue.process([unsure, sure, payload])
     assert unsure.get("intent")["name"] == "ask_admissions"

@@ -5,6 +5,7 @@ Rasa's tracker store once per session, then copied to the file the app uses in e
 client with that account's session cookie (a session made by the real SessionStore), ``anonymous``
 one without. argon2 runs with its smallest parameters, as in tests/bot/staff/.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Who may open which console page: nobody signed in goes to the log-in page, each role gets
 200 or 403 exactly as the permission table of bot/staff/roles.py says, and the navigation shows
 only what the role may open."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict
@@ -81,18 +82,26 @@ async def test_no_session_cannot_post(anonymous: TestClient, world: World, path:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", list(PAGES))
-async def test_each_role_gets_exactly_what_the_table_says(as_role: Callable[..., Any], world: World, role: str, path: str) -> None:
+async def test_each_role_gets_exactly_what_the_table_says(
+    as_role: Callable[..., Any], world: World, role: str, path: str
+) -> None:
     client = await as_role(role)
     response = await client.get(fill(path, world), allow_redirects=False)
     assert response.status == PAGES[path][role], await response.text()
     if response.status == 403:
         text = await response.text()
-        assert "does not give access" in text or f"Your role ({role}) may not open" in text or f"Your role ({role}) may not answer" in text
+        assert (
+            "does not give access" in text
+            or f"Your role ({role}) may not open" in text
+            or f"Your role ({role}) may not answer" in text
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", list(POSTS))
-async def test_each_role_may_post_exactly_what_the_table_says(as_role: Callable[..., Any], world: World, role: str, path: str) -> None:
+async def test_each_role_may_post_exactly_what_the_table_says(
+    as_role: Callable[..., Any], world: World, role: str, path: str
+) -> None:
     client = await as_role(role)
     data = {"csrf_token": client.csrf, "note": "called back", "status": "contacted"}
     response = await client.post(fill(path, world), data=data, allow_redirects=False)

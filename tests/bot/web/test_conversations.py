@@ -1,5 +1,6 @@
 """The conversation list (audience per role, filters, paging) and the transcript (turns with times,
 intents with confidence, actions, masking by role, audit of every view)."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,11 @@ def listed(html: str) -> List[str]:
 @pytest.mark.parametrize(
     "role, query, expected",
     [
-        ("admin", "", ["c-fallback", "c-client", "c-crisis", "c-prospect", "c-search2", "c-search", "c-feb", "c-old-open", "c-old"]),
+        (
+            "admin",
+            "",
+            ["c-fallback", "c-client", "c-crisis", "c-prospect", "c-search2", "c-search", "c-feb", "c-old-open", "c-old"],
+        ),
         ("admissions", "", ["c-fallback", "c-crisis", "c-prospect", "c-search2", "c-search", "c-feb", "c-old-open"]),
         ("clinician", "", ["c-client", "c-old"]),
         ("clinician", "?enrolled=yes", ["c-client", "c-old"]),
@@ -62,7 +67,9 @@ async def test_the_list_shows_times_previews_and_flags(as_role: Callable[..., An
 
 
 async def test_the_filter_form_keeps_what_was_asked(as_role: Callable[..., Any], world: World) -> None:
-    html = await (await (await as_role("admin")).get("/console/conversations?q=Aetna&from=2026-03-01&lead=yes&intent=greet")).text()
+    html = await (
+        await (await as_role("admin")).get("/console/conversations?q=Aetna&from=2026-03-01&lead=yes&intent=greet")
+    ).text()
     assert 'name="q" type="search" value="Aetna"' in html
     assert 'name="from" type="date" value="2026-03-01"' in html
     assert '<option value="yes" selected>Yes</option>' in html
@@ -130,7 +137,10 @@ async def test_the_transcript_shows_turns_times_intents_and_actions(as_role: Cal
     assert "action_listen" not in text  # runs after every turn, says nothing
     assert "Lead 1: Sam" in text  # the callback request made in this conversation
     # The turns are in order.
-    order = [text.index(s) for s in ("Hi, I'm Sam", "utter_greet", "Hi Sam!", "Do you take Aetna?", "action_answer_insurance", "Yes, we work")]
+    order = [
+        text.index(s)
+        for s in ("Hi, I'm Sam", "utter_greet", "Hi Sam!", "Do you take Aetna?", "action_answer_insurance", "Yes, we work")
+    ]
     assert order == sorted(order)
 
 
@@ -164,7 +174,10 @@ async def test_every_transcript_view_is_audited_and_a_refused_one_is_not(as_role
     assert (entry.username, entry.target_type, entry.target_id) == ("ana", "conversation", "c-prospect")
     clinician = await as_role("clinician")
     await clinician.get("/console/conversations/c-crisis")
-    assert [(e.username, e.target_id) for e in audit_entries(world, "transcript.view")] == [("dana", "c-crisis"), ("ana", "c-prospect")]
+    assert [(e.username, e.target_id) for e in audit_entries(world, "transcript.view")] == [
+        ("dana", "c-crisis"),
+        ("ana", "c-prospect"),
+    ]
 
 
 @pytest.mark.parametrize("role", ["admissions", "admin"])
@@ -212,14 +225,21 @@ async def test_everything_from_a_conversation_is_escaped(as_role: Callable[..., 
     client = await as_role("admin")
     for path in ("/console/conversations/c-xss", "/console/conversations?q=script", "/console/conversations?intent=greet%3Cb%3E"):
         html = await (await client.get(path)).text()
-        assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html and "<i onclick" not in html, path
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html and "<i onclick" not in html, (
+            path
+        )
         assert "&lt;script&gt;" in html or "&lt;b&gt;" in html, path
 
 
 async def test_bidi_controls_in_a_conversation_are_shown_not_obeyed(as_role: Callable[..., Any], world: World) -> None:
     """U+202E would show "I feel fine" written backwards as "enif leef I": staff see the marker."""
     store = tracker_store(world.path)
-    await Chat("c-bidi", local(2026, 3, 20, 11, 0)).user("I am \u202eenif leef I\u202c tonight", "greet").bot("ok \u2067x\u2069").save(store)
+    await (
+        Chat("c-bidi", local(2026, 3, 20, 11, 0))
+        .user("I am \u202eenif leef I\u202c tonight", "greet")
+        .bot("ok \u2067x\u2069")
+        .save(store)
+    )
     store.engine.dispose()
     client = await as_role("admin")
     page = await (await client.get("/console/conversations/c-bidi")).text()
@@ -235,7 +255,9 @@ async def test_bidi_controls_in_a_conversation_are_shown_not_obeyed(as_role: Cal
 async def test_admissions_see_that_a_crisis_was_escalated_but_not_how_it_was_handled(as_role: Any, world: Any) -> None:
     from bot.safety.escalations import EscalationStore
 
-    EscalationStore(world.engine).acknowledge(world.escalation_ids["c-crisis"], by="Dana Clinician", note="called her sister at 760-555-0111")
+    EscalationStore(world.engine).acknowledge(
+        world.escalation_ids["c-crisis"], by="Dana Clinician", note="called her sister at 760-555-0111"
+    )
     admissions = await as_role("admissions")
     page = await (await admissions.client.get("/console/conversations/c-crisis")).text()
     assert "The clinical team handles crisis escalations." in page

@@ -1,5 +1,6 @@
 """Every console form that changes something is refused (403) without the session's CSRF token,
 with a wrong one, or with another session's, and then nothing has changed."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Dict

@@ -1,5 +1,6 @@
 """The escalations page: the lists by status, acknowledge and resolve (who, when, note, audit),
 the live refresh's hooks and the API it reads with the session cookie."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,16 +20,26 @@ def rows(html: str) -> List[str]:
 
 @pytest.mark.parametrize(
     "view, expected",
-    [("", ["c-crisis"]), ("open", ["c-crisis"]), ("acknowledged", ["c-old-open"]), ("resolved", ["c-old"]), ("all", ["c-crisis", "c-old-open", "c-old"])],
+    [
+        ("", ["c-crisis"]),
+        ("open", ["c-crisis"]),
+        ("acknowledged", ["c-old-open"]),
+        ("resolved", ["c-old"]),
+        ("all", ["c-crisis", "c-old-open", "c-old"]),
+    ],
 )
-async def test_the_lists_by_status_newest_first(as_role: Callable[..., Any], world: World, view: str, expected: List[str]) -> None:
+async def test_the_lists_by_status_newest_first(
+    as_role: Callable[..., Any], world: World, view: str, expected: List[str]
+) -> None:
     client = await as_role("clinician")
     html = await (await client.get(f"/console/escalations?status={view}" if view else "/console/escalations")).text()
     assert rows(html) == [world.escalation_ids[c] for c in expected]
-    assert "Open <span class=\"tab-count\">1</span>" in html and "All <span class=\"tab-count\">3</span>" in html
+    assert 'Open <span class="tab-count">1</span>' in html and 'All <span class="tab-count">3</span>' in html
 
 
-async def test_a_row_shows_the_crisis_its_handling_and_a_link_to_the_transcript(as_role: Callable[..., Any], world: World) -> None:
+async def test_a_row_shows_the_crisis_its_handling_and_a_link_to_the_transcript(
+    as_role: Callable[..., Any], world: World
+) -> None:
     html = await (await (await as_role("clinician")).get("/console/escalations?status=all")).text()
     text = text_of(html)
     assert "2026-03-19 22:30 suicide I don't want to live anymore open Nobody has acknowledged it yet." in text
@@ -71,10 +82,14 @@ async def test_acknowledge_records_who_when_and_the_note_and_audits(as_role: Cal
 async def test_resolve_after_acknowledge_keeps_both_and_the_admin_s_name(as_role: Callable[..., Any], world: World) -> None:
     escalation_id = world.escalation_ids["c-crisis"]
     clinician = await as_role("clinician")
-    await clinician.post(f"/console/escalations/{escalation_id}/acknowledge", data={"csrf_token": clinician.csrf}, allow_redirects=False)
+    await clinician.post(
+        f"/console/escalations/{escalation_id}/acknowledge", data={"csrf_token": clinician.csrf}, allow_redirects=False
+    )
     admin = await as_role("admin")
     response = await admin.post(
-        f"/console/escalations/{escalation_id}/resolve", data={"csrf_token": admin.csrf, "note": "Safe with family"}, allow_redirects=False
+        f"/console/escalations/{escalation_id}/resolve",
+        data={"csrf_token": admin.csrf, "note": "Safe with family"},
+        allow_redirects=False,
     )
     assert response.status == 303 and response.headers["Location"] == "/console/escalations?done=resolved"
     stored = EscalationStore(world.engine).get(escalation_id)
@@ -93,7 +108,9 @@ async def test_resolve_after_acknowledge_keeps_both_and_the_admin_s_name(as_role
 async def test_a_change_someone_made_first_is_explained_and_not_audited(as_role: Callable[..., Any], world: World) -> None:
     client = await as_role("clinician")
     resolved = world.escalation_ids["c-old"]
-    response = await client.post(f"/console/escalations/{resolved}/acknowledge", data={"csrf_token": client.csrf}, allow_redirects=False)
+    response = await client.post(
+        f"/console/escalations/{resolved}/acknowledge", data={"csrf_token": client.csrf}, allow_redirects=False
+    )
     assert response.status == 303 and response.headers["Location"] == "/console/escalations?problem=escalation_changed"
     assert "Someone else changed this escalation first" in await (await client.get(response.headers["Location"])).text()
     assert EscalationStore(world.engine).get(resolved)["status"] == "resolved"
@@ -123,7 +140,9 @@ async def test_back_never_leaves_the_site(as_role: Callable[..., Any], world: Wo
 
 async def test_unknown_escalation_and_overlong_note(as_role: Callable[..., Any], world: World) -> None:
     client = await as_role("clinician")
-    missing = await client.post("/console/escalations/" + "0" * 32 + "/resolve", data={"csrf_token": client.csrf}, allow_redirects=False)
+    missing = await client.post(
+        "/console/escalations/" + "0" * 32 + "/resolve", data={"csrf_token": client.csrf}, allow_redirects=False
+    )
     assert missing.status == 404
     too_long = await client.post(
         f"/console/escalations/{world.escalation_ids['c-crisis']}/resolve",
@@ -134,7 +153,9 @@ async def test_unknown_escalation_and_overlong_note(as_role: Callable[..., Any],
     assert EscalationStore(world.engine).get(world.escalation_ids["c-crisis"])["status"] == "open"
 
 
-async def test_the_page_has_the_live_refresh_hooks_and_a_refresh_link_without_script(as_role: Callable[..., Any], world: World) -> None:
+async def test_the_page_has_the_live_refresh_hooks_and_a_refresh_link_without_script(
+    as_role: Callable[..., Any], world: World
+) -> None:
     html = await (await (await as_role("clinician")).get("/console/escalations?status=open")).text()
     table = re.search(r"<table[^>]*data-live-escalations[^>]*>", html)
     assert table is not None
@@ -162,13 +183,25 @@ async def test_the_api_the_script_reads_answers_the_session(as_role: Callable[..
     assert (await admissions.get("/api/escalations?status=open")).status == 403
 
 
-async def test_review_items_are_listed_below_the_escalations_for_the_clinical_team(as_role: Callable[..., Any], world: World) -> None:
+async def test_review_items_are_listed_below_the_escalations_for_the_clinical_team(
+    as_role: Callable[..., Any], world: World
+) -> None:
     from bot.safety.reviews import record_review_items
 
     html = await (await (await as_role("clinician")).get("/console/escalations")).text()
     assert "Nothing to review." in html
-    said = {"event": "user", "timestamp": 1.0, "text": "no, call me at 760-555-0100 later", "parse_data": {"intent": {"name": "deny"}}}
-    record_review_items(world.engine, "c-crisis", [said, {"event": "action", "name": "utter_risk_screen_no", "timestamp": 2.0}], crisis_type="suicide")
+    said = {
+        "event": "user",
+        "timestamp": 1.0,
+        "text": "no, call me at 760-555-0100 later",
+        "parse_data": {"intent": {"name": "deny"}},
+    }
+    record_review_items(
+        world.engine,
+        "c-crisis",
+        [said, {"event": "action", "name": "utter_risk_screen_no", "timestamp": 2.0}],
+        crisis_type="suicide",
+    )
     clinician = text_of(await (await (await as_role("clinician")).get("/console/escalations")).text())
     assert "Said no to the screening question (suicide) no, call me at 760-555-0100 later" in clinician
     assert (await (await as_role("admissions")).get("/console/escalations")).status == 403  # clinical, as escalations are

@@ -1,4 +1,5 @@
 """The console's building blocks on their own: safe redirects, the SVG charts, the access log."""
+
 from __future__ import annotations
 
 import logging
@@ -55,7 +56,9 @@ def test_chart_text_is_escaped_and_labelled() -> None:
 
 
 def test_a_line_has_a_gap_where_a_value_is_missing() -> None:
-    svg = line_chart("c", "t", "d", ["a", "b", "c", "d"], [Series("After", [4, None, 5, 6], "#000", dashed=True, marker="square")])
+    svg = line_chart(
+        "c", "t", "d", ["a", "b", "c", "d"], [Series("After", [4, None, 5, 6], "#000", dashed=True, marker="square")]
+    )
     assert svg.count("<path") == 1  # only c-d are joined; a stands alone
     assert svg.count('width="9" height="9"') == 1 + 3  # legend + three points
     assert 'stroke-dasharray="6 4"' in svg

@@ -1,5 +1,6 @@
 """Leads: the list by status, one lead with its history, status changes and notes (audited), and
 the CSV export (content type, attachment, audit)."""
+
 from __future__ import annotations
 
 import csv
@@ -49,24 +50,47 @@ async def test_a_status_change_with_a_note_is_recorded_and_audited(as_role: Call
     client = await as_role("admissions")
     lead_id = world.lead_ids["c-prospect"]
     response = await client.post(
-        f"/console/leads/{lead_id}/status", data={"csrf_token": client.csrf, "status": "contacted", "note": "Spoke with Sam, intake Monday"}, allow_redirects=False
+        f"/console/leads/{lead_id}/status",
+        data={"csrf_token": client.csrf, "status": "contacted", "note": "Spoke with Sam, intake Monday"},
+        allow_redirects=False,
     )
     assert response.status == 303 and response.headers["Location"] == f"/console/leads/{lead_id}?done=status"
     assert scalar(world, "SELECT status FROM leads WHERE id = :id", id=lead_id) == "contacted"
     with world.engine.connect() as connection:
-        [note] = connection.exec_driver_sql("SELECT author, status_from, status_to, note FROM lead_notes WHERE lead_id = ?", (lead_id,)).all()
+        [note] = connection.exec_driver_sql(
+            "SELECT author, status_from, status_to, note FROM lead_notes WHERE lead_id = ?", (lead_id,)
+        ).all()
     assert tuple(note) == ("ana", "new", "contacted", "Spoke with Sam, intake Monday")
     [entry] = audit_entries(world, "lead.status")
-    assert (entry.username, entry.target_type, entry.target_id, entry.detail) == ("ana", "lead", str(lead_id), "new -> contacted, with a note")
+    assert (entry.username, entry.target_type, entry.target_id, entry.detail) == (
+        "ana",
+        "lead",
+        str(lead_id),
+        "new -> contacted, with a note",
+    )
     page = text_of(await (await client.get(response.headers["Location"])).text())
     assert "Lead status changed." in page and "ana new → contacted Spoke with Sam, intake Monday" in page
 
 
-@pytest.mark.parametrize("status, message", [("enrolled", "cannot move from new to enrolled"), ("new", "already new"), ("lost", "unknown lead status"), ("", "unknown lead status")])
-async def test_a_move_the_workflow_does_not_allow_changes_nothing(as_role: Callable[..., Any], world: World, status: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "status, message",
+    [
+        ("enrolled", "cannot move from new to enrolled"),
+        ("new", "already new"),
+        ("lost", "unknown lead status"),
+        ("", "unknown lead status"),
+    ],
+)
+async def test_a_move_the_workflow_does_not_allow_changes_nothing(
+    as_role: Callable[..., Any], world: World, status: str, message: str
+) -> None:
     client = await as_role("admin")
     lead_id = world.lead_ids["c-prospect"]
-    response = await client.post(f"/console/leads/{lead_id}/status", data={"csrf_token": client.csrf, "status": status, "note": "kept"}, allow_redirects=False)
+    response = await client.post(
+        f"/console/leads/{lead_id}/status",
+        data={"csrf_token": client.csrf, "status": status, "note": "kept"},
+        allow_redirects=False,
+    )
     html = await response.text()
     assert response.status == 409 and message in html and 'role="alert"' in html
     assert ">kept</textarea>" in html  # what was typed is not lost
@@ -77,9 +101,16 @@ async def test_a_move_the_workflow_does_not_allow_changes_nothing(as_role: Calla
 async def test_a_note_is_added_and_audited_without_its_text(as_role: Callable[..., Any], world: World) -> None:
     client = await as_role("admin")
     lead_id = world.lead_ids["c-prospect"]
-    response = await client.post(f"/console/leads/{lead_id}/note", data={"csrf_token": client.csrf, "note": "Call after 10, not before"}, allow_redirects=False)
+    response = await client.post(
+        f"/console/leads/{lead_id}/note",
+        data={"csrf_token": client.csrf, "note": "Call after 10, not before"},
+        allow_redirects=False,
+    )
     assert response.status == 303 and response.headers["Location"] == f"/console/leads/{lead_id}?done=note"
-    assert scalar(world, "SELECT author || ': ' || note FROM lead_notes WHERE lead_id = :id", id=lead_id) == "root: Call after 10, not before"
+    assert (
+        scalar(world, "SELECT author || ': ' || note FROM lead_notes WHERE lead_id = :id", id=lead_id)
+        == "root: Call after 10, not before"
+    )
     [entry] = audit_entries(world, "lead.note")
     assert entry.username == "root" and entry.target_id == str(lead_id) and entry.detail is None
     assert scalar(world, "SELECT status FROM leads WHERE id = :id", id=lead_id) == "new"
@@ -87,7 +118,11 @@ async def test_a_note_is_added_and_audited_without_its_text(as_role: Callable[..
 
 async def test_an_empty_note_is_refused(as_role: Callable[..., Any], world: World) -> None:
     client = await as_role("admin")
-    response = await client.post(f"/console/leads/{world.lead_ids['c-prospect']}/note", data={"csrf_token": client.csrf, "note": "  "}, allow_redirects=False)
+    response = await client.post(
+        f"/console/leads/{world.lead_ids['c-prospect']}/note",
+        data={"csrf_token": client.csrf, "note": "  "},
+        allow_redirects=False,
+    )
     assert response.status == 400 and "Write a note first" in await response.text()
     assert scalar(world, "SELECT COUNT(*) FROM lead_notes WHERE lead_id = :id", id=world.lead_ids["c-prospect"]) == 0
 

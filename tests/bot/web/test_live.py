@@ -3,6 +3,7 @@ a real HTTP server standing in for Rasa (FakeRasa, tests/bot/handoff/conftest.py
 the events the app appends: who may do what, CSRF, availability, taking over (a request, a crisis
 escalation, a race, Rasa down), the chat page, its events, sending, handing back and closing, and
 a crisis that begins in an admissions chat (admissions finish it, or a clinician takes it over)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -139,10 +140,14 @@ async def test_each_role_gets_exactly_what_the_table_says(as_role: Login, role: 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", list(POSTS))
-async def test_each_role_may_post_exactly_what_the_table_says(as_role: Login, world: World, rasa: FakeRasa, role: str, path: str) -> None:
+async def test_each_role_may_post_exactly_what_the_table_says(
+    as_role: Login, world: World, rasa: FakeRasa, role: str, path: str
+) -> None:
     client = await as_role(role)
     before = changes(world)
-    response = await client.post(path, data={"csrf_token": client.csrf, "available": "yes", "text": "hello"}, allow_redirects=False)
+    response = await client.post(
+        path, data={"csrf_token": client.csrf, "available": "yes", "text": "hello"}, allow_redirects=False
+    )
     assert response.status == POSTS[path][role]
     if response.status != 303:
         assert changes(world) == before and rasa.attempts == 0
@@ -189,14 +194,18 @@ async def test_availability_on_and_off(as_role: Login, world: World) -> None:
     assert "You are not available for live chats." in text_of(html)
     assert ("/console/live/availability", {"csrf_token": ana.csrf, "available": "yes"}) in forms(html)
 
-    response = await ana.post("/console/live/availability", data={"csrf_token": ana.csrf, "available": "yes"}, allow_redirects=False)
+    response = await ana.post(
+        "/console/live/availability", data={"csrf_token": ana.csrf, "available": "yes"}, allow_redirects=False
+    )
     assert response.status == 303 and response.headers["Location"] == "/console/live?done=available"
     assert presence.is_marked_available("ana") and presence.is_available("ana", now())
     html = await (await ana.get(response.headers["Location"])).text()
     assert "You are available for live chats while this page is open." in text_of(html)
     assert ("/console/live/availability", {"csrf_token": ana.csrf, "available": "no"}) in forms(html)
 
-    response = await ana.post("/console/live/availability", data={"csrf_token": ana.csrf, "available": "no"}, allow_redirects=False)
+    response = await ana.post(
+        "/console/live/availability", data={"csrf_token": ana.csrf, "available": "no"}, allow_redirects=False
+    )
     assert response.headers["Location"] == "/console/live?done=unavailable"
     assert not presence.is_marked_available("ana") and not presence.is_available("ana", now())
     assert [(e.username, e.target_type, e.target_id, e.detail) for e in audit_entries(world, "live.available")] == [
@@ -217,7 +226,9 @@ async def test_availability_needs_yes_or_no(as_role: Login, world: World, value:
 # --- taking over ---------------------------------------------------------------------------------
 
 
-async def test_take_over_a_waiting_request(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, book: AnswerBook) -> None:
+async def test_take_over_a_waiting_request(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, book: AnswerBook
+) -> None:
     waiting, _ = store.request("c-prospect", "requested", now())
     ana = await as_role(A)
     response = await take(ana)
@@ -233,11 +244,18 @@ async def test_take_over_a_waiting_request(as_role: Login, world: World, store: 
     assert active is not None and active.id == waiting.id
     assert (active.status, active.taken_by, active.staff_name, active.reason) == ("active", "ana", "Ana Admissions", "requested")
     [entry] = audit_entries(world, "live.take")
-    assert (entry.username, entry.target_type, entry.target_id, entry.detail) == ("ana", "conversation", "c-prospect", "requested")
+    assert (entry.username, entry.target_type, entry.target_id, entry.detail) == (
+        "ana",
+        "conversation",
+        "c-prospect",
+        "requested",
+    )
 
 
 @pytest.mark.parametrize("role", [C, M])
-async def test_take_over_an_open_crisis_escalation(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, role: str) -> None:
+async def test_take_over_an_open_crisis_escalation(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, role: str
+) -> None:
     client = await as_role(role)
     response = await take(client, "c-crisis")
     assert response.status == 303 and response.headers["Location"] == "/console/live/c-crisis"
@@ -246,14 +264,20 @@ async def test_take_over_an_open_crisis_escalation(as_role: Login, world: World,
     assert active is not None and (active.status, active.reason, active.taken_by) == ("active", "crisis", client.user.username)
     escalation = EscalationStore(world.engine).get(world.escalation_ids["c-crisis"])
     # Taking a crisis over answers it, so nobody is paged again.
-    assert (escalation["status"], escalation["acknowledged_by"], escalation["note"]) == ("acknowledged", NAMES[role], "Took over the live chat.")
+    assert (escalation["status"], escalation["acknowledged_by"], escalation["note"]) == (
+        "acknowledged",
+        NAMES[role],
+        "Took over the live chat.",
+    )
     [entry] = audit_entries(world, "escalation.acknowledge")
     assert (entry.username, entry.target_id) == (client.user.username, world.escalation_ids["c-crisis"])
     assert [e.detail for e in audit_entries(world, "live.take")] == ["crisis"]
 
 
 @pytest.mark.parametrize("conversation", ["c-crisis", "c-old-open"])
-async def test_admissions_may_not_take_a_crisis_over(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, conversation: str) -> None:
+async def test_admissions_may_not_take_a_crisis_over(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, conversation: str
+) -> None:
     ana = await as_role(A)
     response = await take(ana, conversation)
     assert response.status == 403 and f"Your role ({A}) may not answer this conversation." in await response.text()
@@ -262,7 +286,9 @@ async def test_admissions_may_not_take_a_crisis_over(as_role: Login, world: Worl
 
 
 @pytest.mark.parametrize("role, status", [(A, 403), (C, 200), (M, 200)])
-async def test_a_request_made_in_crisis_is_for_the_clinical_team(as_role: Login, store: HandoffStore, rasa: FakeRasa, role: str, status: int) -> None:
+async def test_a_request_made_in_crisis_is_for_the_clinical_team(
+    as_role: Login, store: HandoffStore, rasa: FakeRasa, role: str, status: int
+) -> None:
     store.request("c-prospect", "crisis", now())  # no escalation (yet): the request itself was made in crisis
     client = await as_role(role)
     assert (await client.get("/console/live/c-prospect")).status == status
@@ -278,7 +304,9 @@ async def test_an_acknowledged_escalation_is_left_as_it_is(as_role: Login, world
     assert store.open_for("c-old-open").reason == "crisis"  # type: ignore[union-attr]
 
 
-async def test_a_second_staff_member_is_told_it_is_taken(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa) -> None:
+async def test_a_second_staff_member_is_told_it_is_taken(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa
+) -> None:
     await taken_by_ana(as_role, store, rasa)
     root = await as_role(M)
     response = await take(root)
@@ -341,7 +369,9 @@ async def test_a_take_over_that_fails_midway_resumes_the_assistant(
 # --- the chat page -------------------------------------------------------------------------------
 
 
-async def test_the_chat_page_for_the_staff_member_chatting(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa) -> None:
+async def test_the_chat_page_for_the_staff_member_chatting(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa
+) -> None:
     ana = await taken_by_ana(as_role, store, rasa)
     html = await (await ana.get("/console/live/c-prospect")).text()
     text = text_of(html)
@@ -352,7 +382,9 @@ async def test_the_chat_page_for_the_staff_member_chatting(as_role: Login, world
     assert "/console/live/c-prospect/messages" in actions and 'id="composer-text"' in html
     assert "/console/live/c-prospect/return" in actions and "/console/live/c-prospect/close" in actions
     assert "/console/live/c-prospect/take" not in actions
-    assert [(e.username, e.target_id, e.detail) for e in audit_entries(world, "transcript.view")] == [("ana", "c-prospect", "live chat")]
+    assert [(e.username, e.target_id, e.detail) for e in audit_entries(world, "transcript.view")] == [
+        ("ana", "c-prospect", "live chat")
+    ]
 
 
 async def test_the_chat_page_for_someone_else(as_role: Login, store: HandoffStore, rasa: FakeRasa) -> None:
@@ -388,7 +420,9 @@ async def test_the_chat_page_of_a_crisis_nobody_took_offers_to_take_it(as_role: 
 # --- events --------------------------------------------------------------------------------------
 
 
-async def test_events_after_n_gives_only_newer_turns_and_the_handoff(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa) -> None:
+async def test_events_after_n_gives_only_newer_turns_and_the_handoff(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa
+) -> None:
     ana = await taken_by_ana(as_role, store, rasa)
     first = await (await ana.get("/console/live/c-prospect/events?after=0")).json()
     assert [turn["kind"] for turn in first["turns"]] == ["user", "bot", "user", "bot"]  # no actions or session starts
@@ -409,7 +443,12 @@ async def test_events_after_n_gives_only_newer_turns_and_the_handoff(as_role: Lo
     newer = await (await ana.get(f"/console/live/c-prospect/events?after={first['after']}")).json()
     user, staff = newer["turns"]
     assert (user["kind"], user["text"], user["crisis"]) == ("user", "are you a real person?", False)
-    assert (staff["kind"], staff["text"], staff["staff_name"], staff["handoff_status"]) == ("bot", "Yes, I'm Ana.", "Ana Admissions", None)
+    assert (staff["kind"], staff["text"], staff["staff_name"], staff["handoff_status"]) == (
+        "bot",
+        "Yes, I'm Ana.",
+        "Ana Admissions",
+        None,
+    )
     assert staff["at"] == local(2026, 3, 20, 12, 1).astimezone(dt.timezone.utc).isoformat()
     assert newer["after"] > first["after"]
     again = await (await ana.get(f"/console/live/c-prospect/events?after={newer['after']}")).json()
@@ -459,7 +498,11 @@ async def test_send_a_message(as_role: Login, world: World, store: HandoffStore,
     else:
         assert response.status == 303 and response.headers["Location"] == "/console/live/c-prospect"
     assert rasa.events_for("c-prospect")[-1] == [
-        {"event": "bot", "text": words, "metadata": {"handoff": {"kind": "staff", "status": "active", "staff_name": "Ana Admissions"}}}
+        {
+            "event": "bot",
+            "text": words,
+            "metadata": {"handoff": {"kind": "staff", "status": "active", "staff_name": "Ana Admissions"}},
+        }
     ]
     assert rasa.received[-1].query == RASA_QUERY
     [entry] = audit_entries(world, "live.message")
@@ -469,11 +512,16 @@ async def test_send_a_message(as_role: Login, world: World, store: HandoffStore,
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["form", "json"])
-async def test_only_the_staff_member_chatting_may_send(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, as_json: bool) -> None:
+async def test_only_the_staff_member_chatting_may_send(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, as_json: bool
+) -> None:
     await taken_by_ana(as_role, store, rasa)
     root = await as_role(M)
     response = await root.post(
-        "/console/live/c-prospect/messages", data={"csrf_token": root.csrf, "text": "hello"}, headers=JSON if as_json else {}, allow_redirects=False
+        "/console/live/c-prospect/messages",
+        data={"csrf_token": root.csrf, "text": "hello"},
+        headers=JSON if as_json else {},
+        allow_redirects=False,
     )
     if as_json:
         assert response.status == 409 and await response.json() == {"error": PROBLEMS["not_live"]}
@@ -490,19 +538,28 @@ async def test_nobody_may_send_when_nobody_took_over(as_role: Login, store: Hand
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_MESSAGE + 1)])
-async def test_a_message_must_have_1_to_max_characters(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, text: str) -> None:
+async def test_a_message_must_have_1_to_max_characters(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, text: str
+) -> None:
     ana = await taken_by_ana(as_role, store, rasa)
-    response = await ana.post("/console/live/c-prospect/messages", data={"csrf_token": ana.csrf, "text": text}, allow_redirects=False)
+    response = await ana.post(
+        "/console/live/c-prospect/messages", data={"csrf_token": ana.csrf, "text": text}, allow_redirects=False
+    )
     assert response.status == 400
     assert len(rasa.received) == 1 and audit_entries(world, "live.message") == []
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["form", "json"])
-async def test_a_message_while_rasa_is_down(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, as_json: bool) -> None:
+async def test_a_message_while_rasa_is_down(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, as_json: bool
+) -> None:
     ana = await taken_by_ana(as_role, store, rasa)
     rasa.fail_with = 500
     response = await ana.post(
-        "/console/live/c-prospect/messages", data={"csrf_token": ana.csrf, "text": "hello"}, headers=JSON if as_json else {}, allow_redirects=False
+        "/console/live/c-prospect/messages",
+        data={"csrf_token": ana.csrf, "text": "hello"},
+        headers=JSON if as_json else {},
+        allow_redirects=False,
     )
     if as_json:
         assert response.status == 503 and await response.json() == {"error": PROBLEMS["assistant_down"]}
@@ -544,7 +601,9 @@ async def test_only_the_staff_member_chatting_may_end_it(as_role: Login, store: 
 
 
 @pytest.mark.parametrize("path", ["return", "close"])
-async def test_ending_while_rasa_is_down_keeps_the_chat_live(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, path: str) -> None:
+async def test_ending_while_rasa_is_down_keeps_the_chat_live(
+    as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa, path: str
+) -> None:
     ana = await taken_by_ana(as_role, store, rasa)
     assert rasa.server is not None
     await rasa.server.close()
@@ -557,7 +616,9 @@ async def test_ending_while_rasa_is_down_keeps_the_chat_live(as_role: Login, wor
 # --- the queue -----------------------------------------------------------------------------------
 
 
-async def test_queue_json_lists_items_and_keeps_the_staff_member_present(as_role: Login, world: World, store: HandoffStore) -> None:
+async def test_queue_json_lists_items_and_keeps_the_staff_member_present(
+    as_role: Login, world: World, store: HandoffStore
+) -> None:
     store.request("c-prospect", "requested", now())
     presence = PresenceStore(world.engine)
     ana = await as_role(A)
@@ -570,7 +631,12 @@ async def test_queue_json_lists_items_and_keeps_the_staff_member_present(as_role
     # Admissions: the prospect; the crises (c-old-open, c-crisis) are the clinical team's.
     assert [(i["conversation_id"], i["state"], i["in_crisis"]) for i in body["items"]] == [("c-prospect", "waiting", False)]
     item = body["items"][0]
-    assert (item["reason"], item["last_message"], item["client_name"], item["staff_name"]) == ("requested", "Do you take Aetna?", None, None)
+    assert (item["reason"], item["last_message"], item["client_name"], item["staff_name"]) == (
+        "requested",
+        "Do you take Aetna?",
+        None,
+        None,
+    )
     assert dt.datetime.fromisoformat(item["since"]) >= before - dt.timedelta(minutes=1)
     clinician = await (await (await as_role(C)).get("/console/live/queue.json")).json()
     assert clinician["available"] is False
@@ -633,8 +699,10 @@ async def crisis_in_anas_chat(as_role: Login, world: World, store: HandoffStore,
     """Ana (admissions) chats with c-prospect's visitor, who then writes a crisis message (saved
     through Rasa's tracker store, which opens the escalation)."""
     ana = await taken_by_ana(as_role, store, rasa)
-    await Chat("c-prospect", local(2026, 3, 20, 12, 0)).user("I want to end it all", "crisis", 1.0, CRISIS_ENTITY, PATTERNS).save(
-        tracker_store(world.path)
+    await (
+        Chat("c-prospect", local(2026, 3, 20, 12, 0))
+        .user("I want to end it all", "crisis", 1.0, CRISIS_ENTITY, PATTERNS)
+        .save(tracker_store(world.path))
     )
     assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"
     return ana
@@ -664,7 +732,9 @@ async def test_admissions_finish_the_chat_a_crisis_began_in(
         ("c-prospect", "active", True, "ana")  # hers, though admissions may not take a crisis over
     ]
 
-    response = await ana.post("/console/live/c-prospect/messages", data={"csrf_token": ana.csrf, "text": "Please call 988 now."}, allow_redirects=False)
+    response = await ana.post(
+        "/console/live/c-prospect/messages", data={"csrf_token": ana.csrf, "text": "Please call 988 now."}, allow_redirects=False
+    )
     assert response.status == 303 and response.headers["Location"] == "/console/live/c-prospect"
     assert rasa.events_for("c-prospect")[-1] == notices.staff_message("Please call 988 now.", "Ana Admissions")
     response = await ana.post("/console/live/c-prospect/return", data={"csrf_token": ana.csrf}, allow_redirects=False)
@@ -677,7 +747,9 @@ async def test_admissions_finish_the_chat_a_crisis_began_in(
     await refused(ana, "post", "/console/live/c-prospect/take")
     queue = await (await ana.get("/console/live/queue.json")).json()
     assert queue["items"] == []
-    assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"  # admissions do not acknowledge
+    assert (
+        scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"
+    )  # admissions do not acknowledge
     clinician = await (await (await as_role(C)).get("/console/live/queue.json")).json()
     assert [(i["conversation_id"], i["state"]) for i in clinician["items"]] == [  # crises nobody answers, the oldest first
         ("c-old-open", "escalation"),
@@ -715,12 +787,17 @@ async def test_the_clinical_team_takes_a_crisis_over_from_admissions(
     active = store.open_for("c-prospect")
     assert held is not None and active is not None and active.id == held.id
     assert (active.status, active.taken_by, active.staff_name) == ("active", username, name)
-    assert [(e.username, e.detail) for e in audit_entries(world, "live.take")] == [(username, "requested, from ana"), ("ana", "requested")]
+    assert [(e.username, e.detail) for e in audit_entries(world, "live.take")] == [
+        (username, "requested, from ana"),
+        ("ana", "requested"),
+    ]
     escalation = EscalationStore(world.engine).unresolved("c-prospect")
     assert escalation is not None and escalation["status"] == "acknowledged"
     assert [e.username for e in audit_entries(world, "escalation.acknowledge")] == [username]
     html = await (await client.get("/console/live/c-prospect")).text()
-    assert "You are chatting." in text_of(html) and 'id="composer-text"' in html and "Take the crisis chat over" not in text_of(html)
+    assert (
+        "You are chatting." in text_of(html) and 'id="composer-text"' in html and "Take the crisis chat over" not in text_of(html)
+    )
 
     # Ana's part is over: no page, no events, no messages, no hand-back, and not in her queue.
     await refused(ana, "get", "/console/live/c-prospect")
@@ -737,7 +814,13 @@ async def test_the_clinical_team_takes_a_crisis_over_from_admissions(
     ids=["clinician-from-clinician", "admin-from-clinician", "clinician-from-admin"],
 )
 async def test_nobody_takes_a_crisis_from_someone_who_may_answer_it(
-    as_role: Login, sign_in: Callable[[StaffUser], Awaitable[Signed]], world: World, store: HandoffStore, rasa: FakeRasa, holder: str, other: str
+    as_role: Login,
+    sign_in: Callable[[StaffUser], Awaitable[Signed]],
+    world: World,
+    store: HandoffStore,
+    rasa: FakeRasa,
+    holder: str,
+    other: str,
 ) -> None:
     await crisis_in_anas_chat(as_role, world, store, rasa)
     first = await as_role(holder)

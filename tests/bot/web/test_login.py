@@ -1,5 +1,6 @@
 """Log-in and log-out through the real forms: cookie flags, the generic failure message, lock-out,
 throttling by address, the log-in form's CSRF token, safe redirects, and the audit entries."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,7 +51,9 @@ def has_cookie(response: Any, name: str) -> bool:
     return any(header.startswith(f"{name}=") for header in response.headers.getall("Set-Cookie", []))
 
 
-async def test_log_in_sets_a_strict_session_cookie_and_opens_the_console(anonymous: TestClient, world: World, staff: Dict[str, StaffUser]) -> None:
+async def test_log_in_sets_a_strict_session_cookie_and_opens_the_console(
+    anonymous: TestClient, world: World, staff: Dict[str, StaffUser]
+) -> None:
     response = await log_in(anonymous, "dana", PASSWORD)
     assert response.status == 303 and response.headers["Location"] == "/console/"
     morsel = set_cookie(response, COOKIE_NAME)[COOKIE_NAME]
@@ -76,13 +79,17 @@ async def test_the_cookie_is_secure_when_the_public_url_is_https(
     assert csrf["secure"] is True
     # The test speaks plain HTTP, so its cookie jar keeps Secure cookies to itself: send it by hand.
     data = {"csrf_token": csrf.value, "next": "/console/", "username": "dana", "password": PASSWORD}
-    response = await client.post("/login", data=data, headers={"Cookie": f"{LOGIN_CSRF_COOKIE}={csrf.value}"}, allow_redirects=False)
+    response = await client.post(
+        "/login", data=data, headers={"Cookie": f"{LOGIN_CSRF_COOKIE}={csrf.value}"}, allow_redirects=False
+    )
     assert response.status == 303
     assert set_cookie(response, COOKIE_NAME)[COOKIE_NAME]["secure"] is True
 
 
 @pytest.mark.parametrize("username, password", [("dana", "not the right password"), ("nobody", PASSWORD), ("", ""), ("dana", "")])
-async def test_a_failed_log_in_says_the_same_thing_whatever_went_wrong(anonymous: TestClient, world: World, username: str, password: str) -> None:
+async def test_a_failed_log_in_says_the_same_thing_whatever_went_wrong(
+    anonymous: TestClient, world: World, username: str, password: str
+) -> None:
     response = await log_in(anonymous, username, password)
     html = await response.text()
     assert response.status == 200 and LOGIN_FAILED in html
@@ -90,7 +97,9 @@ async def test_a_failed_log_in_says_the_same_thing_whatever_went_wrong(anonymous
     assert (await anonymous.get("/console/", allow_redirects=False)).status == 302
 
 
-async def test_a_failed_log_in_is_audited_without_the_attempted_name_of_an_unknown_user(anonymous: TestClient, world: World) -> None:
+async def test_a_failed_log_in_is_audited_without_the_attempted_name_of_an_unknown_user(
+    anonymous: TestClient, world: World
+) -> None:
     await log_in(anonymous, "dana", "not the right password")
     await log_in(anonymous, "mallory", "not the right password")
     failures = audit_entries(world, "login.failed")
@@ -98,9 +107,13 @@ async def test_a_failed_log_in_is_audited_without_the_attempted_name_of_an_unkno
     assert all("mallory" not in f"{e.target_id} {e.detail}" for e in failures)
 
 
-async def test_the_last_allowed_failure_locks_the_account_even_for_the_right_password(anonymous: TestClient, world: World) -> None:
+async def test_the_last_allowed_failure_locks_the_account_even_for_the_right_password(
+    anonymous: TestClient, world: World
+) -> None:
     with world.engine.begin() as connection:  # the failures before, as if from many addresses
-        connection.execute(sa.text("UPDATE staff_users SET failed_logins = :n WHERE username = 'dana'"), {"n": MAX_FAILED_LOGINS - 1})
+        connection.execute(
+            sa.text("UPDATE staff_users SET failed_logins = :n WHERE username = 'dana'"), {"n": MAX_FAILED_LOGINS - 1}
+        )
     assert LOGIN_FAILED in await (await log_in(anonymous, "dana", "not the right password")).text()
     assert scalar(world, "SELECT locked_until IS NOT NULL FROM staff_users WHERE username = 'dana'") == 1
     response = await log_in(anonymous, "dana", PASSWORD)
@@ -123,7 +136,7 @@ def count_checks(monkeypatch: pytest.MonkeyPatch) -> List[str]:
     checks: List[str] = []
 
     class CountingHasher(PasswordHasher):
-        def verify(self, hash, password):  # type: ignore[no-untyped-def]  # noqa: A002
+        def verify(self, hash, password):  # type: ignore[no-untyped-def]
             checks.append(hash)
             time.sleep(0.02)
             return super().verify(hash, password)
@@ -264,7 +277,9 @@ async def test_signing_in_again_from_another_tab_works(as_role: Any) -> None:
     page = await (await signed.client.get("/login")).text()
     fields = next(values for action, values in forms(page) if action == "/login")
     jar.update_cookies({COOKIE_NAME: session_token})  # signed in meanwhile, in another tab
-    response = await signed.client.post("/login", data={**fields, "username": signed.user.username, "password": "not the password"}, allow_redirects=False)
+    response = await signed.client.post(
+        "/login", data={**fields, "username": signed.user.username, "password": "not the password"}, allow_redirects=False
+    )
     assert response.status == 200 and "403" not in await response.text()
 
 

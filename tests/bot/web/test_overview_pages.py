@@ -1,5 +1,6 @@
 """The dashboard (only the role's widgets, charts with their tables), the clients (the check-in
 chart and ratings), the audit log, and what reaches the server log."""
+
 from __future__ import annotations
 
 import logging
@@ -18,7 +19,9 @@ DASHBOARD = "/console/?days=30&until=2026-03-20"
     "role, escalations, leads",
     [("admissions", False, True), ("clinician", True, False), ("admin", True, True)],
 )
-async def test_the_dashboard_shows_only_the_role_s_widgets(as_role: Callable[..., Any], world: World, role: str, escalations: bool, leads: bool) -> None:
+async def test_the_dashboard_shows_only_the_role_s_widgets(
+    as_role: Callable[..., Any], world: World, role: str, escalations: bool, leads: bool
+) -> None:
     html = await (await (await as_role(role)).get(DASHBOARD)).text()
     for shared in ("widget-conversations", "widget-fallback", "widget-per-day", "widget-intents"):
         assert f'id="{shared}"' in html
@@ -77,7 +80,9 @@ async def test_the_clients_list(as_role: Callable[..., Any], world: World) -> No
     assert "Kim C-3 adult_day Ravi 0 never —" in text
 
 
-async def test_a_client_s_page_has_the_ratings_chart_table_skills_and_last_contact(as_role: Callable[..., Any], world: World) -> None:
+async def test_a_client_s_page_has_the_ratings_chart_table_skills_and_last_contact(
+    as_role: Callable[..., Any], world: World
+) -> None:
     client = await as_role("clinician")
     html = await (await client.get("/console/clients/C-1")).text()
     text = text_of(html)
@@ -85,7 +90,7 @@ async def test_a_client_s_page_has_the_ratings_chart_table_skills_and_last_conta
     chart = re.search(r'<svg class="chart" id="chart-ratings" role="img".*?</svg>', html, re.S)
     assert chart is not None
     svg = chart.group(0)
-    assert "<title id=\"chart-ratings-title\">Craving ratings of Sam before and after each exercise</title>" in svg
+    assert '<title id="chart-ratings-title">Craving ratings of Sam before and after each exercise</title>' in svg
     assert "3 exercises rated from 0 (no craving) to 10. On average the rating changed by -3.0" in svg
     assert svg.count("<circle") == 1 + 3 and svg.count('width="9" height="9"') == 1 + 2  # legend + before / after points
     assert "<title>Mar 10, urge_surfing: before 8</title>" in svg and "<title>Mar 10, urge_surfing: after 4</title>" in svg
@@ -107,10 +112,14 @@ async def test_a_client_without_check_ins(as_role: Callable[..., Any], world: Wo
 async def test_the_audit_log_lists_who_did_what_when(as_role: Callable[..., Any], world: World) -> None:
     clinician = await as_role("clinician")
     await clinician.get("/console/conversations/c-client")
-    await clinician.post(f"/console/escalations/{world.escalation_ids['c-crisis']}/acknowledge", data={"csrf_token": clinician.csrf})
+    await clinician.post(
+        f"/console/escalations/{world.escalation_ids['c-crisis']}/acknowledge", data={"csrf_token": clinician.csrf}
+    )
     admissions = await as_role("admissions")
     await admissions.get("/console/leads.csv")
-    await admissions.post(f"/console/leads/{world.lead_ids['c-prospect']}/status", data={"csrf_token": admissions.csrf, "status": "closed"})
+    await admissions.post(
+        f"/console/leads/{world.lead_ids['c-prospect']}/status", data={"csrf_token": admissions.csrf, "status": "closed"}
+    )
     admin = await as_role("admin")
     html = await (await admin.get("/console/audit")).text()
     text = text_of(html)
@@ -142,7 +151,12 @@ async def test_nothing_identifying_reaches_the_console_s_logs(
     form = forms(await (await anonymous.get("/login")).text())[0][1]
     await anonymous.post("/login", data={**form, "username": "dana", "password": "wrong " + PASSWORD})
     await anonymous.post("/login", data={**form, "username": "ana", "password": PASSWORD})
-    for path in ("/console/conversations/c-prospect", "/console/conversations?q=555-0199", "/console/leads.csv", "/console/leads/1"):
+    for path in (
+        "/console/conversations/c-prospect",
+        "/console/conversations?q=555-0199",
+        "/console/leads.csv",
+        "/console/leads/1",
+    ):
         await anonymous.get(path)
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot.web")]
     for secret in ("555-0199", "sam@example.com", "Sam", PASSWORD, "dana", "ana"):

@@ -1,5 +1,6 @@
 """Every number a console page or /api route reads from its query string, given one too large for
 the database (or for any integer type): a 400 that names the parameter, never a 500."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, List, Tuple
@@ -35,7 +36,9 @@ def test_the_api_has_integer_parameters_to_check() -> None:
 
 @pytest.mark.parametrize("value", TOO_LARGE)
 @pytest.mark.parametrize("path, name", CONSOLE + api_numbers())
-async def test_a_number_too_large_is_a_400_naming_the_parameter(as_role: Callable[..., Any], path: str, name: str, value: str) -> None:
+async def test_a_number_too_large_is_a_400_naming_the_parameter(
+    as_role: Callable[..., Any], path: str, name: str, value: str
+) -> None:
     client = await as_role("admin")
     response = await client.get(path, params={name: value}, headers={"Accept": "application/json"})
     assert response.status == 400

@@ -1,6 +1,7 @@
 """The chat widget's routes (bot/web/widget.py) and the demo site (bot/web/demo.py): the files any
 site may embed, the socket.io client from node_modules (or a 503 saying how to install it), and
 the demo page's script tag and CSP pointing at the right chat server."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,9 @@ async def test_widget_files_can_be_embedded_from_any_site(client: TestClient, pa
     assert again.status == 304  # a cheap revalidation once the ten minutes are up
 
 
-async def test_the_socket_io_client_is_served_from_node_modules(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_socket_io_client_is_served_from_node_modules(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     installed = tmp_path / "socket.io.min.js"
     installed.write_text("/*! Socket.IO v4 */ window.io = function () {};")
     monkeypatch.setattr(widget, "SOCKET_IO_CLIENT", installed)
@@ -86,7 +89,7 @@ async def test_the_demo_page_embeds_the_widget_with_the_rasa_port_by_default(cli
     html = await response.text()
 
     assert response.status == 200
-    assert "<h1 id=\"hero-title\">Juniper Ridge Recovery Center</h1>" in html
+    assert '<h1 id="hero-title">Juniper Ridge Recovery Center</h1>' in html
     assert "In danger?" in html and 'href="tel:988"' in html and 'href="tel:911"' in html
     tag = script_tag(html)
     assert f'data-server="http://127.0.0.1:{rasa_port}"' in tag
@@ -112,7 +115,10 @@ async def test_a_strange_host_header_cannot_write_the_csp(client: TestClient, ho
     response = await client.get("/", headers={"Host": host})
 
     assert response.status == 200
-    assert f"connect-src 'self' http://localhost:{rasa_port} ws://localhost:{rasa_port};" in response.headers["Content-Security-Policy"]
+    assert (
+        f"connect-src 'self' http://localhost:{rasa_port} ws://localhost:{rasa_port};"
+        in response.headers["Content-Security-Policy"]
+    )
 
 
 @pytest.mark.parametrize(
