@@ -57,9 +57,10 @@ validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-wa
 	  || { cat $(VAR)/logs/validate.log; exit 1; }
 	@echo "rasa data validate: clean"
 
-lint: setup ## ruff: lint and format check of every Python file (settings in ruff.toml)
+lint: setup ## ruff's lint and format check (ruff.toml), mypy on bot/ and actions/ (mypy.ini)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
 
 format: setup ## ruff: format every Python file and apply the safe lint fixes
 	@$(VENV)/bin/ruff format .

@@ -151,7 +151,7 @@ class CompanionAction(Action, ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "run" in vars(cls):
-            cls.run = _with_first_reply_notice(vars(cls)["run"])  # type: ignore[assignment]
+            cls.run = _with_first_reply_notice(vars(cls)["run"])
 
     @abstractmethod
     def name(self) -> str:

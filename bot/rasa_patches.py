@@ -257,25 +257,25 @@ class _IndexedRules:
         return found
 
 
-_rasa_rule_policy_load = RulePolicy.load.__func__  # type: ignore[attr-defined]
+_rasa_rule_policy_load = RulePolicy.load.__func__
 
 
 def _load_rule_policy_indexed(cls: type, *args: Any, **kwargs: Any) -> RulePolicy:
     policy = _rasa_rule_policy_load(cls, *args, **kwargs)
-    policy._get_possible_keys = _IndexedRules(policy).possible_keys  # type: ignore[assignment]
+    policy._get_possible_keys = _IndexedRules(policy).possible_keys
     return policy
 
 
 def apply() -> None:
     global _applied
     if not _applied:
-        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
-        RemoteAction.run = _run_remote_action  # type: ignore[assignment]
+        RemoteAction._validate_action_result = _validate_action_result
+        RemoteAction.run = _run_remote_action
         # rasa.utils.log_utils.configure_structlog reads this attribute when Rasa starts logging.
         structlog.processors.dict_tracebacks = TRACEBACKS_WITHOUT_LOCALS
-        MessageProcessor.handle_reminder = _handle_reminder  # type: ignore[assignment]
-        MessageProcessor._should_handle_message = staticmethod(should_handle_message)  # type: ignore[assignment]
-        MessageProcessor._update_tracker_session = _update_tracker_session_keeping_pause  # type: ignore[assignment]
-        MessageProcessor.parse_message = _parse_message_off_the_loop  # type: ignore[assignment]
-        RulePolicy.load = classmethod(_load_rule_policy_indexed)  # type: ignore[assignment]
+        MessageProcessor.handle_reminder = _handle_reminder
+        MessageProcessor._should_handle_message = staticmethod(should_handle_message)
+        MessageProcessor._update_tracker_session = _update_tracker_session_keeping_pause
+        MessageProcessor.parse_message = _parse_message_off_the_loop
+        RulePolicy.load = classmethod(_load_rule_policy_indexed)
         _applied = True

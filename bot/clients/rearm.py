@@ -40,7 +40,7 @@ def pending_reminders(engine: Engine) -> List[Tuple[str, ReminderScheduled]]:
         event = Event.from_parameters(json.loads(data))
         if event is not None:
             history[sender_id].append(event)
-    pending = []
+    pending: List[Tuple[str, ReminderScheduled]] = []
     for sender_id, conversation in history.items():
         latest: Dict[str, ReminderScheduled] = {}
         for event in conversation:

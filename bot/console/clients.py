@@ -107,7 +107,7 @@ def _exercises(connection: Connection, client_id: str) -> List[Exercise]:
                 skill=next((row.skill for row in given if row.skill), None),
                 before=before.rating if before is not None else None,
                 after=after.rating if after is not None else None,
-                started_at=aware(first.at),  # type: ignore[arg-type]
+                started_at=aware(first.at),
                 finished_at=aware(after.at) if after is not None else None,
             )
         )
@@ -183,7 +183,7 @@ def client_list(engine: Engine) -> List[ClientRow]:
                 first_name=record.first_name,
                 track=record.track,
                 counselor=record.counselor,
-                created_at=aware(record.created_at),  # type: ignore[arg-type]
+                created_at=aware(record.created_at),
                 conversations=int(counts.get(record.id, 0)),
                 last_contact=contacts.get(record.id),
                 latest_rating=rating.rating if rating is not None else None,

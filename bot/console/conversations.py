@@ -468,8 +468,8 @@ def _escalations(connection: Connection, conversation_id: str, mask: bool) -> Li
             id=row.id,
             status=row.status,
             crisis_type=row.crisis_type,
-            created_at=aware(row.created_at),  # type: ignore[arg-type]
-            last_message_at=aware(row.last_message_at),  # type: ignore[arg-type]
+            created_at=aware(row.created_at),
+            last_message_at=aware(row.last_message_at),
             acknowledged_by=row.acknowledged_by,
             acknowledged_at=aware(row.acknowledged_at),
             resolved_by=row.resolved_by,
@@ -496,8 +496,8 @@ def _client_links(connection: Connection, conversation_id: str) -> List[ClientLi
         ClientLink(
             client_id=row.client_id,
             first_name=row.first_name or "(removed client)",
-            first_seen_at=aware(row.first_seen_at),  # type: ignore[arg-type]
-            last_seen_at=aware(row.last_seen_at),  # type: ignore[arg-type]
+            first_seen_at=aware(row.first_seen_at),
+            last_seen_at=aware(row.last_seen_at),
         )
         for row in connection.execute(query)
     ]

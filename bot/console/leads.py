@@ -124,8 +124,8 @@ def _lead_row(row: Any) -> LeadRow:
         best_time=data["best_time"],
         for_whom=data["for_whom"],
         insurance=data["insurance"],
-        consent_at=aware(data["consent_at"]),  # type: ignore[arg-type]
-        created_at=aware(data["created_at"]),  # type: ignore[arg-type]
+        consent_at=aware(data["consent_at"]),
+        created_at=aware(data["created_at"]),
         status=data["status"],
         note_count=int(data["note_count"] or 0),
         updated_at=aware(data["updated_at"]),
@@ -142,7 +142,7 @@ def _note(row: Any) -> LeadNote:
     return LeadNote(
         id=int(row.id),
         lead_id=int(row.lead_id),
-        at=aware(row.at),  # type: ignore[arg-type]
+        at=aware(row.at),
         author=row.author,
         note=row.note,
         status_from=row.status_from,
@@ -260,7 +260,7 @@ class LeadWorkflow:
                 raise LeadNotFound(lead_id)
             result = connection.execute(lead_notes.insert().values(lead_id=lead_id, at=at, author=author, note=text))
             note_id = int(result.inserted_primary_key[0])
-        return LeadNote(id=note_id, lead_id=lead_id, at=aware(at), author=author, note=text, status_from=None, status_to=None)  # type: ignore[arg-type]
+        return LeadNote(id=note_id, lead_id=lead_id, at=aware(at), author=author, note=text, status_from=None, status_to=None)
 
     def notes(self, lead_id: int) -> List[LeadNote]:
         """The lead's notes and status changes, oldest first."""

@@ -61,7 +61,7 @@ def show_bidi_controls(text: str) -> str:
 
 def for_staff(text: Optional[str], mask: bool) -> Optional[str]:
     """``text`` as staff see it: bidi controls visible and, with ``mask``, contact details hidden."""
-    return show_bidi_controls(mask_optional(text, mask)) if text else text
+    return show_bidi_controls(mask_optional(text, mask) or "") if text else text
 
 
 def mask_text(text: str) -> str:

@@ -12,15 +12,17 @@ ALWAYS = "always"
 
 def is_staffed(center: Center, at: dt.datetime) -> bool:
     """Whether ``at`` (aware) falls inside the staffed hours of its weekday, in the center's zone."""
-    if center.staffed_hours == ALWAYS:
+    hours = center.staffed_hours
+    if isinstance(hours, str):  # ALWAYS
         return True
     local = at.astimezone(center.zone)
-    span = center.staffed_hours.for_day(Weekday(WEEKDAYS[local.weekday()]))
+    span = hours.for_day(Weekday(WEEKDAYS[local.weekday()]))
     return span is not None and span.start <= local.time().replace(tzinfo=None) < span.end
 
 
 def staffed_hours_text(center: Center) -> str:
     """'Mon–Thu 8:00 am–7:00 pm; Fri 8:00 am–5:00 pm', or 'around the clock'."""
-    if center.staffed_hours == ALWAYS:
+    hours = center.staffed_hours
+    if isinstance(hours, str):  # ALWAYS
         return "around the clock"
-    return opening_hours(center.staffed_hours)
+    return opening_hours(hours)

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.meetings.models import Fellowship
@@ -388,7 +388,8 @@ def make_venue(rng: random.Random, place: Place, kind: Optional[str] = None) -> 
 
 def venue_pool(rng: random.Random, region: Region, count: int) -> List[Venue]:
     """``count`` venues in ``region``, no two with the same name in the same city."""
-    seen, venues = set(), []
+    seen: Set[Tuple[str, str]] = set()
+    venues: List[Venue] = []
     while len(venues) < count:
         venue = make_venue(rng, region.pick(rng))
         if (venue.host, venue.place.city) in seen:

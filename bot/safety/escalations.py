@@ -142,7 +142,7 @@ def record(connection: Connection, message: CrisisMessage) -> str:
                 status="open",
             )
         )
-        event = EVENT_CREATED
+        event: Optional[str] = EVENT_CREATED
     else:
         escalation_id = current.id
         seen = set(

@@ -57,7 +57,7 @@ _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b")
 def about_someone_else(text: str) -> bool:
     norm = normalise(text)
     cue = _REPORTED.search(norm)
-    return bool(cue) and not _FIRST_PERSON.search(norm[: cue.start()] + " " + norm[cue.end() :])
+    return cue is not None and not _FIRST_PERSON.search(norm[: cue.start()] + " " + norm[cue.end() :])
 
 
 def answer_type(crisis_type: str, person: str, text: str = "") -> str:

@@ -135,7 +135,7 @@ class AuditLog:
         entries = [
             AuditEntry(
                 id=int(row.id),
-                at=_aware(row.at),  # type: ignore[arg-type]
+                at=_aware(row.at),
                 user_id=row.user_id,
                 username=row.username,
                 action=row.action,

@@ -117,9 +117,9 @@ class SessionStore:
             id=row.s_id,
             user_id=int(row.s_user_id),
             csrf_token=row.s_csrf_token,
-            created_at=_aware(row.s_created_at),  # type: ignore[arg-type]
-            last_seen_at=_aware(row.s_last_seen_at),  # type: ignore[arg-type]
-            expires_at=_aware(row.s_expires_at),  # type: ignore[arg-type]
+            created_at=_aware(row.s_created_at),
+            last_seen_at=_aware(row.s_last_seen_at),
+            expires_at=_aware(row.s_expires_at),
         )
         user = _user(row)
         if user.disabled or now >= session.expires_at or now - session.last_seen_at >= IDLE_TIMEOUT:

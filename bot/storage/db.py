@@ -278,7 +278,7 @@ meetings = sa.Table(
 )
 
 
-def sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def sqlite_pragmas(dbapi_connection, _record) -> None:
     """Every SQLite connection of every process, Rasa's tracker store included, is set up alike.
 
     WAL lets readers go on while one writer writes; synchronous=NORMAL is safe against corruption

@@ -101,7 +101,7 @@ class Journal:
         os.replace(temporary, self.path)
 
 
-def _open_private(path: Path, mode: str):  # type: ignore[no-untyped-def]
+def _open_private(path: Path, mode: str):
     """Opens ``path`` for writing; a new file is readable by its owner only."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
     return os.fdopen(os.open(path, flags, 0o600), mode, encoding="utf-8")

@@ -57,9 +57,9 @@ class SetScore:
 
 def score(name: str, predictions: Sequence[Prediction]) -> SetScore:
     """Per-intent precision, recall and F1 over the labels of the set; accuracy over messages."""
-    right = Counter()
-    support = Counter()
-    predicted = Counter()
+    right: Counter[str] = Counter()
+    support: Counter[str] = Counter()
+    predicted: Counter[str] = Counter()
     confused: Dict[str, Counter] = defaultdict(Counter)
     for p in predictions:
         support[p.truth] += 1

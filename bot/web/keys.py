@@ -16,7 +16,7 @@ from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
 
 SETTINGS = web.AppKey("settings", Settings)
-ENGINE = web.AppKey("engine", Engine)
+ENGINE: web.AppKey[Engine] = web.AppKey("engine", Engine)
 PROGRAM = web.AppKey("program", ProgramCache)
 ESCALATIONS = web.AppKey("escalations", EscalationStore)
 MEETINGS = web.AppKey("meetings", MeetingStore)

@@ -147,7 +147,7 @@ def _specific(approximate: Any, address: Optional[str], formatted: Optional[str]
     if isinstance(approximate, str) and approximate.strip().lower() in ("yes", "no"):
         return approximate.strip().lower() == "no"
     # As TSML UI judges: a full formatted address has street, city, state and country parts.
-    return bool(address) or formatted.count(",") >= 3
+    return bool(address) or (formatted or "").count(",") >= 3
 
 
 def _updated(value: Optional[str]) -> Optional[dt.datetime]:
