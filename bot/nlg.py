@@ -10,14 +10,15 @@ reply (bot/program/notice.py). Configured in endpoints.yml under ``nlg``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.program.answers import AnswerBook
 from bot.program.errors import ProgramDataError
 from bot.program.loader import ProgramCache
 from bot.program.models import Program
@@ -71,17 +72,25 @@ class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
         self._cache = cache
         self._warned = False
+        self._notices_of: Optional[Tuple[AnswerBook, Notices]] = None
 
-    def _facts(self) -> Dict[str, str]:
+    def _book(self) -> Optional[AnswerBook]:
+        """The current answer book, or None (reported once) while the program data cannot load."""
         try:
             if self._cache is None:
                 self._cache = ProgramCache(get_settings().program_data_dir)
-            return center_facts(self._cache.get().program)
+            return self._cache.get()
         except ProgramDataError as exc:
             if not self._warned:
                 log.error("program data could not be loaded, responses use safe defaults: %s", exc)
                 self._warned = True
-            return dict(SAFE_DEFAULTS)
+            return None
+
+    def _notices(self, book: AnswerBook) -> Notices:
+        """Rendered once per answer book (a reload brings a new one), not per response."""
+        if self._notices_of is None or self._notices_of[0] is not book:
+            self._notices_of = (book, Notices.of(book))
+        return self._notices_of[1]
 
     async def generate(
         self,
@@ -90,29 +99,24 @@ class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
         output_channel: Text,
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
-        values = {**self._facts(), **kwargs}
+        book = self._book()
+        values = {**(center_facts(book.program) if book else SAFE_DEFAULTS), **kwargs}
         message = self.generate_from_slots(utter_action, tracker.current_slot_values(), output_channel, **values)
         if message is not None and not kwargs.get(NOTICE_HANDLED):
-            notices = self._notices()
+            notices = self._notices(book) if book else SAFE_NOTICES
             if notice_due(_latest_session(tracker), notices):
                 message["text"] = with_notice_in_text(utter_action, message.get("text") or "", notices)
         return message
 
-    def _notices(self) -> Notices:
-        try:
-            if self._cache is None:
-                self._cache = ProgramCache(get_settings().program_data_dir)
-            return Notices.of(self._cache.get())
-        except ProgramDataError:  # reported by _facts
-            return SAFE_NOTICES
-
 
 def _latest_session(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
-    """The events of the conversation's current session, as event dicts (a reply's cost stays
-    with the session's length, not the whole conversation's)."""
+    """The current session's start and messages, as the event dicts ``notice_due`` reads (only
+    these: a reply's cost stays with the session's messages, not the whole conversation)."""
     latest: List[Dict[str, Any]] = []
     for event in reversed(tracker.events):
-        latest.append(event.as_dict())
         if isinstance(event, SessionStarted):
+            latest.append({"event": SessionStarted.type_name})
             break
+        if isinstance(event, (UserUttered, BotUttered)):
+            latest.append({"event": event.type_name, "text": event.text})
     return latest[::-1]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import List
+from typing import Any, List
 
 import numpy as np
-import pytest
 
 from bot.encoder.coalescing import Coalescer
 from bot.encoder.minilm import shared_encoder
@@ -52,46 +51,46 @@ def test_a_lone_caller_goes_straight_through() -> None:
     assert encoder.passes == [["a", "bbb"]]
 
 
+def behind_a_running_pass(coalescer: Coalescer, encoder: GatedEncoder, batches: List[List[str]]) -> List[Any]:
+    """Holds a first pass (["x"]) at the gate, queues ``batches`` behind it, opens the gate: each
+    caller's rows, the first's included, or the error it got."""
+    with ThreadPoolExecutor(len(batches) + 1) as pool:
+        first = pool.submit(coalescer.encode, ["x"])
+        assert encoder.started.wait(10)
+        later = [pool.submit(coalescer.encode, batch) for batch in batches]
+        queued(coalescer, len(batches))  # all of them wait behind the running pass
+        encoder.gate.set()
+        outcomes: List[Any] = []
+        for future in [first, *later]:
+            try:
+                outcomes.append(rows(future.result(10)))
+            except ValueError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+
 def test_callers_arriving_during_a_pass_share_the_next_one() -> None:
     encoder = GatedEncoder()
     coalescer = Coalescer(encoder)
-    with ThreadPoolExecutor(4) as pool:
-        first = pool.submit(coalescer.encode, ["x"])
-        assert encoder.started.wait(10)
-        later = [pool.submit(coalescer.encode, [t * n for t in ("a", "b")]) for n in (2, 3, 4)]
-        queued(coalescer, 3)  # all three are queued behind the running pass
-        encoder.gate.set()
-        assert rows(first.result(10)) == [1.0]
-        assert [rows(f.result(10)) for f in later] == [[2.0, 2.0], [3.0, 3.0], [4.0, 4.0]]
+    outcomes = behind_a_running_pass(coalescer, encoder, [[t * n for t in ("a", "b")] for n in (2, 3, 4)])
+    assert outcomes == [[1.0], [2.0, 2.0], [3.0, 3.0], [4.0, 4.0]]
     assert len(encoder.passes) == 2 and sorted(encoder.passes[1]) == sorted(["aa", "bb", "aaa", "bbb", "aaaa", "bbbb"])
 
 
 def test_a_pass_takes_at_most_max_texts() -> None:
     encoder = GatedEncoder()
     coalescer = Coalescer(encoder, max_texts=4)
-    with ThreadPoolExecutor(5) as pool:
-        first = pool.submit(coalescer.encode, ["x"])
-        assert encoder.started.wait(10)
-        later = [pool.submit(coalescer.encode, ["ab", "cd", "ef"]) for _ in range(3)]
-        queued(coalescer, 3)
-        encoder.gate.set()
-        assert [rows(f.result(10)) for f in [first, *later]] == [[1.0]] + [[2.0, 2.0, 2.0]] * 3
+    outcomes = behind_a_running_pass(coalescer, encoder, [["ab", "cd", "ef"]] * 3)
+    assert outcomes == [[1.0]] + [[2.0, 2.0, 2.0]] * 3
     assert [len(p) for p in encoder.passes] == [1, 3, 3, 3]
 
 
 def test_an_error_reaches_every_caller_of_that_pass_and_the_next_pass_works() -> None:
     encoder = GatedEncoder()
     coalescer = Coalescer(encoder)
-    with ThreadPoolExecutor(3) as pool:
-        first = pool.submit(coalescer.encode, ["x"])
-        assert encoder.started.wait(10)
-        broken = [pool.submit(coalescer.encode, ["boom"]), pool.submit(coalescer.encode, ["fine"])]
-        queued(coalescer, 2)
-        encoder.gate.set()
-        assert rows(first.result(10)) == [1.0]
-        for future in broken:
-            with pytest.raises(ValueError, match="broken text"):
-                future.result(10)
+    first, *broken = behind_a_running_pass(coalescer, encoder, [["boom"], ["fine"]])
+    assert first == [1.0]
+    assert len(broken) == 2 and all(isinstance(e, ValueError) and "broken text" in str(e) for e in broken)
     assert rows(coalescer.encode(["ok"])) == [2.0]
 
 
