@@ -11,7 +11,7 @@ MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run train test lint format validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
+.PHONY: help setup run migrate migration train test lint format validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,13 @@ train: $(MODEL_STAMP) ## Train the model (only when data or config changed)
 
 run: setup check-data train ## Set up, train if needed, and start the whole service
 	$(BOT) run
+
+migrate: setup ## Bring the database's tables to the newest schema (make run does it too)
+	@$(BOT) migrate
+
+migration: setup ## Maintainers: draft the next migration from bot/storage/db.py (NAME="what changed"), then read and edit it
+	@test -n "$(NAME)" || { echo 'say what changed: make migration NAME="add the x column"'; exit 2; }
+	@$(PY) -m bot.storage.draft "$(NAME)"
 
 check-data: setup ## Validate the center's program data (data/program/), coping skills (data/coping/) and meeting feeds (data/meetings/)
 	@$(BOT) check-data

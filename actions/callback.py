@@ -3,7 +3,7 @@
 Every slot is filled from free text; the validators here decide whether the text answers the
 question, is a question of its own (answered, then the form asks again), or needs a clearer answer.
 Every question takes typed answers as well as its buttons: "after 5" for the time, "the phone
-number" or "my number is wrong" for which detail to change (bot/callback.py).
+number" or "my number is wrong" for which detail to change (bot/leads/form.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import CompanionAction, resources, send
 from actions.questions import replies_for
-from bot import callback
-from bot.storage.leads import Lead
+from bot.leads import form
+from bot.leads.store import Lead
 
 FORM_SLOTS = ("cb_first_name", "cb_contact", "cb_best_time", "cb_for_whom", "cb_insurance", "cb_consent")
 NO_INSURANCE = "not given"
@@ -56,7 +56,7 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         try:
             return {slot: check(str(value))}
-        except callback.InvalidAnswer as problem:
+        except form.InvalidAnswer as problem:
             if not self._answer_if_question(dispatcher, tracker):
                 dispatcher.utter_message(text=str(problem))
             return {slot: None}
@@ -64,58 +64,54 @@ class ValidateCallbackForm(FormValidationAction):
     async def validate_cb_first_name(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self._validated("cb_first_name", callback.first_name, slot_value, dispatcher, tracker)
+        return self._validated("cb_first_name", form.first_name, slot_value, dispatcher, tracker)
 
     async def validate_cb_contact(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self._validated("cb_contact", lambda text: callback.contact(text).display, slot_value, dispatcher, tracker)
+        return self._validated("cb_contact", lambda text: form.contact(text).display, slot_value, dispatcher, tracker)
 
     async def validate_cb_best_time(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         # "evenings?" or "any time after 5?" answers the question, whatever the model made of it.
-        if (
-            not callback.is_time(str(slot_value))
-            and self._is_question(slot_value)
-            and self._answer_if_question(dispatcher, tracker)
-        ):
+        if not form.is_time(str(slot_value)) and self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
             return {"cb_best_time": None}
-        return self._validated("cb_best_time", callback.free_text, slot_value, dispatcher, tracker)
+        return self._validated("cb_best_time", form.free_text, slot_value, dispatcher, tracker)
 
     async def validate_cb_for_whom(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if self._is_question(slot_value) and self._answer_if_question(dispatcher, tracker):
             return {"cb_for_whom": None}
-        return self._validated("cb_for_whom", callback.free_text, slot_value, dispatcher, tracker)
+        return self._validated("cb_for_whom", form.free_text, slot_value, dispatcher, tracker)
 
     async def validate_cb_insurance(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = str(slot_value)
-        if callback.is_skip(text):
+        if form.is_skip(text):
             return {"cb_insurance": NO_INSURANCE}
         if self._is_question(text) and self._answer_if_question(dispatcher, tracker):
             return {"cb_insurance": None}
         match = resources().program.get().carriers.match(text)
         if match:
             return {"cb_insurance": match.carrier.name}
-        return self._validated("cb_insurance", callback.free_text, text, dispatcher, tracker)
+        return self._validated("cb_insurance", form.free_text, text, dispatcher, tracker)
 
     async def validate_cb_consent(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if isinstance(slot_value, bool):
             return {"cb_consent": slot_value}
-        changes = callback.correction(str(slot_value), correcting=False)
+        changes = form.correction(str(slot_value), correcting=False)
         if changes:
             # "No, my email is wrong": the form asks for each detail left empty, then for consent
             # again with the details shown.
             return {**changes, "cb_consent": None}
         return self._validated(
             "cb_consent",
-            lambda text: callback.consent(text, _intent(tracker).get("name")),
+            lambda text: form.consent(text, _intent(tracker).get("name")),
             slot_value,
             dispatcher,
             tracker,
@@ -139,7 +135,7 @@ class ActionSubmitCallback(CompanionAction):
         if values["cb_consent"] is not True:
             send(dispatcher, book.render("callback_declined"))
             return clear
-        contact = callback.contact(str(values["cb_contact"]))
+        contact = form.contact(str(values["cb_contact"]))
         insurance: Optional[str] = values["cb_insurance"]
         lead = Lead(
             conversation_id=tracker.sender_id,
@@ -177,8 +173,8 @@ class ActionCallbackEdit(CompanionAction):
         if field in FORM_SLOTS and field != "cb_consent":
             return [SlotSet(field, None), SlotSet("cb_consent", None), SlotSet("cb_edit_settled", None)]
         text = tracker.latest_message.get("text") or ""
-        changes = callback.correction(text, correcting=True)
-        if changes or callback.nothing_to_change(text):
+        changes = form.correction(text, correcting=True)
+        if changes or form.nothing_to_change(text):
             return [
                 *(SlotSet(slot, value) for slot, value in changes.items()),
                 SlotSet("cb_consent", None),

@@ -14,18 +14,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
+from bot.answer_book import ProgramCache
 from bot.clients.identity import sealed_client
 from bot.clients.store import Client, ClientStore
 from bot.coping.checkins import CheckinStore
 from bot.coping.loader import LibraryCache
+from bot.leads.store import LeadStore
 from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
-from bot.program.loader import ProgramCache
 from bot.program.models import Track
 from bot.program.notice import NOTICE_HANDLED, Notices, notice_due, with_notice
 from bot.settings import get_settings
 from bot.storage.db import create_tables, make_engine
-from bot.storage.leads import LeadStore
 
 
 class Resources:
@@ -73,7 +73,7 @@ class Resources:
 
 @dataclass(frozen=True)
 class Writer:
-    """Who wrote the latest message: the channel's verdict on its token (bot/channels/), with the
+    """Who wrote the latest message: the channel's verdict on its token (bot/rasa/channels/), with the
     client's record and track when verified. status: verified, expired, invalid, unknown_client, none."""
 
     status: str

@@ -1,6 +1,6 @@
 """Insurance questions: is a carrier accepted, must it be verified, or is it not taken; and the
 follow-ups read against the insurer named before ("is there a copay?", "do I need a referral for
-that?", "and medi-cal?"; bot/followups.py)."""
+that?", "and medi-cal?"; bot/program/followups.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, send
-from bot import followups
+from bot.program import followups
 from bot.program.answers import AnswerBook, Reply
 
 

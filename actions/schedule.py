@@ -2,7 +2,7 @@
 
 A signed-in client asking about a day ("group on thursday?") hears about their own track. Anyone
 else may name their track ("I'm in the evening program"): it is remembered, and their questions
-about a day ("what about tomorrow?", "and friday?") are then about that track (bot/followups.py).
+about a day ("what about tomorrow?", "and friday?") are then about that track (bot/program/followups.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, identity_of, send
-from bot import followups
 from bot.clients import schedule as own_schedule
-from bot.program import schedule
+from bot.program import followups, schedule
 from bot.program.answers import AnswerBook, Reply, timetable
 
 

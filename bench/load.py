@@ -20,7 +20,7 @@ from typing import List, Optional
 
 import aiohttp
 
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 from bot.settings import get_settings
 
 CONVERSATIONS: List[List[str]] = [
@@ -164,7 +164,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             web_port=settings.web_port,
             token=settings.auth_token(),
             # The load comes from one address at hundreds of messages a minute: measure the service,
-            # not its rate limits (bot/channels/guard.py).
+            # not its rate limits (bot/rasa/channels/guard.py).
             extra_env={"RATE_PER_SENDER": "1000000", "RATE_PER_ADDRESS": "1000000"},
         )
     results = []

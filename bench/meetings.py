@@ -1,6 +1,6 @@
 """Meeting search benchmark: latency of searches over 100,000 meetings spread across the US.
 
-The meetings are generated (bot.meetings.demo.bulk_meeting_guide) and go through the real Meeting
+The meetings are generated (tools.meetings_demo.bulk_meeting_guide) and go through the real Meeting
 Guide parser into the real index. Each search is a realistic mix: a place near some meetings, a
 radius, a time window (now, tonight, a weekday, tomorrow morning, the coming week), sometimes a
 fellowship, attendance or type. Two figures: the index search alone, and the whole finder turn
@@ -19,7 +19,7 @@ import time
 import tracemalloc
 from typing import Dict, List
 
-from bot.meetings.demo import bulk_meeting_guide
+from bot.answer_book import load_answer_book
 from bot.meetings.feeds import meeting_guide
 from bot.meetings.finder import MeetingFinder
 from bot.meetings.geo import gazetteer
@@ -27,8 +27,8 @@ from bot.meetings.models import Fellowship, Meeting
 from bot.meetings.query import When, window
 from bot.meetings.search import Criteria, MeetingIndex
 from bot.meetings.sources import FeedFormat, Source
-from bot.program.loader import load_answer_book
 from bot.settings import get_settings
+from tools.meetings_demo import bulk_meeting_guide
 
 TARGET_P95_MS = 10.0
 # Roughly how the fellowships share the meetings of a region.

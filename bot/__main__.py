@@ -9,14 +9,14 @@ import os
 import sys
 from typing import List, Optional
 
-from bot.channels.guard import CHAT_BODY_LIMIT_BYTES
+from bot.rasa.channels.guard import CHAT_BODY_LIMIT_BYTES
 from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 
 
 def _check_data(_: argparse.Namespace) -> int:
     """The program data, the coping skills, then the meeting sources and their feed files."""
+    from bot.answer_book import load_answer_book
     from bot.program.errors import ProgramDataError
-    from bot.program.loader import load_answer_book
 
     settings = get_settings()
     try:
@@ -43,7 +43,7 @@ def _check_data(_: argparse.Namespace) -> int:
 
 
 def _seed_fingerprints(args: argparse.Namespace) -> int:
-    from bot import seeds
+    from bot.program import seeds
 
     try:
         count = seeds.write()
@@ -55,17 +55,17 @@ def _seed_fingerprints(args: argparse.Namespace) -> int:
 
 
 def _nlu_lookup(args: argparse.Namespace) -> int:
-    from bot import nlu_lookup
     from bot.program.loader import load_program
+    from bot.understanding import insurance_lookup
 
     program = load_program(get_settings().program_data_dir)
     path = PROJECT_ROOT / "data" / "nlu" / "insurance_lookup.yml"
     if args.check:
-        if not path.exists() or path.read_text(encoding="utf-8") != nlu_lookup.render(program.insurance):
+        if not path.exists() or path.read_text(encoding="utf-8") != insurance_lookup.render(program.insurance):
             print(f"{path} is out of date with data/program/insurance.yml: run `make train`.", file=sys.stderr)
             return 1
         return 0
-    changed = nlu_lookup.write(program.insurance, path)
+    changed = insurance_lookup.write(program.insurance, path)
     print(f"{path}: {'updated' if changed else 'up to date'}")
     return 0
 
@@ -78,12 +78,12 @@ def _rasa(args: argparse.Namespace) -> int:
     os.environ["SANIC_REQUEST_MAX_SIZE"] = str(CHAT_BODY_LIMIT_BYTES)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(PROJECT_ROOT)
-    sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports bot.tracker_store by module path
+    sys.path.insert(0, str(PROJECT_ROOT))  # Rasa imports bot.rasa.tracker_store by module path
     from rasa.__main__ import main as rasa_main
 
-    from bot import rasa_patches
+    from bot.rasa import patches
 
-    rasa_patches.apply()
+    patches.apply()
     rasa_args = list(args.rasa_args)
     if rasa_args[:1] == ["run"] and "--enable-api" in rasa_args and "--auth-token" not in rasa_args:
         rasa_args += ["--auth-token", settings.auth_token()]  # here, not on the visible command line
@@ -93,7 +93,7 @@ def _rasa(args: argparse.Namespace) -> int:
 
 
 def _actions(_: argparse.Namespace) -> int:
-    from bot.action_server import run
+    from bot.service.action_server import run
 
     sys.path.insert(0, str(PROJECT_ROOT))  # the actions package
     run(get_settings())
@@ -116,14 +116,27 @@ def _web(_: argparse.Namespace) -> int:
     return 0
 
 
-def _run(_: argparse.Namespace) -> int:
-    from bot.supervisor import supervise
+def _migrate(_: argparse.Namespace) -> int:
+    from bot.storage.db import make_engine
+    from bot.storage.schema import current, head, migrate
 
+    settings = get_settings()
+    engine = make_engine(settings.database)
+    before = current(engine)
+    migrate(engine)
+    print(f"{settings.database}: schema at {head()}" + ("" if before == head() else f" (was {before or 'not migrated'})"))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.service.supervisor import supervise
+
+    _migrate(args)  # once, before the processes that share the database start
     return asyncio.run(supervise(get_settings()))
 
 
 def _with_actions(args: argparse.Namespace) -> int:
-    from bot.supervisor import run_with_action_server
+    from bot.service.supervisor import run_with_action_server
 
     argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
     return run_with_action_server(get_settings(), argv)
@@ -142,11 +155,12 @@ def _eval_safety(args: argparse.Namespace) -> int:
 
 
 def _meetings(args: argparse.Namespace) -> int:
+    from bot.answer_book import load_answer_book
     from bot.meetings import cli
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(message)s")
-    return cli.run(args, settings)
+    return cli.run(args, settings, load_answer_book)
 
 
 def _clients(args: argparse.Namespace) -> int:
@@ -166,7 +180,7 @@ def _users(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from bot.console import purge
+    from bot.records import purge
 
     return purge.run(args, get_settings())
 
@@ -177,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start Rasa, the action server and the web app").set_defaults(func=_run)
     sub.add_parser("web", help="start the web app only").set_defaults(func=_web)
     sub.add_parser("actions", help="start the action server only (loopback, Rasa's shared secret)").set_defaults(func=_actions)
+    sub.add_parser("migrate", help="bring the database's tables to the newest schema (bot/storage/migrations/)").set_defaults(
+        func=_migrate
+    )
     sub.add_parser("check-data", help="validate data/program/, data/coping/ and the meeting feeds").set_defaults(func=_check_data)
     fingerprints = sub.add_parser("seed-fingerprints", help="hash the seed pages' word n-grams into tests/data/seeds.txt")
     fingerprints.set_defaults(func=_seed_fingerprints)
@@ -201,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.clients.cli import add_parser as add_clients_parser
 
     add_clients_parser(sub).set_defaults(func=_clients)
-    from bot.console.purge import add_parser as add_purge_parser
+    from bot.records.purge import add_parser as add_purge_parser
 
     add_purge_parser(sub).set_defaults(func=_purge)
     from bot.staff.cli import add_parser as add_users_parser

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     # Sites whose pages may open the chat (socket.io and Rasa's CORS), comma-separated origins;
     # unset: the web app's own demo page only.
     allowed_origins: Optional[str] = Field(None, env="ALLOWED_ORIGINS")
-    # Bounds at the chat channels (bot/channels/guard.py): message length, messages a minute per
+    # Bounds at the chat channels (bot/rasa/channels/guard.py): message length, messages a minute per
     # conversation and per network address (a crisis message is never turned away).
     max_message_chars: int = Field(4000, env="MAX_MESSAGE_CHARS", ge=100, le=20000)
     # Reverse proxies in front of the web app whose X-Forwarded-For is believed (comma-separated IPs).
@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     client_token_secret: Optional[str] = Field(None, env="CLIENT_TOKEN_SECRET")
     client_token_hours: float = Field(12.0, env="CLIENT_TOKEN_HOURS", gt=0, le=24 * 90)
     coping_dir: Path = Field(PROJECT_ROOT / "data" / "coping", env="COPING_DATA_DIR")
-    # `python -m bot purge` removes conversations inactive for longer than this (bot/console/purge.py).
+    # `python -m bot purge` removes conversations inactive for longer than this (bot/records/purge.py).
     retention_days: int = Field(90, env="RETENTION_DAYS", ge=1)
     # Live handoff (docs/console.md, "Live handoff"): how long a request for a person may wait before the
     # assistant says nobody could join and offers a callback; how often the web app checks; how long

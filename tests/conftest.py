@@ -9,8 +9,8 @@ from typing import Iterator
 import pytest
 
 import actions.common
+from bot.answer_book import load_answer_book
 from bot.program.answers import AnswerBook
-from bot.program.loader import load_answer_book
 from bot.settings import PROJECT_ROOT, get_settings
 
 DEMO_PROGRAM = PROJECT_ROOT / "data" / "program"
@@ -19,7 +19,7 @@ DEMO_PROGRAM = PROJECT_ROOT / "data" / "program"
 @pytest.fixture(scope="session", autouse=True)
 def one_address_for_every_chat() -> Iterator[None]:
     """Every test chat comes from 127.0.0.1, hundreds a minute: the per-address limit would slow
-    them down. It has its own tests (tests/bot/channels/test_guard.py); the per-conversation limit
+    them down. It has its own tests (tests/bot/rasa/channels/test_guard.py); the per-conversation limit
     stays on everywhere."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RATE_PER_ADDRESS", "1000000")

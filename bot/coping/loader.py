@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.coping.models import Library, Skill
-from bot.reloading import ReloadingCache
+from bot.program.reloading import ReloadingCache
 
 
 class CopingDataError(Exception):
@@ -90,7 +90,7 @@ def load_library(directory: Path) -> Library:
 
 
 class LibraryCache(ReloadingCache[Library]):
-    """The current library, reloaded when a file under the directory changes (bot/reloading.py)."""
+    """The current library, reloaded when a file under the directory changes (bot/program/reloading.py)."""
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)

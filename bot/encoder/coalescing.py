@@ -3,7 +3,7 @@
 Here a matrix product over a few rows costs nearly as much as over a few dozen: OpenBLAS is far
 from its peak on short, wide products, and one message is only 5 to 30 rows
 (docs/performance.md). When the service parses several messages at once (its parse threads,
-bot/rasa_patches.py), the texts that arrive while the encoder is busy wait for its current pass
+bot/rasa/patches.py), the texts that arrive while the encoder is busy wait for its current pass
 and then go through together in the next. A lone message goes straight through: nothing waits on
 a timer, so a quiet service answers as fast as before.
 """

@@ -2,7 +2,7 @@
 
 The wording is the center's, in data/program/answers.yml (``handoff_*``). Every bot message of a
 handoff carries ``metadata.handoff`` — ``kind`` (``status`` or ``staff``), ``status`` and the staff
-member's display name — which the socket.io channel passes to the widget (bot/channels/socketio.py)
+member's display name — which the socket.io channel passes to the widget (bot/rasa/channels/socketio.py)
 and the console shows in the transcript.
 """
 

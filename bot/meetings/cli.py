@@ -1,4 +1,4 @@
-"""`python -m bot meetings ...`: refresh the feeds, show their state, try a search, rebuild the demo."""
+"""`python -m bot meetings ...`: refresh the feeds, show their state, try a search."""
 
 from __future__ import annotations
 
@@ -6,33 +6,33 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
+from bot.program.answers import AnswerBook
 from bot.settings import Settings
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
-    parser = sub.add_parser("meetings", help="the meeting finder's feeds (refresh, status, search, demo-data)")
+    parser = sub.add_parser("meetings", help="the meeting finder's feeds (refresh, status, search)")
     commands = parser.add_subparsers(dest="meetings_command", required=True)
     commands.add_parser("refresh", help="import every source in data/meetings/sources.yml now")
     commands.add_parser("status", help="what each source holds and when it last refreshed")
     search = commands.add_parser("search", help="ask the finder as a person would, e.g. 'NA near 92262 tonight'")
     search.add_argument("text")
     search.add_argument("--at", help="pretend it is this time (ISO 8601 with offset, e.g. 2026-11-28T09:00-08:00)")
-    demo = commands.add_parser("demo-data", help="regenerate the demo feeds in data/meetings/demo/")
-    demo.add_argument("--seed", type=int, default=2026)
     return parser
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, load_book: Callable[[Path], AnswerBook]) -> int:
+    """``load_book``: the answer book with the finder's answers (bot/answer_book.py, which sits
+    above every feature)."""
     command = args.meetings_command
     if command == "refresh":
         return _refresh(settings)
     if command == "status":
         return _status(settings)
-    if command == "search":
-        return _search(settings, args.text, args.at)
-    return _demo(settings, args.seed)
+    return _search(settings, load_book, args.text, args.at)
 
 
 def _sources(settings: Settings) -> Any:
@@ -113,28 +113,19 @@ def _status(settings: Settings) -> int:
     return 0
 
 
-def _search(settings: Settings, text: str, at: Any) -> int:
+def _search(settings: Settings, load_book: Callable[[Path], AnswerBook], text: str, at: Any) -> int:
     from bot.meetings.finder import MeetingFinder
     from bot.meetings.geo import gazetteer
     from bot.meetings.search import MeetingIndex
-    from bot.program.loader import load_answer_book
 
     now = dt.datetime.fromisoformat(at) if at else dt.datetime.now(dt.timezone.utc)
     if now.tzinfo is None:
         print("--at needs a UTC offset, e.g. 2026-11-28T09:00-08:00", file=sys.stderr)
         return 2
-    finder = MeetingFinder(load_answer_book(settings.program_data_dir), MeetingIndex(_store(settings).load()), gazetteer())
+    finder = MeetingFinder(load_book(settings.program_data_dir), MeetingIndex(_store(settings).load()), gazetteer())
     outcome = finder.find(text, now, remembered=None)
     if outcome.ask_place:
         print("The assistant would ask where the person is: add a ZIP code or 'City, ST' to the text.")
     for reply in outcome.replies:
         print(reply.text + "\n")
-    return 0
-
-
-def _demo(settings: Settings, seed: int) -> int:
-    from bot.meetings.demo import write_demo
-
-    for name, rows in write_demo(settings.meetings_dir / "demo", seed=seed).items():
-        print(f"{name}: {rows} rows")
     return 0

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Tuple
 
 from bot.meetings.models import Fellowship
-from bot.timewords import PARTS, TODAY, TOMORROW, TONIGHT, weekdays_in
+from bot.program.timewords import PARTS, TODAY, TOMORROW, TONIGHT, weekdays_in
 
 DEFAULT_RADIUS_MILES = 10.0
 MAX_RADIUS_MILES = 100.0

@@ -16,7 +16,7 @@ import yaml
 from pydantic import AnyHttpUrl, BaseModel, Extra, ValidationError, root_validator, validator
 
 from bot.meetings.models import Fellowship, Meeting
-from bot.zones import known_zone
+from bot.program.zones import known_zone
 
 
 class FeedFormat(str, Enum):

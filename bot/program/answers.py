@@ -77,52 +77,17 @@ def opening_hours(hours: OpeningHours) -> str:
     )
 
 
-def _sample_track(program: Program) -> Track:
+def sample_track(program: Program) -> Track:
     return program.tracks[0]
 
 
-_MEETING_SEARCH_ANSWERS = (
-    "meetings_found",
-    "meetings_next_page",
-    "meetings_footer_more",
-    "meetings_footer_last",
-    "meetings_none",
-    "meetings_no_more",
-)
+SampleFn = Callable[[Program], Mapping[str, Any]]
 
-
-def _meeting_search_sample() -> Dict[str, Any]:
-    return {
-        "what": "NA meetings (women)",
-        "where": "Palm Springs, CA 92262",
-        "when": "tonight",
-        "radius": 10.0,
-        "widened_to": 25.0,
-        "any_time": True,
-        "online_instead": True,
-    }
-
-
-def _meeting_sample() -> Any:
-    from bot.meetings.present import MeetingView  # here: the meeting finder words its results with this book
-
-    return MeetingView(
-        name="Desert Dawn Group",
-        fellowship="NA",
-        when="today 7:00 pm to 8:00 pm",
-        attendance="in person and online",
-        distance="2.4 miles",
-        place="Fellowship Hall · 100 Example Rd, Palm Springs",
-        join_url="https://meet.example/123",
-        join_phone="+1 555 0100",
-        types="open to anyone, discussion",
-        notes="Enter through the side door.",
-    )
-
-
-# Answers the code chooses by name and the extra values each receives. The samples let the
-# loader render every template once with realistic values before the data goes into service.
-EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
+# The answers the program's own code chooses by name, and realistic values for the extra names
+# each receives: the book renders every template once with them before the data goes into
+# service. Each feature declares its own answers the same way (bot/<feature>/answers.py), and
+# bot/answer_book.py gives the book all of them.
+SAMPLES: Dict[str, SampleFn] = {
     "insurance_in_network": lambda p: {"carrier": p.insurance.carriers[0]},
     "insurance_verify": lambda p: {"carrier": p.insurance.carriers[0]},
     "insurance_not_accepted": lambda p: {"carrier": p.insurance.carriers[0]},
@@ -130,38 +95,17 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
     "insurance_general": lambda p: {},
     "schedule_overview": lambda p: {},
     "schedule_day": lambda p: {
-        "day": _sample_track(p).sessions[0].day,
+        "day": sample_track(p).sessions[0].day,
         "when": "on Monday",
-        "matches": [(_sample_track(p), _sample_track(p).sessions[0])],
+        "matches": [(sample_track(p), sample_track(p).sessions[0])],
     },
     "schedule_day_none": lambda p: {"day": Weekday.sunday, "when": "on Sunday", "part": "", "next_day": None},
     "schedule_part_of_day": lambda p: {
         "part": "evening",
-        "matches": [(_sample_track(p), _sample_track(p).sessions)],
+        "matches": [(sample_track(p), sample_track(p).sessions)],
     },
     "schedule_part_none": lambda p: {"part": "weekend"},
     "callback_saved": lambda p: {"first_name": "Sam", "contact": "(760) 555-0199"},
-    **{key: lambda p: _meeting_search_sample() for key in _MEETING_SEARCH_ANSWERS},
-    "meeting_item": lambda p: {"meeting": _meeting_sample()},
-    "meeting_detail": lambda p: {
-        "aspect": "type",
-        "meeting": _meeting_sample(),
-        "answer": "unknown",
-        "asked": "wheelchair accessible",
-        "listed": None,
-    },
-    "meeting_detail_list": lambda p: {
-        "aspect": "type",
-        "asked": "in Spanish",
-        "yes": ["Desert Dawn Group"],
-        "no": [],
-        "unknown": ["Noon Step"],
-    },
-    "meeting_detail_which": lambda p: {"count": 5},
-    "meetings_place_unknown": lambda p: {"text": "Springfeld"},
-    "meetings_ask_place": lambda p: {},
-    "meetings_no_search": lambda p: {},
-    "meetings_unavailable": lambda p: {},
     "callback_declined": lambda p: {},
     "callback_failed": lambda p: {},
     # The first reply's notice, and long answers told short first (bot/program/replies.py).
@@ -174,7 +118,7 @@ EXTRA_CONTEXT: Dict[str, Callable[[Program], Mapping[str, Any]]] = {
 }
 
 
-def samples(program: Program, key: str) -> List[Dict[str, Any]]:
+def samples(program: Program, key: str, declared: Mapping[str, SampleFn]) -> List[Dict[str, Any]]:
     """Realistic extra values for the answer named key, to render it once each before use.
 
     A situation's answer may receive a holiday and a carrier named in the message, or neither.
@@ -186,92 +130,15 @@ def samples(program: Program, key: str) -> List[Dict[str, Any]]:
             {"holiday": holidays[0] if holidays else None, "carrier": carriers[0]},
             {"holiday": holidays[-1] if holidays else None, "carrier": carriers[-1]},
         ]
-    return [EXTRA_CONTEXT.get(key, lambda p: {})(program)]
-
-
-def _coping_sample(**extra: Any) -> Dict[str, Any]:
-    from bot.coping.models import Need, Skill  # here: the coping exercise words its turns with this book
-
-    need = Need(key="craving", label="A craving", rated="the craving", words=["craving"], skills=["a", "b"])
-    skill = Skill(
-        key="box_breathing",
-        name="Box breathing",
-        minutes=3,
-        intro="Slow, even breaths calm the body.",
-        steps=["Breathe in for four.", "Hold for four."],
-        closing="Well done.",
-    )
-    return {"first_name": "Sam", "counselor": "Dana", "need": need, "skill": skill, **extra}
-
-
-def _occurrence_sample(program: Program) -> Any:
-    from types import SimpleNamespace
-
-    session = _sample_track(program).sessions[0]
-    start = dt.datetime.combine(dt.date(2027, 1, 4), session.start)
-    return SimpleNamespace(session=session, start=start, end=dt.datetime.combine(start.date(), session.end))
-
-
-def _client_sample(program: Program, **extra: Any) -> Dict[str, Any]:
-    from types import SimpleNamespace
-
-    occurrence = _occurrence_sample(program)
-    return {
-        "client": SimpleNamespace(first_name="Sam", counselor="Dana"),
-        "track": _sample_track(program),
-        "identity": "verified",
-        "when": "tomorrow (Monday)",
-        "following": occurrence,
-        "following_when": "on Monday",
-        "current": None,
-        "occurrences": [occurrence],
-        "lead": "1 hour",
-        "at": occurrence.start,
-        "general": True,
-        **extra,
-    }
-
-
-_COPING_ANSWERS = (
-    "coping_ask_need",
-    "coping_begin",
-    "coping_rate_before",
-    "coping_rate_after",
-    "coping_switch",
-    "coping_tried_all",
-    "coping_stopped",
-    "coping_not_running",
-)
-_CLIENT_ANSWERS = ("next_group", "next_group_day", "client_not_known", "reminder_set", "reminder_due")
-EXTRA_CONTEXT.update(
-    {
-        **{key: lambda p: _coping_sample() for key in _COPING_ANSWERS},
-        "coping_rating_unclear": lambda p: _coping_sample(text="lots", out_of_range=False),
-        "coping_high": lambda p: _coping_sample(before=9, after=None),
-        "coping_worse": lambda p: _coping_sample(before=6, after=8),
-        "coping_better": lambda p: _coping_sample(before=7, after=4),
-        "coping_same": lambda p: _coping_sample(before=5, after=5),
-        "coping_step": lambda p: _coping_sample(intro="Slow breaths calm the body.", number=1, total=4, step="Breathe in."),
-        **{key: (lambda p: _client_sample(p)) for key in _CLIENT_ANSWERS},
-        "reminder_cancelled": lambda p: {},
-        "reminder_none": lambda p: {},
-        **{
-            key: (lambda p: {"staffed": "Mon–Fri 8:00 am–5:00 pm", "crisis": True, "wait_minutes": 3})
-            for key in ("handoff_waiting", "handoff_already_waiting", "handoff_unstaffed", "handoff_busy", "handoff_not_here")
-        },
-        "handoff_expired": lambda p: {"crisis": True},
-        **{
-            key: (lambda p: {"staff_name": "Dana"})
-            for key in ("handoff_joined", "handoff_returned", "handoff_closed", "handoff_left")
-        },
-    }
-)
+    return [dict(declared.get(key, lambda p: {})(program))]
 
 
 class AnswerBook:
     """Program data plus its compiled answers; render(key) gives a ready-to-send reply."""
 
-    def __init__(self, program: Program, source: Path = Path("answers.yml")):
+    def __init__(self, program: Program, declared: Mapping[str, SampleFn], source: Path = Path("answers.yml")):
+        """``declared``: every answer the code chooses by name, with its sample values (SAMPLES and
+        each feature's); answers.yml must have each of them."""
         self.program = program
         env = jinja2.Environment(
             undefined=jinja2.StrictUndefined,
@@ -311,10 +178,10 @@ class AnswerBook:
                     compiled[key] = env.from_string(text)
                 except jinja2.TemplateSyntaxError as exc:
                     problems.append(f"{source}: answers.{key}.{part}: template error on line {exc.lineno}: {exc.message}")
-        missing = sorted(set(EXTRA_CONTEXT) - set(program.answers))
+        missing = sorted(set(declared) - set(program.answers))
         problems.extend(f"{source}: answers.{key}: missing (the assistant needs this answer)" for key in missing)
         for key in self._templates:
-            values = samples(program, key)
+            values = samples(program, key, declared)
             parts = [("text", self.render)]
             if key in self._shorts:
                 parts.append(("short", self.render_short))

@@ -12,10 +12,8 @@ from typing import Any, Dict, List, Tuple
 import yaml
 from pydantic import ValidationError
 
-from bot.program.answers import AnswerBook
 from bot.program.errors import ProgramDataError
 from bot.program.models import Program
-from bot.reloading import ReloadingCache
 
 SECTIONS = ("center", "levels_of_care", "tracks", "services", "insurance", "admissions", "answers", "situations")
 
@@ -81,25 +79,3 @@ def load_program(directory: Path) -> Program:
             problems.append(f"{path}: {field}: {error['msg']}")
         raise ProgramDataError(problems) from exc
     return program
-
-
-def load_answer_book(directory: Path) -> AnswerBook:
-    """The validated data with every answer template compiled and test-rendered."""
-    directory = Path(directory)
-    return AnswerBook(load_program(directory), source=directory / "answers.yml")
-
-
-class ProgramCache(ReloadingCache[AnswerBook]):
-    """Gives the current answer book (program data and templates), reloading when a file in the directory changes.
-
-    A center's edit takes effect on the next message without a restart; a broken edit keeps the
-    last good data in service and reports the problem (the validation CLI shows it in full).
-    """
-
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
-        super().__init__(
-            lambda: [self.directory / f"{section}.yml" for section in SECTIONS],
-            lambda: load_answer_book(self.directory),
-            ProgramDataError,
-        )

@@ -6,7 +6,7 @@ the service triggers on its own (Rasa's external messages) is not a person writi
 for the person's first message.
 
 Two places send a first reply, and each adds the notice to its own: our actions
-(``actions/common.py``, on the action server) and the response generator (``bot/nlg.py``, in Rasa)
+(``actions/common.py``, on the action server) and the response generator (``bot/rasa/nlg.py``, in Rasa)
 for a domain response that a rule or policy runs directly (fallback, off-topic, crisis, medication
 safety...). An action's domain responses pass through the generator too, marked ``NOTICE_HANDLED``
 so that the notice is not added twice.

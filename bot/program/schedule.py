@@ -12,7 +12,7 @@ from typing import List, Optional, Tuple
 
 from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Program, Session, Track, Weekday
-from bot.timewords import PARTS, TODAY, TOMORROW, weekdays_in
+from bot.program.timewords import PARTS, TODAY, TOMORROW, weekdays_in
 
 INTENT = "ask_schedule"
 

@@ -1,7 +1,7 @@
 """The deterministic crisis detector: curated patterns, traps scoped to a clause, one verdict.
 
 Plain Python with no Rasa in it, so it is tested and evaluated on its own; the NLU component
-(``bot.safety.component``) runs it on every message.
+(``bot.rasa.nlu.crisis_net``) runs it on every message.
 """
 
 from __future__ import annotations

@@ -211,6 +211,15 @@ class EscalationStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
+    def counts(self) -> Dict[str, int]:
+        """How many escalations have each status, and ``all``."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(escalations.c.status, sa.func.count()).group_by(escalations.c.status)).all()
+        counts = {status: 0 for status in STATUSES}
+        counts.update({status: int(n) for status, n in rows})
+        counts["all"] = sum(counts[s] for s in STATUSES)
+        return counts
+
     def list(self, status: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
         query = sa.select(escalations).order_by(escalations.c.created_at.desc()).limit(limit)
         if status is not None:

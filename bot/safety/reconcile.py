@@ -19,10 +19,10 @@ from typing import Dict, List, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.console.events import ACTION, events, events_exist
 from bot.safety.escalations import CRISIS_ANSWER, CrisisMessage, as_utc, crisis_messages, record, utcnow
 from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY
 from bot.storage.db import escalation_messages, escalations
+from bot.storage.rasa_events import ACTION, events, events_exist
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ embedding caught 76% of crises at 3% false alarms, against 52% for the embedding
 
 A long message is also scored sentence by sentence, so one crisis sentence inside a friendly
 paragraph is not averaged away. Plain numpy and scikit-learn, no Rasa: trained and saved by
-``bot.safety.component``, evaluated by ``bot.safety.evaluation``.
+``bot.rasa.nlu.crisis_net``, evaluated by ``bot.safety.evaluation``.
 """
 
 from __future__ import annotations

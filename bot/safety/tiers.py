@@ -12,7 +12,7 @@ a figure of speech) is never a clear crisis on a learned layer's word alone; if 
 layers still see danger, the person is asked. A pattern's hit in a message told as history (dates,
 ages, time sober) with no sign of danger now is a possible crisis, unless a learned layer confirms
 it as clear. Plain Python, no Rasa: the NLU component
-(``bot.safety.component``) and the evaluation call it.
+(``bot.rasa.nlu.crisis_net``) and the evaluation call it.
 """
 
 from __future__ import annotations

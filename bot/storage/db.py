@@ -33,7 +33,7 @@ leads = sa.Table(
     sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="lead_has_contact"),
 )
 
-# The admissions team's work on a lead (bot/console/leads.py): a note, a status change, or both.
+# The admissions team's work on a lead (bot/leads/work.py): a note, a status change, or both.
 lead_notes = sa.Table(
     "lead_notes",
     metadata,
@@ -49,7 +49,7 @@ lead_notes = sa.Table(
 
 
 # A crisis escalation: written in the same transaction as the crisis message itself
-# (bot/tracker_store.py), so it exists whenever the message does.
+# (bot/rasa/tracker_store.py), so it exists whenever the message does.
 escalations = sa.Table(
     "escalations",
     metadata,
@@ -139,7 +139,7 @@ clients = sa.Table(
 )
 
 # Which conversations a verified client took part in: written by the tracker store when a message
-# with a verified identity is saved (bot/tracker_store.py).
+# with a verified identity is saved (bot/rasa/tracker_store.py).
 client_conversations = sa.Table(
     "client_conversations",
     metadata,
@@ -308,6 +308,12 @@ def make_engine(database: Path) -> Engine:
     engine = sa.create_engine(f"sqlite:///{database}", future=True, hide_parameters=True)
     sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def database_ok(engine: Engine) -> bool:
+    """The health check: the database answers a query."""
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT 1")).scalar() == 1
 
 
 def create_tables(engine: Engine) -> None:

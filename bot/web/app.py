@@ -5,30 +5,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
-from typing import AsyncIterator, Optional
+from typing import AsyncIterator, Callable, Optional
 
 import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.answer_book import ProgramCache
 from bot.handoff.assistant import Assistant
 from bot.handoff.presence import PresenceStore
 from bot.handoff.store import HandoffStore
 from bot.handoff.sweeper import Sweeper
+from bot.handoff.takeover import LiveChats
 from bot.meetings.refresh import refresh_periodically
 from bot.meetings.store import MeetingStore
-from bot.program.loader import ProgramCache
 from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
 from bot.safety.reconcile import reconcile_forever
 from bot.settings import Settings, get_settings
 from bot.staff.audit import AuditLog
+from bot.staff.roles import Role
 from bot.staff.sessions import SessionStore
 from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
 from bot.storage.db import create_tables, make_engine
-from bot.web.auth import auth_middleware, csrf_middleware
+from bot.web.auth import auth_middleware, csrf_middleware, now
 from bot.web.forwarded import forwarded_middleware
 from bot.web.keys import (
     ASSISTANT,
@@ -36,6 +38,7 @@ from bot.web.keys import (
     ENGINE,
     ESCALATIONS,
     HANDOFFS,
+    LIVE_CHATS,
     LOGIN_THROTTLE,
     MEETINGS,
     PRESENCE,
@@ -103,6 +106,7 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     async with aiohttp.ClientSession() as session:
         app[ASSISTANT] = Assistant(session, settings.rasa_url, settings.auth_token())
+        app[LIVE_CHATS] = LiveChats(app[HANDOFFS], app[ASSISTANT], app[PROGRAM].get, app[ESCALATIONS], _role_of(app[USERS]), now)
         sweeper = Sweeper(
             app[HANDOFFS],
             app[ESCALATIONS],
@@ -116,6 +120,14 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def _role_of(users: UserStore) -> Callable[[str], Optional[Role]]:
+    def role_of(username: str) -> Optional[Role]:
+        user = users.by_username(username)
+        return None if user is None else user.role
+
+    return role_of
 
 
 def create_app(settings: Optional[Settings] = None) -> web.Application:

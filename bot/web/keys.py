@@ -3,11 +3,12 @@
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from bot.answer_book import ProgramCache
 from bot.handoff.assistant import Assistant
 from bot.handoff.presence import PresenceStore
 from bot.handoff.store import HandoffStore
+from bot.handoff.takeover import LiveChats
 from bot.meetings.store import MeetingStore
-from bot.program.loader import ProgramCache
 from bot.safety.escalations import EscalationStore
 from bot.settings import Settings
 from bot.staff.audit import AuditLog
@@ -26,4 +27,5 @@ AUDIT = web.AppKey("audit", AuditLog)
 HANDOFFS = web.AppKey("handoffs", HandoffStore)
 PRESENCE = web.AppKey("presence", PresenceStore)
 ASSISTANT = web.AppKey("assistant", Assistant)  # Rasa's HTTP API, for pausing and live messages
+LIVE_CHATS = web.AppKey("live_chats", LiveChats)  # take-overs and their end
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)  # failed log-ins per client address

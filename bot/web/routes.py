@@ -11,20 +11,16 @@ from aiohttp import web
 from bot.meetings.store import MeetingStore
 from bot.program.errors import ProgramDataError
 from bot.staff.roles import Permission
+from bot.storage.db import database_ok
 from bot.web.auth import requires, signed_in
 from bot.web.keys import ENGINE, MEETINGS, PROGRAM
 from bot.web.widget import setup_widget_routes
 
 
-def _database_ok(engine: sa.engine.Engine) -> bool:
-    with engine.connect() as connection:
-        return connection.execute(sa.text("SELECT 1")).scalar() == 1
-
-
 async def healthz(request: web.Request) -> web.Response:
     checks: Dict[str, Any] = {}
     try:
-        checks["database"] = "ok" if await asyncio.to_thread(_database_ok, request.app[ENGINE]) else "failing"
+        checks["database"] = "ok" if await asyncio.to_thread(database_ok, request.app[ENGINE]) else "failing"
     except sa.exc.SQLAlchemyError as exc:
         checks["database"] = f"failing: {exc.__class__.__name__}"
     cache = request.app[PROGRAM]

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import resources
 from actions.program import ActionAnswerQuestion
 from actions.questions import replies_for
-from bot.program.loader import load_answer_book
+from bot.answer_book import load_answer_book
 from bot.program.notice import NOTICE_HANDLED
 from bot.program.replies import GIVEN_SLOT
 from bot.settings import PROJECT_ROOT

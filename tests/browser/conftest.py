@@ -40,7 +40,7 @@ from aiohttp import web
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 from bot.settings import PROJECT_ROOT, Settings
 from bot.staff.users import UserStore
 from bot.storage.db import create_tables, make_engine

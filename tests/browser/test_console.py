@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bot.storage.db import notifications
-from tests.bot.console.conftest import World, make_world
+from tests.bot.records.conftest import World, make_world
 from tests.browser import screenshot
 from tests.browser.conftest import StaffLogin
 

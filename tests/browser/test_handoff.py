@@ -12,7 +12,7 @@ from typing import Callable
 
 from playwright.sync_api import Page, expect
 
-from bot.service_process import RunningService
+from bot.service.process import RunningService
 from bot.staff.users import UserStore
 from bot.storage.db import make_engine
 from tests.browser import screenshot

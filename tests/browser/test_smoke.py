@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from bot.program.loader import ProgramCache
+from bot.answer_book import ProgramCache
 from tests.browser import SCREENSHOTS, screenshot
 from tests.browser.conftest import BaseURL
 

@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional, Set
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from bot.service_process import RunningService
+from bot.service.process import RunningService
 from bot.settings import PROJECT_ROOT
 from tests.browser import screenshot
 

@@ -26,7 +26,7 @@ import websockets
 import yaml
 
 from bot.clients import tokens
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 from bot.settings import PROJECT_ROOT
 from tests.integration.test_service import TOKEN, free_port, joined, say
 

@@ -23,7 +23,7 @@ import aiohttp
 import pytest
 
 from bot.safety.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_is_valid
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 from tests.integration.test_service import TOKEN, free_port, joined, say
 from tests.pager import Receiver
 

@@ -10,7 +10,7 @@ from typing import List
 
 import pytest
 
-from bot.service_process import RunningService
+from bot.service.process import RunningService
 from tests.integration.test_clients import open_socket
 from tests.integration.test_service import joined, say, service  # noqa: F401 - the module's whole service
 

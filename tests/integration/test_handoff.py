@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from bot.handoff.presence import PresenceStore
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 from bot.settings import PROJECT_ROOT
 from bot.staff.users import UserStore
 from bot.storage.db import make_engine

@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 import websockets
 
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 from tests.integration.test_crisis import action_server_pid
 from tests.integration.test_service import TOKEN, free_port, joined, say
 

@@ -16,7 +16,7 @@ from typing import Iterator, List, Optional
 import aiohttp
 import pytest
 
-from bot.service_process import RunningService, start_service
+from bot.service.process import RunningService, start_service
 
 pytestmark = pytest.mark.integration
 TOKEN = "integration-test-token-0123456789"

@@ -1,4 +1,4 @@
-"""Enrolled clients (bot/console/clients.py), permission ``clients``.
+"""Enrolled clients (bot/records/clients.py), permission ``clients``.
 
 - ``GET /api/clients``: every client with their last contact and latest craving rating.
 - ``GET /api/clients/{id}``: the client's record, craving check-ins (one exercise per before/after
@@ -14,7 +14,7 @@ from typing import List
 
 from aiohttp import web
 
-from bot.console.clients import ClientRow, client_list, client_overview
+from bot.records.clients import ClientRow, client_list, client_overview
 from bot.staff import audit
 from bot.web.api.common import json_response, record
 from bot.web.keys import ENGINE

@@ -6,7 +6,7 @@ Who sees which conversations (bot/staff/roles.py, ``can_view_conversation``):
 - clinician: enrolled clients' conversations, and prospects' conversations with an escalation;
 - admin: all of them.
 
-The clinician's list is two queries of bot/console/conversations.py (clients; escalated
+The clinician's list is two queries of bot/records/conversations.py (clients; escalated
 prospects) merged in the list's order (newest ``last_at`` first, then id descending) by
 :func:`merged_window`, so paging and ``total`` are those of the union.
 
@@ -26,7 +26,7 @@ from aiohttp import web
 from pydantic import Field, conint, constr, validator
 from sqlalchemy.engine import Engine
 
-from bot.console.conversations import (
+from bot.records.conversations import (
     ConversationFilter,
     ConversationSummary,
     Transcript,
@@ -34,9 +34,9 @@ from bot.console.conversations import (
     transcript,
     without_escalation_handling,
 )
-from bot.console.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 from bot.staff import audit
 from bot.staff.roles import Permission, Role, allowed, can_view_conversation, sees_contact_details
+from bot.storage.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 from bot.web.api.common import MAX_PAGE_NUMBER, Query, bad_request, json_response, parse_query, record, who, zone
 from bot.web.keys import ENGINE
 

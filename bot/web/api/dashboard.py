@@ -1,4 +1,4 @@
-"""``GET /api/dashboard``: the landing page's figures (bot/console/dashboard.py), per role.
+"""``GET /api/dashboard``: the landing page's figures (bot/records/dashboard.py), per role.
 
 Every role may open the dashboard, so each figure asks for its own permission: the escalation
 counts (``open_escalations``, ``unresolved_escalations``) and the crisis intents among
@@ -14,7 +14,7 @@ from typing import Any, Dict
 from aiohttp import web
 from pydantic import Field, conint
 
-from bot.console.dashboard import MAX_DAYS, dashboard
+from bot.records.dashboard import MAX_DAYS, dashboard
 from bot.staff.roles import Permission, allowed
 from bot.web.api.common import Query, json_response, jsonable, parse_query, who, zone
 from bot.web.keys import ENGINE

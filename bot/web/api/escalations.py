@@ -14,7 +14,7 @@ from typing import Any, Dict, Literal, Optional
 from aiohttp import web
 from pydantic import BaseModel, Extra, Field, conint, constr
 
-from bot.console.masking import mask_optional
+from bot.records.masking import mask_optional
 from bot.safety.escalations import EscalationNotFound, InvalidTransition
 from bot.staff import audit
 from bot.staff.roles import sees_contact_details

@@ -1,4 +1,4 @@
-"""The admissions workflow on callback requests (bot/console/leads.py), permission ``leads``.
+"""The admissions workflow on callback requests (bot/leads/work.py), permission ``leads``.
 
 - ``GET /api/leads``: newest first, optionally one status, paged; each lead with the statuses it
   may move to (``next_statuses``).
@@ -25,11 +25,11 @@ from typing import List, Literal, Optional
 from aiohttp import web
 from pydantic import BaseModel, Extra, Field, conint, constr
 
-from bot.console.leads import LeadNote, LeadNotFound, LeadRow, LeadTransitionError, LeadWorkflow, allowed_transitions
-from bot.console.masking import EMAIL, PHONE
-from bot.console.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from bot.leads.work import LeadNote, LeadNotFound, LeadRow, LeadTransitionError, LeadWorkflow, allowed_transitions
+from bot.records.masking import EMAIL, PHONE
 from bot.staff import audit
 from bot.staff.roles import sees_contact_details
+from bot.storage.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from bot.web.api.common import (
     MAX_PAGE_NUMBER,
     Query,
@@ -47,7 +47,7 @@ from bot.web.auth import Principal
 from bot.web.keys import ENGINE
 
 LEAD_NOTE = "lead.note"
-Status = Literal["new", "contacted", "enrolled", "closed"]  # bot.console.leads.STATUSES (a test checks)
+Status = Literal["new", "contacted", "enrolled", "closed"]  # bot.leads.work.STATUSES (a test checks)
 Author = non_blank(120)
 BY_DESCRIPTION = (
     "Who did it: required with the integration token; ignored with a staff session (the signed-in user's username is recorded)."

@@ -5,7 +5,7 @@ Readable without signing in. It is built from the code it describes, so the two 
 - query parameters from the handlers' :class:`~bot.web.api.common.Query` models (names, types,
   bounds, defaults, descriptions);
 - request bodies from their pydantic models;
-- response schemas from the dataclasses the handlers encode (``bot/console/`` and the API's own),
+- response schemas from the dataclasses the handlers encode (``bot/records/`` and the API's own),
   walked through their type hints: ``Optional`` is ``nullable``, the transcript's turns are a
   ``oneOf`` told apart by ``kind``, and every object lists all its fields as ``required`` with
   ``additionalProperties: false`` (the tests validate real answers against these schemas);
@@ -28,9 +28,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 from aiohttp import web
 from pydantic import BaseModel
 
-from bot.console.clients import ClientOverview
-from bot.console.dashboard import Dashboard
-from bot.console.leads import LeadNote
+from bot.leads.work import LeadNote
+from bot.records.clients import ClientOverview
+from bot.records.dashboard import Dashboard
 from bot.staff.roles import ROLES, Permission, Role, allowed
 from bot.staff.sessions import COOKIE_NAME
 from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me

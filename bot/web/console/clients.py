@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 from aiohttp import web
 
 from bot.clients.store import valid_id
-from bot.console.clients import ClientOverview, client_list, client_overview
+from bot.records.clients import ClientOverview, client_list, client_overview
 from bot.staff import audit as actions
 from bot.staff.roles import Permission, allowed
 from bot.web.auth import requires

@@ -25,16 +25,14 @@ from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 import jinja2
-import sqlalchemy as sa
 from aiohttp import web
 from markupsafe import Markup
 from yarl import URL
 
 from bot.program.errors import ProgramDataError
 from bot.staff.roles import Permission, Role, allowed, sees_contact_details
-from bot.storage.db import escalations
 from bot.web.auth import Principal, now, principal
-from bot.web.keys import AUDIT, ENGINE, PROGRAM
+from bot.web.keys import AUDIT, ESCALATIONS, PROGRAM
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_PREFIX = "/static/"
@@ -234,16 +232,8 @@ async def audit(
     await run(request.app[AUDIT].record, who(request).user, action, target_type, target_id, detail)
 
 
-def _open_escalations(engine: sa.engine.Engine) -> int:
-    with engine.connect() as connection:
-        return int(
-            connection.execute(sa.select(sa.func.count()).select_from(escalations).where(escalations.c.status == "open")).scalar()
-            or 0
-        )
-
-
 async def open_escalations(request: web.Request) -> int:
-    return int(await run(_open_escalations, request.app[ENGINE]))
+    return (await run(request.app[ESCALATIONS].counts))["open"]
 
 
 # --- rendering -------------------------------------------------------------------------------

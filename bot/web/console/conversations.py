@@ -14,27 +14,25 @@ the center's zone), ``escalation`` and ``lead`` (``yes``/``no``), ``enrolled`` (
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-import sqlalchemy as sa
 from aiohttp import web
 
-from bot.console.conversations import (
+from bot.records.conversations import (
     ActionTurn,
     BotTurn,
     ConversationFilter,
     SessionStart,
     Transcript,
     UserTurn,
+    known_intents,
     list_conversations,
     without_escalation_handling,
 )
-from bot.console.conversations import (
+from bot.records.conversations import (
     transcript as read_transcript,
 )
-from bot.console.events import USER, events, events_exist
 from bot.staff import audit as actions
 from bot.staff.roles import Permission, Role, allowed, can_view_conversation
 from bot.web.auth import requires
@@ -58,29 +56,6 @@ PER_PAGE = 25
 LOW_CONFIDENCE = 0.5
 MAX_QUERY = 200
 YES_NO = ("yes", "no")
-INTENTS_TTL = 300.0  # seconds the intent choices are kept
-_intents_cache: Dict[int, Tuple[float, List[str]]] = {}
-
-
-def _known_intents(engine: sa.engine.Engine) -> List[str]:
-    """The intents users' messages got (for the filter's choices), cached for a few minutes."""
-    cached = _intents_cache.get(id(engine))
-    if cached is not None and time.monotonic() - cached[0] < INTENTS_TTL:
-        return cached[1]
-    with engine.connect() as connection:
-        if not events_exist(connection):
-            return []
-        found = list(
-            connection.execute(
-                sa.select(events.c.intent_name)
-                .where(events.c.type_name == USER, events.c.intent_name.isnot(None))
-                .distinct()
-                .order_by(events.c.intent_name)
-                .limit(500)
-            ).scalars()
-        )
-    _intents_cache[id(engine)] = (time.monotonic(), found)
-    return found
 
 
 @dataclass
@@ -171,7 +146,7 @@ async def conversation_list(request: web.Request) -> web.Response:
     page = None
     if flt is not None:
         page = await run(list_conversations, request.app[ENGINE], flt, center.zone, mask=mask_for(me.role))
-    intents = await run(_known_intents, request.app[ENGINE])
+    intents = await run(known_intents, request.app[ENGINE])
     filtered = any(form.values.get(name) for name in ("from", "to", "escalation", "lead", "intent", "q"))
     context: Dict[str, Any] = {
         "title": "Conversations",

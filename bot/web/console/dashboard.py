@@ -14,7 +14,7 @@ from typing import Any, Dict
 
 from aiohttp import web
 
-from bot.console.dashboard import dashboard as dashboard_figures
+from bot.records.dashboard import dashboard as dashboard_figures
 from bot.staff.roles import Permission, allowed
 from bot.web.auth import requires
 from bot.web.console.charts import Point, bar_chart, hbar_chart, short_day

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-import sqlalchemy as sa
 from aiohttp import web
 
-from bot.console.masking import for_staff
+from bot.records.clients import client_links
+from bot.records.masking import for_staff
 from bot.safety.escalations import STATUSES, EscalationNotFound, InvalidTransition
 from bot.safety.reviews import pending as pending_reviews
 from bot.staff import audit as actions
 from bot.staff.roles import Permission
-from bot.storage.db import client_conversations, clients
-from bot.storage.db import escalations as escalations_table
 from bot.web.auth import requires
 from bot.web.console.common import (
     MAX_NOTE,
@@ -49,30 +47,6 @@ VIEWS = (*STATUSES, "all")
 REFRESH_SECONDS = 10
 
 
-def _counts(engine: sa.engine.Engine) -> Dict[str, int]:
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(escalations_table.c.status, sa.func.count()).group_by(escalations_table.c.status)
-        ).all()
-    counts = {status: 0 for status in STATUSES}
-    counts.update({status: int(n) for status, n in rows})
-    counts["all"] = sum(counts[s] for s in STATUSES)
-    return counts
-
-
-def _client_linked(engine: sa.engine.Engine, conversation_ids: List[str]) -> Dict[str, str]:
-    """conversation id -> the enrolled client it is linked to (for a "client" badge)."""
-    if not conversation_ids:
-        return {}
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(client_conversations.c.conversation_id, client_conversations.c.client_id)
-            .join(clients, clients.c.id == client_conversations.c.client_id)
-            .where(client_conversations.c.conversation_id.in_(conversation_ids))
-        ).all()
-    return {row.conversation_id: row.client_id for row in rows}
-
-
 @requires(Permission.ESCALATIONS)
 async def escalation_list(request: web.Request) -> web.Response:
     me = who(request)
@@ -83,8 +57,8 @@ async def escalation_list(request: web.Request) -> web.Response:
     for row in rows:
         row["message"] = for_staff(row.get("message"), mask)
         row["note"] = for_staff(row.get("note"), mask)
-    counts = await run(_counts, request.app[ENGINE])
-    linked = await run(_client_linked, request.app[ENGINE], [row["conversation_id"] for row in rows])
+    counts = await run(store.counts)
+    linked = await run(client_links, request.app[ENGINE], [row["conversation_id"] for row in rows])
     reviews: List[Dict[str, Any]] = await run(pending_reviews, request.app[ENGINE], LIMIT)
     for item in reviews:
         item["message"] = for_staff(item.get("message"), mask)

@@ -4,7 +4,7 @@
   per status.
 - ``GET /console/leads/{id}``: the lead, its history (notes and status changes) and the forms.
 - ``POST /console/leads/{id}/status`` (``status``, optional ``note``): only the moves
-  bot/console/leads.py allows; audited as ``lead.status`` ("new -> contacted").
+  bot/leads/work.py allows; audited as ``lead.status`` ("new -> contacted").
 - ``POST /console/leads/{id}/note`` (``note``): audited as ``lead.note`` (without the text).
 - ``GET /console/leads.csv[?status=...]``: the export, audited as ``leads.export``; a role that
   does not see contact details cannot export them.
@@ -19,10 +19,9 @@ import io
 from dataclasses import replace
 from typing import Any, Dict, Optional
 
-import sqlalchemy as sa
 from aiohttp import web
 
-from bot.console.leads import (
+from bot.leads.work import (
     MAX_NOTE,
     STATUSES,
     LeadNotFound,
@@ -30,10 +29,10 @@ from bot.console.leads import (
     LeadTransitionError,
     LeadWorkflow,
     allowed_transitions,
+    status_counts,
 )
 from bot.staff import audit as actions
 from bot.staff.roles import Permission, allowed, mask_email, mask_phone
-from bot.storage.db import leads as leads_table
 from bot.web.auth import requires
 from bot.web.console.common import (
     audit,
@@ -54,15 +53,6 @@ from bot.web.keys import ENGINE
 
 PER_PAGE = 25
 LEAD_NOTE = "lead.note"
-
-
-def _counts(engine: sa.engine.Engine) -> Dict[str, int]:
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(leads_table.c.status, sa.func.count()).group_by(leads_table.c.status)).all()
-    counts = {status: 0 for status in STATUSES}
-    counts.update({status: int(n) for status, n in rows})
-    counts["all"] = sum(counts[s] for s in STATUSES)
-    return counts
 
 
 def _masked(lead: LeadRow, mask: bool) -> LeadRow:
@@ -92,7 +82,7 @@ async def lead_list(request: web.Request) -> web.Response:
         "title": "Leads",
         "status": status or "",
         "statuses": STATUSES,
-        "counts": await run(_counts, request.app[ENGINE]),
+        "counts": await run(status_counts, request.app[ENGINE]),
         "page": page,
         "items": [_masked(lead, mask) for lead in page.items],
         "may_export": not mask,

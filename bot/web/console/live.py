@@ -1,11 +1,12 @@
 """The console's live chat: the queue, the availability switch, and taking a conversation over.
 
-- ``GET /console/live``: the queue (bot/console/live.py) and the "available for live chats"
+- ``GET /console/live``: the queue (bot/records/live.py) and the "available for live chats"
   switch. While a staff member is available, the assistant offers a live chat inside the
   staffed hours. The page reports that it is open every few seconds (``queue.json``), which is
   what keeps the staff member counted as available (bot/handoff/presence.py).
 - ``POST /console/live/{id}/take``: the conversation becomes the staff member's; Rasa pauses it
-  and the person is told who joined. A crisis escalation taken over is acknowledged at once.
+  and the person is told who joined. A crisis escalation taken over is acknowledged at once
+  (the steps and their undo: bot/handoff/takeover.py).
 - ``GET /console/live/{id}``: the live chat page; ``.../events?after=N`` gives the turns saved
   after event N (the page asks every couple of seconds), ``POST .../messages`` sends what the
   staff member typed, ``POST .../return`` hands the chat back to the assistant and ``.../close``
@@ -19,7 +20,6 @@ backs, closes and sent messages are audited, never with what was written.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 from typing import Any, Dict, Optional, Tuple
@@ -27,23 +27,23 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.console.conversations import BotTurn, Turn, UserTurn, last_event_id, turns_since
-from bot.console.conversations import transcript as read_transcript
-from bot.console.live import Audience, QueueItem, audience_of, live_queue
 from bot.handoff import notices
 from bot.handoff.assistant import AssistantUnavailable
 from bot.handoff.hours import is_staffed, staffed_hours_text
 from bot.handoff.presence import FRESH_SECONDS, REPORT_SECONDS
-from bot.handoff.store import Handoff, HandoffNotFound, HandoffTaken, NotYours
+from bot.handoff.store import Handoff
+from bot.handoff.takeover import ASSISTANT_DOWN, HELD_BY_ANOTHER, TAKEN, StaffMember
 from bot.program.errors import ProgramDataError
 from bot.program.models import Center
-from bot.safety.escalations import EscalationNotFound, InvalidTransition
+from bot.records.conversations import BotTurn, Turn, UserTurn, last_event_id, turns_since
+from bot.records.conversations import transcript as read_transcript
+from bot.records.live import Audience, QueueItem, audience_of, live_queue
 from bot.staff import audit as actions
-from bot.staff.roles import Permission, allowed
+from bot.staff.roles import Permission
 from bot.web.auth import Principal, requires
 from bot.web.console.common import PROBLEMS, audit, clock, form_text, mask_for, render, run, see_other, who, with_query
 from bot.web.console.conversations import transcript_lines
-from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, PRESENCE, PROGRAM, USERS
+from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, LIVE_CHATS, PRESENCE, PROGRAM
 
 MAX_MESSAGE = 1000
 QUEUE_SECONDS = 3  # how often the queue page asks
@@ -74,17 +74,9 @@ async def _guard(request: web.Request, me: Principal) -> Tuple[str, Audience]:
     return conversation_id, audience
 
 
-async def _replaceable(request: web.Request, me: Principal, audience: Audience, handoff: Optional[Handoff]) -> Optional[str]:
-    """The holder of a crisis chat that ``me`` may take over from: someone whose role may not
-    answer a crisis (admissions chatting with a visitor when the crisis began)."""
-    if handoff is None or handoff.status != "active" or handoff.taken_by == me.name or not audience.in_crisis:
-        return None
-    if not audience.allows(me.role):
-        return None
-    holder = await run(request.app[USERS].by_username, handoff.taken_by or "")
-    if holder is not None and audience.allows(holder.role):
-        return None
-    return handoff.taken_by
+def _staff_member(me: Principal) -> StaffMember:
+    assert me.user is not None  # who() makes sure
+    return StaffMember(me.name, me.user.display_name, me.role)
 
 
 def _center(request: web.Request) -> Optional[Center]:
@@ -177,45 +169,15 @@ async def set_availability(request: web.Request) -> web.Response:
 async def take_over(request: web.Request) -> web.Response:
     me = who(request)
     conversation_id, audience = await _guard(request, me)
-    assert me.user is not None  # who() makes sure
-    store = request.app[HANDOFFS]
-    replacing = await _replaceable(request, me, audience, await run(store.open_for, conversation_id))
-    try:
-        handoff, before = await run(
-            store.take,
-            conversation_id,
-            me.name,
-            me.user.display_name,
-            clock(),
-            "crisis" if audience.in_crisis else "staff",
-            replacing=replacing,
-        )
-    except HandoffTaken:
-        return see_other(with_query(_chat_path(conversation_id), problem="taken"))
-    if before is not None and before.status == "active" and before.taken_by == me.name:
-        return see_other(_chat_path(conversation_id))  # already theirs
-    try:
-        book = await run(request.app[PROGRAM].get)
-        await request.app[ASSISTANT].append(conversation_id, notices.joined(book, me.user.display_name))
-    except (AssistantUnavailable, ProgramDataError):
-        await run(store.undo_take, handoff, before)
-        current = await run(store.open_for, conversation_id)
-        if (before is None or before.status == "waiting") and (current is None or current.status != "active"):
-            # The pause may have reached Rasa before the error: never leave the assistant paused.
-            with contextlib.suppress(AssistantUnavailable):
-                await request.app[ASSISTANT].append(conversation_id, [notices.RESUME])
-        return see_other(with_query(_chat_path(conversation_id), problem="assistant_down"))
-    replaced = before.taken_by if before is not None and before.status == "active" else None
-    await audit(
-        request, actions.LIVE_TAKE, "conversation", conversation_id, handoff.reason + (f", from {replaced}" if replaced else "")
-    )
-    escalation = await run(request.app[ESCALATIONS].unresolved, conversation_id)
-    if escalation is not None and escalation["status"] == "open" and allowed(me.role, Permission.ESCALATIONS):
-        try:  # taking a crisis over answers it: the pager need not remind anyone
-            await run(request.app[ESCALATIONS].acknowledge, escalation["id"], me.user.display_name, "Took over the live chat.")
-            await audit(request, actions.ESCALATION_ACKNOWLEDGE, "escalation", escalation["id"])
-        except (EscalationNotFound, InvalidTransition):
-            pass  # someone acknowledged it meanwhile
+    result = await request.app[LIVE_CHATS].take_over(conversation_id, _staff_member(me), audience)
+    if result.outcome in (HELD_BY_ANOTHER, ASSISTANT_DOWN):
+        problem = "taken" if result.outcome == HELD_BY_ANOTHER else "assistant_down"
+        return see_other(with_query(_chat_path(conversation_id), problem=problem))
+    if result.outcome == TAKEN and result.handoff is not None:
+        detail = result.handoff.reason + (f", from {result.replaced}" if result.replaced else "")
+        await audit(request, actions.LIVE_TAKE, "conversation", conversation_id, detail)
+    if result.acknowledged is not None:
+        await audit(request, actions.ESCALATION_ACKNOWLEDGE, "escalation", result.acknowledged)
     return see_other(_chat_path(conversation_id))
 
 
@@ -242,8 +204,7 @@ async def chat_page(request: web.Request) -> web.Response:
         "lines": lines,
         "speaker": found.clients[0].first_name + " (client)" if found.clients else "Visitor",
         "handoff": _handoff_json(handoff, me),
-        "may_take": audience.allows(me.role)
-        and (handoff is None or handoff.status == "waiting" or await _replaceable(request, me, audience, handoff) is not None),
+        "may_take": await request.app[LIVE_CHATS].may_take(_staff_member(me), audience, handoff),
         "escalation": await run(request.app[ESCALATIONS].unresolved, conversation_id),
         "last_id": last_id,
         "max_message": MAX_MESSAGE,
@@ -314,15 +275,8 @@ async def _end(request: web.Request, status: str) -> web.Response:
     handoff = await _my_live_handoff(request, me, conversation_id)
     if handoff is None:
         return _problem(request, conversation_id, "not_live", 409)
-    try:
-        book = await run(request.app[PROGRAM].get)
-        await request.app[ASSISTANT].append(conversation_id, notices.ended(book, status, handoff.staff_name or me.name))
-    except (AssistantUnavailable, ProgramDataError):
+    if not await request.app[LIVE_CHATS].end(conversation_id, _staff_member(me), handoff, status):
         return _problem(request, conversation_id, "assistant_down", 503)
-    try:
-        await run(request.app[HANDOFFS].end, conversation_id, me.name, status, clock())
-    except (HandoffNotFound, NotYours):
-        pass  # the timer handed it back meanwhile: the assistant is answering either way
     await audit(request, actions.LIVE_RETURN if status == "returned" else actions.LIVE_CLOSE, "conversation", conversation_id)
     return see_other(with_query(LIVE, done=status))
 

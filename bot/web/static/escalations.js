@@ -56,7 +56,7 @@
     return el;
   }
 
-  // The API gives the raw text; the server-rendered rows show it as bot/console/masking.py does:
+  // The API gives the raw text; the server-rendered rows show it as bot/records/masking.py does:
   // bidi controls as visible markers (they would reorder what staff read), and for roles that
   // must not see contact details, e-mail addresses and phone-like digit runs hidden.
   function masked(text) {

@@ -1,4 +1,4 @@
-"""The API on a real app: the console tests' realistic world (tests/bot/console/conftest.py)
+"""The API on a real app: the console tests' realistic world (tests/bot/records/conftest.py)
 copied into the app's SQLite file, three staff members with real sessions, and the token.
 
 Principals: ``anonymous``, ``wrong-token``, ``admissions``, ``clinician``, ``admin`` (each a
@@ -24,7 +24,7 @@ from bot.staff.sessions import COOKIE_NAME, SessionStore
 from bot.staff.users import StaffUser, UserStore
 from bot.storage.db import create_tables, make_engine
 from bot.web.app import create_app
-from tests.bot.console.conftest import World, make_world
+from tests.bot.records.conftest import World, make_world
 
 PASSWORD = "correct horse battery"
 ROLES = ("admissions", "clinician", "admin")

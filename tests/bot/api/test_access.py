@@ -25,7 +25,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 import pytest
 
 from tests.bot.api.conftest import PRINCIPALS, Api, api_token
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 
 EVERYONE = ("admissions", "clinician", "admin")
 PUBLIC = None  # open without signing in

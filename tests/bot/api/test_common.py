@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from pydantic import Field, conint
 
-from bot.console.paging import Page
+from bot.storage.paging import Page
 from bot.web.api.common import Query, iso, json_response, jsonable, parse_query
 
 

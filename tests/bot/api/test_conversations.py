@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.console.paging import Page
 from bot.staff.roles import sees_contact_details
+from bot.storage.paging import Page
 from bot.web.api import conversations
 from tests.bot.api.conftest import Api
-from tests.bot.console.conftest import ORDER, World
+from tests.bot.records.conftest import ORDER, World
 
 CLIENTS = ["c-client", "c-old"]
 PROSPECTS = [c for c in ORDER if c not in CLIENTS]

@@ -8,7 +8,7 @@ from typing import List, Optional
 import pytest
 
 from tests.bot.api.conftest import Api
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 
 
 def writes(world: World) -> List[tuple]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot.api.conftest import Api
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 
 
 async def test_a_session_acknowledges_as_the_signed_in_user(api: Api, world: World, audit_entries) -> None:  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ import typing
 
 import pytest
 
-from bot.console.leads import CSV_COLUMNS, STATUSES
+from bot.leads.work import CSV_COLUMNS, STATUSES
 from bot.web.api import leads as leads_api
 from tests.bot.api.conftest import Api
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 
 
 def test_the_status_type_is_the_workflows() -> None:

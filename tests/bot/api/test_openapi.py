@@ -14,7 +14,7 @@ from openapi_spec_validator import validate_spec
 from bot.staff.roles import Role, allowed
 from bot.web.api.openapi import document
 from tests.bot.api.conftest import Api
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.console.dashboard import dashboard
+from bot.records.dashboard import dashboard
 from bot.staff.roles import Role, permissions
 from bot.web.api import dashboard as api_dashboard
 from tests.bot.api.conftest import STAFF, Api
-from tests.bot.console.conftest import NOW, World
+from tests.bot.records.conftest import NOW, World
 
 ESCALATION_FIGURES = {"open_escalations", "unresolved_escalations"}
 LEAD_FIGURES = {"new_leads", "leads_in_period"}

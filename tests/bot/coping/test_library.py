@@ -11,9 +11,9 @@ from typing import Callable, Iterator, List, Tuple
 import pytest
 import yaml
 
-from bot import seeds
 from bot.coping.loader import CopingDataError, LibraryCache, load_library
 from bot.coping.models import MAX_STEP_CHARS, Library, words_pattern
+from bot.program import seeds
 from bot.settings import PROJECT_ROOT
 
 COPING = PROJECT_ROOT / "data" / "coping"
@@ -194,7 +194,7 @@ def test_sleep_skills_never_suggest_pills_or_alcohol(library: Library) -> None:
 
 
 def test_content_is_in_our_own_words() -> None:
-    # The seed pages' hashed 7-grams are committed in tests/data/seeds.txt (bot/seeds.py): the pages are not read.
+    # The seed pages' hashed 7-grams are committed in tests/data/seeds.txt (bot/program/seeds.py): the pages are not read.
     committed = seeds.load()
     assert len(committed) > 1000, "tests/data/seeds.txt looks empty: run `make seed-fingerprints`"
     copied = {f"{key}.{field}": sorted(seeds.in_seeds(text, 7, committed)) for key, field, text in TEXTS}

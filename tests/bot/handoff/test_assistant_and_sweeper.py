@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from bot.answer_book import ProgramCache
 from bot.handoff import assistant as assistant_module
 from bot.handoff import notices
 from bot.handoff.assistant import Assistant, AssistantUnavailable
@@ -22,7 +23,6 @@ from bot.handoff.presence import PresenceStore
 from bot.handoff.store import SYSTEM, HandoffStore
 from bot.handoff.sweeper import Sweeper
 from bot.program.answers import AnswerBook
-from bot.program.loader import ProgramCache
 from bot.safety.escalations import EVENT_CREATED, EVENT_REMINDER, EscalationStore, record_crisis_events
 from bot.storage.db import create_tables, make_engine, notifications
 from tests.bot.handoff.conftest import RASA_TOKEN, T0, FakeRasa, closed_port

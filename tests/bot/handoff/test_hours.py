@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from bot.answer_book import load_answer_book
 from bot.handoff.hours import is_staffed, staffed_hours_text
 from bot.program.answers import AnswerBook
 from bot.program.errors import ProgramDataError
-from bot.program.loader import load_answer_book, load_program
+from bot.program.loader import load_program
 from bot.program.models import Center, OpeningHours
 
 LA = ZoneInfo("America/Los_Angeles")

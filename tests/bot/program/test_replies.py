@@ -8,6 +8,7 @@ from typing import List
 import pytest
 import yaml
 
+from bot.answer_book import DECLARED
 from bot.program import replies
 from bot.program.answers import AnswerBook, samples
 from bot.settings import PROJECT_ROOT
@@ -85,7 +86,7 @@ def test_question_answer_picks_the_situation_first(book: AnswerBook, intent: str
 
 
 def situation_texts(book: AnswerBook, answer: str) -> List[str]:
-    return [book.render(answer, **sample).text for sample in samples(book.program, answer)]
+    return [book.render(answer, **sample).text for sample in samples(book.program, answer, DECLARED)]
 
 
 @pytest.mark.parametrize("answer", sorted({situation["answer"] for situation in SITUATIONS}))

@@ -9,8 +9,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa.policy import CRISIS_MODE_DEFAULT, CRISIS_MODE_REPLIES, SCREENING_NO_REPLY, CrisisModePolicy, next_action
 from bot.safety.mode import NOT_SAFE, UNCLEAR, in_crisis_mode, reply_intent, says_not_safe, screening_pending
-from bot.safety.policy import CRISIS_MODE_DEFAULT, CRISIS_MODE_REPLIES, SCREENING_NO_REPLY, CrisisModePolicy, next_action
 
 OWN = CrisisModePolicy.own_replies_of()
 

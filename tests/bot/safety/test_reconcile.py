@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.console.events import events, rasa_metadata
 from bot.safety.escalations import record_crisis_events, utcnow
 from bot.safety.reconcile import reconcile, unescalated
 from bot.storage.db import escalations, notifications
+from bot.storage.rasa_events import events, rasa_metadata
 from tests.bot.safety.conftest import user_event
 
 NOW = utcnow()

@@ -1,6 +1,6 @@
 """The console pages against the real app, a real SQLite file and the real stores.
 
-``world`` is the database of tests/bot/console/conftest.py (its conversations written through
+``world`` is the database of tests/bot/records/conftest.py (its conversations written through
 Rasa's tracker store once per session, then copied to the file the app uses in each test); ``staff`` adds one account per role; ``as_role(role)`` gives a test
 client with that account's session cookie (a session made by the real SessionStore), ``anonymous``
 one without. argon2 runs with its smallest parameters, as in tests/bot/staff/.
@@ -28,7 +28,7 @@ from bot.staff.users import StaffUser, UserStore
 from bot.storage.db import create_tables, make_engine
 from bot.web.app import create_app
 from bot.web.auth import now
-from tests.bot.console.conftest import World, make_world
+from tests.bot.records.conftest import World, make_world
 
 PASSWORD = "juniper ridge staff 2026"
 ACCOUNTS = {

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from yarl import URL
 
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 from tests.bot.web.conftest import ROLES, forms, scalar
 
 A, C, M = "admissions", "clinician", "admin"

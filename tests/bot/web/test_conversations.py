@@ -10,7 +10,7 @@ import pytest
 
 from bot.staff import roles
 from bot.staff.roles import Role
-from tests.bot.console.conftest import Chat, World, local, tracker_store
+from tests.bot.records.conftest import Chat, World, local, tracker_store
 from tests.bot.web.conftest import audit_entries, text_of
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.staff.sessions import SessionStore
 from bot.web.auth import now
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 from tests.bot.web.conftest import audit_entries, scalar
 
 # (role, path, form): one request per form of the console.

@@ -10,7 +10,7 @@ from typing import Any, Callable, List
 import pytest
 
 from bot.safety.escalations import EscalationStore
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 from tests.bot.web.conftest import audit_entries, forms, text_of
 
 

@@ -14,7 +14,7 @@ from bot.web.app import create_app
 from bot.web.console.access_log import PrivateAccessLogger
 from bot.web.console.charts import Point, Series, bar_chart, hbar_chart, line_chart, nice_scale
 from bot.web.console.common import safe_next
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 from tests.bot.web.conftest import audit_entries, scalar, text_of
 
 

@@ -26,8 +26,8 @@ from bot.web.app import create_app
 from bot.web.auth import now
 from bot.web.console.common import PROBLEMS
 from bot.web.console.live import MAX_MESSAGE
-from tests.bot.console.conftest import CRISIS_ENTITY, PATTERNS, Chat, World, local, tracker_store
 from tests.bot.handoff.conftest import RASA_TOKEN, FakeRasa
+from tests.bot.records.conftest import CRISIS_ENTITY, PATTERNS, Chat, World, local, tracker_store
 from tests.bot.web.conftest import PASSWORD, ROLES, Signed, audit_entries, forms, scalar, text_of
 
 A, C, M = "admissions", "clinician", "admin"

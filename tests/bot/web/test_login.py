@@ -21,7 +21,7 @@ from bot.staff.users import LOGIN_FAILED, MAX_FAILED_LOGINS, StaffUser
 from bot.web.app import create_app
 from bot.web.auth import LOGIN_CSRF_COOKIE
 from bot.web.forwarded import visitor_address
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 from tests.bot.web.conftest import PASSWORD, audit_entries, forms, scalar, text_of
 
 

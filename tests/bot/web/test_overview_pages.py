@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.bot.console.conftest import World
+from tests.bot.records.conftest import World
 from tests.bot.web.conftest import PASSWORD, audit_entries, forms, text_of
 
 DASHBOARD = "/console/?days=30&until=2026-03-20"

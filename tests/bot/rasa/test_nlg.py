@@ -1,0 +1,118 @@
+"""Domain responses get the center's facts from the program data, or safe defaults, and the
+automated-assistant notice when one is a conversation's first reply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.answer_book import ProgramCache
+from bot.program.notice import NOTICE_HANDLED, Notices
+from bot.rasa.nlg import SAFE_DEFAULTS, SAFE_NOTICES, CenterFactsNLG
+from bot.settings import PROJECT_ROOT
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def tracker(crisis_type: str) -> DialogueStateTracker:
+    t = DialogueStateTracker("c1", DOMAIN.slots)
+    t._set_slot("crisis_type", crisis_type)
+    return t
+
+
+async def test_crisis_reply_has_the_on_call_number_and_the_type_specific_steps(program_copy: Path) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    overdose = await nlg.generate("utter_crisis", tracker("overdose"), "rest")
+    assert "(760) 555-0149" in overdose["text"] and "naloxone" in overdose["text"] and "recovery position" in overdose["text"]
+    violence = await nlg.generate("utter_crisis", tracker("violence"), "rest")
+    assert "1-800-799-7233" in violence["text"] and "text START to 88788" in violence["text"]
+    suicide = await nlg.generate("utter_crisis", tracker("suicide"), "rest")
+    assert (
+        "988" in suicide["text"]
+        and "911" in suicide["text"]
+        and [b["payload"] for b in suicide["buttons"]] == ["/crisis_safe", "/deny"]
+    )
+
+
+async def test_edited_data_is_used(program_copy: Path) -> None:
+    center = program_copy / "center.yml"
+    center.write_text(center.read_text().replace("(760) 555-0149", "(760) 555-0177"))
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    assert "(760) 555-0177" in (await nlg.generate("utter_crisis_mode", tracker("suicide"), "rest"))["text"]
+
+
+async def test_broken_data_still_gives_a_usable_crisis_reply(tmp_path: Path) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
+    text = (await nlg.generate("utter_crisis", tracker("violence"), "rest"))["text"]
+    assert "{" not in text and SAFE_DEFAULTS["dv_call"] in text and "911" in text
+
+
+SESSION: List[Event] = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+
+
+def conversation(events: List[Event]) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("c2", events, DOMAIN.slots)
+
+
+@pytest.fixture
+def notices(program_copy: Path) -> Notices:
+    return Notices.of(ProgramCache(program_copy).get())
+
+
+@pytest.fixture
+def notice(notices: Notices) -> str:
+    return notices.first
+
+
+async def test_a_domain_response_as_first_reply_carries_the_notice_first(program_copy: Path, notice: str) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    message = await nlg.generate("utter_out_of_scope", conversation(SESSION + [UserUttered("who won the game")]), "rest")
+    assert message["text"].startswith(notice + "\n") and len(message["text"]) > len(notice) + 10
+
+
+@pytest.mark.parametrize("crisis_type", ["suicide", "self_harm", "overdose", "medical", "violence", "someone_else"])
+async def test_a_crisis_reply_as_first_reply_gives_the_steps_then_the_notice(
+    program_copy: Path, notices: Notices, crisis_type: str
+) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    plain = (await nlg.generate("utter_crisis", tracker(crisis_type), "rest"))["text"]  # no session: no notice
+    t = conversation(SESSION + [UserUttered("i need help now")])
+    t._set_slot("crisis_type", crisis_type)
+    text = (await nlg.generate("utter_crisis", t, "rest"))["text"]
+    # The steps first; the notice after them, unless the reply says who is answering itself.
+    assert text.startswith(plain) and notices.first not in text
+    assert text == plain if notices.disclosure in plain else text == plain + "\n" + notices.after_urgent
+    # Crisis mode's next reply does not repeat it.
+    t.update(BotUttered(text))
+    t.update(UserUttered("i cant call"))
+    assert not notices.carried_by((await nlg.generate("utter_crisis_mode_cannot_call", t, "rest"))["text"])
+
+
+async def test_no_notice_once_a_reply_carried_it(program_copy: Path, notice: str) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    t = conversation(SESSION + [UserUttered("hi"), BotUttered(notice + "\nHello"), UserUttered("who won the game")])
+    assert notice not in (await nlg.generate("utter_out_of_scope", t, "rest"))["text"]
+
+
+async def test_no_notice_for_a_reminder_the_service_triggered(program_copy: Path, notice: str) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    t = conversation(SESSION + [UserUttered("EXTERNAL: remind_next_group")])
+    assert notice not in (await nlg.generate("utter_out_of_scope", t, "rest"))["text"]
+
+
+async def test_an_actions_response_is_left_to_the_action(program_copy: Path, notice: str) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    t = conversation(SESSION + [UserUttered("cost?")])
+    assert notice not in (await nlg.generate("utter_out_of_scope", t, "rest", **{NOTICE_HANDLED: True}))["text"]
+
+
+async def test_broken_data_still_gives_the_notice(tmp_path: Path) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
+    assert (await nlg.generate("utter_out_of_scope", conversation(SESSION + [UserUttered("hey")]), "rest"))["text"].startswith(
+        SAFE_NOTICES.first
+    )

@@ -1,0 +1,289 @@
+"""The cached SQL tracker store returns what the database holds, writes every event, and loses no
+turn when the database refuses it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+import stat
+import time
+from pathlib import Path
+from typing import AsyncIterator, Iterator
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.clients.store import ClientStore
+from bot.rasa.tracker_store import CachedSQLTrackerStore
+from bot.safety.notifier import signature_is_valid
+from bot.settings import PROJECT_ROOT, get_settings
+from tests.identity import verified
+from tests.pager import Receiver
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))  # the client token key, under var/secrets/
+    get_settings.cache_clear()
+    yield str(tmp_path / "tracker.db")
+    get_settings.cache_clear()
+
+
+def store(db: str, **kwargs: object) -> CachedSQLTrackerStore:
+    return CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db, **kwargs)
+
+
+def texts(tracker: DialogueStateTracker) -> list:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+async def test_cache_and_database_agree_over_several_turns(db: str) -> None:
+    cached = store(db)
+    tracker = DialogueStateTracker("c1", DOMAIN.slots)
+    for text in ("hi", "do you take aetna", "thanks"):
+        tracker = await cached.retrieve("c1") or tracker
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+        tracker.update(ActionExecuted("action_listen"))
+        await cached.save(tracker)
+    from_database = await store(db).retrieve("c1")
+    from_cache = await cached.retrieve("c1")
+    assert texts(from_cache) == texts(from_database) == ["hi", "do you take aetna", "thanks"]
+    assert len(from_cache.events) == len(from_database.events) == 6
+
+
+async def test_slots_survive_the_cache(db: str) -> None:
+    cached = store(db)
+    tracker = DialogueStateTracker("c2", DOMAIN.slots)
+    tracker.update(SlotSet("cb_insurance", "Aetna"))
+    await cached.save(tracker)
+    again = await cached.retrieve("c2")
+    again.update(SlotSet("cb_first_name", "Sam"))  # a caller's change must not leak into the cache
+    assert (await cached.retrieve("c2")).get_slot("cb_first_name") is None
+    assert again.get_slot("cb_insurance") == "Aetna"
+
+
+async def test_a_new_session_hides_the_old_one_like_the_database_does(db: str) -> None:
+    cached = store(db)
+    tracker = DialogueStateTracker("c3", DOMAIN.slots)
+    tracker.update(UserUttered("old", {"name": "greet", "confidence": 1.0}))
+    await cached.save(tracker)
+    tracker = await cached.retrieve("c3")
+    time.sleep(0.01)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(UserUttered("new", {"name": "greet", "confidence": 1.0}))
+    await cached.save(tracker)
+    assert texts(await cached.retrieve("c3")) == texts(await store(db).retrieve("c3")) == ["new"]
+    full = await store(db).retrieve_full_tracker("c3")
+    assert texts(full) == ["old", "new"]
+
+
+async def test_least_recently_used_conversations_are_dropped_but_still_readable(db: str) -> None:
+    cached = store(db, cached_conversations=2)
+    for sender in ("a", "b", "c"):
+        tracker = DialogueStateTracker(sender, DOMAIN.slots)
+        tracker.update(UserUttered(sender, {"name": "greet", "confidence": 1.0}))
+        await cached.save(tracker)
+    assert list(cached._sessions) == ["b", "c"]
+    assert texts(await cached.retrieve("a")) == ["a"]
+
+
+async def test_a_verified_client_s_message_links_the_conversation(db: str) -> None:
+    cached = store(db)
+    clients = ClientStore(cached.engine)
+    clients.add("C-7", "Sam", "adult_evening", "Dana")
+    clients.add("C-8", "Alex", "adult_day", "Lee")
+    tracker = DialogueStateTracker("linked", DOMAIN.slots)
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}, metadata=verified("C-7", "linked")))
+    # A verdict no channel sealed for this conversation links nothing.
+    tracker.update(
+        UserUttered("hey", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "verified", "id": "C-8"}})
+    )
+    tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}, metadata={"client": {"status": "expired"}}))
+    await cached.save(tracker)
+    other = DialogueStateTracker("anonymous", DOMAIN.slots)
+    other.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
+    await cached.save(other)
+    assert clients.conversations("C-7") == ["linked"]
+    assert clients.clients_of("anonymous") == []
+    assert clients.is_linked("linked", "C-7") and not clients.is_linked("linked", "C-8")
+
+
+# --- a database that refuses writes: the journal -------------------------------------------------
+
+SECRET = "tracker-store-pager-secret-01"
+
+
+@pytest.fixture
+def quick_timeouts(monkeypatch: pytest.MonkeyPatch, db: str) -> Iterator[None]:
+    monkeypatch.setenv("DB_BUSY_TIMEOUT_SECONDS", "0.2")
+    monkeypatch.setenv("JOURNAL_RETRY_SECONDS", "0.05")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+async def pager(monkeypatch: pytest.MonkeyPatch, quick_timeouts: None) -> AsyncIterator[Receiver]:
+    receiver = Receiver(failures=1)  # the pager's first answer is an error: the page is retried
+    server = await receiver.start()
+    monkeypatch.setenv("ESCALATION_WEBHOOK_URL", f"http://127.0.0.1:{server.port}/pager")
+    monkeypatch.setenv("ESCALATION_WEBHOOK_SECRET", SECRET)
+    get_settings.cache_clear()
+    yield receiver
+    await server.close()
+
+
+@contextlib.contextmanager
+def writer_holding_the_lock(db: str) -> Iterator[sqlite3.Connection]:
+    """Another process's writer in the middle of a long transaction."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield holder
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+
+
+def crisis_turn(tracker: DialogueStateTracker, text: str = "i want to end my life tonight") -> None:
+    tracker.update(UserUttered(text, {"name": "crisis", "confidence": 1.0}, [{"entity": "crisis_type", "value": "suicide"}]))
+    tracker.update(ActionExecuted("utter_crisis"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def rows(db: str, query: str) -> list:
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        return connection.execute(query).fetchall()
+
+
+async def until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(400):
+        if condition():
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_crisis_turn_the_database_refuses_is_journaled_paged_and_copied_in_later(db: str, pager: Receiver) -> None:
+    cached = store(db)
+    tracker = DialogueStateTracker("c-locked", DOMAIN.slots)
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
+    await cached.save(tracker)
+    with writer_holding_the_lock(db):
+        crisis_turn(tracker)
+        await cached.save(tracker)  # returns: the reply can go out
+        assert len(cached.journal) == 1
+        assert rows(db, "SELECT count(*) FROM escalations") == [(0,)]
+        # The conversation goes on from what was journaled, crisis turn included.
+        assert texts(await cached.retrieve("c-locked")) == ["hi", "i want to end my life tonight"]
+        await until(
+            lambda: any(r["headers"].get("X-Companion-Event") == "escalation.unrecorded" for r in pager.accepted), "a page"
+        )
+    await until(lambda: len(cached.journal) == 0, "the journal copied in")
+    assert [t for (t,) in rows(db, "SELECT type_name FROM events WHERE sender_id = 'c-locked' ORDER BY id")] == [
+        "user",
+        "user",
+        "action",
+        "action",
+    ]
+    assert rows(db, "SELECT conversation_id, crisis_type FROM escalations") == [("c-locked", "suicide")]
+    assert rows(db, "SELECT event FROM notifications") == [("escalation.created",)]
+    await until(
+        lambda: any(r["headers"].get("X-Companion-Event") == "storage.recovered" for r in pager.accepted), "the all-clear"
+    )
+    page = next(r for r in pager.accepted if r["headers"]["X-Companion-Event"] == "escalation.unrecorded")
+    assert signature_is_valid(SECRET, page["body"], page["headers"]["X-Companion-Signature"])
+    body = json.loads(page["body"])
+    assert body["conversation_id"] == "c-locked" and body["crisis_type"] == "suicide"
+    assert "end my life" not in page["body"].decode()  # ids and the type, never the person's words
+
+
+async def test_later_turns_wait_behind_journaled_ones_and_keep_their_order(db: str, quick_timeouts: None) -> None:
+    cached = store(db)
+    tracker = DialogueStateTracker("c-order", DOMAIN.slots)
+    with writer_holding_the_lock(db):
+        for text in ("one", "two"):
+            tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+            await cached.save(tracker)
+        assert len(cached.journal) == 2
+    tracker.update(UserUttered("three", {"name": "greet", "confidence": 1.0}))
+    await cached.save(tracker)  # the lock is free, but two turns are still ahead of this one
+    await until(lambda: len(cached.journal) == 0, "the journal copied in")
+    assert [
+        t for (t,) in rows(db, "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = 'c-order' ORDER BY id")
+    ] == ["one", "two", "three"]
+    assert texts(await store(db).retrieve("c-order")) == ["one", "two", "three"]
+
+
+async def test_other_conversations_are_not_held_up_while_one_waits_for_the_lock(db: str, quick_timeouts: None) -> None:
+    cached = store(db)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(ticker())
+    tracker = DialogueStateTracker("c-wait", DOMAIN.slots)
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
+    with writer_holding_the_lock(db):
+        before = ticks
+        await cached.save(tracker)  # waits out the busy timeout in a worker thread
+        during = ticks - before
+    task.cancel()
+    assert during >= 5, "the event loop was blocked while the database was locked"
+
+
+async def test_a_journal_left_by_a_crash_is_copied_in_at_the_next_start(db: str, quick_timeouts: None) -> None:
+    first = store(db)
+    tracker = DialogueStateTracker("c-crash", DOMAIN.slots)
+    with writer_holding_the_lock(db):
+        crisis_turn(tracker)
+        await first.save(tracker)
+        first._retrier.cancel()  # the process dies with the turn journaled
+    restarted = store(db)  # Rasa starts again: the store begins copying at once
+    await until(lambda: len(restarted.journal) == 0, "the journal copied in")
+    assert rows(db, "SELECT count(*) FROM events WHERE sender_id = 'c-crash'") == [(3,)]
+    assert rows(db, "SELECT count(*) FROM escalations") == [(1,)]
+
+
+async def test_a_turn_copied_just_before_a_crash_is_not_written_twice(db: str, quick_timeouts: None) -> None:
+    cached = store(db)
+    tracker = DialogueStateTracker("c-twice", DOMAIN.slots)
+    crisis_turn(tracker)
+    turn = {"sender_id": "c-twice", "events": [e.as_dict() for e in tracker.events], "earlier": [], "crisis_type": "suicide"}
+    assert len(cached._write_turn(turn, from_journal=True)) == 1
+    assert cached._write_turn(turn, from_journal=True) == []
+    assert rows(db, "SELECT count(*) FROM events") == [(3,)]
+    assert rows(db, "SELECT count(*) FROM escalation_messages") == [(1,)]
+
+
+async def test_a_turn_is_recorded_whole_or_not_at_all(db: str, quick_timeouts: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    cached = store(db)
+
+    def broken(*args: object) -> list:
+        raise RuntimeError("escalation bug")
+
+    monkeypatch.setattr("bot.rasa.tracker_store.record_crisis_turns", broken)
+    tracker = DialogueStateTracker("c-whole", DOMAIN.slots)
+    crisis_turn(tracker)
+    await cached.save(tracker)
+    assert rows(db, "SELECT count(*) FROM events") == [(0,)]  # not the events without their escalation
+    assert len(cached.journal) == 1
+    monkeypatch.undo()
+    await until(lambda: len(cached.journal) == 0, "the journal copied in")
+    assert rows(db, "SELECT count(*) FROM escalations") == [(1,)]
+
+
+def test_the_database_file_is_private(db: str) -> None:
+    store(db)
+    assert stat.S_IMODE(Path(db).stat().st_mode) == 0o600

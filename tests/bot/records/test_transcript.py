@@ -1,0 +1,114 @@
+"""A conversation's transcript: turns in order, what NLU and the safety net said, linked records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.records.conversations import ActionTurn, BotTurn, SessionStart, UserTurn, transcript
+from bot.storage.db import create_tables, make_engine
+from tests.bot.records.conftest import World, local
+
+
+def test_turns_in_order_without_action_listen(shared_world: World) -> None:
+    found = transcript(shared_world.engine, "c-prospect")
+    assert found is not None
+    assert [(turn.kind, turn.at) for turn in found.turns] == [
+        ("action", local(2026, 3, 18, 9, 0, 0)),
+        ("session_started", local(2026, 3, 18, 9, 0, 5)),
+        ("user", local(2026, 3, 18, 9, 0, 15)),
+        ("action", local(2026, 3, 18, 9, 0, 20)),
+        ("bot", local(2026, 3, 18, 9, 0, 25)),
+        ("user", local(2026, 3, 18, 9, 0, 35)),
+        ("action", local(2026, 3, 18, 9, 0, 40)),
+        ("bot", local(2026, 3, 18, 9, 0, 45)),
+    ]
+    assert [t.name for t in found.turns if isinstance(t, ActionTurn)] == [
+        "action_session_start",
+        "utter_greet",
+        "action_answer_insurance",
+    ]
+    assert (found.started_at, found.last_at) == (local(2026, 3, 18, 9, 0, 0), local(2026, 3, 18, 9, 0, 50))
+
+
+def test_user_and_bot_turn_details(shared_world: World) -> None:
+    found = transcript(shared_world.engine, "c-prospect", mask=False)
+    assert found is not None
+    users = [t for t in found.turns if isinstance(t, UserTurn)]
+    bots = [t for t in found.turns if isinstance(t, BotTurn)]
+    assert users[0].text == "Hi, I'm Sam, call me at (760) 555-0199 or sam@example.com"
+    assert (users[1].intent, users[1].confidence, users[1].channel) == ("ask_insurance", 0.91, "socketio")
+    assert [(e.entity, e.value, e.extractor) for e in users[1].entities] == [("insurance", "Aetna", "DIETClassifier")]
+    assert users[1].crisis is False and users[1].safety_net is None
+    assert bots[0].buttons == ["Programs", "Insurance"] and bots[1].buttons == []
+    assert bots[1].text == "Yes, we work with Aetna. We can call you back at 760-555-0199."
+
+
+def test_masking_covers_texts_and_lead_contacts(shared_world: World) -> None:
+    found = transcript(shared_world.engine, "c-prospect")  # masked by default
+    assert found is not None
+    texts = [t.text for t in found.turns if isinstance(t, (UserTurn, BotTurn))]
+    assert texts[0] == "Hi, I'm Sam, call me at [phone] or [e-mail]"
+    assert texts[-1] == "Yes, we work with Aetna. We can call you back at [phone]."
+    assert [(lead.first_name, lead.phone, lead.email, lead.insurance) for lead in found.leads] == [
+        ("Sam", "[phone]", "[e-mail]", "Aetna")
+    ]
+    plain = transcript(shared_world.engine, "c-prospect", mask=False)
+    assert plain is not None
+    assert [(lead.phone, lead.email, lead.status) for lead in plain.leads] == [("(760) 555-0199", "sam@example.com", "new")]
+
+
+def test_crisis_turn_and_its_escalation(shared_world: World) -> None:
+    found = transcript(shared_world.engine, "c-crisis")
+    assert found is not None
+    user = next(t for t in found.turns if isinstance(t, UserTurn))
+    assert user.crisis and user.intent == "crisis" and user.confidence == 1.0 and user.channel == "rest"
+    assert user.safety_net is not None
+    assert (user.safety_net.decided_by, user.safety_net.model_crisis, user.safety_net.model_confidence) == (
+        "patterns",
+        False,
+        0.12,
+    )
+    assert [(e.entity, e.value) for e in user.entities] == [("crisis_type", "suicide")]
+    assert next(t for t in found.turns if isinstance(t, BotTurn)).buttons == ["Call 988", "Text HOME to 741741"]
+    [escalation] = found.escalations
+    assert (escalation.id, escalation.status, escalation.crisis_type, escalation.messages) == (
+        shared_world.escalation_ids["c-crisis"],
+        "open",
+        "suicide",
+        1,
+    )
+    assert escalation.created_at == local(2026, 3, 19, 22, 30)
+    assert found.leads == [] and found.clients == []
+
+
+def test_resolved_escalation_note_is_masked(shared_world: World) -> None:
+    masked = transcript(shared_world.engine, "c-old")
+    plain = transcript(shared_world.engine, "c-old", mask=False)
+    assert masked is not None and plain is not None
+    assert masked.escalations[0].status == "resolved" and masked.escalations[0].resolved_by == "dana"
+    assert masked.escalations[0].note == "called, safe; number [phone]"
+    assert plain.escalations[0].note == "called, safe; number 760-555-0100"
+    assert [(lead.status, lead.note_count) for lead in plain.leads] == [("contacted", 1)]
+
+
+def test_every_session_and_the_client_link(shared_world: World) -> None:
+    found = transcript(shared_world.engine, "c-client")
+    assert found is not None
+    assert [t.text for t in found.turns if isinstance(t, UserTurn)] == ["I'm having a strong craving", "8", "hello again"]
+    assert sum(isinstance(t, SessionStart) for t in found.turns) == 1
+    assert [(c.client_id, c.first_name) for c in found.clients] == [("C-1", "Sam")]
+    assert found.clients[0].first_seen_at == local(2026, 3, 10, 18, 0)
+    assert found.clients[0].last_seen_at == local(2026, 3, 20, 8, 0, 5)
+
+
+def test_a_conversation_without_user_messages_still_has_a_transcript(shared_world: World) -> None:
+    found = transcript(shared_world.engine, "c-widget")
+    assert found is not None
+    assert [t.kind for t in found.turns] == ["action", "session_started"]
+
+
+def test_unknown_conversation_is_none(shared_world: World, tmp_path: Path) -> None:
+    assert transcript(shared_world.engine, "nobody") is None
+    engine = make_engine(tmp_path / "empty.db")
+    create_tables(engine)
+    assert transcript(engine, "c-prospect") is None
