@@ -6,12 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BOT := $(PY) -m bot
 VAR := var
+INSTANCES ?= 1
 RESULTS := $(VAR)/results
 MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
-.PHONY: help setup run migrate migration train test lint format validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
+.PHONY: help setup run haproxy migrate migration train test lint format validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints
 
 help: ## List the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,8 +46,8 @@ $(MODEL_STAMP): $(TRAINING_INPUTS) data/nlu/insurance_lookup.yml $(VENV)/.instal
 
 train: $(MODEL_STAMP) ## Train the model (only when data or config changed)
 
-run: setup check-data train ## Set up, train if needed, and start the whole service
-	$(BOT) run
+run: setup check-data train $(if $(filter-out 1,$(INSTANCES)),haproxy) ## Set up, train if needed, and start the whole service (INSTANCES=2 with DATABASE_URL and REDIS_URL: behind HAProxy)
+	$(BOT) run --instances $(INSTANCES)
 
 migrate: setup ## Bring the database's tables to the newest schema (make run does it too)
 	@$(BOT) migrate
@@ -64,7 +65,7 @@ validate: setup data/nlu/insurance_lookup.yml ## rasa data validate --fail-on-wa
 	  || { cat $(VAR)/logs/validate.log; exit 1; }
 	@echo "rasa data validate: clean"
 
-lint: setup ## ruff's lint and format check (ruff.toml), mypy on bot/ and actions/ (mypy.ini)
+lint: setup ## ruff's lint and format check (ruff.toml), mypy on bot/, actions/ and tools/ (mypy.ini)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy
@@ -74,9 +75,12 @@ format: setup ## ruff: format every Python file and apply the safe lint fixes
 	@$(VENV)/bin/ruff check --fix .
 
 browser: ## Install headless Chromium for the browser tests (Debian's chromium via apt-get, as root; instant when present)
-	@scripts/install-browser.sh
+	@scripts/install-debian.sh browser '/usr/bin/chromium --headless=new --no-sandbox --version' chromium fonts-dejavu-core
 
-pytest: setup train browser ## Unit, action, data, integration and browser tests
+haproxy: ## Install HAProxy, the balancer in front of several Rasa instances (Debian's haproxy via apt-get, as root)
+	@scripts/install-debian.sh haproxy 'haproxy -v' haproxy
+
+pytest: setup train browser haproxy ## Unit, action, data, integration and browser tests
 	$(PY) -m pytest
 
 conversations: setup train ## Conversation tests (tests/test_*stories.yml) on the trained model
@@ -94,7 +98,7 @@ evaluate: setup train ## NLU on the sealed, dev, holdout and public off-topic se
 	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) evaluate 2> $(VAR)/logs/evaluate.log \
 	  || { tail -25 $(VAR)/logs/evaluate.log; exit 1; }
 
-eval-safety: setup train ## Crisis net on the sealed, dev and tuned sets, per layer and tier, with 95% intervals
+eval-safety: setup train ## Crisis net on the sealed, dev, dev2 and tuned sets, per layer and tier, with 95% intervals
 	@mkdir -p $(VAR)/logs
 	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) eval-safety 2> $(VAR)/logs/eval-safety.log \
 	  || { tail -25 $(VAR)/logs/eval-safety.log; exit 1; }

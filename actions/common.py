@@ -25,7 +25,8 @@ from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Track
 from bot.program.notice import NOTICE_HANDLED, Notices, notice_due, with_notice
 from bot.settings import get_settings
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 
 class Resources:
@@ -36,7 +37,7 @@ class Resources:
         self.program = ProgramCache(settings.program_data_dir)
         self.coping = LibraryCache(settings.coping_dir)
         self.client_key = settings.client_token_key()  # read once: it checks every client's seal
-        self._database = settings.database
+        self._database = settings.database_url
         self._engine: Optional[Engine] = None
         self._meetings: Optional[IndexCache] = None
         self._lock = threading.Lock()
@@ -46,7 +47,7 @@ class Resources:
         with self._lock:
             if self._engine is None:
                 engine = make_engine(self._database)
-                create_tables(engine)
+                migrate(engine)
                 self._engine = engine
         return self._engine
 

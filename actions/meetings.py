@@ -104,8 +104,10 @@ class ActionFindMeetings(CompanionAction):
             metadata = tracker.latest_message.get("metadata")
             overrides = {"attendance": attendance} if attendance else None
             # "What about NA?" may read as a request; the finder keeps the rest of the last search.
-            outcome = finder.follow_up(text, _now(), remembered, pending, SaidAs.REQUEST, metadata, overrides)
-            if outcome is None:
+            followed = finder.follow_up(text, _now(), remembered, pending, SaidAs.REQUEST, metadata, overrides)
+            if followed is not None:
+                outcome = followed
+            else:
                 outcome = finder.find(text, _now(), remembered, metadata=metadata, overrides=overrides)
         for reply in outcome.replies:
             send(dispatcher, reply)

@@ -1,7 +1,8 @@
 """Load test: N concurrent conversations against the REST webhook; prints latency and throughput.
 
 If no service answers on RASA_PORT, one is started for the run on the embedded default (a scratch
-database under var/bench) and stopped afterwards. Each virtual user plays realistic conversations
+database under var/bench) and stopped afterwards; with DATABASE_URL and REDIS_URL set, on those
+(the production profile), with ``--instances`` Rasa instances behind HAProxy. Each virtual user plays realistic conversations
 back to back, each with a new sender id, until the duration is up. Only loopback is contacted.
 """
 
@@ -110,9 +111,9 @@ async def run_load(rasa_url: str, users: int, seconds: float, warmup: int, rate:
             await _conversation(session, url, script, [], [])
         latencies: List[float] = []
         errors: List[str] = []
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), time.process_time()
         await asyncio.gather(*(_user(session, url, started + seconds, i, latencies, errors, interval) for i in range(users)))
-        elapsed = time.monotonic() - started
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu_before
     if not latencies:
         raise SystemExit(f"no successful message; errors: {errors[:5]}")
     return {
@@ -126,6 +127,8 @@ async def run_load(rasa_url: str, users: int, seconds: float, warmup: int, rate:
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p95_ms": round(_percentile(latencies, 95) * 1000, 1),
         "p99_ms": round(_percentile(latencies, 99) * 1000, 1),
+        # The load generator shares the machine's cores with the service: what it used of one core.
+        "load_generator_cpu_percent": round(100 * cpu / elapsed, 1),
     }
 
 
@@ -144,6 +147,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="how long to hold each load (default 60)")
     parser.add_argument("--rate", type=float, default=40, help="total msg/s of the paced run (default 40; 0 skips it)")
     parser.add_argument("--warmup", type=int, default=len(CONVERSATIONS), help="scripted conversations played first, not counted")
+    parser.add_argument(
+        "--instances", type=int, default=1, help="Rasa instances behind HAProxy (needs DATABASE_URL and REDIS_URL)"
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     started: Optional[RunningService] = None
@@ -154,7 +160,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             flush=True,
         )
     else:
-        print("No service on the Rasa port; starting one on a fresh embedded SQLite database ...", flush=True)
+        where = "DATABASE_URL and REDIS_URL" if settings.database_url_setting else "a fresh embedded SQLite database"
+        print(f"No service on the Rasa port; starting {args.instances} instance(s) on {where} ...", flush=True)
         scratch = settings.var_dir / "bench" / "service"
         shutil.rmtree(scratch, ignore_errors=True)  # every run starts from the same empty database
         started = start_service(
@@ -166,6 +173,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             # The load comes from one address at hundreds of messages a minute: measure the service,
             # not its rate limits (bot/rasa/channels/guard.py).
             extra_env={"RATE_PER_SENDER": "1000000", "RATE_PER_ADDRESS": "1000000"},
+            instances=args.instances,
         )
     results = []
     try:
@@ -176,7 +184,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             result = asyncio.run(run_load(rasa_url, args.users, args.seconds, args.warmup, rate))
             print(
                 f"  messages {result['messages']}, errors {result['errors']}, {result['messages_per_second']} msg/s; "
-                f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms",
+                f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms; "
+                f"load generator {result['load_generator_cpu_percent']}% of a core",
                 flush=True,
             )
             results.append(result)

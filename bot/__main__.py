@@ -121,10 +121,11 @@ def _migrate(_: argparse.Namespace) -> int:
     from bot.storage.schema import current, head, migrate
 
     settings = get_settings()
-    engine = make_engine(settings.database)
+    engine = make_engine(settings.database_url)
     before = current(engine)
     migrate(engine)
-    print(f"{settings.database}: schema at {head()}" + ("" if before == head() else f" (was {before or 'not migrated'})"))
+    where = engine.url.render_as_string(hide_password=True)
+    print(f"{where}: schema at {head()}" + ("" if before == head() else f" (was {before or 'not migrated'})"))
     return 0
 
 
@@ -132,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.service.supervisor import supervise
 
     _migrate(args)  # once, before the processes that share the database start
-    return asyncio.run(supervise(get_settings()))
+    return asyncio.run(supervise(get_settings(), args.instances))
 
 
 def _with_actions(args: argparse.Namespace) -> int:
@@ -188,7 +189,14 @@ def _purge(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start Rasa, the action server and the web app").set_defaults(func=_run)
+    run = sub.add_parser("run", help="start Rasa, the action server and the web app")
+    run.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="Rasa instances (each with its own action server) behind HAProxy; more than 1 needs DATABASE_URL and REDIS_URL",
+    )
+    run.set_defaults(func=_run)
     sub.add_parser("web", help="start the web app only").set_defaults(func=_web)
     sub.add_parser("actions", help="start the action server only (loopback, Rasa's shared secret)").set_defaults(func=_actions)
     sub.add_parser("migrate", help="bring the database's tables to the newest schema (bot/storage/migrations/)").set_defaults(

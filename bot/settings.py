@@ -11,6 +11,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, ValidationError, root_validator, validator
 
@@ -43,6 +44,14 @@ class Settings(BaseSettings):
     rate_per_address: int = Field(120, env="RATE_PER_ADDRESS", ge=1)
     var_dir: Path = Field(PROJECT_ROOT / "var", env="VAR_DIR")
     database_path: Optional[Path] = Field(None, env="DATABASE_PATH")
+    # The production profile (docs/operations.md): PostgreSQL for Rasa's events and our tables
+    # (postgresql://user:password@host:5432/name), and Redis for Rasa's lock store
+    # (redis://[:password@]host:6379/db), so several Rasa instances can serve one conversation.
+    # Unset: the embedded default, SQLite under VAR_DIR and an in-process lock store.
+    database_url_setting: Optional[str] = Field(None, env="DATABASE_URL")
+    redis_url: Optional[str] = Field(None, env="REDIS_URL")
+    # Where the web app reaches Rasa when it is not on this host (a cluster's Rasa service).
+    rasa_url_setting: Optional[AnyHttpUrl] = Field(None, env="RASA_URL")
     program_data_dir: Path = Field(PROJECT_ROOT / "data" / "program", env="PROGRAM_DATA_DIR")
     # The meeting finder's feeds: sources.yml and the files it names (docs/meetings.md).
     meetings_dir: Path = Field(PROJECT_ROOT / "data" / "meetings", env="MEETINGS_DIR")
@@ -97,6 +106,35 @@ class Settings(BaseSettings):
                 )
         return value
 
+    @validator("database_url_setting")
+    def _database_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        scheme = value.partition("://")[0]
+        if scheme in ("postgres", "postgresql"):
+            return "postgresql+psycopg2://" + value.partition("://")[2]
+        if scheme not in ("postgresql+psycopg2", "sqlite"):
+            raise ValueError(
+                "give a PostgreSQL URL, e.g. postgresql://companion:secret@127.0.0.1:5432/companion "
+                "(or sqlite:////absolute/path.db); unset it for the embedded default"
+            )
+        return value
+
+    @validator("redis_url")
+    def _redis_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme != "redis" or not parts.hostname:
+            raise ValueError("give a Redis URL, e.g. redis://127.0.0.1:6379/1 (redis://:password@host:6379/1 with a password)")
+        try:
+            int(parts.path.strip("/") or 0), parts.port
+        except ValueError:
+            raise ValueError(
+                "the port and the database number of a Redis URL are numbers, e.g. redis://127.0.0.1:6379/1"
+            ) from None
+        return value
+
     @validator("trusted_proxies")
     def _proxies(cls, value: Optional[str]) -> Optional[str]:
         if not value:
@@ -144,7 +182,21 @@ class Settings(BaseSettings):
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.database}"
+        """DATABASE_URL, or the embedded SQLite file."""
+        return self.database_url_setting or f"sqlite:///{self.database}"
+
+    def lock_store_environment(self) -> Dict[str, str]:
+        """Rasa's lock store, as the ${VAR}s endpoints.yml reads: Redis with REDIS_URL, else in memory."""
+        if not self.redis_url:
+            return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379", "REDIS_DB": "0", "REDIS_PASSWORD": ""}
+        parts = urlsplit(self.redis_url)
+        return {
+            "LOCK_STORE_TYPE": "redis",
+            "REDIS_HOST": parts.hostname or "",
+            "REDIS_PORT": str(parts.port or 6379),
+            "REDIS_DB": parts.path.strip("/") or "0",
+            "REDIS_PASSWORD": unquote(parts.password or ""),
+        }
 
     @property
     def meeting_sources_path(self) -> Path:
@@ -172,7 +224,8 @@ class Settings(BaseSettings):
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        """Where the web app reaches Rasa's HTTP API (the live handoff): RASA_URL, else this host."""
+        return str(self.rasa_url_setting).rstrip("/") if self.rasa_url_setting else f"http://127.0.0.1:{self.rasa_port}"
 
     @property
     def base_url(self) -> str:
@@ -211,7 +264,8 @@ class Settings(BaseSettings):
         return {
             "ACTION_SERVER_URL": self.action_server_url,
             "ACTION_SERVER_TOKEN": self.action_token(),
-            "TRACKER_DB": str(self.database),
+            "DATABASE_URL": self.database_url,
+            **self.lock_store_environment(),
             "PROGRAM_DATA_DIR": str(self.program_data_dir),
             "MEETINGS_DIR": str(self.meetings_dir),
             "COPING_DATA_DIR": str(self.coping_dir),

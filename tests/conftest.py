@@ -13,6 +13,9 @@ from bot.answer_book import load_answer_book
 from bot.program.answers import AnswerBook
 from bot.settings import PROJECT_ROOT, get_settings
 
+# PostgreSQL and Redis on loopback for the production profile's tests (``postgres``, ``redis_url``).
+pytest_plugins = ["tests.servers"]
+
 DEMO_PROGRAM = PROJECT_ROOT / "data" / "program"
 
 

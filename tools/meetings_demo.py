@@ -205,11 +205,11 @@ def _pick(rng: random.Random, table: Table) -> Any:
     prepared = _TABLES.get(id(table))
     if prepared is None:
         pairs = list(table.items()) if isinstance(table, Mapping) else list(table)
-        totals, running = [], 0.0
+        cumulative, running = [], 0.0
         for _, weight in pairs:
             running += weight
-            totals.append(running)
-        prepared = _TABLES[id(table)] = (tuple(key for key, _ in pairs), tuple(totals))
+            cumulative.append(running)
+        prepared = _TABLES[id(table)] = (tuple(key for key, _ in pairs), tuple(cumulative))
     keys, totals = prepared
     return keys[bisect.bisect_right(totals, rng.random() * totals[-1])]
 

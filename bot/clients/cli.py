@@ -46,10 +46,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _store(settings: Settings) -> Any:
     from bot.clients.store import ClientStore
-    from bot.storage.db import create_tables, make_engine
+    from bot.storage.db import make_engine
+    from bot.storage.schema import migrate
 
-    engine = make_engine(settings.database)
-    create_tables(engine)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
     return ClientStore(engine)
 
 

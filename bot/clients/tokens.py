@@ -120,7 +120,7 @@ def verify(token: str, key: str, now: Optional[dt.datetime] = None) -> str:
     if not isinstance(claims, dict):
         raise TokenRefused("invalid", "claims are not an object")
     subject = claims.get("sub")
-    if not valid_id(subject):
+    if not isinstance(subject, str) or not valid_id(subject):  # valid_id checks it too; this tells mypy
         raise TokenRefused("invalid", "sub is not a client id")
     if not isinstance(claims.get("jti"), str) or not claims["jti"]:
         raise TokenRefused("invalid", "jti missing")

@@ -210,7 +210,9 @@ class Coach:
     # --- helpers ------------------------------------------------------------------------------
 
     def _running(self, state: Optional[Dict[str, Any]]) -> bool:
-        return bool(state) and state.get("phase") in ("before", "steps") and state.get("skill") in self.library.skills  # type: ignore[union-attr]
+        if not state:
+            return False
+        return state.get("phase") in ("before", "steps") and state.get("skill") in self.library.skills
 
     def _nothing_running(self) -> Turn:
         return Turn([self._render("coping_not_running")], state=None)

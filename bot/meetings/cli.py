@@ -74,10 +74,11 @@ def check_files(settings: Settings) -> int:
 
 def _store(settings: Settings) -> Any:
     from bot.meetings.store import MeetingStore
-    from bot.storage.db import create_tables, make_engine
+    from bot.storage.db import make_engine
+    from bot.storage.schema import migrate
 
-    engine = make_engine(settings.database)
-    create_tables(engine)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
     return MeetingStore(engine)
 
 

@@ -73,8 +73,8 @@ def load_program(directory: Path) -> Program:
     except ValidationError as exc:
         for error in exc.errors():
             loc = error["loc"]
-            section = str(loc[0]) if loc and loc[0] in SECTIONS else None
-            path = directory / f"{section}.yml" if section else directory
+            known = str(loc[0]) if loc and loc[0] in SECTIONS else None
+            path = directory / f"{known}.yml" if known else directory
             field = _describe_location(raw, loc)
             problems.append(f"{path}: {field}: {error['msg']}")
         raise ProgramDataError(problems) from exc

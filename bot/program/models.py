@@ -37,8 +37,9 @@ class Weekday(str, Enum):
     saturday = "saturday"
     sunday = "sunday"
 
+    # Shadows str.index on purpose, as ``title`` does: callers read ``day.index`` as 0 for Monday.
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]
         return WEEKDAYS.index(self.value)
 
     @property

@@ -48,7 +48,8 @@ action with the same slots), so a loaded policy keeps, per turn position and tur
 match it (``_IndexedRules``) and intersects those sets: the same keys as Rasa's loop, which the
 tests compare. Only a loaded policy gets it: in training the rules change as they are checked.
 
-Written for Rasa 3.6.21 (structlog 23.3); tests/bot/rasa/test_patches.py fails if the patched functions change.
+Written for Rasa 3.6.21 (structlog 23.3): tests/bot/rasa/test_patches.py checks what each patch does, and
+tests/bot/rasa/test_rasa_internals.py fails if the source of a Rasa function patched here changes.
 """
 
 from __future__ import annotations
@@ -159,7 +160,9 @@ async def _update_tracker_session_keeping_pause(
         tracker.update(ConversationPaused())
 
 
-_rasa_parse_message = MessageProcessor.parse_message  # what the patch re-states (the test pins its source)
+_rasa_parse_message = (
+    MessageProcessor.parse_message
+)  # what the patch re-states (its source is pinned in tests/bot/rasa/test_rasa_internals.py)
 _PARSE_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="nlu-parse")  # threads start on first use
 
 

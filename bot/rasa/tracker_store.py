@@ -3,7 +3,8 @@ never loses a turn: what the database refuses is journaled on disk and copied in
 
 Rasa reads a conversation's events from the database on every message and counts them again before
 saving. With one Rasa process (the embedded default: in-memory lock store), every write goes
-through this process, so the events it last saved are exactly what the database would return.
+through this process, so the events it last saved are exactly what the database would return
+(with a shared lock store, REDIS_URL, several processes may write: then there is no cache).
 The cache keeps them (bounded, least recently used first out); the database stays the record:
 every event is written before the reply is sent, and other readers (the staff console, Rasa's
 /conversations API for past sessions) read the database.
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -42,8 +43,9 @@ from bot.safety.alarms import ESCALATION_UNRECORDED, STORAGE_FAILED, STORAGE_REC
 from bot.safety.escalations import crisis_messages, record_crisis_turns
 from bot.safety.reviews import add_review_items
 from bot.settings import get_settings
-from bot.storage.db import create_tables, private_file, sqlite_pragmas
+from bot.storage.db import private_file, sqlite_pragmas
 from bot.storage.journal import Journal
+from bot.storage.schema import migrate
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +83,17 @@ def verified_clients(key: str, sender_id: str, new: Iterable[Dict[str, Any]]) ->
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
+    engine: sa.engine.Engine  # set by Rasa's untyped base class, replaced below
+
     def __init__(self, *args: Any, cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS, **kwargs: Any) -> None:
-        sqlite_file = Path(kwargs["db"]) if kwargs.get("dialect") == "sqlite" and kwargs.get("db") else None
+        # endpoints.yml gives the database as a URL (``url: ${DATABASE_URL}``), which Rasa takes as
+        # is; Rasa's own keys (dialect, db, ...) work too.
+        host = str(kwargs.get("host") or "")
+        if "://" in host:
+            url = sa.engine.make_url(host)
+            sqlite_file = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+        else:
+            sqlite_file = Path(kwargs["db"]) if kwargs.get("dialect") == "sqlite" and kwargs.get("db") else None
         if sqlite_file is not None:
             private_file(sqlite_file)  # before Rasa's engine creates it with the default mode
         super().__init__(*args, **kwargs)
@@ -97,11 +108,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 connect_args={"check_same_thread": False},
             )
             sa.event.listen(self.engine, "connect", sqlite_pragmas)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        create_tables(self.engine)  # our tables (escalations, ...) live beside Rasa's events
-        self._capacity = max(0, int(cached_conversations))
-        self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
+        else:
+            url = self.engine.url
+            self.engine.dispose()
+            # Errors are logged: never with what a person wrote. A restarted server costs a retry.
+            self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        migrate(self.engine)  # our tables (escalations, ...) live beside Rasa's events
         settings = get_settings()
+        # With a shared lock store (REDIS_URL), several Rasa instances may take turns on one
+        # conversation: what this process saved last is then not the whole story, so every
+        # message reads the database, as Rasa does.
+        self._capacity = 0 if settings.redis_url else max(0, int(cached_conversations))
+        self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
         self._retry_seconds = settings.journal_retry_seconds
         self._client_key = settings.client_token_key()
         journal = (

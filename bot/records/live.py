@@ -120,7 +120,8 @@ def live_queue(engine: Engine, role: Role, username: str, *, mask: bool) -> List
             state, reason = handoff.status, handoff.reason
             since = handoff.taken_at if handoff.status == "active" and handoff.taken_at else handoff.requested_at
         else:
-            state, reason, since = "escalation", "crisis", from_db(escalation.created_at)
+            # Without a handoff, it is in ``ids`` for an unresolved escalation.
+            state, reason, since = "escalation", "crisis", from_db(unresolved[conversation_id].created_at)
         items.append(
             QueueItem(
                 conversation_id=conversation_id,

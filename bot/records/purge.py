@@ -187,16 +187,17 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.db import create_tables, make_engine
+    from bot.storage.db import make_engine
+    from bot.storage.schema import migrate
 
     try:
         older_than = parse_duration(args.older_than) if args.older_than else dt.timedelta(days=settings.retention_days)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    engine = make_engine(settings.database)
+    engine = make_engine(settings.database_url)
     try:
-        create_tables(engine)  # e.g. lead_notes, on a database from before it existed
+        migrate(engine)  # e.g. lead_notes, on a database from before it existed
         result = purge(engine, older_than, dry_run=args.dry_run)
     finally:
         engine.dispose()

@@ -137,10 +137,15 @@ def _count(items: Sequence[Any], test: Callable[[Any], bool]) -> Rate:
     return Rate(sum(1 for item in items if test(item)), len(items))
 
 
+def _count_by_layer(obs: Sequence[Tuple[Any, Observation]], test: Callable[[str], bool]) -> Dict[str, Rate]:
+    """Per layer, the messages whose tier at that layer passes ``test``."""
+    return {layer: _count([observation.tiers[layer] for _, observation in obs], test) for layer in LAYERS}
+
+
 def score_crisis(name: str, items: Sequence[CrisisItem], seen: Dict[str, Observation]) -> CrisisScores:
     obs = [(item, seen[item.text]) for item in items]
-    caught = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] != NONE) for layer in LAYERS}
-    clear = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] == CLEAR) for layer in LAYERS}
+    caught = _count_by_layer(obs, lambda tier: tier != NONE)
+    clear = _count_by_layer(obs, lambda tier: tier == CLEAR)
     by_label: Dict[str, Rate] = {}
     for key, label_of in (("type", lambda i: i.type), ("person", lambda i: i.person), ("tier", lambda i: i.tier)):
         for value in sorted({label_of(i) for i in items}):
@@ -154,8 +159,8 @@ def score_crisis(name: str, items: Sequence[CrisisItem], seen: Dict[str, Observa
 
 def score_other(name: str, items: Sequence[Any], seen: Dict[str, Observation], kind_of: Callable[[Any], str]) -> OtherScores:
     obs = [(item, seen[text_of(item)]) for item in items]
-    escalated = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] == CLEAR) for layer in LAYERS}
-    screened = {layer: _count(obs, lambda p, layer=layer: p[1].tiers[layer] == POSSIBLE) for layer in LAYERS}
+    escalated = _count_by_layer(obs, lambda tier: tier == CLEAR)
+    screened = _count_by_layer(obs, lambda tier: tier == POSSIBLE)
     by_kind = {}
     for kind in sorted({kind_of(i) for i in items}):
         group = [p for p in obs if kind_of(p[0]) == kind]
@@ -169,7 +174,7 @@ def score_crisis_mode(name: str, items: Sequence[CrisisModeItem], seen: Dict[str
     for kind, expected in CRISIS_MODE_EXPECTED.items():
         group = [i for i in items if i.kind == kind]
         if group:
-            right[kind] = _count(group, lambda i, e=expected: seen[i.text].reply in e)
+            right[kind] = _count([seen[i.text].reply in expected for i in group], bool)
     ending = {k for k, v in CRISIS_MODE_EXPECTED.items() if set(v) & set(ENDS_CRISIS_MODE)}
     others = [i for i in items if i.kind not in ending]
     ended = _count(others, lambda i: seen[i.text].reply in ENDS_CRISIS_MODE)

@@ -14,7 +14,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -63,7 +63,7 @@ def unescalated(engine: Engine, now: Optional[dt.datetime] = None) -> List[Crisi
                 ).scalars()
             ]
             recorded = [
-                as_utc(at)
+                cast(dt.datetime, as_utc(at))  # the column is NOT NULL
                 for at in connection.execute(
                     sa.select(escalation_messages.c.at)
                     .select_from(escalation_messages.join(escalations, escalation_messages.c.escalation_id == escalations.c.id))

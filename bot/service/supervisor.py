@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 import aiohttp
 
+from bot.service.balancer import BalancerMissing, haproxy_binary, write_config
 from bot.settings import PROJECT_ROOT, Settings
 
 STOP_GRACE_SECONDS = 10
@@ -39,6 +41,7 @@ class Child:
     health_url: Optional[str] = None
     process: Optional[asyncio.subprocess.Process] = None
     restarts: Optional[List[float]] = None
+    env: Dict[str, str] = field(default_factory=dict)  # its own variables (an instance's ports)
 
     def next_restart_delay(self, now: float) -> Optional[float]:
         """Seconds to wait before starting it again, or None when it crashes too often."""
@@ -86,37 +89,85 @@ def action_server_argv(settings: Settings) -> List[str]:
     return [sys.executable, "-m", "bot", "actions"]
 
 
-def children(settings: Settings) -> List[Child]:
-    """No secret on a command line (anyone on the machine can read those): `bot rasa` adds the
-    API token inside its own process."""
-    python = sys.executable
+def rasa_argv(settings: Settings, interface: str, port: int) -> List[str]:
     return [
-        Child("actions", action_server_argv(settings), health_url=f"{settings.action_server_url.rsplit('/', 1)[0]}/health"),
-        Child(
-            "rasa",
-            [
-                python,
-                "-m",
-                "bot",
-                "rasa",
-                "run",
-                "--enable-api",
-                "--interface",
-                settings.host,
-                "--port",
-                str(settings.rasa_port),
-                "--model",
-                str(settings.model_dir),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-                "--cors",
-                *settings.cors_origins,
-            ],
-        ),
-        Child("web", [python, "-m", "bot", "web"]),
+        sys.executable,
+        "-m",
+        "bot",
+        "rasa",
+        "run",
+        "--enable-api",
+        "--interface",
+        interface,
+        "--port",
+        str(port),
+        "--model",
+        str(settings.model_dir),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--cors",
+        *settings.cors_origins,
     ]
+
+
+def children(settings: Settings, instances: int = 1) -> List[Child]:
+    """No secret on a command line (anyone on the machine can read those): `bot rasa` adds the
+    API token inside its own process.
+
+    One instance: Rasa on RASA_PORT, the action server on ACTION_PORT. Several: each Rasa instance
+    with its own action server on loopback ports of this start, and HAProxy on RASA_PORT in front
+    of them (bot/service/balancer.py).
+    """
+    python = sys.executable
+    if instances == 1:
+        return [
+            Child("actions", action_server_argv(settings), health_url=f"{settings.action_server_url.rsplit('/', 1)[0]}/health"),
+            Child("rasa", rasa_argv(settings, settings.host, settings.rasa_port)),
+            Child("web", [python, "-m", "bot", "web"]),
+        ]
+    ports = free_ports(2 * instances)
+    rasa_ports, action_ports = ports[:instances], ports[instances:]
+    config = write_config(settings.var_dir / "haproxy.cfg", settings.host, settings.rasa_port, rasa_ports)
+    procs: List[Child] = []
+    for number, (rasa_port, action_port) in enumerate(zip(rasa_ports, action_ports), start=1):
+        own = {"RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+        procs.append(
+            Child(
+                f"actions{number}",
+                action_server_argv(settings),
+                health_url=f"http://127.0.0.1:{action_port}/health",
+                env=own,
+            )
+        )
+        procs.append(Child(f"rasa{number}", rasa_argv(settings, "127.0.0.1", rasa_port), env=own))
+    procs.append(Child("haproxy", [haproxy_binary(), "-db", "-f", str(config)]))
+    procs.append(Child("web", [python, "-m", "bot", "web"]))
+    return procs
+
+
+def free_ports(count: int) -> List[int]:
+    """Loopback ports nothing listens on now, for the instances behind the balancer."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def several_instances_problem(settings: Settings, instances: int) -> Optional[str]:
+    """Why the service cannot run ``instances`` Rasa instances with these settings, or None."""
+    if instances < 1:
+        return "--instances must be 1 or more"
+    if instances > 1 and not (settings.database_url_setting and settings.database_url.startswith("postgresql")):
+        return "several instances share one database: set DATABASE_URL to a PostgreSQL database (docs/operations.md)"
+    if instances > 1 and not settings.redis_url:
+        return "several instances share Rasa's conversation locks: set REDIS_URL (docs/operations.md)"
+    return None
 
 
 async def _pipe(name: str, stream: asyncio.StreamReader) -> None:
@@ -139,9 +190,17 @@ async def _stop(procs: List[Child]) -> None:
                 await child.process.wait()
 
 
-async def supervise(settings: Settings) -> int:
+async def supervise(settings: Settings, instances: int = 1) -> int:
+    problem = several_instances_problem(settings, instances)
+    if problem is not None:
+        print(f"supervisor| {problem}", file=sys.stderr, flush=True)
+        return 2
     env: Dict[str, str] = {**os.environ, **settings.rasa_environment(), "PYTHONUNBUFFERED": "1"}
-    procs = children(settings)
+    try:
+        procs = children(settings, instances)
+    except BalancerMissing as exc:
+        print(f"supervisor| {exc}", file=sys.stderr, flush=True)
+        return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -153,7 +212,7 @@ async def supervise(settings: Settings) -> int:
         child.process = await asyncio.create_subprocess_exec(
             *child.argv,
             cwd=PROJECT_ROOT,
-            env=env,
+            env={**env, **child.env},
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
@@ -165,11 +224,12 @@ async def supervise(settings: Settings) -> int:
 
     for child in procs:
         await start(child)
-    print(
-        f"supervisor| starting: Rasa on :{settings.rasa_port}, actions on :{settings.action_port}, "
-        f"web on http://{settings.host}:{settings.web_port}/ (Ctrl-C stops all)",
-        flush=True,
+    serving = (
+        f"Rasa on :{settings.rasa_port}, actions on :{settings.action_port}"
+        if instances == 1
+        else f"{instances} Rasa instances behind HAProxy on :{settings.rasa_port}"
     )
+    print(f"supervisor| starting: {serving}, web on http://{settings.host}:{settings.web_port}/ (Ctrl-C stops all)", flush=True)
     waits = {asyncio.create_task(c.process.wait()): c for c in procs if c.process}
     stopper = asyncio.create_task(stop.wait())
     status = 0

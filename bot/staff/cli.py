@@ -78,10 +78,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _stores(settings: Settings) -> Any:
     from bot.staff.audit import AuditLog
     from bot.staff.users import UserStore
-    from bot.storage.db import create_tables, make_engine
+    from bot.storage.db import make_engine
+    from bot.storage.schema import migrate
 
-    engine = make_engine(settings.database)
-    create_tables(engine)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
     return UserStore(engine), AuditLog(engine)
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
@@ -99,7 +99,7 @@ def _user(row: Row) -> StaffUser:
         disabled=bool(row.disabled),
         failed_logins=int(row.failed_logins),
         locked_until=_aware(row.locked_until),
-        created_at=_aware(row.created_at),  # type: ignore[arg-type]
+        created_at=_aware(row.created_at),
         last_login_at=_aware(row.last_login_at),
     )
 
@@ -282,7 +282,7 @@ class UserStore:
         if not passwords.verify_password(row.password_hash, password):
             return AuthResult(ok=False, user=self._reload(user.id), reason="wrong_password", locked_now=locked_now)
 
-        values = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+        values: Dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
         if passwords.needs_rehash(row.password_hash):
             values["password_hash"] = passwords.hash_password(password)
         with self.engine.begin() as connection:

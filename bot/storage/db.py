@@ -1,13 +1,15 @@
 """The database engine and the service's tables (SQLAlchemy Core).
 
 SQLite by default, shared with Rasa's tracker store; WAL mode and a busy timeout let Rasa, the
-action server and the web app write to the same file from separate processes.
+action server and the web app write to the same file from separate processes. DATABASE_URL puts
+the same tables on PostgreSQL (the production profile). Migrations: bot/storage/migrations/.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -301,11 +303,19 @@ def private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
-def make_engine(database: Path) -> Engine:
-    database = Path(database)
-    private_file(database)
-    # hide_parameters: an error logged with its SQL must not carry message text or contact details.
-    engine = sa.create_engine(f"sqlite:///{database}", future=True, hide_parameters=True)
+def make_engine(database: Union[Path, str]) -> Engine:
+    """An engine on a SQLite file (a path, or a sqlite:/// URL) or a PostgreSQL URL.
+
+    hide_parameters everywhere: an error logged with its SQL must not carry message text or
+    contact details.
+    """
+    url = sa.engine.make_url(f"sqlite:///{database}" if isinstance(database, Path) else database)
+    if url.get_backend_name() != "sqlite":
+        # pool_pre_ping: a server restarted under a long-running process costs one retry, not an error.
+        return sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        private_file(Path(url.database))
+    engine = sa.create_engine(url, future=True, hide_parameters=True)
     sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
 
@@ -314,7 +324,3 @@ def database_ok(engine: Engine) -> bool:
     """The health check: the database answers a query."""
     with engine.connect() as connection:
         return connection.execute(sa.text("SELECT 1")).scalar() == 1
-
-
-def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)

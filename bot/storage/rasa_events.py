@@ -1,7 +1,7 @@
 """Rasa's ``events`` table (rasa.core.tracker_store.SQLTrackerStore) as a read-side Core table.
 
-Rasa creates and owns it; it is declared here in a metadata of its own, so ``create_tables`` never
-creates or changes it. Before Rasa first ran the table does not exist: :func:`events_exist` lets
+Rasa creates and owns it; it is declared here in a metadata of its own, so our migrations
+(bot/storage/migrations/) never create or change it. Before Rasa first ran the table does not exist: :func:`events_exist` lets
 queries answer "nothing yet" instead of failing.
 """
 

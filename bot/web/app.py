@@ -29,7 +29,8 @@ from bot.staff.roles import Role
 from bot.staff.sessions import SessionStore
 from bot.staff.throttle import LoginThrottle
 from bot.staff.users import UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from bot.web.auth import auth_middleware, csrf_middleware, now
 from bot.web.forwarded import forwarded_middleware
 from bot.web.keys import (
@@ -55,8 +56,8 @@ MAX_BODY_BYTES = 256 * 1024
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    engine = make_engine(app[SETTINGS].database)
-    create_tables(engine)
+    engine = make_engine(app[SETTINGS].database_url)
+    migrate(engine)
     app[ENGINE] = engine
     app[ESCALATIONS] = EscalationStore(engine)
     app[MEETINGS] = MeetingStore(engine)

@@ -32,6 +32,7 @@ async def forwarded_middleware(request: web.Request, handler: Handler) -> web.St
     trusted = request.app[SETTINGS].trusted_proxy_addresses
     if trusted:
         address = visitor_address(request.remote, request.headers.get("X-Forwarded-For"), trusted)
-        if address != request.remote:
+        # None only when the peer is unknown, and then it is unchanged.
+        if address is not None and address != request.remote:
             request = request.clone(remote=address)
     return await handler(request)

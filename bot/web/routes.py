@@ -54,7 +54,8 @@ def _console_routes(app: web.Application) -> None:
     from bot.web.console import audit, clients, common, conversations, dashboard, escalations, leads, live, login
 
     common.setup_templates(app)
-    app.on_response_prepare.append(common.security_headers)
+    # aiohttp types the signal with aiosignal 1.4's variadic generic, which mypy 1.4 cannot read.
+    app.on_response_prepare.append(common.security_headers)  # type: ignore[arg-type]
     app.router.add_static(common.STATIC_PREFIX, common.STATIC_DIR, name=common.STATIC_ROUTE, append_version=True)
     app.router.add_get("/login", login.login_form, name="login")
     app.router.add_post("/login", login.login_submit, name="login_submit")

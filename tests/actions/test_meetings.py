@@ -24,7 +24,8 @@ from bot.meetings.refresh import refresh_all
 from bot.meetings.sources import load_sources
 from bot.meetings.store import MeetingStore
 from bot.settings import PROJECT_ROOT
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.actions.conftest import DOMAIN, make_tracker
 
 MEETINGS_DIR = PROJECT_ROOT / "data" / "meetings"
@@ -35,7 +36,7 @@ def imported_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo feeds imported once; each test gets its own copy."""
     path = tmp_path_factory.mktemp("meetings") / "imported.db"
     engine = make_engine(path)
-    create_tables(engine)
+    migrate(engine)
     reports = asyncio.run(refresh_all(load_sources(MEETINGS_DIR / "sources.yml"), MEETINGS_DIR, MeetingStore(engine)))
     engine.dispose()
     assert all(report.ok for report in reports)

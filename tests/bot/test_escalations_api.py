@@ -10,7 +10,8 @@ from aiohttp.test_utils import TestClient
 
 from bot.safety.escalations import record_crisis_events
 from bot.settings import get_settings
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from bot.web.app import create_app
 from tests.bot.safety.conftest import user_event
 
@@ -28,7 +29,7 @@ def auth(service_env: Path) -> Dict[str, str]:
 @pytest.fixture
 def escalation_id(service_env: Path) -> str:
     engine = make_engine(service_env)
-    create_tables(engine)
+    migrate(engine)
     [escalation_id] = record_crisis_events(engine, "conv-9", [user_event("my friend won't wake up", "crisis", "overdose")])
     engine.dispose()
     return escalation_id

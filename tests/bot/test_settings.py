@@ -34,6 +34,9 @@ def fresh_settings():
         ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS"),
         ("TRUSTED_PROXIES", "10.0.0.2, proxy.local", "TRUSTED_PROXIES: 'proxy.local' is not an IP address"),
         ("DB_BUSY_TIMEOUT_SECONDS", "0", "DB_BUSY_TIMEOUT_SECONDS"),
+        ("DATABASE_URL", "mysql://db.example/companion", "DATABASE_URL: give a PostgreSQL URL"),
+        ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL: give a Redis URL"),
+        ("REDIS_URL", "redis://127.0.0.1:6379/one", "REDIS_URL: the port and the database number"),
     ],
 )
 def test_bad_variable_is_named(monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str) -> None:
@@ -55,8 +58,33 @@ def test_rasa_environment_points_at_the_same_database(monkeypatch: pytest.Monkey
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "x.db"))
     monkeypatch.setenv("ACTION_PORT", "6001")
     env = get_settings().rasa_environment()
-    assert env["TRACKER_DB"] == str(tmp_path / "x.db")
+    assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'x.db'}"
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:6001/webhook"
+    assert env["LOCK_STORE_TYPE"] == "in_memory"
+
+
+def test_the_web_app_reaches_rasa_on_this_host_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_PORT", "5105")
+    assert get_settings().rasa_url == "http://127.0.0.1:5105"
+    get_settings.cache_clear()
+    monkeypatch.setenv("RASA_URL", "http://companion-rasa:5005/")
+    assert get_settings().rasa_url == "http://companion-rasa:5005"
+
+
+def test_the_production_profile_is_chosen_by_its_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://companion:s%40cret@db.internal:5433/companion")
+    monkeypatch.setenv("REDIS_URL", "redis://:p%40ss@cache.internal:6380/2")
+    settings = get_settings()
+    assert settings.database_url == "postgresql+psycopg2://companion:s%40cret@db.internal:5433/companion"
+    env = settings.rasa_environment()
+    assert env["DATABASE_URL"] == settings.database_url
+    assert {key: env[key] for key in ("LOCK_STORE_TYPE", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD")} == {
+        "LOCK_STORE_TYPE": "redis",
+        "REDIS_HOST": "cache.internal",
+        "REDIS_PORT": "6380",
+        "REDIS_DB": "2",
+        "REDIS_PASSWORD": "p@ss",
+    }
 
 
 def test_only_the_demo_page_may_open_the_chat_unless_sites_are_configured(monkeypatch: pytest.MonkeyPatch) -> None:

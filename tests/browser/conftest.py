@@ -43,7 +43,8 @@ from playwright.sync_api import Error as PlaywrightError
 from bot.service.process import RunningService, start_service
 from bot.settings import PROJECT_ROOT, Settings
 from bot.staff.users import UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from bot.web.app import create_app
 from tests.browser import screenshot
 from tests.integration.test_service import free_port
@@ -141,7 +142,7 @@ def add_staff(web_settings: Settings) -> Iterator[Callable[..., StaffLogin]]:
     """add_staff(username, role, password=None, display_name=None): a staff account in the
     scratch database (works before or while the server runs; ~0.2 s each, argon2)."""
     engine = make_engine(web_settings.database)
-    create_tables(engine)
+    migrate(engine)
     users = UserStore(engine)
 
     def add(username: str, role: str, password: Optional[str] = None, display_name: Optional[str] = None) -> StaffLogin:

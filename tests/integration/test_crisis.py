@@ -24,6 +24,7 @@ import pytest
 
 from bot.safety.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_is_valid
 from bot.service.process import RunningService, start_service
+from tests.integration.processes import action_server_pid
 from tests.integration.test_service import TOKEN, free_port, joined, say
 from tests.pager import Receiver
 
@@ -54,21 +55,6 @@ async def start(tmp: Path, receiver_port: int, action_port: int = 0, **env: str)
         token=TOKEN,
         extra_env={**crisis_env(receiver_port), **env},
     )
-
-
-def action_server_pid(action_port: int) -> int:
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv[1:4] == [b"-m", b"bot", b"actions"] and f"ACTION_PORT={action_port}".encode() in (
-            entry / "environ"
-        ).read_bytes().split(b"\0"):
-            return int(entry.name)
-    raise AssertionError(f"no action server on port {action_port}")
 
 
 async def wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import pytest
 import websockets
 
 from bot.service.process import RunningService, start_service
-from tests.integration.test_crisis import action_server_pid
+from tests.integration.processes import action_server_pid
 from tests.integration.test_service import TOKEN, free_port, joined, say
 
 pytestmark = pytest.mark.integration

@@ -198,3 +198,10 @@ async def test_socketio_channel_answers(service: RunningService) -> None:
         await ws.send("42" + json.dumps(["user_uttered", message]))
         name, reply = await next_event(ws)
     assert name == "bot_uttered" and "Adult Evening IOP" in reply["text"]
+
+
+async def test_the_rest_channel_says_it_is_ready_once_the_model_is_loaded(service: RunningService) -> None:
+    # The balancer in front of several instances sends messages only where this says ok.
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{service.rasa_url}/webhooks/rest/") as response:
+            assert (response.status, await response.json()) == (200, {"status": "ok"})

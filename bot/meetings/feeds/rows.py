@@ -81,7 +81,8 @@ def clock(value: Any, field: str) -> dt.time:
     match = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
     if match:
         try:
-            return dt.time(*(int(part or 0) for part in match.groups()))
+            hour, minute, second = (int(part or 0) for part in match.groups())
+            return dt.time(hour, minute, second)
         except ValueError:
             pass
     raise RowError(f"{field} {value!r} is not a 24-hour time like 19:30")

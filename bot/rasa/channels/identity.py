@@ -17,7 +17,8 @@ from rasa.core.channels.channel import UserMessage
 from bot.clients.identity import INVALID, NONE, ClientVerifier, Identity, sanitize, token_from
 from bot.clients.store import ClientStore
 from bot.settings import get_settings
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -32,8 +33,8 @@ class MessageIdentity:
         with self._lock:
             if self._verifier is None:
                 settings = get_settings()
-                engine = make_engine(settings.database)
-                create_tables(engine)
+                engine = make_engine(settings.database_url)
+                migrate(engine)
                 self._verifier = ClientVerifier(ClientStore(engine), settings.client_token_key())
         return self._verifier
 

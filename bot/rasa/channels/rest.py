@@ -45,7 +45,12 @@ class RestChannel(InputChannel):
         webhook = Blueprint("custom_webhook_RestChannel", __name__)
 
         @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
+        async def health(request: Request) -> HTTPResponse:
+            # Ready only once the model is loaded: the balancer in front of several instances
+            # (bot/service/balancer.py) sends messages to an instance only when this says ok.
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"status": "loading"}, status=503)
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])

@@ -173,7 +173,7 @@ class SocketIOChannel(SocketIOInput):
             agent = getattr(app.ctx, "agent", None)
             if agent is not None and agent.is_ready():
                 try:
-                    engine = make_engine(get_settings().database)
+                    engine = make_engine(get_settings().database_url)
                     await rearm(agent.processor, self.get_output_channel(), engine, dt.datetime.now(dt.timezone.utc))
                 except Exception:  # the service runs on; the log says what failed
                     log.exception("could not schedule the group reminders again")

@@ -98,8 +98,10 @@ def _embeddings(examples: List[LabelledExample], training_data: TrainingData) ->
         if sentence is not None:
             known[(message.get(TEXT) or "").strip()] = np.asarray(sentence.features).reshape(-1)
     missing = [e.text for e in examples if e.text.strip() not in known]
-    encoded = dict(zip(missing, shared_encoder().encode_sorted(missing))) if missing else {}
-    return np.vstack([known.get(e.text.strip(), encoded.get(e.text)) for e in examples]).astype(np.float32)
+    encoded: Dict[str, np.ndarray] = dict(zip(missing, shared_encoder().encode_sorted(missing))) if missing else {}
+    # Every text is in one of the two: ``missing`` holds those not in ``known``.
+    rows = [known[e.text.strip()] if e.text.strip() in known else encoded[e.text] for e in examples]
+    return np.vstack(rows).astype(np.float32)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

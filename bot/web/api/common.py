@@ -23,7 +23,7 @@ import datetime as dt
 import enum
 import json
 import typing
-from typing import Any, Dict, Literal, Optional, Tuple, Type, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Dict, Literal, Optional, Tuple, Type, TypeVar, cast
 
 from aiohttp import web
 from pydantic import BaseModel, Extra, ValidationError, constr
@@ -31,6 +31,9 @@ from pydantic import BaseModel, Extra, ValidationError, constr
 from bot.staff.users import StaffUser
 from bot.web.auth import API_TOKEN_NAME, Principal, principal
 from bot.web.keys import AUDIT, PROGRAM
+
+if TYPE_CHECKING:  # pydantic defines it for type checkers only
+    from pydantic.error_wrappers import ErrorDict
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PAGE_NUMBER = 1_000_000  # keeps offsets inside SQLite's integers whatever is asked
@@ -116,7 +119,7 @@ def _bounds(model: Type[BaseModel], name: str) -> Tuple[Any, Any]:
     return getattr(outer, "ge", None), getattr(outer, "le", None)
 
 
-def _explain(model: Type[BaseModel], error: Dict[str, Any], given: Dict[str, Any]) -> str:
+def _explain(model: Type[BaseModel], error: ErrorDict, given: Dict[str, Any]) -> str:
     name = str(error["loc"][0]) if error["loc"] else "query"
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "value_error.extra":

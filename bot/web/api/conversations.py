@@ -20,7 +20,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import re
-from typing import Callable, List, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple, TypeVar
 
 from aiohttp import web
 from pydantic import Field, conint, constr, validator
@@ -39,6 +39,9 @@ from bot.staff.roles import Permission, Role, allowed, can_view_conversation, se
 from bot.storage.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 from bot.web.api.common import MAX_PAGE_NUMBER, Query, bad_request, json_response, parse_query, record, who, zone
 from bot.web.keys import ENGINE
+
+if TYPE_CHECKING:  # typeshed-only name: what sorted() accepts from a key
+    from _typeshed import SupportsRichComparison
 
 T = TypeVar("T")
 CHUNK = MAX_PER_PAGE  # rows per query when the clinician's list is merged
@@ -61,9 +64,9 @@ class ConversationQuery(Query):
     enrolled_client: Optional[bool] = Field(
         None, description="true: only those linked to an enrolled client; false: only prospects."
     )
-    intent: Optional[constr(max_length=100)] = Field(
+    intent: Optional[constr(max_length=100)] = Field(  # type: ignore[valid-type]
         None, description="Only those with a user message of this intent, e.g. ask_insurance."
-    )  # type: ignore[valid-type]
+    )
     q: Optional[constr(max_length=200)] = Field(None, description="Text in a user or bot message (case-insensitive for A-Z).")  # type: ignore[valid-type]
     page: conint(ge=1, le=MAX_PAGE_NUMBER) = Field(1, description="The page, from 1.")  # type: ignore[valid-type]
     per_page: conint(ge=1, le=MAX_PER_PAGE) = Field(DEFAULT_PER_PAGE, description="Conversations to a page.")  # type: ignore[valid-type]
@@ -118,7 +121,7 @@ def merged_window(
     fetch_b: Callable[[int, int], Page[T]],
     start: int,
     stop: int,
-    key: Callable[[T], object],
+    key: Callable[[T], SupportsRichComparison],
 ) -> Tuple[List[T], int]:
     """Items ``start`` to ``stop`` of the union of two disjoint lists sorted by ``key`` descending.
 
@@ -131,7 +134,7 @@ def merged_window(
     b_items, b_total = window(fetch_b, 0, stop)
     lo = max(0, start - len(b_items))
     a_items, a_total = window(fetch_a, lo, stop)
-    combined = sorted(a_items + b_items, key=key, reverse=True)  # type: ignore[arg-type, return-value]
+    combined = sorted(a_items + b_items, key=key, reverse=True)
     return [item for t, item in enumerate(combined) if start <= lo + t < stop], a_total + b_total
 
 

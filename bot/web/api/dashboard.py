@@ -24,9 +24,9 @@ LEAD_FIGURES = ("new_leads", "leads_in_period")
 
 
 class DashboardQuery(Query):
-    days: conint(ge=1, le=MAX_DAYS) = Field(
+    days: conint(ge=1, le=MAX_DAYS) = Field(  # type: ignore[valid-type]
         30, description="The period: this many days up to and including today (center's timezone)."
-    )  # type: ignore[valid-type]
+    )
 
 
 async def get_dashboard(request: web.Request) -> web.Response:

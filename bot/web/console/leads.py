@@ -126,7 +126,8 @@ async def lead_status(request: web.Request) -> web.Response:
     me = who(request)
     lead_id = _lead_id(request)
     form = await request.post()
-    new_status = form.get("status")
+    field = form.get("status")
+    new_status = field if isinstance(field, str) else ""  # "" is no status: refused below
     note = form_text(form, "note", MAX_NOTE)
     workflow = LeadWorkflow(request.app[ENGINE])
     before = await run(workflow.get, lead_id)
@@ -134,7 +135,7 @@ async def lead_status(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(reason="There is no lead with that id.")
     assert me.user is not None
     try:
-        await run(workflow.set_status, lead_id, new_status if isinstance(new_status, str) else "", me.user.username, note)
+        await run(workflow.set_status, lead_id, new_status, me.user.username, note)
     except LeadNotFound:
         raise web.HTTPNotFound(reason="There is no lead with that id.") from None
     except (LeadTransitionError, ValueError) as exc:

@@ -22,7 +22,8 @@ from bot.staff import passwords
 from bot.staff.audit import AuditEntry, AuditLog
 from bot.staff.sessions import COOKIE_NAME, SessionStore
 from bot.staff.users import StaffUser, UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from bot.web.app import create_app
 from tests.bot.records.conftest import World, make_world
 
@@ -70,7 +71,7 @@ def db(service_env: Path, world_template: Tuple[Path, World]) -> Path:
         source.close()
         target.close()
     engine = make_engine(service_env)
-    create_tables(engine)
+    migrate(engine)
     engine.dispose()
     return service_env
 

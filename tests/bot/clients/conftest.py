@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.clients.store import ClientStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> ClientStore:
     engine = make_engine(tmp_path / "var" / "clients.db")
-    create_tables(engine)
+    migrate(engine)
     return ClientStore(engine)

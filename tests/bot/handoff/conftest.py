@@ -29,7 +29,8 @@ from sqlalchemy.engine import Engine
 
 from bot.staff import passwords
 from bot.staff.users import StaffUser, UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 RASA_TOKEN = "fake-rasa-token-0123456789abcdef"
 T0 = dt.datetime(2026, 3, 20, 19, 0, tzinfo=dt.timezone.utc)  # noon in Palm Springs (PDT)
@@ -109,7 +110,7 @@ async def rasa(aiohttp_server: Any) -> FakeRasa:
 def engine(tmp_path: Path) -> Iterator[Engine]:
     """A real SQLite file with every table of bot/storage/db.py."""
     made = make_engine(tmp_path / "companion.db")
-    create_tables(made)
+    migrate(made)
     yield made
     made.dispose()
 

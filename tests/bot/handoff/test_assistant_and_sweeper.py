@@ -24,7 +24,8 @@ from bot.handoff.store import SYSTEM, HandoffStore
 from bot.handoff.sweeper import Sweeper
 from bot.program.answers import AnswerBook
 from bot.safety.escalations import EVENT_CREATED, EVENT_REMINDER, EscalationStore, record_crisis_events
-from bot.storage.db import create_tables, make_engine, notifications
+from bot.storage.db import make_engine, notifications
+from bot.storage.schema import migrate
 from tests.bot.handoff.conftest import RASA_TOKEN, T0, FakeRasa, closed_port
 from tests.bot.safety.conftest import user_event
 
@@ -245,7 +246,7 @@ async def test_the_timer_runs_on_and_outlives_a_database_hiccup(
                 if any("the handoff timer failed" in r.message for r in caplog.records):
                     break
         assert any("the handoff timer failed" in r.message for r in caplog.records)
-        create_tables(engine)
+        migrate(engine)
         store.request("late", "requested", dt.datetime.now(dt.timezone.utc))
         for _ in range(200):
             await asyncio.sleep(0.02)

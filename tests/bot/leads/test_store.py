@@ -9,13 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from bot.leads.store import Lead, LeadStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> LeadStore:
     engine = make_engine(tmp_path / "nested" / "leads.db")
-    create_tables(engine)
+    migrate(engine)
     return LeadStore(engine)
 
 

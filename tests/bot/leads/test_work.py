@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 
 from bot.leads.store import Lead, LeadStore
 from bot.leads.work import LeadNotFound, LeadTransitionError, LeadWorkflow, allowed_transitions, safe_cell
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.bot.records.conftest import count, set_lead_created
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -31,7 +32,7 @@ class Clock:
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     engine = make_engine(tmp_path / "leads.db")
-    create_tables(engine)
+    migrate(engine)
     return engine
 
 

@@ -22,7 +22,8 @@ from bot.meetings import refresh
 from bot.meetings.refresh import FetchPolicy, SourceReport, due_sources, refresh_all, refresh_periodically, refresh_source
 from bot.meetings.sources import FeedFormat, RowProblem, Source, SourceList
 from bot.meetings.store import MeetingStore, SourceStatus
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 POLICY = FetchPolicy(timeout_seconds=0.2, attempts=3, first_retry_seconds=0.01)
 ZONE = "America/Los_Angeles"
@@ -140,7 +141,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[MeetingStore]:
     engine = make_engine(tmp_path / "var" / "meetings.db")
-    create_tables(engine)
+    migrate(engine)
     yield MeetingStore(engine)
     engine.dispose()
 

@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 from bot.meetings.models import Attendance, Fellowship, Meeting
 from bot.meetings.sources import FeedFormat, Source
 from bot.meetings.store import IndexCache, MeetingStore
-from bot.storage.db import create_tables, make_engine, meetings
+from bot.storage.db import make_engine, meetings
+from bot.storage.schema import migrate
 
 UTC = dt.timezone.utc
 AA = Source(name="desert-aa", format=FeedFormat.meeting_guide, path=Path("aa.json"), timezone="America/Los_Angeles")
@@ -24,7 +25,7 @@ NA = Source(name="desert-na", format=FeedFormat.bmlt, url="https://bmlt.example/
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(tmp_path / "var" / "meetings.db")
-    create_tables(engine)
+    migrate(engine)
     yield engine
     engine.dispose()
 

@@ -16,7 +16,8 @@ from bot.rasa.channels.identity import MessageIdentity
 from bot.rasa.channels.rest import RestChannel
 from bot.rasa.channels.socketio import HandoffAwareOutput, SocketIOChannel
 from bot.settings import get_settings
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.identity import verified
 
 HOUR = dt.timedelta(hours=1)
@@ -25,7 +26,7 @@ HOUR = dt.timedelta(hours=1)
 @pytest.fixture
 def clients(service_env: Path) -> ClientStore:
     engine = make_engine(service_env)
-    create_tables(engine)
+    migrate(engine)
     store = ClientStore(engine)
     store.add("C-1", "Sam", "adult_evening", "Dana")
     store.add("C-2", "Alex", "adult_day", "Lee")

@@ -13,14 +13,17 @@ from pathlib import Path
 from typing import AsyncIterator, Iterator
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import Engine
 
 from bot.clients.store import ClientStore
 from bot.rasa.tracker_store import CachedSQLTrackerStore
 from bot.safety.notifier import signature_is_valid
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.storage.db import escalations
 from tests.identity import verified
 from tests.pager import Receiver
 
@@ -287,3 +290,49 @@ async def test_a_turn_is_recorded_whole_or_not_at_all(db: str, quick_timeouts: N
 def test_the_database_file_is_private(db: str) -> None:
     store(db)
     assert stat.S_IMODE(Path(db).stat().st_mode) == 0o600
+
+
+# --- the production profile: PostgreSQL, several Rasa instances ------------------------------------
+
+
+def crisis_turn(tracker: DialogueStateTracker) -> None:
+    tracker.update(
+        UserUttered(
+            "i want to end my life tonight",
+            {"name": "crisis", "confidence": 1.0},
+            [{"entity": "crisis_type", "value": "suicide", "start": 0, "end": 1}],
+        )
+    )
+    tracker.update(ActionExecuted("utter_crisis"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+async def test_on_postgresql_a_conversation_and_its_escalation_are_kept(
+    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres.url.render_as_string(hide_password=False)
+    on_postgres = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    assert on_postgres.engine.dialect.name == "postgresql"
+    tracker = DialogueStateTracker("pg1", DOMAIN.slots)
+    crisis_turn(tracker)
+    await on_postgres.save(tracker)
+    again = await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg1")
+    assert texts(again) == ["i want to end my life tonight"]
+    with postgres.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(escalations)).scalar() == 1
+
+
+async def test_with_a_shared_lock_store_each_instance_reads_what_the_other_wrote(
+    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    get_settings.cache_clear()
+    url = postgres.url.render_as_string(hide_password=False)
+    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=url), CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    for turn, (instance, text) in enumerate([(first, "hi"), (second, "do you take aetna"), (first, "thanks")]):
+        tracker = await instance.retrieve("pg2") or DialogueStateTracker("pg2", DOMAIN.slots)
+        assert len(texts(tracker)) == turn  # every earlier turn, whichever instance saved it
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+        tracker.update(ActionExecuted("action_listen"))
+        await instance.save(tracker)
+    assert texts(await second.retrieve("pg2")) == ["hi", "do you take aetna", "thanks"]

@@ -8,7 +8,8 @@ from pathlib import Path
 from bot.clients.store import ClientStore
 from bot.coping.checkins import Checkin, CheckinStore
 from bot.records.clients import client_list, client_overview
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.bot.records.conftest import World, local
 
 
@@ -65,7 +66,7 @@ def test_client_list(shared_world: World) -> None:
 
 def test_client_list_before_rasa_ever_ran(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "clients.db")
-    create_tables(engine)
+    migrate(engine)
     ClientStore(engine).add("C-9", "Ash", "adult_day", "Ravi")
     [row] = client_list(engine)
     assert (row.id, row.last_contact, row.latest_rating, row.conversations) == ("C-9", None, None, 0)
@@ -73,7 +74,7 @@ def test_client_list_before_rasa_ever_ran(tmp_path: Path) -> None:
 
 def test_the_after_rating_names_the_skill_used(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "clients.db")
-    create_tables(engine)
+    migrate(engine)
     ClientStore(engine).add("C-5", "Jo", "adult_day", "Ravi")
     store = CheckinStore(engine)
     at = local(2026, 3, 1, 9, 0).astimezone(dt.timezone.utc)

@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.records.conversations import ConversationFilter, list_conversations
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
 from bot.storage.rasa_events import events, rasa_metadata
+from bot.storage.schema import migrate
 from tests.bot.records.conftest import ORDER, ZONE, World, local
 
 
@@ -140,7 +141,7 @@ def test_bad_filters_are_refused(changes: Dict[str, Any]) -> None:
 
 def test_an_empty_database_lists_nothing(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "empty.db")
-    create_tables(engine)  # our tables, but Rasa never ran: no events table
+    migrate(engine)  # our tables, but Rasa never ran: no events table
     page = list_conversations(engine, ConversationFilter(), ZONE)
     assert (page.items, page.total, page.pages) == ([], 0, 1)
 
@@ -172,7 +173,7 @@ def _bulk_conversations(engine: sa.engine.Engine, start: int, count: int) -> Non
 
 def test_the_number_of_queries_does_not_grow_with_the_conversations(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "bulk.db")
-    create_tables(engine)
+    migrate(engine)
     rasa_metadata.create_all(engine)
     statements: List[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))

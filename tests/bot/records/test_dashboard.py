@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.records.dashboard import dashboard
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.bot.records.conftest import NOW, ZONE, Chat, World, local, tracker_store
 
 
@@ -110,7 +111,7 @@ def test_the_crisis_net_s_intents_can_be_left_out(tmp_path: Path) -> None:
 
 def test_an_empty_database(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "empty.db")
-    create_tables(engine)
+    migrate(engine)
     board = dashboard(engine, ZONE, days=7, now=NOW)
     assert [e.conversations for e in board.conversations_per_day] == [0] * 7
     assert (board.user_messages, board.fallback_rate, board.top_intents) == (0, None, [])

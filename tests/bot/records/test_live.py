@@ -31,7 +31,8 @@ from bot.records.live import PREVIEW, Audience, QueueItem, audience_of, live_que
 from bot.records.masking import mask_text
 from bot.safety.escalations import EscalationStore, record_crisis_events
 from bot.staff.roles import Role
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.bot.records.conftest import NOW, Chat, World, local, tracker_store, utc
 from tests.bot.safety.conftest import user_event
 
@@ -41,7 +42,7 @@ LIVE_MESSAGE = "please call me at (760) 555-0123, I need to talk to someone " + 
 
 @pytest.fixture
 async def queue(world: World) -> World:
-    create_tables(world.engine)
+    migrate(world.engine)
     await (
         Chat("c-live", local(2026, 3, 20, 11, 58))
         .user("hi", "greet")
@@ -207,13 +208,13 @@ async def test_ended_handoffs_and_resolved_escalations_leave_the_queue(queue: Wo
 def test_an_empty_queue(world: World) -> None:
     with world.engine.begin() as connection:
         connection.execute(sa.text("UPDATE escalations SET status = 'resolved'"))
-    create_tables(world.engine)
+    migrate(world.engine)
     assert live_queue(world.engine, Role.ADMIN, "root", mask=False) == []
 
 
 def test_a_fresh_database_has_an_empty_queue(tmp_path: Any) -> None:
     engine = make_engine(tmp_path / "fresh.db")
-    create_tables(engine)  # ours, but not Rasa's events table yet
+    migrate(engine)  # ours, but not Rasa's events table yet
     assert live_queue(engine, Role.ADMIN, "root", mask=True) == []
     assert audience_of(engine, "c-1") is None
 
@@ -257,7 +258,7 @@ def test_the_audience_of_an_unknown_conversation_is_none(shared_world: World) ->
 
 
 def test_a_request_made_in_crisis_counts_while_it_is_open(world: World) -> None:
-    create_tables(world.engine)
+    migrate(world.engine)
     store = HandoffStore(world.engine)
     store.request("c-prospect", "crisis", utc(NOW))
     assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=True)
@@ -268,7 +269,7 @@ def test_a_request_made_in_crisis_counts_while_it_is_open(world: World) -> None:
 
 
 def test_an_escalation_counts_until_resolved_and_for_the_transcript_rule_after(world: World) -> None:
-    create_tables(world.engine)
+    migrate(world.engine)
     escalations = EscalationStore(world.engine)
     [escalation_id] = record_crisis_events(world.engine, "c-prospect", [user_event("kms", "crisis", "suicide")])
     assert audience_of(world.engine, "c-prospect") == Audience(client_linked=False, escalated=True, in_crisis=True)

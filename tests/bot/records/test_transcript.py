@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.records.conversations import ActionTurn, BotTurn, SessionStart, UserTurn, transcript
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.bot.records.conftest import World, local
 
 
@@ -110,5 +111,5 @@ def test_a_conversation_without_user_messages_still_has_a_transcript(shared_worl
 def test_unknown_conversation_is_none(shared_world: World, tmp_path: Path) -> None:
     assert transcript(shared_world.engine, "nobody") is None
     engine = make_engine(tmp_path / "empty.db")
-    create_tables(engine)
+    migrate(engine)
     assert transcript(engine, "c-prospect") is None

@@ -9,13 +9,14 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(tmp_path / "safety.db")
-    create_tables(engine)
+    migrate(engine)
     yield engine
     engine.dispose()
 

@@ -14,7 +14,8 @@ from bot.staff import passwords
 from bot.staff.audit import AuditLog
 from bot.staff.sessions import SessionStore
 from bot.staff.users import StaffUser, UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 
 PASSWORD = "correct horse battery"
 DEFAULT_HASHER = passwords._HASHER  # the production parameters, for the tests that check them
@@ -32,7 +33,7 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     engine = make_engine(tmp_path / "var" / "staff.db")
-    create_tables(engine)
+    migrate(engine)
     return engine
 
 

@@ -14,7 +14,8 @@ from bot.staff.audit import AuditLog
 from bot.staff.roles import Role
 from bot.staff.sessions import SessionStore
 from bot.staff.users import MAX_FAILED_LOGINS, UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from tests.bot.staff.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("service_env")
@@ -40,7 +41,7 @@ def add(capsys, monkeypatch, username: str = "dana", role: str = "clinician", pa
 @pytest.fixture
 def stores(service_env: Path) -> Iterator[Tuple[UserStore, SessionStore, AuditLog]]:
     engine = make_engine(service_env)
-    create_tables(engine)
+    migrate(engine)
     yield UserStore(engine), SessionStore(engine), AuditLog(engine)
 
 

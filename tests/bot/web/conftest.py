@@ -25,7 +25,8 @@ from bot.staff import passwords
 from bot.staff.audit import AuditEntry, AuditLog
 from bot.staff.sessions import COOKIE_NAME, SessionStore
 from bot.staff.users import StaffUser, UserStore
-from bot.storage.db import create_tables, make_engine
+from bot.storage.db import make_engine
+from bot.storage.schema import migrate
 from bot.web.app import create_app
 from bot.web.auth import now
 from tests.bot.records.conftest import World, make_world
@@ -59,7 +60,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
     """The world, written once through Rasa's tracker store; each test gets a copy of the file."""
     path = tmp_path_factory.mktemp("web-world") / "companion.db"
     built = make_world(path)
-    create_tables(built.engine)
+    migrate(built.engine)
     with built.engine.begin() as connection:
         connection.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
     built.engine.dispose()
