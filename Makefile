@@ -111,10 +111,14 @@ test: lint validate check-data pytest conversations evaluate eval-safety ## Ever
 shell: setup train ## Talk to the assistant in the terminal
 	$(BOT) with-actions -- $(BOT) rasa shell --model models
 
-bench: setup train ## Benchmarks: meeting search over 100,000 meetings, NLU parse latency, then the load test (starts the service if needed)
+bench: setup train $(if $(filter production,$(PROFILE)),haproxy) ## Benchmarks: meeting search over 100,000 meetings, NLU parse latency, then the load test (starts the service if needed); PROFILE=production: the load test on PostgreSQL and Redis, 1 and 2 instances
+ifeq ($(PROFILE),production)
+	$(PY) -m bench.production
+else
 	$(PY) -m bench.meetings
 	$(PY) -m bench.parse
 	$(PY) -m bench.load
+endif
 
 bench-parse: setup train ## NLU parse latency with the crisis net's encoder (target p50 <= 15 ms)
 	$(PY) -m bench.parse
