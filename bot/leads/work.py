@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.storage.db import lead_notes, leads
+from bot.storage.db import counts_by, lead_notes, leads
 from bot.storage.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.storage.times import from_db as aware
 
@@ -310,9 +310,4 @@ __all__: Sequence[str] = (
 
 def status_counts(engine: Engine) -> Dict[str, int]:
     """How many leads have each status, and ``all``."""
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(leads.c.status, sa.func.count()).group_by(leads.c.status)).all()
-    counts = {status: 0 for status in STATUSES}
-    counts.update({status: int(n) for status, n in rows})
-    counts["all"] = sum(counts[s] for s in STATUSES)
-    return counts
+    return counts_by(engine, leads.c.status, STATUSES)

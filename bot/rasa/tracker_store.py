@@ -97,21 +97,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if sqlite_file is not None:
             private_file(sqlite_file)  # before Rasa's engine creates it with the default mode
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            url = self.engine.url
-            self.engine.dispose()
+        # Rasa's engine, rebuilt: errors are logged, never with what a person wrote.
+        url = self.engine.url
+        self.engine.dispose()
+        if url.get_backend_name() == "sqlite":
             self.engine = sa.create_engine(
                 url,
                 poolclass=sa.pool.QueuePool,
                 pool_size=4,
-                hide_parameters=True,  # errors are logged: never with what a person wrote
+                hide_parameters=True,
                 connect_args={"check_same_thread": False},
             )
             sa.event.listen(self.engine, "connect", sqlite_pragmas)
-        else:
-            url = self.engine.url
-            self.engine.dispose()
-            # Errors are logged: never with what a person wrote. A restarted server costs a retry.
+        else:  # a restarted database server costs a retry, not an error
             self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         migrate(self.engine)  # our tables (escalations, ...) live beside Rasa's events

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot.safety.detector import URGENCY
 from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY
 from bot.safety.patterns import UNSPECIFIED
-from bot.storage.db import escalation_messages, escalations, notifications
+from bot.storage.db import counts_by, escalation_messages, escalations, notifications
 
 EVENT_CREATED = "escalation.created"
 EVENT_UPDATED = "escalation.updated"  # a later message showed another kind of danger
@@ -213,12 +213,7 @@ class EscalationStore:
 
     def counts(self) -> Dict[str, int]:
         """How many escalations have each status, and ``all``."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(escalations.c.status, sa.func.count()).group_by(escalations.c.status)).all()
-        counts = {status: 0 for status in STATUSES}
-        counts.update({status: int(n) for status, n in rows})
-        counts["all"] = sum(counts[s] for s in STATUSES)
-        return counts
+        return counts_by(self.engine, escalations.c.status, STATUSES)
 
     def list(self, status: Optional[str] = None, limit: int = 100) -> List[Dict[str, Any]]:
         query = sa.select(escalations).order_by(escalations.c.created_at.desc()).limit(limit)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Union
+from typing import Dict, Sequence, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -318,6 +318,16 @@ def make_engine(database: Union[Path, str]) -> Engine:
     engine = sa.create_engine(url, future=True, hide_parameters=True)
     sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def counts_by(engine: Engine, column: sa.Column, values: Sequence[str]) -> Dict[str, int]:
+    """How many rows have each of ``values`` in ``column`` (a status), and ``all``."""
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(column, sa.func.count()).group_by(column)).all()
+    counts = {value: 0 for value in values}
+    counts.update({value: int(n) for value, n in rows})
+    counts["all"] = sum(counts[value] for value in values)
+    return counts
 
 
 def database_ok(engine: Engine) -> bool:
