@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Unset: the embedded default, SQLite under VAR_DIR and an in-process lock store.
     database_url_setting: Optional[str] = Field(None, env="DATABASE_URL")
     redis_url: Optional[str] = Field(None, env="REDIS_URL")
+    # RabbitMQ as Rasa's event broker (amqp://user:password@host:5672/vhost): every instance's
+    # events go to one queue, which the console's live views listen to (bot/records/event_feed.py).
+    rabbitmq_url: Optional[str] = Field(None, env="RABBITMQ_URL")
     # Where the web app reaches Rasa when it is not on this host (a cluster's Rasa service).
     rasa_url_setting: Optional[AnyHttpUrl] = Field(None, env="RASA_URL")
     program_data_dir: Path = Field(PROJECT_ROOT / "data" / "program", env="PROGRAM_DATA_DIR")
@@ -133,6 +136,21 @@ class Settings(BaseSettings):
             raise ValueError(
                 "the port and the database number of a Redis URL are numbers, e.g. redis://127.0.0.1:6379/1"
             ) from None
+        return value
+
+    @validator("rabbitmq_url")
+    def _rabbitmq_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+            raise ValueError(
+                "give a RabbitMQ URL, e.g. amqp://companion:secret@127.0.0.1:5672/%2F (the last part is the virtual host)"
+            )
+        try:
+            _ = parts.port  # urlsplit checks the port only when asked
+        except ValueError:
+            raise ValueError("the port of a RabbitMQ URL is a number, e.g. amqp://companion:secret@127.0.0.1:5672/%2F") from None
         return value
 
     @validator("trusted_proxies")
@@ -266,6 +284,7 @@ class Settings(BaseSettings):
             "ACTION_SERVER_TOKEN": self.action_token(),
             "DATABASE_URL": self.database_url,
             **self.lock_store_environment(),
+            "EVENT_BROKER_URL": self.rabbitmq_url or "",
             "PROGRAM_DATA_DIR": str(self.program_data_dir),
             "MEETINGS_DIR": str(self.meetings_dir),
             "COPING_DATA_DIR": str(self.coping_dir),

@@ -1,6 +1,7 @@
 """The machine's real servers for the production profile's tests: a new, empty PostgreSQL
 database per test (dropped afterwards) and a Redis database emptied before and after
-(tools/scratch_servers.py; SCRATCH_POSTGRES_URL and SCRATCH_REDIS_URL name other servers)."""
+and no RabbitMQ event queue left from before (tools/scratch_servers.py; SCRATCH_POSTGRES_URL,
+SCRATCH_REDIS_URL and SCRATCH_RABBITMQ_URL name other servers)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def fresh_postgres() -> Iterator[Engine]:
 def fresh_redis() -> Iterator[str]:
     try:
         with scratch_servers.fresh_redis() as url:
+            yield url
+    except ServerUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@contextlib.contextmanager
+def fresh_rabbitmq() -> Iterator[str]:
+    try:
+        with scratch_servers.fresh_rabbitmq() as url:
             yield url
     except ServerUnavailable as exc:
         pytest.fail(str(exc), pytrace=False)

@@ -1,24 +1,30 @@
-"""A new, empty PostgreSQL database (dropped afterwards) and an emptied Redis database, on the
-machine's own servers: for the production profile's tests and benchmarks.
+"""A new, empty PostgreSQL database (dropped afterwards), an emptied Redis database and an emptied
+RabbitMQ event queue, on the machine's own servers: for the production profile's tests and benchmarks.
 
 SCRATCH_POSTGRES_URL names the PostgreSQL server (any database on it the user may connect to, to
-create the scratch one) and SCRATCH_REDIS_URL the Redis database to empty; both default to the
+create the scratch one), SCRATCH_REDIS_URL the Redis database to empty and SCRATCH_RABBITMQ_URL
+the RabbitMQ server (the default virtual host of guest/guest on loopback); all default to the
 standard loopback ports.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import uuid
 from typing import Iterator
 
+import aio_pika
 import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from bot.records.event_feed import QUEUE
+
 POSTGRES = os.environ.get("SCRATCH_POSTGRES_URL", "postgresql+psycopg2://127.0.0.1:5432/postgres")
 REDIS = os.environ.get("SCRATCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+RABBITMQ = os.environ.get("SCRATCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 
 
 class ServerUnavailable(RuntimeError):
@@ -62,3 +68,25 @@ def fresh_redis() -> Iterator[str]:
     finally:
         client.flushdb()
         client.close()
+
+
+async def _delete_event_queue(url: str) -> None:
+    connection = await aio_pika.connect(url, timeout=5)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(QUEUE)
+
+
+@contextlib.contextmanager
+def fresh_rabbitmq() -> Iterator[str]:
+    """RabbitMQ with no event queue left from an earlier run; the queue Rasa makes is deleted after."""
+    try:
+        asyncio.run(_delete_event_queue(RABBITMQ))
+    except (OSError, aio_pika.exceptions.AMQPError) as exc:
+        raise ServerUnavailable(
+            f"RabbitMQ is not reachable at {RABBITMQ} ({exc!r}). Start it (rabbitmq-server -detached) or set SCRATCH_RABBITMQ_URL."
+        ) from None
+    try:
+        yield RABBITMQ
+    finally:
+        asyncio.run(_delete_event_queue(RABBITMQ))

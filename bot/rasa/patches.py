@@ -4,7 +4,9 @@
 among the current session's events, and a session ends after an hour of quiet, so "remind me an
 hour before group" on Saturday for Monday would never arrive. The patched handler looks for the
 reminder in the conversation's whole history instead: only a cancellation or a restart after it
-(not a new session) makes it stale.
+(not a new session) makes it stale. With several Rasa instances each may hold the same reminder (each
+schedules the pending ones again when it starts); under the conversation's lock (Redis) the
+first to fire it leaves its message in the history, and the others then find it no longer due.
 
 2. Performance. Rasa checks every action-server reply with `jsonschema.validate(result, schema)`, which first
 re-validates the (constant) schema against its meta-schema: 3 ms of every message that runs a
@@ -68,7 +70,7 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.constants import EXTERNAL_MESSAGE_PREFIX, IS_EXTERNAL, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ConversationPaused,
@@ -109,16 +111,42 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     return True
 
 
+def _entity_values(entities: Optional[Iterable[Dict[Text, Any]]]) -> FrozenSet[Tuple[str, str]]:
+    return frozenset((str(e.get("entity")), str(e.get("value"))) for e in entities or () if isinstance(e, dict))
+
+
+def _same_reminder(event: ReminderScheduled, reminder: ReminderScheduled) -> bool:
+    # Rasa's ReminderScheduled.__eq__ compares names only; a reminder set again keeps its name.
+    return (
+        event.trigger_date_time == reminder.trigger_date_time
+        and event.intent == reminder.intent
+        and _entity_values(event.entities) == _entity_values(reminder.entities)
+    )
+
+
+def _fired(event: Event, reminder: ReminderScheduled) -> bool:
+    """``event`` is the message that ``reminder`` triggered when it fired."""
+    return (
+        isinstance(event, UserUttered)
+        and (bool((event.metadata or {}).get(IS_EXTERNAL)) or (event.text or "").startswith(EXTERNAL_MESSAGE_PREFIX))
+        and event.intent_name == reminder.intent
+        and _entity_values(event.entities) == _entity_values(reminder.entities)
+    )
+
+
 def reminder_still_due(events: Iterable[Event], reminder: ReminderScheduled, sender_id: Text) -> bool:
-    """True unless the reminder was cancelled, or the conversation restarted, after it was set."""
+    """True unless, after the reminder was set, it was cancelled, the conversation restarted, the
+    reminder already fired (on this or another instance), or it was set again for another time."""
     job = reminder.scheduled_job_name(sender_id)
     for event in reversed(list(events)):
         if isinstance(event, Restarted):
             return False
         if isinstance(event, ReminderCancelled) and event.cancels_job_with_name(job, sender_id):
             return False
+        if _fired(event, reminder):
+            return False
         if isinstance(event, ReminderScheduled) and event.name == reminder.name:
-            return True
+            return _same_reminder(event, reminder)
     return False
 
 

@@ -20,6 +20,7 @@ from bot.handoff.sweeper import Sweeper
 from bot.handoff.takeover import LiveChats
 from bot.meetings.refresh import refresh_periodically
 from bot.meetings.store import MeetingStore
+from bot.records.event_feed import ConversationSignals, consume_forever
 from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
 from bot.safety.reconcile import reconcile_forever
@@ -38,6 +39,7 @@ from bot.web.keys import (
     AUDIT,
     ENGINE,
     ESCALATIONS,
+    EVENT_FEED,
     HANDOFFS,
     LIVE_CHATS,
     LOGIN_THROTTLE,
@@ -123,6 +125,18 @@ async def _handoffs(app: web.Application) -> AsyncIterator[None]:
             await task
 
 
+async def _event_feed(app: web.Application) -> AsyncIterator[None]:
+    """Rasa's events from RabbitMQ (RABBITMQ_URL), which wake the console's live views at once."""
+    app[EVENT_FEED] = signals = ConversationSignals()
+    url = app[SETTINGS].rabbitmq_url
+    task = asyncio.create_task(consume_forever(url, signals)) if url else None
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def _role_of(users: UserStore) -> Callable[[str], Optional[Role]]:
     def role_of(username: str) -> Optional[Role]:
         user = users.by_username(username)
@@ -146,5 +160,6 @@ def create_app(settings: Optional[Settings] = None) -> web.Application:
     app.cleanup_ctx.append(_reconciler)
     app.cleanup_ctx.append(_meeting_refresher)
     app.cleanup_ctx.append(_handoffs)
+    app.cleanup_ctx.append(_event_feed)
     setup_routes(app)
     return app

@@ -9,6 +9,7 @@ from bot.handoff.presence import PresenceStore
 from bot.handoff.store import HandoffStore
 from bot.handoff.takeover import LiveChats
 from bot.meetings.store import MeetingStore
+from bot.records.event_feed import ConversationSignals
 from bot.safety.escalations import EscalationStore
 from bot.settings import Settings
 from bot.staff.audit import AuditLog
@@ -28,4 +29,5 @@ HANDOFFS = web.AppKey("handoffs", HandoffStore)
 PRESENCE = web.AppKey("presence", PresenceStore)
 ASSISTANT = web.AppKey("assistant", Assistant)  # Rasa's HTTP API, for pausing and live messages
 LIVE_CHATS = web.AppKey("live_chats", LiveChats)  # take-overs and their end
+EVENT_FEED = web.AppKey("event_feed", ConversationSignals)  # Rasa's events from RabbitMQ, per conversation
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)  # failed log-ins per client address

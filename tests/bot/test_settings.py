@@ -37,6 +37,8 @@ def fresh_settings():
         ("DATABASE_URL", "mysql://db.example/companion", "DATABASE_URL: give a PostgreSQL URL"),
         ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL: give a Redis URL"),
         ("REDIS_URL", "redis://127.0.0.1:6379/one", "REDIS_URL: the port and the database number"),
+        ("RABBITMQ_URL", "127.0.0.1:5672", "RABBITMQ_URL: give a RabbitMQ URL"),
+        ("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:port/", "RABBITMQ_URL: the port of a RabbitMQ URL is a number"),
     ],
 )
 def test_bad_variable_is_named(monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str) -> None:
@@ -61,6 +63,7 @@ def test_rasa_environment_points_at_the_same_database(monkeypatch: pytest.Monkey
     assert env["DATABASE_URL"] == f"sqlite:///{tmp_path / 'x.db'}"
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:6001/webhook"
     assert env["LOCK_STORE_TYPE"] == "in_memory"
+    assert env["EVENT_BROKER_URL"] == ""  # no event broker
 
 
 def test_the_web_app_reaches_rasa_on_this_host_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,6 +77,7 @@ def test_the_web_app_reaches_rasa_on_this_host_unless_told_otherwise(monkeypatch
 def test_the_production_profile_is_chosen_by_its_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://companion:s%40cret@db.internal:5433/companion")
     monkeypatch.setenv("REDIS_URL", "redis://:p%40ss@cache.internal:6380/2")
+    monkeypatch.setenv("RABBITMQ_URL", "amqps://companion:s3cret@mq.internal:5671/companion")
     settings = get_settings()
     assert settings.database_url == "postgresql+psycopg2://companion:s%40cret@db.internal:5433/companion"
     env = settings.rasa_environment()
@@ -85,6 +89,7 @@ def test_the_production_profile_is_chosen_by_its_urls(monkeypatch: pytest.Monkey
         "REDIS_DB": "2",
         "REDIS_PASSWORD": "p@ss",
     }
+    assert env["EVENT_BROKER_URL"] == "amqps://companion:s3cret@mq.internal:5671/companion"
 
 
 def test_only_the_demo_page_may_open_the_chat_unless_sites_are_configured(monkeypatch: pytest.MonkeyPatch) -> None:

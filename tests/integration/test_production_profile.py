@@ -6,12 +6,16 @@ the machine's PostgreSQL and REDIS_URL on its Redis, chosen by configuration onl
   a message to it waits its turn, and is answered once the lock is released.
 - Two Rasa instances behind HAProxy (``--instances 2``) serve one conversation in turn; a crisis
   across them is one escalation; an instance killed mid-conversation loses no turn, and comes back.
+- socket.io across instances (Redis): what one instance sends reaches a widget connected to the other.
+- RabbitMQ as Rasa's event broker: the console's live chat, waiting on a conversation, is woken by
+  a message that either instance saved.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import uuid
@@ -25,26 +29,33 @@ from rasa.core.lock_store import RedisLockStore
 from sqlalchemy.engine import Engine, make_url
 
 from bot.service.process import RunningService, start_service
+from bot.staff.users import UserStore
 from bot.storage.db import escalation_messages, escalations, leads
 from bot.storage.rasa_events import events
 from tests.integration.processes import rasa_pid
+from tests.integration.test_clients import open_socket
+from tests.integration.test_handoff import PASSWORD, staff_session
 from tests.integration.test_service import TOKEN, free_port, joined, say
-from tests.servers import fresh_postgres, fresh_redis
+from tests.servers import fresh_postgres, fresh_rabbitmq, fresh_redis
 
 pytestmark = pytest.mark.integration
 
 
 @contextlib.contextmanager
 def production_service(directory: Path, instances: int) -> Iterator[Tuple[RunningService, Engine, str]]:
-    """The whole service on a new PostgreSQL database and an empty Redis database."""
-    with fresh_postgres() as database, fresh_redis() as redis_url:
+    """The whole service on a new PostgreSQL database, an empty Redis database and RabbitMQ."""
+    with fresh_postgres() as database, fresh_redis() as redis_url, fresh_rabbitmq() as rabbitmq_url:
         running = start_service(
             directory,
             rasa_port=free_port(),
             action_port=free_port(),
             web_port=free_port(),
             token=TOKEN,
-            extra_env={"DATABASE_URL": database.url.render_as_string(hide_password=False), "REDIS_URL": redis_url},
+            extra_env={
+                "DATABASE_URL": database.url.render_as_string(hide_password=False),
+                "REDIS_URL": redis_url,
+                "RABBITMQ_URL": rabbitmq_url,
+            },
             instances=instances,
         )
         try:
@@ -163,11 +174,70 @@ async def test_a_crisis_across_two_instances_is_recorded_once(two_instances: Tup
     assert len(said) == len(crisis_turns) >= 2  # each crisis turn once, whichever instance saved it
 
 
-def rasa_instance_pid(service: RunningService, name: str) -> int:
-    """The process of Rasa instance ``name`` (rasa1, ...) of this service, from its HAProxy config."""
+def rasa_instance_port(service: RunningService, name: str) -> int:
+    """The port of Rasa instance ``name`` (rasa1, ...) of this service, from its HAProxy config."""
     config = (Path(service.log_path).parent / "haproxy.cfg").read_text()
-    port = next(line.split()[2].rsplit(":", 1)[1] for line in config.splitlines() if line.strip().startswith(f"server {name} "))
-    return rasa_pid(int(port))
+    return int(
+        next(line.split()[2].rsplit(":", 1)[1] for line in config.splitlines() if line.strip().startswith(f"server {name} "))
+    )
+
+
+def rasa_instance_pid(service: RunningService, name: str) -> int:
+    return rasa_pid(rasa_instance_port(service, name))
+
+
+async def test_a_widget_on_one_instance_gets_what_the_other_sends(two_instances: Tuple[RunningService, Engine]) -> None:
+    service, _ = two_instances
+    one = dataclasses.replace(service, rasa_url=f"http://127.0.0.1:{rasa_instance_port(service, 'rasa1')}")
+    ws, socket = await open_socket(one)
+    session_id = uuid.uuid4().hex
+    try:
+        await socket.emit("session_request", {"session_id": session_id})
+        assert await socket.until("session_confirm") == session_id
+        await socket.emit("user_uttered", {"message": "hi", "session_id": session_id})
+        await socket.until("bot_uttered")
+        # What the live handoff and reminders do: Rasa's HTTP API on the *other* instance makes the
+        # assistant say something on the socket.io channel.
+        other = f"http://127.0.0.1:{rasa_instance_port(service, 'rasa2')}"
+        async with aiohttp.ClientSession() as http:
+            triggered = await http.post(
+                f"{other}/conversations/{session_id}/trigger_intent",
+                params={"token": TOKEN, "output_channel": "socketio"},
+                json={"name": "ask_insurance"},
+            )
+            assert triggered.status == 200, await triggered.text()
+        reply = await socket.until("bot_uttered", timeout=15)
+    finally:
+        await ws.close()
+    assert "insurance" in reply["text"].lower()
+
+
+async def test_the_live_chat_is_woken_by_rasa_s_events_on_rabbitmq(two_instances: Tuple[RunningService, Engine]) -> None:
+    service, database = two_instances
+    UserStore(database).add("ana", "Ana Ruiz", "admissions", PASSWORD)
+    sender = f"live-{uuid.uuid4()}"
+    await say_served(service, sender, "hi")
+    http, _ = await staff_session(service)
+    try:
+        first = await (await http.get(f"/console/live/{sender}/events", params={"after": "0"})).json()
+        after = first["after"]
+
+        async def later() -> None:
+            await asyncio.sleep(2)
+            await say_served(service, sender, "do you take aetna?")
+
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        waited, _ = await asyncio.gather(
+            http.get(f"/console/live/{sender}/events", params={"after": str(after), "wait": "15"}), later()
+        )
+        took = loop.time() - started
+        events = await waited.json()
+    finally:
+        await http.close()
+    assert events["push"] is True  # the web app listens to RabbitMQ
+    assert any(turn["kind"] == "user" and "aetna" in turn["text"] for turn in events["turns"])
+    assert 1.5 < took < 10  # it waited for the message, and answered as soon as it was saved
 
 
 async def test_an_instance_that_dies_mid_conversation_loses_nothing(two_instances: Tuple[RunningService, Engine]) -> None:

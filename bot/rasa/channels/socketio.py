@@ -9,6 +9,12 @@ message, so an expiry takes effect mid-chat. The verdict is also sent to the pag
 When the server starts, group reminders set before a restart are scheduled again on this
 channel (bot/rasa/rearm.py).
 
+With REDIS_URL (the production profile, several Rasa instances), the socket.io server passes what
+it emits through Redis (python-socketio's Redis manager): a reply, a staff member's live message or
+a reminder that another instance sends reaches the widget whichever instance it is connected to.
+python-socketio pickles those messages, so Redis must be reachable by the service only (loopback
+or a private network, with a password): docs/operations.md.
+
 Bot messages of a live handoff (bot/handoff/notices.py) carry ``handoff`` details in their
 metadata; :class:`HandoffAwareOutput` passes them to the widget in the ``bot_uttered`` event, so it
 can show who is writing (the assistant or a named staff member) and the handoff's state.
@@ -22,10 +28,12 @@ import logging
 from collections import OrderedDict
 from contextvars import ContextVar
 from typing import Any, Dict, Optional, Text
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.clients.identity import token_from
 from bot.rasa.channels.guard import CHAT_BODY_LIMIT_BYTES, MessageGuard, client_address
@@ -39,6 +47,8 @@ log = logging.getLogger(__name__)
 # How long to wait for Rasa to load its model before giving up on scheduling reminders again.
 AGENT_READY_TIMEOUT_SECONDS = 600
 
+# The Redis pub/sub channel the instances' socket.io servers share.
+SOCKETIO_CHANNEL = "companion-socketio"
 # Sessions whose token is remembered; the oldest is forgotten first (its next message carries
 # no identity until the page sends the token again).
 MAX_SESSIONS = 10_000
@@ -75,6 +85,19 @@ class HandoffAwareOutput(SocketIOOutput):
         if handoff is not None and isinstance(response, dict):
             response = {**response, "handoff": handoff}
         await super()._send_message(socket_id, response)
+
+
+def share_through_redis(sio: AsyncServer, redis_url: str) -> None:
+    """Emits go through Redis to whichever instance holds the socket. Rasa builds its server with
+    the default (in-process) manager, so this one replaces it before any client connects: the
+    server initialises its manager on the first connection (python-socketio 5.8)."""
+    if sio.manager_initialized:
+        raise RuntimeError("the socket.io server already has clients: its manager can no longer be replaced")
+    # Redis's pub/sub channels are server-wide: the database number keeps deployments apart.
+    database = urlsplit(redis_url).path.strip("/") or "0"
+    manager = AsyncRedisManager(redis_url, channel=f"{SOCKETIO_CHANNEL}:{database}")
+    manager.set_server(sio)
+    sio.manager = manager
 
 
 class SocketIOChannel(SocketIOInput):
@@ -123,6 +146,9 @@ class SocketIOChannel(SocketIOInput):
         sio.eio.cors_allowed_origins = get_settings().cors_origins
         sio.eio._cors_headers = lambda environ: []
         sio.eio.max_http_buffer_size = CHAT_BODY_LIMIT_BYTES
+        redis_url = get_settings().redis_url
+        if redis_url:
+            share_through_redis(sio, redis_url)
         namespace = self.namespace or "/"
         confirm_session = sio.handlers[namespace]["session_request"]
 

@@ -8,8 +8,10 @@
   and the person is told who joined. A crisis escalation taken over is acknowledged at once
   (the steps and their undo: bot/handoff/takeover.py).
 - ``GET /console/live/{id}``: the live chat page; ``.../events?after=N`` gives the turns saved
-  after event N (the page asks every couple of seconds), ``POST .../messages`` sends what the
-  staff member typed, ``POST .../return`` hands the chat back to the assistant and ``.../close``
+  after event N (the page asks every couple of seconds; with RABBITMQ_URL, ``&wait=S`` holds a
+  request with nothing new until the conversation's next event, bot/records/event_feed.py, and
+  the page asks again at once), ``POST .../messages`` sends what the staff member typed,
+  ``POST .../return`` hands the chat back to the assistant and ``.../close``
   ends it (the assistant answers whatever the person writes next).
 
 Every page works without JavaScript (forms and a Refresh link); static/live.js makes them live.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import quote
 
@@ -43,11 +46,14 @@ from bot.staff.roles import Permission
 from bot.web.auth import Principal, requires
 from bot.web.console.common import PROBLEMS, audit, clock, form_text, mask_for, render, run, see_other, who, with_query
 from bot.web.console.conversations import transcript_lines
-from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, HANDOFFS, LIVE_CHATS, PRESENCE, PROGRAM
+from bot.web.keys import ASSISTANT, ENGINE, ESCALATIONS, EVENT_FEED, HANDOFFS, LIVE_CHATS, PRESENCE, PROGRAM
 
 MAX_MESSAGE = 1000
 QUEUE_SECONDS = 3  # how often the queue page asks
 CHAT_SECONDS = 1.5  # how often the chat page asks
+# How long a chat page's request may wait for the next event (RABBITMQ_URL); well inside the
+# presence report interval, since each request also reports the page open.
+MAX_WAIT_SECONDS = 20.0
 MAX_EVENT_ID = 2**63 - 1  # the largest integer SQLite (and PostgreSQL's bigint) can compare with
 LIVE = "/console/live"
 
@@ -224,11 +230,24 @@ async def chat_events(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(reason="after must be an event number.") from None
     if after > MAX_EVENT_ID:
         raise web.HTTPBadRequest(reason=f"after must be an event number from 0 to {MAX_EVENT_ID}.")
+    try:
+        wait = float(request.query.get("wait", "0"))
+    except ValueError:
+        wait = math.nan
+    if not math.isfinite(wait):
+        raise web.HTTPBadRequest(reason=f"wait must be a number of seconds up to {MAX_WAIT_SECONDS:.0f}.")
+    wait = min(MAX_WAIT_SECONDS, max(0.0, wait))
     engine = request.app[ENGINE]
+    feed = request.app[EVENT_FEED]
     turns, last_id = await run(turns_since, engine, conversation_id, after, mask=mask_for(me.role))
+    # With Rasa's events on RabbitMQ, a request with nothing new waits for the next event instead
+    # of the page asking again later; "push" tells the page to ask again at once.
+    push = feed.connected and wait > 0
+    if not turns and push and await feed.wait(conversation_id, wait):
+        turns, last_id = await run(turns_since, engine, conversation_id, after, mask=mask_for(me.role))
     handoff = await run(request.app[HANDOFFS].open_for, conversation_id)
     shown = [data for data in (_turn_json(turn) for turn in turns) if data is not None]
-    return web.json_response({"after": last_id, "turns": shown, "handoff": _handoff_json(handoff, me)})
+    return web.json_response({"after": last_id, "turns": shown, "handoff": _handoff_json(handoff, me), "push": push})
 
 
 def _wants_json(request: web.Request) -> bool:

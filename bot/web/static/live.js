@@ -2,7 +2,9 @@
  *
  * Queue page: every few seconds GET /console/live/queue.json (which also tells the server this
  * page is open, keeping its staff member available) and rebuild the table from the row
- * <template>. Chat page: every second or two GET .../events?after=N and append the new turns;
+ * <template>. Chat page: every second or two GET .../events?after=N and append the new turns
+ * (when the server listens to Rasa's events it holds the request until there is news, "push",
+ * and the page asks again at once);
  * the message box posts with fetch (the session's CSRF token from the form) and keeps the page.
  * Everything is built with textContent, never innerHTML. Without JavaScript both pages work with
  * forms and a Refresh link.
@@ -61,12 +63,23 @@
 
   function every(seconds, poll) {
     var timer = null;
-    function schedule() { if (!stopped) { timer = window.setTimeout(run, seconds * 1000); } }
+    // poll() may resolve with the seconds until the next poll (0: the server waited for news).
+    function schedule(next) {
+      if (!stopped) { timer = window.setTimeout(run, (typeof next === "number" ? next : seconds) * 1000); }
+    }
+    var busy = false; // one request at a time: a held request answers as soon as there is news
+    var again = false;
+    function done(next) {
+      busy = false;
+      if (again) { again = false; run(); } else { schedule(next); }
+    }
     function run() {
       if (timer) { window.clearTimeout(timer); timer = null; }
-      poll().then(schedule, function () {
+      if (busy) { again = true; return; }
+      busy = true;
+      poll().then(done, function () {
         say("Could not check for updates just now; trying again.");
-        schedule();
+        done();
       });
     }
     document.addEventListener("visibilitychange", function () { if (!document.hidden && !stopped) { run(); } });
@@ -201,7 +214,7 @@
     }
 
     var poll = every(interval, function () {
-      return getJSON(base + "/events?after=" + encodeURIComponent(after)).then(function (data) {
+      return getJSON(base + "/events?wait=20&after=" + encodeURIComponent(after)).then(function (data) {
         if (!data) { return; }
         var nearBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
         (data.turns || []).forEach(addTurn);
@@ -214,6 +227,7 @@
         } else if (changed) {
           say("Who is chatting has changed. Send or clear your message, then reload the page.");
         }
+        return data.push ? 0.05 : undefined; // a server that waits for news: ask again at once
       });
     });
 

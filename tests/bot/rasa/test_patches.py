@@ -95,9 +95,16 @@ def test_apply_installs_the_patch_once() -> None:
 
 
 # Group reminders survive a new session; a cancellation or a restart stops them.
-def _reminder(name: str = "group_reminder:c1") -> ReminderScheduled:
+GROUP = [{"entity": "group_at", "value": "2027-01-04T02:00:00+00:00"}]
+
+
+def _reminder(name: str = "group_reminder:c1", hour: int = 1) -> ReminderScheduled:
     return ReminderScheduled(
-        "ask_next_group", dt.datetime(2027, 1, 4, 1, 0, tzinfo=dt.timezone.utc), name=name, kill_on_user_message=False
+        "ask_next_group",
+        dt.datetime(2027, 1, 4, hour, 0, tzinfo=dt.timezone.utc),
+        name=name,
+        kill_on_user_message=False,
+        entities=GROUP,
     )
 
 
@@ -114,6 +121,11 @@ def _history(*middle: Event) -> List[Event]:
         (["session", "cancel"], False),
         (["restart"], False),
         (["other_cancel"], True),  # another conversation's reminder name
+        (["fired"], False),  # another instance fired it already
+        (["session", "fired", "message"], False),
+        (["other_fired"], True),  # a reminder for another group, or a person asking
+        (["set_again"], False),  # set again for another time: that one is due, not this
+        (["same_again"], True),  # the same reminder written again (a retried turn)
     ],
 )
 def test_a_reminder_is_due_across_sessions_until_cancelled(later: List[str], due: bool) -> None:
@@ -123,6 +135,12 @@ def test_a_reminder_is_due_across_sessions_until_cancelled(later: List[str], due
         "cancel": ReminderCancelled(name="group_reminder:c1"),
         "other_cancel": ReminderCancelled(name="group_reminder:c2"),
         "restart": Restarted(),
+        "fired": UserUttered.create_external("ask_next_group", GROUP),
+        "other_fired": UserUttered.create_external(
+            "ask_next_group", [{"entity": "group_at", "value": "2027-01-11T02:00:00+00:00"}]
+        ),
+        "set_again": _reminder(hour=0),
+        "same_again": _reminder(),
     }
     assert patches.reminder_still_due(_history(*(events[e] for e in later)), _reminder(), "c1") is due
 

@@ -1,5 +1,5 @@
 """What bot/rasa/ leans on inside Rasa, pinned: the versions it was written for, and the source
-of every Rasa member it overrides, wraps or restates.
+of every Rasa (and python-socketio) member it overrides, wraps or restates.
 
 Our code there is written against Rasa 3.6.21's private methods (the tracker store's save and
 queries, the socket.io channel's emit and handlers, the functions bot/rasa/patches.py replaces).
@@ -39,6 +39,14 @@ MEMBERS = [
     ("rasa.core.processor", "MessageProcessor.parse_message", "1cd8ac2218759de291356ab4572cd9748de9c1b0584aa7267d8da78600c868a5", "bot/rasa/patches.py (7)"),
     ("rasa.core.policies.rule_policy", "RulePolicy._get_possible_keys", "ae2257980a444fb0a09835052327669839833e66fbb891011dda4ec8e2fe62bb", "bot/rasa/patches.py (8)"),
     ("rasa.core.policies.rule_policy", "RulePolicy._is_rule_applicable", "c60740c10d00a4cfa5a5329739f0a07b334f2fc9f9721a3c7913bca97a4988c6", "bot/rasa/patches.py (8)"),
+    ("rasa.core.brokers.pika", "PikaEventBroker.__init__", "b180e72cdfbc727fd4121a3fe6b8115640637db1682594923325fa8cc8dc7258", "bot/rasa/event_broker.py"),
+    ("rasa.core.brokers.pika", "PikaEventBroker.connect", "80aecb22796fbdb64732b521cf69b9a524cb9977407284a6f66cb97518b92e57", "bot/rasa/event_broker.py"),
+    ("rasa.core.brokers.pika", "PikaEventBroker._connect", "8526daddbb944e153e7e45a0608748e40231af7791d38d805caa838b75185b2b", "bot/rasa/event_broker.py"),
+    ("rasa.core.brokers.pika", "PikaEventBroker._publish", "e5ab47d2d87427ede800bed4218ee2e2257fdc73cf249ef63fe762bf8383eb2f", "bot/rasa/event_broker.py"),
+    ("rasa.core.brokers.pika", "PikaEventBroker._publish_unpublished_messages", "d60771934d73722cfc7d73146a463232ee8c45b9425c1bde8fe5453ee7043a1a", "bot/rasa/event_broker.py"),
+    ("rasa.core.brokers.pika", "PikaEventBroker.close", "acbfea07df1114aa80c67da8d89a2932dfe0584958c6d6b65cc34472721e06b8", "bot/rasa/event_broker.py"),
+    ("socketio.server", "Server.__init__", "f1933b8a49e2ff7bdcf94b2f1be0c8c0c4624a39404bee39c3f090ffca52fb32", "bot/rasa/channels/socketio.py"),
+    ("socketio.asyncio_server", "AsyncServer._handle_eio_connect", "2c2f963d1d4925cf52952bf1e358d7092631c34d2a010e67aaa5fe3ac8cf4e5c", "bot/rasa/channels/socketio.py"),
 ]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ a crisis that begins in an admissions chat (admissions finish it, or a clinician
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -26,6 +27,7 @@ from bot.web.app import create_app
 from bot.web.auth import now
 from bot.web.console.common import PROBLEMS
 from bot.web.console.live import MAX_MESSAGE
+from bot.web.keys import EVENT_FEED
 from tests.bot.handoff.conftest import RASA_TOKEN, FakeRasa
 from tests.bot.records.conftest import CRISIS_ENTITY, PATTERNS, Chat, World, local, tracker_store
 from tests.bot.web.conftest import PASSWORD, ROLES, Signed, audit_entries, forms, scalar, text_of
@@ -452,10 +454,38 @@ async def test_events_after_n_gives_only_newer_turns_and_the_handoff(
     assert staff["at"] == local(2026, 3, 20, 12, 1).astimezone(dt.timezone.utc).isoformat()
     assert newer["after"] > first["after"]
     again = await (await ana.get(f"/console/live/c-prospect/events?after={newer['after']}")).json()
-    assert again == {"after": newer["after"], "turns": [], "handoff": first["handoff"]}
+    assert again == {"after": newer["after"], "turns": [], "handoff": first["handoff"], "push": False}  # no event feed
 
     root_view = await (await (await as_role(M)).get("/console/live/c-prospect/events")).json()
     assert root_view["handoff"]["mine"] is False and len(root_view["turns"]) == 6
+
+
+async def test_with_rasa_s_events_a_request_waits_for_the_next_turn(as_role: Login, world: World) -> None:
+    ana = await as_role(A)
+    first = await (await ana.get("/console/live/c-prospect/events?after=0")).json()
+    feed = ana.client.app[EVENT_FEED]
+    feed.connected = True  # as when the web app consumes RabbitMQ (bot/records/event_feed.py)
+
+    async def a_turn_is_saved() -> None:
+        await asyncio.sleep(0.3)
+        store = tracker_store(world.path)
+        await Chat("c-prospect", local(2026, 3, 20, 12, 5)).user("hello? anyone there", "greet").save(store)
+        store.engine.dispose()
+        feed.notify("c-prospect")
+
+    waited, _ = await asyncio.gather(
+        ana.get(f"/console/live/c-prospect/events?after={first['after']}&wait=10"), a_turn_is_saved()
+    )
+    body = await waited.json()
+    assert body["push"] is True
+    assert [turn["text"] for turn in body["turns"]] == ["hello? anyone there"]
+
+
+@pytest.mark.parametrize("wait", ["soon", "nan"])
+async def test_a_wait_that_is_not_a_number_is_refused(as_role: Login, wait: str) -> None:
+    response = await (await as_role(A)).get(f"/console/live/c-prospect/events?wait={wait}")
+    assert response.status == 400
+    assert "wait must be a number of seconds" in await response.text()
 
 
 async def test_events_of_a_conversation_nobody_took(as_role: Login) -> None:

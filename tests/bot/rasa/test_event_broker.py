@@ -1,0 +1,81 @@
+"""RabbitMQ as Rasa's event broker, on the machine's RabbitMQ: off the answer path, nothing lost
+while it connects, no password in the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Iterator, List
+
+import aio_pika
+import pytest
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.rasa import event_broker
+from bot.rasa.event_broker import RabbitMQEventBroker
+from bot.records.event_feed import QUEUE
+from tests.servers import fresh_rabbitmq
+
+
+@pytest.fixture
+def rabbitmq() -> Iterator[str]:
+    with fresh_rabbitmq() as url:
+        yield url
+
+
+async def _drain(url: str, expected: int) -> List[dict]:
+    found: List[dict] = []
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(QUEUE, durable=True)
+        for _ in range(100):
+            message = await queue.get(fail=False)
+            if message is None:
+                if len(found) >= expected:
+                    break
+                await asyncio.sleep(0.05)
+                continue
+            await message.ack()
+            found.append(json.loads(message.body))
+    return found
+
+
+async def test_no_url_means_no_broker() -> None:
+    assert await RabbitMQEventBroker.from_endpoint_config(EndpointConfig(url="", queues=[QUEUE])) is None
+    assert await RabbitMQEventBroker.from_endpoint_config(None) is None
+
+
+async def test_events_published_while_connecting_reach_the_queue(rabbitmq: str) -> None:
+    broker = await RabbitMQEventBroker.from_endpoint_config(EndpointConfig(url=rabbitmq, queues=[QUEUE]))
+    assert broker is not None
+    try:
+        broker.publish({"sender_id": "web-1", "event": "user", "text": "hi"})  # before the connection is up
+        for _ in range(100):
+            if broker.is_ready():
+                break
+            await asyncio.sleep(0.05)
+        broker.publish({"sender_id": "web-1", "event": "bot", "text": "hello"})
+        events = await _drain(rabbitmq, expected=2)
+    finally:
+        await broker.close()
+    assert [(e["sender_id"], e["event"]) for e in events] == [("web-1", "user"), ("web-1", "bot")]
+
+
+async def test_rabbitmq_down_keeps_a_bounded_backlog_and_says_what_to_check(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(event_broker, "MAX_UNPUBLISHED", 3)
+    url = "amqp://companion:hunter2-secret@127.0.0.1:1/%2F"
+    with caplog.at_level(logging.WARNING, logger="bot.rasa.event_broker"):
+        broker = await RabbitMQEventBroker.from_endpoint_config(EndpointConfig(url=url, queues=[QUEUE]))
+        assert broker is not None
+        for number in range(5):
+            broker.publish({"sender_id": "web-1", "event": "user", "n": number})
+        await asyncio.sleep(0.5)
+        await broker.close()
+    assert [event["n"] for event in broker._unpublished_events] == [2, 3, 4]  # the newest kept
+    warning = caplog.text
+    assert "RabbitMQ at 127.0.0.1:1 cannot be reached" in warning and "RABBITMQ_URL" in warning
+    assert "hunter2" not in warning
