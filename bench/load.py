@@ -141,15 +141,28 @@ async def _alive(url: str) -> bool:
         return False
 
 
+def _counts(text: str) -> List[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise SystemExit(f"--users: give whole numbers, comma-separated (e.g. 10,50,200), not {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise SystemExit("--users: every count must be at least 1")
+    return counts
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
-    parser.add_argument("--users", type=int, default=10, help="concurrent conversations (default 10)")
+    parser.add_argument(
+        "--users", default="10", help="concurrent conversations, comma-separated for several loads in turn (default 10)"
+    )
     parser.add_argument("--seconds", type=float, default=60, help="how long to hold each load (default 60)")
     parser.add_argument("--rate", type=float, default=40, help="total msg/s of the paced run (default 40; 0 skips it)")
     parser.add_argument("--warmup", type=int, default=len(CONVERSATIONS), help="scripted conversations played first, not counted")
     parser.add_argument(
         "--instances", type=int, default=1, help="Rasa instances behind HAProxy (needs DATABASE_URL and REDIS_URL)"
     )
+    parser.add_argument("--out", help="where to save the results as JSON (default var/bench/load.json)")
     args = parser.parse_args(argv)
     settings = get_settings()
     started: Optional[RunningService] = None
@@ -177,22 +190,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         )
     results = []
     try:
-        runs = [None] + ([args.rate] if args.rate else [])
-        for rate in runs:
+        runs = [(users, rate) for users in _counts(args.users) for rate in [None] + ([args.rate] if args.rate else [])]
+        for users, rate in runs:
             mode = f"paced at {rate:g} msg/s" if rate else "closed loop, no think time"
-            print(f"{args.users} concurrent conversations for {args.seconds:.0f} s, {mode}, against {rasa_url} ...", flush=True)
-            result = asyncio.run(run_load(rasa_url, args.users, args.seconds, args.warmup, rate))
+            print(f"{users} concurrent conversations for {args.seconds:.0f} s, {mode}, against {rasa_url} ...", flush=True)
+            result = asyncio.run(run_load(rasa_url, users, args.seconds, args.warmup, rate))
             print(
                 f"  messages {result['messages']}, errors {result['errors']}, {result['messages_per_second']} msg/s; "
                 f"latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms; "
                 f"load generator {result['load_generator_cpu_percent']}% of a core",
                 flush=True,
             )
-            results.append(result)
+            results.append({**result, "instances": args.instances})
     finally:
         if started:
             started.stop()
-    out = Path(settings.var_dir) / "bench" / "load.json"
+    out = Path(args.out) if args.out else Path(settings.var_dir) / "bench" / "load.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"saved {out}")

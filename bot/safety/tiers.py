@@ -1,6 +1,7 @@
 """Three tiers from three independent layers: clear danger, possible danger, none.
 
-- **Clear** (the crisis answer at once, staff alerted): a curated pattern counts; or the encoder
+- **Clear** (the crisis answer at once, staff alerted): a curated pattern counts (unless both
+  learned layers see no danger at all in the message: then it is asked about); or the encoder
   classifier is sure on its own; or the NLU model and the encoder agree.
 - **Possible** (one direct, kind question: are you thinking of ending your life, are you in
   danger right now?): a layer sees danger that the others do not confirm, or the encoder sees
@@ -35,6 +36,10 @@ class Thresholds:
     encoder_clear: float = 0.9  # the encoder alone decides a clear crisis from here
     encoder_agree: float = 0.5  # with the NLU model's crisis intent, the encoder confirms from here
     encoder_possible: float = 0.5  # possible or clear danger: ask from here
+    # A pattern's hit in which neither learned layer sees any danger (the model no crisis intent,
+    # the encoder's danger below this) is asked about instead of escalated: informational
+    # questions, school projects, goodbyes at graduation. 0 turns it off.
+    pattern_doubt: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,10 @@ def assess(
     patterns = decide(text, model_says_crisis=True)  # "patterns", "overruled" (benign words) or "model"
     person = risk.person if risk is not None else "self"
     if patterns.crisis and patterns.source == "patterns":
-        return Assessment(CLEAR, answer_type(patterns.crisis_type or guess_type(text), person, text), "patterns")
+        crisis_type = answer_type(patterns.crisis_type or guess_type(text), person, text)
+        if not model_crisis and risk is not None and risk.possible < thresholds.pattern_doubt:
+            return Assessment(POSSIBLE, crisis_type, "patterns, no danger seen by the learned layers")
+        return Assessment(CLEAR, crisis_type, "patterns")
 
     def kind() -> str:  # only when there is danger: most messages never need it
         return answer_type(risk.crisis_type if risk is not None else guess_type(text), person, text)

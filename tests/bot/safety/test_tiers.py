@@ -49,3 +49,20 @@ def test_history_asks_unless_a_learned_layer_confirms(text: str) -> None:
 
 def test_no_layer_no_danger() -> None:
     assert assess("what are your hours on saturday", False, risk(0.01), THRESHOLDS).tier == NONE
+
+
+DOUBTING = Thresholds(encoder_clear=0.8, encoder_agree=0.5, encoder_possible=0.5, pattern_doubt=0.05)
+
+
+@pytest.mark.parametrize(
+    "model_crisis, danger, tier",
+    [
+        (False, 0.01, POSSIBLE),  # neither learned layer sees any danger: asked, not escalated
+        (False, 0.2, CLEAR),  # the encoder sees some danger: the pattern counts
+        (True, 0.01, CLEAR),  # the model sees a crisis: the pattern counts
+    ],
+)
+def test_a_pattern_both_learned_layers_doubt_is_asked_about(model_crisis: bool, danger: float, tier: str) -> None:
+    text = "i want to kill myself"
+    assert assess(text, model_crisis, risk(0.0, danger), DOUBTING).tier == tier
+    assert assess(text, model_crisis, risk(0.0, danger), THRESHOLDS).tier == CLEAR  # off: the pattern always counts
