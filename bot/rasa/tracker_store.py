@@ -20,6 +20,9 @@ turn pages on its own. Rasa's FailSafeTrackerStore would otherwise answer and ke
 in memory only. A retry loop copies journaled turns into the database in order, each with its
 escalation, and later turns of the same conversation queue behind them. Database work runs in
 worker threads, so a lock held elsewhere stalls one conversation, not every chat.
+
+With an event broker (RABBITMQ_URL, bot/rasa/event_broker.py), a turn's events are published once
+they are saved (or journaled), so whoever a published event wakes finds it in the database.
 """
 
 from __future__ import annotations
@@ -197,7 +200,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self.stream_events(tracker)
         self._keep_retrying()
         sender_id = tracker.sender_id
         events = list(tracker.events)
@@ -228,7 +230,16 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 else:
                     for escalation_id in escalation_ids:
                         log.warning("crisis escalation %s recorded for conversation %s", escalation_id, sender_id)
+            self._publish(sender_id, new)
         self._remember(sender_id, current_session(earlier + new))
+
+    def _publish(self, sender_id: str, new: List[Dict[str, Any]]) -> None:
+        """The turn's events to the event broker (RABBITMQ_URL), as Rasa's stream_events sends them,
+        but once they are saved, so a consumer woken by one finds it in the database, and without
+        Rasa's second read of the conversation to tell which events are new."""
+        if self.event_broker is not None:
+            for event in new:
+                self.event_broker.publish({"sender_id": sender_id, **event})
 
     def _write_turn(self, turn: Turn, from_journal: bool = False) -> List[str]:
         """The turn's events, escalation, review items and client links: one transaction."""

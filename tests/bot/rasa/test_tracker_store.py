@@ -14,6 +14,7 @@ from typing import AsyncIterator, Iterator
 
 import pytest
 import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -58,6 +59,37 @@ async def test_cache_and_database_agree_over_several_turns(db: str) -> None:
     from_cache = await cached.retrieve("c1")
     assert texts(from_cache) == texts(from_database) == ["hi", "do you take aetna", "thanks"]
     assert len(from_cache.events) == len(from_database.events) == 6
+
+
+class SavedFirstBroker(EventBroker):
+    """Records what is published, and whether the database already held it at that moment."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.published: list = []
+
+    def publish(self, event: dict) -> None:
+        with sqlite3.connect(self.db) as connection:
+            saved = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (event["sender_id"],)).fetchone()[0]
+        self.published.append((event["sender_id"], event["event"], event.get("text"), saved))
+
+
+async def test_each_turn_s_events_go_to_the_broker_once_saved(db: str) -> None:
+    broker = SavedFirstBroker(db)
+    cached = store(db, event_broker=broker)
+    tracker = DialogueStateTracker("c1", DOMAIN.slots)
+    for text in ("hi", "do you take aetna"):
+        tracker = await cached.retrieve("c1") or tracker
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+        tracker.update(ActionExecuted("action_listen"))
+        await cached.save(tracker)
+    assert [(sender, kind, text) for sender, kind, text, _ in broker.published] == [
+        ("c1", "user", "hi"),
+        ("c1", "action", None),
+        ("c1", "user", "do you take aetna"),
+        ("c1", "action", None),
+    ]  # each event once, in order, though the tracker holds them all at the second save
+    assert [saved for *_, saved in broker.published] == [2, 2, 4, 4]  # already in the database
 
 
 async def test_slots_survive_the_cache(db: str) -> None:
