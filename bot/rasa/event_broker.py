@@ -5,7 +5,8 @@ when RabbitMQ is down; it builds its log lines from a URL with the password in i
 events published before the connection is up. The events' record is the database: the broker
 feeds live views (bot/records/event_feed.py). So this one connects in the background (the
 server answers meanwhile), keeps what is published until then (bounded) and sends it once the
-connection is up, logs the host only, and says what to check while RabbitMQ cannot be reached.
+connection is up, logs the host only (never an event's text), and says what to check while
+RabbitMQ cannot be reached.
 With RABBITMQ_URL unset there is no broker (the embedded default).
 
 Written for Rasa 3.6.21's PikaEventBroker (tests/bot/rasa/test_rasa_internals.py pins it).
@@ -92,10 +93,18 @@ class RabbitMQEventBroker(PikaEventBroker):
         return await aio_pika.connect_robust(self._url, timeout=CONNECT_TIMEOUT_SECONDS)
 
     async def _publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
+        # Rasa's deep-copies every event for a debug line and logs the event, text and all, when a
+        # publish fails: a cost on every message and what people wrote in the logs.
         if self._exchange is None:  # not connected yet: keep it for when the connection is up
             self._unpublished_events.append(event)
             return
-        await super()._publish(event, headers)
+        try:
+            await self._exchange.publish(self._message(event, headers), "")
+        except Exception as error:  # noqa: BLE001 - kept and sent again once the connection is back
+            log.warning(
+                "an event could not be sent to RabbitMQ at %s (%s); it is kept for later", self.where, type(error).__name__
+            )
+            self._unpublished_events.append(event)
 
     async def close(self) -> None:
         if self._connecting is not None:

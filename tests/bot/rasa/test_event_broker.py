@@ -79,3 +79,18 @@ async def test_rabbitmq_down_keeps_a_bounded_backlog_and_says_what_to_check(
     warning = caplog.text
     assert "RabbitMQ at 127.0.0.1:1 cannot be reached" in warning and "RABBITMQ_URL" in warning
     assert "hunter2" not in warning
+
+
+class RefusingExchange:
+    async def publish(self, message: aio_pika.Message, routing_key: str) -> None:
+        raise aio_pika.exceptions.ChannelClosed(406, "gone")
+
+
+async def test_a_failed_publish_is_kept_and_logged_without_the_text(caplog: pytest.LogCaptureFixture) -> None:
+    broker = RabbitMQEventBroker("amqp://guest:guest@127.0.0.1:1/%2F", queues=[QUEUE])
+    broker._exchange = RefusingExchange()  # type: ignore[assignment]
+    with caplog.at_level(logging.WARNING, logger="bot.rasa.event_broker"):
+        await broker._publish({"sender_id": "web-1", "event": "user", "text": "my private words"})
+    assert [event["text"] for event in broker._unpublished_events] == ["my private words"]
+    assert "could not be sent to RabbitMQ at 127.0.0.1:1" in caplog.text
+    assert "my private words" not in caplog.text

@@ -43,6 +43,7 @@ MEMBERS = [
     ("rasa.core.brokers.pika", "PikaEventBroker.connect", "80aecb22796fbdb64732b521cf69b9a524cb9977407284a6f66cb97518b92e57", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker._connect", "8526daddbb944e153e7e45a0608748e40231af7791d38d805caa838b75185b2b", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker._publish", "e5ab47d2d87427ede800bed4218ee2e2257fdc73cf249ef63fe762bf8383eb2f", "bot/rasa/event_broker.py"),
+    ("rasa.core.brokers.pika", "PikaEventBroker._message", "fc4766ef90057b8490f32d5fea039f2b48b3ce0cd9ab78c7a2e0ccca764d9f48", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker._publish_unpublished_messages", "d60771934d73722cfc7d73146a463232ee8c45b9425c1bde8fe5453ee7043a1a", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker.close", "acbfea07df1114aa80c67da8d89a2932dfe0584958c6d6b65cc34472721e06b8", "bot/rasa/event_broker.py"),
     ("socketio.server", "Server.__init__", "f1933b8a49e2ff7bdcf94b2f1be0c8c0c4624a39404bee39c3f090ffca52fb32", "bot/rasa/channels/socketio.py"),
