@@ -6,7 +6,7 @@ SCRATCH_REDIS_URL and SCRATCH_RABBITMQ_URL name other servers)."""
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from typing import ContextManager, Iterator, TypeVar
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -14,32 +14,29 @@ from sqlalchemy.engine import Engine
 from tools import scratch_servers
 from tools.scratch_servers import ServerUnavailable
 
+T = TypeVar("T")
+
 
 @contextlib.contextmanager
-def fresh_postgres() -> Iterator[Engine]:
+def _or_fail(server: ContextManager[T]) -> Iterator[T]:
+    """The scratch server, or the test fails with the message that says how to start it."""
     try:
-        with scratch_servers.fresh_postgres("companion_test") as engine:
-            yield engine
+        with server as value:
+            yield value
     except ServerUnavailable as exc:
         pytest.fail(str(exc), pytrace=False)
 
 
-@contextlib.contextmanager
-def fresh_redis() -> Iterator[str]:
-    try:
-        with scratch_servers.fresh_redis() as url:
-            yield url
-    except ServerUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
+def fresh_postgres() -> ContextManager[Engine]:
+    return _or_fail(scratch_servers.fresh_postgres("companion_test"))
 
 
-@contextlib.contextmanager
-def fresh_rabbitmq() -> Iterator[str]:
-    try:
-        with scratch_servers.fresh_rabbitmq() as url:
-            yield url
-    except ServerUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
+def fresh_redis() -> ContextManager[str]:
+    return _or_fail(scratch_servers.fresh_redis())
+
+
+def fresh_rabbitmq() -> ContextManager[str]:
+    return _or_fail(scratch_servers.fresh_rabbitmq())
 
 
 @pytest.fixture
