@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     journal_retry_seconds: float = Field(2.0, env="JOURNAL_RETRY_SECONDS", gt=0, le=300)
     # How often the web app checks every crisis turn in the database against the escalations.
     reconcile_seconds: float = Field(60.0, env="RECONCILE_SECONDS", gt=0, le=3600)
+    # The review inbox (docs/console.md): an answered message goes in when its top intent's
+    # confidence is under REVIEW_CONFIDENCE or the next intent is within REVIEW_MARGIN of it.
+    review_confidence: float = Field(0.9, env="REVIEW_CONFIDENCE", ge=0, le=1)
+    review_margin: float = Field(0.1, env="REVIEW_MARGIN", ge=0, le=1)
     rasa_auth_token: Optional[str] = Field(None, env="RASA_AUTH_TOKEN")
     log_level: str = Field("INFO", env="LOG_LEVEL")
     # Crisis escalations (docs/safety.md).

@@ -42,6 +42,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.clients.identity import sealed_client
 from bot.clients.store import link_client
+from bot.review.collect import Thresholds
+from bot.review.store import add_turn as add_inbox_items
 from bot.safety.alarms import ESCALATION_UNRECORDED, STORAGE_FAILED, STORAGE_RECOVERED, StorageAlarm
 from bot.safety.escalations import crisis_messages, record_crisis_turns
 from bot.safety.reviews import add_review_items
@@ -124,6 +126,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
         self._retry_seconds = settings.journal_retry_seconds
         self._client_key = settings.client_token_key()
+        self._review = Thresholds(settings.review_confidence, settings.review_margin)
         journal = (
             sqlite_file.with_name(sqlite_file.name + ".pending.jsonl")
             if sqlite_file
@@ -242,7 +245,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 self.event_broker.publish({"sender_id": sender_id, **event})
 
     def _write_turn(self, turn: Turn, from_journal: bool = False) -> List[str]:
-        """The turn's events, escalation, review items and client links: one transaction."""
+        """The turn's events, escalation, safety review items, inbox items and client links: one transaction."""
         sender_id, new, earlier = turn["sender_id"], turn["events"], turn["earlier"]
         with self.engine.begin() as connection:
             if from_journal and self._already_written(connection, sender_id, new[0]):
@@ -262,6 +265,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             connection.execute(self.SQLEvent.__table__.insert(), rows)
             escalation_ids = record_crisis_turns(connection, sender_id, new, earlier, turn["crisis_type"])
             add_review_items(connection, sender_id, new, earlier, turn["crisis_type"])
+            add_inbox_items(connection, sender_id, new, earlier, self._review)
             for client_id, at in verified_clients(self._client_key, sender_id, new).items():
                 link_client(connection, sender_id, client_id, at)
         return escalation_ids

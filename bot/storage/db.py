@@ -97,6 +97,58 @@ safety_reviews = sa.Table(
     sa.CheckConstraint("kind IN ('screening_no', 'false_alarm')", name="safety_review_kind"),
 )
 
+# The review inbox (bot/review/): user messages the assistant was unsure of, or that staff flagged.
+# One row per message; identical and near-identical messages share ``key`` (bot/review/normalize.py)
+# and are shown, and labelled, as one. ``reasons`` is a comma-wrapped set (",fallback,ambiguous,")
+# so a reason filter is one exact LIKE on either database.
+review_items = sa.Table(
+    "review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("event_timestamp", sa.Float, nullable=False),  # Rasa's, to find the turn again
+    sa.Column("message_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("key", sa.String(64), nullable=False, index=True),
+    sa.Column("reasons", sa.String(160), nullable=False),
+    sa.Column("intent", sa.String(80)),  # the model's top intent (not the fallback)
+    sa.Column("confidence", sa.Float),
+    sa.Column("alternatives", sa.Text, nullable=False, server_default="[]"),  # JSON: the next two
+    sa.Column("reply", sa.Text),  # what the assistant answered
+    sa.Column("handled_as_crisis", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("flagged_by", sa.String(40)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("conversation_id", "event_timestamp", name="one_review_item_per_message"),
+)
+
+# What staff said a message meant: one label per key, changed in place (the audit log keeps
+# every change). ``intent`` is the confirmed or corrected intent; a new topic carries a note.
+review_labels = sa.Table(
+    "review_labels",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("intent", sa.String(80)),
+    sa.Column("note", sa.Text),
+    sa.Column("labeled_by", sa.String(40), nullable=False),
+    sa.Column("labeled_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.CheckConstraint("decision IN ('confirm', 'correct', 'new_topic', 'exclude')", name="review_decision"),
+    sa.CheckConstraint("decision NOT IN ('confirm', 'correct') OR intent IS NOT NULL", name="review_label_has_intent"),
+)
+
+# A message staff labelled a crisis that the net did not treat as one: counted on the dashboard,
+# shown to the clinical team, and escalated when its conversation was recent and nobody was alerted.
+missed_crises = sa.Table(
+    "missed_crises",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("review_items.id", ondelete="CASCADE"), nullable=False, unique=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("labeled_by", sa.String(40), nullable=False),
+    sa.Column("labeled_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("escalation_id", sa.String(32), sa.ForeignKey("escalations.id", ondelete="SET NULL")),
+)
+
 escalation_messages = sa.Table(
     "escalation_messages",
     metadata,
