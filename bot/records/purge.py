@@ -2,7 +2,8 @@
 
 A conversation is purged when its LAST event in Rasa's ``events`` table (of any kind) is older
 than the cutoff (now - ``older_than``). With it go, in one transaction: its Rasa events, its
-escalations with their messages and notifications, its leads with their notes, its craving
+escalations with their messages and notifications, its review-inbox messages with
+their missed-crisis records (and a row's label once no message of the row is left), its leads with their notes, its craving
 check-ins, its live handoffs and its links to enrolled clients. Never touched: the ``clients`` records themselves,
 meetings, and any staff or audit table.
 
@@ -19,7 +20,7 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -33,13 +34,19 @@ from bot.storage.db import (
     handoffs,
     lead_notes,
     leads,
+    missed_crises,
     notifications,
+    review_items,
+    review_labels,
     safety_reviews,
 )
 from bot.storage.rasa_events import events, events_exist
 
 # Deletion order: children before their parents (foreign keys), Rasa's events last.
 TABLES = (
+    "missed_crises",
+    "review_items",
+    "review_labels",
     "notifications",
     "safety_reviews",
     "escalation_messages",
@@ -108,6 +115,16 @@ def _ids(connection: Connection, column: Any, where_column: Any, values: Sequenc
     return found
 
 
+def _keys_left_empty(connection: Connection, keys: Set[str], doomed: Sequence[str]) -> List[str]:
+    """The inbox rows (keys) that no message would be left in once ``doomed`` conversations go."""
+    kept: Set[str] = set()
+    for chunk in _chunks(sorted(keys)):
+        query = sa.select(review_items.c.key, review_items.c.conversation_id).where(review_items.c.key.in_(chunk))
+        gone = set(doomed)
+        kept.update(row.key for row in connection.execute(query) if row.conversation_id not in gone)
+    return sorted(keys - kept)
+
+
 def _apply(connection: Connection, table: sa.Table, column: Any, values: Sequence[Any], dry_run: bool) -> int:
     """Deletes (or, on a dry run, counts) the rows of ``table`` whose ``column`` is in ``values``."""
     total = 0
@@ -140,6 +157,12 @@ def purge(engine: Engine, older_than: dt.timedelta, *, now: Optional[dt.datetime
         doomed = [conversation for conversation in old if conversation not in protected]
         escalation_ids = _ids(connection, escalations.c.id, escalations.c.conversation_id, doomed)
         lead_ids = _ids(connection, leads.c.id, leads.c.conversation_id, doomed)
+        removed["missed_crises"] = _apply(connection, missed_crises, missed_crises.c.conversation_id, doomed, dry_run)
+        keys = set(_ids(connection, review_items.c.key, review_items.c.conversation_id, doomed))
+        removed["review_items"] = _apply(connection, review_items, review_items.c.conversation_id, doomed, dry_run)
+        removed["review_labels"] = _apply(
+            connection, review_labels, review_labels.c.key, _keys_left_empty(connection, keys, doomed), dry_run
+        )
         removed["notifications"] = _apply(connection, notifications, notifications.c.escalation_id, escalation_ids, dry_run)
         removed["safety_reviews"] = _apply(connection, safety_reviews, safety_reviews.c.conversation_id, doomed, dry_run)
         removed["escalation_messages"] = _apply(

@@ -68,6 +68,12 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    intent: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class InboxRow:
     key: str
     text: str  # the newest occurrence, as written
@@ -78,10 +84,16 @@ class InboxRow:
     reasons: List[str]
     intent: Optional[str]
     confidence: Optional[float]
-    alternatives: List[Dict[str, Any]]
+    alternatives: List[Alternative]
     reply: Optional[str]
     conversation_id: str  # of the newest occurrence
     label: Optional[Label] = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    client_linked: bool
+    escalated: bool
 
 
 @dataclass(frozen=True)
@@ -260,7 +272,9 @@ class ReviewStore:
                     reasons=[reason for reason in REASONS if reason in reasons[group.key]],
                     intent=item.intent,
                     confidence=item.confidence,
-                    alternatives=json.loads(item.alternatives or "[]"),
+                    alternatives=[
+                        Alternative(str(a["intent"]), float(a["confidence"])) for a in json.loads(item.alternatives or "[]")
+                    ],
                     reply=item.reply,
                     conversation_id=item.conversation_id,
                     label=_label(group),
@@ -276,6 +290,21 @@ class ReviewStore:
             ).scalars()
             return sorted(str(name) for name in found)
 
+    def standing(self, conversation_id: str) -> Optional[Standing]:
+        """Whether a conversation exists, is an enrolled client's, and has an escalation (who may open it)."""
+        with self.engine.connect() as connection:
+            if connection.execute(sa.select(events.c.id).where(events.c.sender_id == conversation_id).limit(1)).first() is None:
+                return None
+            linked = connection.execute(
+                sa.select(client_conversations.c.client_id)
+                .where(client_conversations.c.conversation_id == conversation_id)
+                .limit(1)
+            ).first()
+            escalated = connection.execute(
+                sa.select(escalations.c.id).where(escalations.c.conversation_id == conversation_id).limit(1)
+            ).first()
+        return Standing(client_linked=linked is not None, escalated=escalated is not None)
+
     # --- flags -------------------------------------------------------------------------------
 
     def flag(self, conversation_id: str, timestamp: float, by: str) -> str:
@@ -285,12 +314,14 @@ class ReviewStore:
                 sa.select(events.c.data).where(
                     events.c.sender_id == conversation_id,
                     events.c.type_name == "user",
-                    events.c.timestamp == timestamp,
+                    # the transcript gives the time to the microsecond; Rasa stores a float
+                    events.c.timestamp.between(timestamp - 0.0005, timestamp + 0.0005),
                 )
             ).first()
             if row is None:
                 raise NotFound("No user message at that time in that conversation")
             event = json.loads(row.data)
+            timestamp = float(event.get("timestamp") or timestamp)
             text = str(event.get("text") or "").strip()
             if not text:
                 raise NotFound("That message has no text to review")

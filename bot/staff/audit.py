@@ -44,6 +44,9 @@ LIVE_TAKE = "live.take"  # a staff member took over a conversation
 LIVE_MESSAGE = "live.message"  # sent a message in it (never its text)
 LIVE_RETURN = "live.return"  # handed it back to the assistant
 LIVE_CLOSE = "live.close"
+REVIEW_LABEL = "review.label"  # detail: the decision and intent, never the message
+REVIEW_FLAG = "review.flag"  # a message of a transcript sent to the review inbox
+REVIEW_EXPORT = "review.export"
 
 ACTION_PATTERN = re.compile(r"[a-z][a-z_]*(\.[a-z][a-z_]*)*")
 DETAIL_MAX = 200

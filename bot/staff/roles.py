@@ -9,6 +9,7 @@ permission                    admissions  clinician   admin
 ``leads``                     yes         no          yes
 ``escalations``               no          yes         yes
 ``live_chat``                 yes         yes         yes
+``review``                    yes         yes         yes
 ``clients``                   no          yes         yes
 ``audit``                     no          no          yes
 ``users``                     no          no          yes
@@ -24,6 +25,9 @@ permission                    admissions  clinician   admin
 - **live chat** (every role): be available for live chats and take over a conversation
   (:func:`can_take_over`): one the role may open, except that a crisis in progress is for the
   clinical team only, so admissions answer prospects, clinicians enrolled clients and crises.
+- **review** (every role): the review inbox (``/console/review``): flag a message from a
+  transcript, label what a message meant. Rows from an enrolled client's conversation follow the
+  transcripts' rule: never shown to admissions.
 - **admin**: everything, including the staff accounts (``users``) and the audit log (``audit``).
 
 A conversation linked to an enrolled client is never shown to admissions, even when it has an
@@ -64,6 +68,7 @@ class Permission(str, enum.Enum):
     LEADS = "leads"
     ESCALATIONS = "escalations"
     LIVE_CHAT = "live_chat"
+    REVIEW = "review"
     CLIENTS = "clients"
     AUDIT = "audit"
     USERS = "users"
@@ -75,9 +80,18 @@ class Permission(str, enum.Enum):
 ROLES = tuple(role.value for role in Role)
 
 _PERMISSIONS: Dict[Role, FrozenSet[Permission]] = {
-    Role.ADMISSIONS: frozenset({Permission.DASHBOARD, Permission.PROSPECT_CONVERSATIONS, Permission.LEADS, Permission.LIVE_CHAT}),
+    Role.ADMISSIONS: frozenset(
+        {Permission.DASHBOARD, Permission.PROSPECT_CONVERSATIONS, Permission.LEADS, Permission.LIVE_CHAT, Permission.REVIEW}
+    ),
     Role.CLINICIAN: frozenset(
-        {Permission.DASHBOARD, Permission.ESCALATIONS, Permission.CLIENTS, Permission.CLIENT_CONVERSATIONS, Permission.LIVE_CHAT}
+        {
+            Permission.DASHBOARD,
+            Permission.ESCALATIONS,
+            Permission.CLIENTS,
+            Permission.CLIENT_CONVERSATIONS,
+            Permission.LIVE_CHAT,
+            Permission.REVIEW,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -21,6 +21,8 @@ from bot.handoff.takeover import LiveChats
 from bot.meetings.refresh import refresh_periodically
 from bot.meetings.store import MeetingStore
 from bot.records.event_feed import ConversationSignals, consume_forever
+from bot.review.collect import Thresholds
+from bot.review.store import ReviewStore
 from bot.safety.escalations import EscalationStore
 from bot.safety.notifier import Notifier
 from bot.safety.reconcile import reconcile_forever
@@ -46,6 +48,7 @@ from bot.web.keys import (
     MEETINGS,
     PRESENCE,
     PROGRAM,
+    REVIEW,
     SESSIONS,
     SETTINGS,
     USERS,
@@ -62,6 +65,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     migrate(engine)
     app[ENGINE] = engine
     app[ESCALATIONS] = EscalationStore(engine)
+    settings = app[SETTINGS]
+    app[REVIEW] = ReviewStore(engine, Thresholds(settings.review_confidence, settings.review_margin))
     app[MEETINGS] = MeetingStore(engine)
     app[USERS] = UserStore(engine)
     app[SESSIONS] = SessionStore(engine)

@@ -10,6 +10,7 @@ from bot.handoff.store import HandoffStore
 from bot.handoff.takeover import LiveChats
 from bot.meetings.store import MeetingStore
 from bot.records.event_feed import ConversationSignals
+from bot.review.store import ReviewStore
 from bot.safety.escalations import EscalationStore
 from bot.settings import Settings
 from bot.staff.audit import AuditLog
@@ -30,4 +31,5 @@ PRESENCE = web.AppKey("presence", PresenceStore)
 ASSISTANT = web.AppKey("assistant", Assistant)  # Rasa's HTTP API, for pausing and live messages
 LIVE_CHATS = web.AppKey("live_chats", LiveChats)  # take-overs and their end
 EVENT_FEED = web.AppKey("event_feed", ConversationSignals)  # Rasa's events from RabbitMQ, per conversation
+REVIEW = web.AppKey("review", ReviewStore)  # the review inbox
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)  # failed log-ins per client address

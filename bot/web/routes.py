@@ -91,7 +91,7 @@ def _console_routes(app: web.Application) -> None:
 
 def _api_routes(app: web.Application) -> None:
     """The JSON API under /api/ (bot/web/api/), described by /api/openapi.json."""
-    from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me, openapi
+    from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me, openapi, review
 
     add_get, add_post, add_patch = app.router.add_get, app.router.add_post, app.router.add_patch
     conversation_access = requires(Permission.PROSPECT_CONVERSATIONS, Permission.CLIENT_CONVERSATIONS)
@@ -123,6 +123,11 @@ def _api_routes(app: web.Application) -> None:
     add_get("/api/clients", client_access(clients.list_clients), name="api_clients")
     add_get("/api/clients/{client_id}", client_access(clients.get_client), name="api_client")
     add_get("/api/audit", requires(Permission.AUDIT)(audit.list_audit), name="api_audit")
+    review_access = requires(Permission.REVIEW)
+    add_get("/api/review", review_access(review.list_review), name="api_review")
+    add_get("/api/review/intents", review_access(review.list_intents), name="api_review_intents")
+    add_post(rf"/api/review/{{key:{review.KEY_PATTERN}}}/label", review_access(review.label_row), name="api_review_label")
+    add_post("/api/conversations/{conversation_id}/flag", review_access(review.flag_message), name="api_conversation_flag")
 
 
 def setup_routes(app: web.Application) -> None:

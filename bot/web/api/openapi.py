@@ -33,7 +33,7 @@ from bot.records.clients import ClientOverview
 from bot.records.dashboard import Dashboard
 from bot.staff.roles import ROLES, Permission, Role, allowed
 from bot.staff.sessions import COOKIE_NAME
-from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me
+from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me, review
 from bot.web.api.common import json_response
 
 OPENAPI_VERSION = "3.0.3"
@@ -436,6 +436,59 @@ def operations(schemas: Schemas) -> List[Operation]:
             query=audit.AuditQuery,
             errors=(400,),
         ),
+        Operation(
+            "get",
+            "/api/review",
+            "list_review",
+            "review",
+            "The review inbox: messages the assistant was unsure of, one row per message however often written",
+            review.ReviewPage,
+            (Permission.REVIEW,),
+            query=review.ReviewQuery,
+            errors=(400,),
+            description=(
+                "Reasons: fallback, out_of_scope, low_confidence, ambiguous, screening, rephrased, flagged. "
+                "Rows from an enrolled client's conversation only for roles that may open those conversations."
+            ),
+        ),
+        Operation(
+            "get",
+            "/api/review/intents",
+            "list_review_intents",
+            "review",
+            "Every intent a message can be labelled with, with a one-line description and an example",
+            review.IntentOptions,
+            (Permission.REVIEW,),
+        ),
+        Operation(
+            "post",
+            "/api/review/{key}/label",
+            "label_review_row",
+            "review",
+            "Say what a row's messages meant",
+            review.Labelled,
+            (Permission.REVIEW,),
+            body=review.LabelBody,
+            errors=(400, 404),
+            description=(
+                "Replaces the row's label. Audit: review.label. Labelling as crisis a message the safety net did not "
+                "treat as one counts it as a missed crisis, and raises an escalation now when its conversation was "
+                "active in the last 24 hours and nobody was alerted since."
+            ),
+        ),
+        Operation(
+            "post",
+            "/api/conversations/{conversation_id}/flag",
+            "flag_message",
+            "review",
+            "Send one user message of a transcript to the review inbox",
+            review.Flagged,
+            (Permission.REVIEW,),
+            body=review.FlagBody,
+            status=201,
+            errors=(400, 404),
+            description="403 when the role may not open the conversation. Audit: review.flag.",
+        ),
     ]
 
 
@@ -444,6 +497,10 @@ PATH_PARAMETERS: Dict[str, Dict[str, Any]] = {
     "escalation_id": {"description": "The escalation's id.", "schema": {"type": "string"}},
     "lead_id": {"description": "The lead's id.", "schema": {"type": "integer", "minimum": 0}},
     "client_id": {"description": "The enrolled client's id, e.g. C-1.", "schema": {"type": "string"}},
+    "key": {
+        "description": "An inbox row's key: the SHA-256 of the message's normalized text.",
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
 }
 
 ERRORS = {
@@ -554,7 +611,10 @@ def _document() -> Dict[str, Any]:
             ),
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": name} for name in ("meta", "dashboard", "conversations", "escalations", "leads", "clients", "audit")],
+        "tags": [
+            {"name": name}
+            for name in ("meta", "dashboard", "conversations", "escalations", "leads", "clients", "review", "audit")
+        ],
         "security": READ_SECURITY,
         "paths": paths,
         "components": {

@@ -11,6 +11,7 @@ a prospect's transcript with an escalation   yes         yes        yes
 /api/leads...                                yes         no         yes
 /api/clients...                              no          yes        yes
 /api/audit                                   no          no         yes
+/api/review... (a flag: as its transcript)   yes         yes        yes
 ==========================================  ==========  =========  =====
 
 Nobody signed in gets 401 (with WWW-Authenticate) everywhere but /api/openapi.json; a wrong
@@ -20,10 +21,15 @@ tests are in test_csrf.py), so each answer depends on the role alone.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import pytest
+import sqlalchemy as sa
 
+from bot.review.normalize import review_key
+from bot.storage.rasa_events import events
+from bot.web.api.common import iso
 from tests.bot.api.conftest import PRINCIPALS, Api, api_token
 from tests.bot.records.conftest import World
 
@@ -88,7 +94,28 @@ def cases(world: World) -> List[Case]:
         Case("GET", "/api/clients", "/api/clients", ("clinician", "admin")),
         Case("GET", "/api/clients/{client_id}", "/api/clients/C-1", ("clinician", "admin")),
         Case("GET", "/api/audit", "/api/audit", ("admin",)),
+        Case("GET", "/api/review", "/api/review", EVERYONE),
+        Case("GET", "/api/review/intents", "/api/review/intents", EVERYONE),
+        Case(
+            "POST", "/api/review/{key}/label", f"/api/review/{review_key('asdf qwerty')}/label", EVERYONE, {"decision": "exclude"}
+        ),
+        Case(
+            "POST",
+            "/api/conversations/{conversation_id}/flag",
+            "/api/conversations/c-crisis/flag",
+            EVERYONE,
+            {"at": _first_message_at(world, "c-crisis")},
+            201,
+        ),
     ]
+
+
+def _first_message_at(world: World, conversation_id: str) -> str:
+    with world.engine.connect() as connection:
+        timestamp = connection.execute(
+            sa.select(sa.func.min(events.c.timestamp)).where(events.c.sender_id == conversation_id, events.c.type_name == "user")
+        ).scalar_one()
+    return iso(dt.datetime.fromtimestamp(timestamp, dt.timezone.utc))
 
 
 def expected(case: Case, principal: str) -> int:

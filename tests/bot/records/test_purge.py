@@ -18,6 +18,9 @@ from bot.records import purge as purge_module
 from bot.records.clients import client_overview
 from bot.records.conversations import ConversationFilter, list_conversations, transcript
 from bot.records.purge import TABLES, parse_duration, purge
+from bot.review.collect import Observation
+from bot.review.normalize import review_key
+from bot.review.store import ReviewStore, add_observations
 from bot.safety.escalations import EscalationStore
 from bot.safety.reviews import record_review_items
 from bot.storage.db import make_engine, metadata
@@ -31,6 +34,8 @@ PER_CONVERSATION = {
     "craving_checkins": "conversation_id = '{c}'",
     "handoffs": "conversation_id = '{c}'",
     "client_conversations": "conversation_id = '{c}'",
+    "review_items": "conversation_id = '{c}'",
+    "missed_crises": "conversation_id = '{c}'",
 }
 
 
@@ -50,12 +55,19 @@ def test_removes_everything_of_an_old_conversation(world: World) -> None:
         {"event": "action", "name": "utter_risk_screen_no", "timestamp": 2.0},
     ]
     record_review_items(world.engine, "c-old", screening_no)  # a review item for the clinical team back then
+    unsure = Observation("nothing matters much", 1.5, ["low_confidence"], "relapse", 0.6)
+    with world.engine.begin() as connection:
+        add_observations(connection, "c-old", [unsure])  # in the review inbox, labelled a crisis the net missed
+    assert ReviewStore(world.engine).label(review_key(unsure.text), "correct", "crisis", None, "cleo").missed_crises == 1
     before = snapshot(world)
     assert count(world.engine, "events", "sender_id = 'c-old'") == 3
     result = purge(world.engine, dt.timedelta(days=90), now=NOW)
     assert result.cutoff == NOW - dt.timedelta(days=90) and not result.dry_run
     assert (result.conversations, result.kept_unresolved) == (1, 1)  # c-old; c-old-open's escalation is acknowledged
     assert result.removed == {
+        "missed_crises": 1,
+        "review_items": 1,
+        "review_labels": 1,
         "notifications": 1,
         "safety_reviews": 1,
         "escalation_messages": 1,

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from bot.review.collect import FALLBACK, FLAGGED, LOW_CONFIDENCE, OUT_OF_SCOPE, REPHRASED
 from bot.review.normalize import review_key
-from bot.review.store import InboxFilter, InvalidLabel, NotFound, ReviewStore, add_turn
+from bot.review.store import Alternative, InboxFilter, InvalidLabel, NotFound, ReviewStore, add_turn
 from bot.safety.escalations import record_crisis_events
 from bot.storage.db import client_conversations, escalations, missed_crises, notifications
 from tests.bot.review.conftest import bot, save, user
@@ -42,7 +42,7 @@ def test_identical_and_near_identical_messages_are_one_row_with_a_count(engine: 
     process = by_key[review_key("whats the process")]
     assert (process.count, process.conversations, process.text) == (2, 2, "What's the process??")
     assert process.reasons == [FALLBACK] and process.intent == "ask_cost" and process.confidence == 0.41
-    assert process.alternatives == [{"intent": "ask_insurance", "confidence": 0.3}]
+    assert process.alternatives == [Alternative("ask_insurance", 0.3)]
     assert process.reply == "Sorry, I'm not sure I understood."
     assert by_key[review_key("magellan")].reasons == [OUT_OF_SCOPE]
 
@@ -140,6 +140,7 @@ def test_staff_flag_a_message_from_a_transcript(engine: Engine, store: ReviewSto
     assert store.page(InboxFilter()).items[0].count == 1
     with pytest.raises(NotFound):
         store.flag("a", 12.5, "sam")
+    assert store.standing("a") is not None and store.standing("nobody") is None
 
 
 def test_a_rephrase_marks_the_message_saved_in_the_turn_before(engine: Engine, store: ReviewStore) -> None:

@@ -19,8 +19,8 @@ from bot.staff.roles import (
 
 # Written out by hand (not derived from the module), so a change to the table fails here.
 EXPECTED = {
-    "admissions": {"dashboard", "conversations.prospects", "leads", "live_chat"},
-    "clinician": {"dashboard", "escalations", "clients", "conversations.clients", "live_chat"},
+    "admissions": {"dashboard", "conversations.prospects", "leads", "live_chat", "review"},
+    "clinician": {"dashboard", "escalations", "clients", "conversations.clients", "live_chat", "review"},
     "admin": {
         "dashboard",
         "conversations.prospects",
@@ -29,6 +29,7 @@ EXPECTED = {
         "escalations",
         "clients",
         "live_chat",
+        "review",
         "audit",
         "users",
     },
