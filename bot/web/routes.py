@@ -51,7 +51,7 @@ def _meetings_check(store: MeetingStore) -> Tuple[str, Dict[str, str]]:
 
 def _console_routes(app: web.Application) -> None:
     """The staff console's pages (bot/web/console/); each handler carries its permission guard."""
-    from bot.web.console import audit, clients, common, conversations, dashboard, escalations, leads, live, login
+    from bot.web.console import audit, clients, common, conversations, dashboard, escalations, leads, live, login, review
 
     common.setup_templates(app)
     # aiohttp types the signal with aiosignal 1.4's variadic generic, which mypy 1.4 cannot read.
@@ -77,6 +77,9 @@ def _console_routes(app: web.Application) -> None:
     app.router.add_get("/console/clients", clients.clients_page, name="console_clients")
     app.router.add_get("/console/clients/{client_id}", clients.client_page, name="console_client")
     app.router.add_get("/console/audit", audit.audit_page, name="console_audit")
+    app.router.add_get("/console/review", review.review_page, name="console_review")
+    app.router.add_post(r"/console/review/{key:[0-9a-f]{64}}/label", review.label, name="console_review_label")
+    app.router.add_post("/console/conversations/{conversation_id}/flag", review.flag, name="console_conversation_flag")
     chat = "/console/live/{conversation_id}"
     app.router.add_get("/console/live", live.live_page, name="console_live")
     app.router.add_get("/console/live/queue.json", live.queue_json, name="console_live_queue")

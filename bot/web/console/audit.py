@@ -27,6 +27,7 @@ FILTERS: Tuple[Tuple[str, str], ...] = (
     ("login.", "Log-ins (and failed ones)"),
     (actions.LOGOUT, "Log-outs"),
     ("user.", "Staff account changes"),
+    ("review.", "Review inbox labels and flags"),
 )
 LABELS = {
     actions.TRANSCRIPT_VIEW: "Viewed a transcript",
@@ -45,6 +46,9 @@ LABELS = {
     actions.USER_ENABLE: "Enabled a staff account",
     actions.USER_ROLE: "Changed a staff role",
     actions.USER_PASSWORD: "Set a new password",
+    actions.REVIEW_LABEL: "Labelled a message in the review inbox",
+    actions.REVIEW_FLAG: "Flagged a message for review",
+    actions.REVIEW_EXPORT: "Exported reviewed examples",
 }
 # Where an entry's target can be opened (for a person allowed to open it).
 TARGET_LINKS = {

@@ -53,10 +53,18 @@ DONE = {
     "unavailable": "You are no longer available for live chats.",
     "returned": "The conversation is back with the assistant.",
     "closed": "The live chat is closed.",
+    "labelled": "Label saved.",
+    "labelled_missed": "Label saved: counted as a crisis the safety net missed. Its conversation is not recent, so nobody was paged.",
+    "labelled_escalated": "Label saved: a crisis the safety net missed. An escalation was raised and the clinical team is being paged.",
+    "flagged": "The message is in the review inbox.",
 }
 PROBLEMS = {
     "escalation_changed": "Someone else changed this escalation first: the page shows where it stands now.",
     "taken": "Someone else is already chatting in this conversation.",
+    "label_invalid": "Not saved: choose confirm, correct, new topic or exclude.",
+    "label_intent": "Not saved: that is not one of the assistant's intents. Pick one from the list.",
+    "label_incomplete": "Not saved: a correction needs the intent it meant, and a new topic needs a note.",
+    "flag_invalid": "Not flagged: that message could not be found in this conversation.",
     "assistant_down": "The assistant (Rasa) could not be reached, so nothing changed. Check that the service is running and try again.",
     "not_live": "You are not chatting in this conversation (it may have been handed back or closed already).",
 }
@@ -74,6 +82,7 @@ NAV: Tuple[NavItem, ...] = (
     NavItem("Conversations", "/console/conversations", CONVERSATION_PERMISSIONS),
     NavItem("Live chat", "/console/live", (Permission.LIVE_CHAT,)),
     NavItem("Escalations", "/console/escalations", (Permission.ESCALATIONS,)),
+    NavItem("Review", "/console/review", (Permission.REVIEW,)),
     NavItem("Leads", "/console/leads", (Permission.LEADS,)),
     NavItem("Clients", "/console/clients", (Permission.CLIENTS,)),
     NavItem("Audit log", "/console/audit", (Permission.AUDIT,)),

@@ -223,6 +223,8 @@ async def conversation_view(request: web.Request) -> web.Response:
         "may_escalations": allowed(me.role, Permission.ESCALATIONS),
         "may_leads": allowed(me.role, Permission.LEADS),
         "may_clients": allowed(me.role, Permission.CLIENTS),
+        "may_flag": allowed(me.role, Permission.REVIEW),
+        "conversation_id": conversation_id,
         "back": request.path,
         "low_confidence": LOW_CONFIDENCE,
         "max_note": MAX_NOTE,
