@@ -186,6 +186,12 @@ def _purge(args: argparse.Namespace) -> int:
     return purge.run(args, get_settings())
 
 
+def _review(args: argparse.Namespace) -> int:
+    from bot.review import cli
+
+    return cli.run(args, get_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.records.purge import add_parser as add_purge_parser
 
     add_purge_parser(sub).set_defaults(func=_purge)
+    from bot.review.cli import add_parser as add_review_parser
+
+    add_review_parser(sub).set_defaults(func=_review)
     from bot.staff.cli import add_parser as add_users_parser
 
     add_users_parser(sub).set_defaults(func=_users)
