@@ -9,6 +9,10 @@ VAR := var
 INSTANCES ?= 1
 RESULTS := $(VAR)/results
 MODEL_STAMP := models/.trained
+CANDIDATE_DIR := models/candidate
+CANDIDATE_STAMP := $(CANDIDATE_DIR)/.trained
+# GATE=override: `make train` puts a candidate in service even if the gate refuses it (logged).
+GATE ?=
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
@@ -36,15 +40,23 @@ setup: $(VENV)/.installed node_modules/.installed ## Create .venv and node_modul
 data/nlu/insurance_lookup.yml: data/program/insurance.yml $(VENV)/.installed
 	$(BOT) nlu-lookup
 
-$(MODEL_STAMP): $(TRAINING_INPUTS) data/nlu/insurance_lookup.yml $(VENV)/.installed
+# A new model is trained beside the one in service (models/candidate/), then the gate
+# (bot/understanding/gate.py) puts it in service only if it is no worse on the sealed sets. A
+# refused candidate stays there: `make train GATE=override` then runs the gate again, not training.
+$(CANDIDATE_STAMP): $(TRAINING_INPUTS) data/nlu/insurance_lookup.yml $(VENV)/.installed
 	@mkdir -p $(VAR)/logs
-	@echo "Training the model (log: $(VAR)/logs/train.log) ..."
-	@$(BOT) rasa train --fixed-model-name companion --out models > $(VAR)/logs/train.log 2>&1 \
+	@echo "Training a candidate model (log: $(VAR)/logs/train.log) ..."
+	@$(BOT) rasa train --fixed-model-name companion --out $(CANDIDATE_DIR) > $(VAR)/logs/train.log 2>&1 \
 	  || { tail -30 $(VAR)/logs/train.log; exit 1; }
 	@touch $@
-	@echo "Model trained: models/companion.tar.gz"
 
-train: $(MODEL_STAMP) ## Train the model (only when data or config changed)
+$(MODEL_STAMP): $(CANDIDATE_STAMP)
+	@mkdir -p $(VAR)/logs
+	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) gate $(if $(filter override,$(GATE)),--override) 2> $(VAR)/logs/gate.log \
+	  || { tail -25 $(VAR)/logs/gate.log; exit 1; }
+	@touch $@
+
+train: $(MODEL_STAMP) ## Train a candidate model when data or config changed; it goes into service only if no worse on the sealed sets (GATE=override: anyway, logged)
 
 run: setup check-data train $(if $(filter-out 1,$(INSTANCES)),haproxy) ## Set up, train if needed, and start the whole service (INSTANCES=2 with DATABASE_URL and REDIS_URL: behind HAProxy)
 	$(BOT) run --instances $(INSTANCES)

@@ -149,6 +149,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     return cli.run(args, PROJECT_ROOT, get_settings())
 
 
+def _gate(args: argparse.Namespace) -> int:
+    from bot.understanding import gate
+
+    return gate.run(args, PROJECT_ROOT, get_settings())
+
+
 def _eval_safety(args: argparse.Namespace) -> int:
     from bot.safety import cli
 
@@ -226,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.safety.cli import add_parser as add_safety_parser
 
     add_safety_parser(sub, PROJECT_ROOT).set_defaults(func=_eval_safety)
+    from bot.understanding.gate import add_parser as add_gate_parser
+
+    add_gate_parser(sub, PROJECT_ROOT).set_defaults(func=_gate)
     from bot.meetings.cli import add_parser as add_meetings_parser
 
     add_meetings_parser(sub).set_defaults(func=_meetings)

@@ -36,7 +36,8 @@ def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
     return parser
 
 
-def _predict(parse: Callable[[str], Dict[str, Any]], text: str, truth: str) -> scoring.Prediction:
+def predict(parse: Callable[[str], Dict[str, Any]], text: str, truth: str) -> scoring.Prediction:
+    """One message through the pipeline, as scored here and by the gate on a new model (gate.py)."""
     result = parse(text)
     intent = (result.get("intent") or {}).get("name") or scoring.FALLBACK
     real = [r for r in result.get("intent_ranking") or [] if r.get("name") != scoring.FALLBACK]
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
     report: Dict[str, Any] = {}
     scores: Dict[str, scoring.SetScore] = {}
     for name, items in labelled.items():
-        predictions = [_predict(parse, item.text, item.intent) for item in items]
+        predictions = [predict(parse, item.text, item.intent) for item in items]
         scores[name] = scoring.score(name, predictions)
         print(_format(scores[name]))
         unseen = scoring.score(f"{name}, unseen", [p for p in predictions if sets.plain(p.text) not in trained])
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
             report["fallback_sweep"] = [asdict(r) for r in rows]
     if "public" in wanted:
         if off_topic:
-            rejected = scoring.rejection([_predict(parse, text, scoring.OUT_OF_SCOPE) for text in off_topic])
+            rejected = scoring.rejection([predict(parse, text, scoring.OUT_OF_SCOPE) for text in off_topic])
             report["public_off_topic"] = asdict(rejected) | {"rate": rejected.rate}
             top = ", ".join(f"{name} {n}" for name, n in rejected.answered_as[:8])
             print(
