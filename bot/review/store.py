@@ -91,6 +91,16 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
+class MissedCrisis:
+    conversation_id: str
+    text: str
+    message_at: dt.datetime
+    labeled_by: str
+    labeled_at: dt.datetime
+    escalation_id: Optional[str]  # raised by the label; None: the conversation was not recent, or someone was alerted
+
+
+@dataclass(frozen=True)
 class Standing:
     client_linked: bool
     escalated: bool
@@ -163,7 +173,8 @@ def add_turn(
     return add_observations(connection, conversation_id, found) if found else 0
 
 
-def _visible(flt: InboxFilter) -> List[Any]:
+def visibility(flt: InboxFilter) -> List[Any]:
+    """The conditions on review_items for what the filter's viewer may see."""
     conditions: List[Any] = []
     if not flt.include_client_conversations:
         linked = sa.select(client_conversations.c.client_id).where(
@@ -174,7 +185,7 @@ def _visible(flt: InboxFilter) -> List[Any]:
 
 
 def _conditions(flt: InboxFilter) -> List[Any]:
-    conditions = _visible(flt)
+    conditions = visibility(flt)
     if flt.reason:
         conditions.append(review_items.c.reasons.like(f"%,{flt.reason},%"))
     if flt.intent:
@@ -304,6 +315,20 @@ class ReviewStore:
                 sa.select(escalations.c.id).where(escalations.c.conversation_id == conversation_id).limit(1)
             ).first()
         return Standing(client_linked=linked is not None, escalated=escalated is not None)
+
+    def missed(self, limit: int = 50) -> List[MissedCrisis]:
+        """The crises staff found that the net missed, newest label first (for the clinical team)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(missed_crises, review_items.c.text, review_items.c.message_at)
+                .join(review_items, review_items.c.id == missed_crises.c.item_id)
+                .order_by(missed_crises.c.labeled_at.desc(), missed_crises.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            MissedCrisis(row.conversation_id, row.text, row.message_at, row.labeled_by, row.labeled_at, row.escalation_id)
+            for row in rows
+        ]
 
     # --- flags -------------------------------------------------------------------------------
 

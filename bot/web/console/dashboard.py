@@ -1,7 +1,9 @@
 """``GET /console/``: the dashboard, every role; each widget asks for its own permission.
 
 Everyone: conversations per day (bars), the fallback rate, the top intents (horizontal bars; the
-crisis intents only for a role with escalations). Escalations (clinician, admin): how many are
+crisis intents only for a role with escalations), and the review inbox: messages the assistant was
+unsure of and labels per week (bars), the rows left to label, the commonest confusions; crises the
+safety net missed, per week, for a role with escalations (bot/review/stats.py). Escalations (clinician, admin): how many are
 open. Leads (admissions, admin): how many are new.
 ``?days=7|30|90`` picks the period, ``?until=YYYY-MM-DD`` its last day (default today, in the
 center's zone), so last month's figures can be looked at too.
@@ -15,6 +17,7 @@ from typing import Any, Dict
 from aiohttp import web
 
 from bot.records.dashboard import dashboard as dashboard_figures
+from bot.review.stats import review_figures
 from bot.staff.roles import Permission, allowed
 from bot.web.auth import requires
 from bot.web.console.charts import Point, bar_chart, hbar_chart, short_day
@@ -61,8 +64,34 @@ async def dashboard(request: web.Request) -> web.Response:
         if figures.top_intents
         else "No user messages in this period."
     )
+    review = await run(
+        review_figures,
+        request.app[ENGINE],
+        center.zone,
+        crisis=crisis,
+        include_client_conversations=allowed(me.role, Permission.CLIENT_CONVERSATIONS),
+        now=at,
+    )
+    unsure_points = [
+        Point(
+            short_day(w.week),
+            w.unsure,
+            f"Week of {w.week}: {w.unsure} unsure of {w.user_messages} message{'s' if w.user_messages != 1 else ''}",
+        )
+        for w in review.weeks
+    ]
+    labelled_points = [Point(short_day(w.week), w.labelled, f"Week of {w.week}: {w.labelled} labelled") for w in review.weeks]
+    weeks_desc = f"{sum(w.unsure for w in review.weeks)} unsure messages in the last {len(review.weeks)} weeks; {review.inbox} rows left to label."
     context: Dict[str, Any] = {
         "title": "Dashboard",
+        "review": review,
+        "unsure_chart": bar_chart("chart-unsure", "Messages the assistant was unsure of, per week", weeks_desc, unsure_points),
+        "labelled_chart": bar_chart(
+            "chart-labelled",
+            "Messages labelled per week",
+            f"{sum(w.labelled for w in review.weeks)} labelled in the last {len(review.weeks)} weeks.",
+            labelled_points,
+        ),
         "figures": figures,
         "days": str(days),
         "periods": PERIODS,

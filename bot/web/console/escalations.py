@@ -1,6 +1,7 @@
 """``GET /console/escalations`` and the acknowledge / resolve forms.
 
-Below the escalations, the crisis net's low-priority review items: a "no" to the screening
+Below the escalations, the crises the safety net missed that staff found in the review inbox
+(bot/review/store.py), then the crisis net's low-priority review items: a "no" to the screening
 question, and crises the person said were false alarms (their escalations stay open but stop
 paging). The list shows one status at a time (``?status=open|acknowledged|resolved|all``, default open),
 newest first, with a count per status. With JavaScript it refreshes itself every 10 seconds from
@@ -15,6 +16,7 @@ where to return, e.g. the transcript the form was on.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, List
 
 from aiohttp import web
@@ -40,7 +42,7 @@ from bot.web.console.common import (
     who,
     with_query,
 )
-from bot.web.keys import ENGINE, ESCALATIONS
+from bot.web.keys import ENGINE, ESCALATIONS, REVIEW
 
 LIMIT = 100
 VIEWS = (*STATUSES, "all")
@@ -60,6 +62,7 @@ async def escalation_list(request: web.Request) -> web.Response:
     counts = await run(store.counts)
     linked = await run(client_links, request.app[ENGINE], [row["conversation_id"] for row in rows])
     reviews: List[Dict[str, Any]] = await run(pending_reviews, request.app[ENGINE], LIMIT)
+    missed = [dataclasses.replace(m, text=for_staff(m.text, mask) or "") for m in await run(request.app[REVIEW].missed, LIMIT)]
     for item in reviews:
         item["message"] = for_staff(item.get("message"), mask)
     context: Dict[str, Any] = {
@@ -70,6 +73,7 @@ async def escalation_list(request: web.Request) -> web.Response:
         "rows": rows,
         "linked": linked,
         "reviews": reviews,
+        "missed": missed,
         "limit": LIMIT,
         "truncated": len(rows) >= LIMIT and counts.get(view, 0) > LIMIT,
         "api_status": "" if view == "all" else view,

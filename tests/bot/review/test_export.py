@@ -123,9 +123,7 @@ def test_exports_merge_so_a_purged_conversation_keeps_its_examples_and_a_new_lab
     assert [(m.get("intent"), m.get("text")) for m in training.training_examples] == [("ask_next_group", "group on labor day?")]
 
 
-def test_the_command_says_when_there_is_nothing_new_and_is_audited(
-    service_env: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_command_says_when_there_is_nothing_new_and_is_audited(service_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bot.__main__ import main
     from bot.staff.audit import AuditLog
     from bot.storage.db import make_engine
