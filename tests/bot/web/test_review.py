@@ -85,3 +85,24 @@ async def test_a_message_is_flagged_from_its_transcript(as_role: Callable[..., A
         "/console/conversations/c-client/flag", data={"csrf_token": client.csrf, "timestamp": "1"}, allow_redirects=False
     )
     assert forbidden.status == 403
+
+
+async def test_a_missed_crisis_is_shown_to_the_clinical_team_and_counted_on_the_dashboard(
+    as_role: Callable[..., Any], world: World
+) -> None:
+    client = await as_role("clinician")
+    key = review_key("Is it 100 percent covered by my plan?")
+    response = await client.post(
+        f"/console/review/{key}/label",
+        data={"csrf_token": client.csrf, "decision": "correct", "intent": "crisis"},
+        allow_redirects=False,
+    )
+    # the world's conversations are months old: counted, not paged
+    assert response.headers["Location"].endswith("done=labelled_missed")
+    escalations = text_of(await (await client.get("/console/escalations")).text())
+    assert "Crises the safety net missed" in escalations and "Is it 100 percent covered by my plan?" in escalations
+    assert "Not paged (not recent, or already alerted)" in escalations
+    dashboard = await (await client.get("/console/")).text()
+    assert 'id="widget-missed-crises"' in dashboard and "ask_cost" in text_of(dashboard)
+    admissions = await (await (await as_role("admissions")).get("/console/")).text()
+    assert 'id="widget-inbox"' in admissions and 'id="widget-missed-crises"' not in admissions
