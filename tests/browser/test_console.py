@@ -1,6 +1,6 @@
 """The staff console in Debian's Chromium: sign in, acknowledge a crisis escalation, read its
-transcript, export leads, and be refused a page the role may not open. Screenshots go to
-var/screenshots/ (console-*.png)."""
+transcript, export leads, be refused a page the role may not open, and label the review inbox by
+keyboard only. Screenshots go to var/screenshots/ (console-*.png)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import threading
 from typing import Any, Dict
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from bot.storage.db import notifications
+from bot.review.normalize import review_key
+from bot.storage.db import notifications, review_labels
 from tests.bot.records.conftest import World, make_world
 from tests.browser import screenshot
 from tests.browser.conftest import StaffLogin
@@ -117,3 +119,43 @@ def test_no_session_is_sent_to_sign_in(page: Page, console: Dict[str, StaffLogin
     page.goto("/console/leads")
     assert page.url.endswith("/login?next=/console/leads") or page.url.endswith("/login?next=%2Fconsole%2Fleads")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def labels(world: World) -> Dict[str, Any]:
+    with world.engine.connect() as connection:
+        return {row.key: (row.decision, row.intent) for row in connection.execute(sa.select(review_labels))}
+
+
+def test_labelling_by_keyboard_brings_up_the_next_row(page: Page, console: Dict[str, StaffLogin], world: World) -> None:
+    sign_in(page, console["admissions"])
+    page.goto("/console/review?order=newest")
+    rows = page.locator("[data-review-row]")
+    expect(rows.first).to_be_focused()
+    screenshot(page, "console-review-inbox")
+    first_key = rows.nth(0).get_attribute("data-key")
+    second_key = rows.nth(1).get_attribute("data-key")
+
+    page.keyboard.press("e")  # exclude the first
+    expect(page.locator("#review-status")).to_contain_text("Saved.")
+    expect(rows.nth(0)).to_have_class("review-row review-done")
+    expect(rows.nth(1)).to_be_focused()
+
+    page.keyboard.press("x")  # correct the second: search the intents, Enter saves
+    search = rows.nth(1).locator("[data-correct-input]")
+    expect(search).to_be_focused()
+    search.fill("ask_insurance")
+    search.press("Enter")
+    expect(rows.nth(1).locator("[data-label-line]")).to_contain_text("Corrected: ask_insurance")
+    screenshot(page, "console-review-labelled")
+    assert labels(world) == {first_key: ("exclude", None), second_key: ("correct", "ask_insurance")}
+
+
+def test_a_flag_from_the_transcript_lands_in_the_inbox(page: Page, console: Dict[str, StaffLogin], world: World) -> None:
+    sign_in(page, console["admissions"])
+    page.goto("/console/conversations/c-prospect")
+    page.get_by_role("button", name="Flag for review").nth(1).click()
+    expect(page.get_by_role("status")).to_contain_text("The message is in the review inbox.")
+    page.goto("/console/review?reason=flagged")
+    row = page.locator(f'[data-key="{review_key("Do you take Aetna?")}"]')
+    expect(row).to_contain_text("Do you take Aetna?")
+    expect(row).to_contain_text("Flagged by staff")
