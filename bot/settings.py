@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # confidence is under REVIEW_CONFIDENCE or the next intent is within REVIEW_MARGIN of it.
     review_confidence: float = Field(0.9, env="REVIEW_CONFIDENCE", ge=0, le=1)
     review_margin: float = Field(0.1, env="REVIEW_MARGIN", ge=0, le=1)
+    # Where the console's export button writes training data: a checkout of this project.
+    review_export_root: Path = Field(PROJECT_ROOT, env="REVIEW_EXPORT_ROOT")
     rasa_auth_token: Optional[str] = Field(None, env="RASA_AUTH_TOKEN")
     log_level: str = Field("INFO", env="LOG_LEVEL")
     # Crisis escalations (docs/safety.md).

@@ -35,10 +35,10 @@ from bot.safety.names import CRISIS_INTENT
 from bot.settings import PROJECT_ROOT
 from bot.storage.db import client_conversations, clients, leads, review_items, review_labels
 
-NLU_FILE = PROJECT_ROOT / "data" / "nlu" / "reviewed" / "reviewed.yml"
-CRISIS_FILE = PROJECT_ROOT / "data" / "safety" / "reviewed_crises.yml"
-PROVENANCE_FILE = PROJECT_ROOT / "data" / "review" / "provenance.yml"
-NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+NLU_DIR = Path("data") / "nlu"  # under the project's root, as the files below
+NLU_FILE = NLU_DIR / "reviewed" / "reviewed.yml"
+CRISIS_FILE = Path("data") / "safety" / "reviewed_crises.yml"
+PROVENANCE_FILE = Path("data") / "review" / "provenance.yml"
 # Replies to the crisis answer are taught by the crisis-mode data, not from single messages.
 NOT_EXPORTED = frozenset(
     {"crisis_safe", "crisis_false_alarm", "crisis_cannot_call", "crisis_contacted", "crisis_help_arrived", "risk_possible"}
@@ -104,7 +104,7 @@ def _names(engine: Engine, conversation_id: str) -> List[str]:
         return sorted({name for name in [*lead_names, *client_names] if name})
 
 
-def training_intents(nlu_dir: Path = NLU_DIR, skip: Optional[Path] = None) -> Dict[str, str]:
+def training_intents(nlu_dir: Path, skip: Optional[Path] = None) -> Dict[str, str]:
     """Every training example's normalized text and its intent (the reviewed file excepted)."""
     found: Dict[str, str] = {}
     for path in sorted(nlu_dir.rglob("*.yml")):
@@ -194,14 +194,10 @@ def _iso(value: dt.datetime) -> str:
     return aware.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def export(
-    engine: Engine,
-    nlu_file: Path = NLU_FILE,
-    crisis_file: Path = CRISIS_FILE,
-    provenance_file: Path = PROVENANCE_FILE,
-    nlu_dir: Path = NLU_DIR,
-) -> ExportSummary:
-    """Merge every label into the three files (see the module's docstring); returns what changed."""
+def export(engine: Engine, root: Path = PROJECT_ROOT) -> ExportSummary:
+    """Merge every label into the three files under ``root`` (see the module's docstring)."""
+    nlu_dir, nlu_file = root / NLU_DIR, root / NLU_FILE
+    crisis_file, provenance_file = root / CRISIS_FILE, root / PROVENANCE_FILE
     summary = ExportSummary()
     examples = _read_provenance(provenance_file)
     crises = _read_crises(crisis_file)

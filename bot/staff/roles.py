@@ -10,6 +10,7 @@ permission                    admissions  clinician   admin
 ``escalations``               no          yes         yes
 ``live_chat``                 yes         yes         yes
 ``review``                    yes         yes         yes
+``review.export``             no          no          yes
 ``clients``                   no          yes         yes
 ``audit``                     no          no          yes
 ``users``                     no          no          yes
@@ -27,7 +28,8 @@ permission                    admissions  clinician   admin
   clinical team only, so admissions answer prospects, clinicians enrolled clients and crises.
 - **review** (every role): the review inbox (``/console/review``): flag a message from a
   transcript, label what a message meant. Rows from an enrolled client's conversation follow the
-  transcripts' rule: never shown to admissions.
+  transcripts' rule: never shown to admissions. Writing the labels out as training data
+  (``review.export``) is the admin's.
 - **admin**: everything, including the staff accounts (``users``) and the audit log (``audit``).
 
 A conversation linked to an enrolled client is never shown to admissions, even when it has an
@@ -69,6 +71,7 @@ class Permission(str, enum.Enum):
     ESCALATIONS = "escalations"
     LIVE_CHAT = "live_chat"
     REVIEW = "review"
+    REVIEW_EXPORT = "review.export"  # writes training data into the service's checkout
     CLIENTS = "clients"
     AUDIT = "audit"
     USERS = "users"

@@ -79,6 +79,7 @@ def _console_routes(app: web.Application) -> None:
     app.router.add_get("/console/audit", audit.audit_page, name="console_audit")
     app.router.add_get("/console/review", review.review_page, name="console_review")
     app.router.add_post(r"/console/review/{key:[0-9a-f]{64}}/label", review.label, name="console_review_label")
+    app.router.add_post("/console/review/export", review.export, name="console_review_export")
     app.router.add_post("/console/conversations/{conversation_id}/flag", review.flag, name="console_conversation_flag")
     chat = "/console/live/{conversation_id}"
     app.router.add_get("/console/live", live.live_page, name="console_live")

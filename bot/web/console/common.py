@@ -57,6 +57,8 @@ DONE = {
     "labelled_missed": "Label saved: counted as a crisis the safety net missed. Its conversation is not recent, so nobody was paged.",
     "labelled_escalated": "Label saved: a crisis the safety net missed. An escalation was raised and the clinical team is being paged.",
     "flagged": "The message is in the review inbox.",
+    "exported": "Exported into data/nlu/reviewed/ (examples), data/safety/reviewed_crises.yml (crisis candidates) and data/review/provenance.yml: read the diff, then commit. Nothing is trained until then.",
+    "exported_nothing": "Nothing new to export: no label since the last export makes a new example.",
 }
 PROBLEMS = {
     "escalation_changed": "Someone else changed this escalation first: the page shows where it stands now.",

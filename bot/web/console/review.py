@@ -16,6 +16,7 @@ from typing import Any, Dict, Optional
 from aiohttp import web
 
 from bot.review.collect import REASONS
+from bot.review.export import export as export_labels
 from bot.review.intents import intent_choices
 from bot.review.store import DECISIONS, InboxFilter, InvalidLabel, NotFound
 from bot.staff import audit as actions
@@ -38,7 +39,7 @@ from bot.web.console.common import (
     who,
     with_query,
 )
-from bot.web.keys import REVIEW
+from bot.web.keys import REVIEW, SETTINGS
 
 PER_PAGE = 20
 STATUSES = ("todo", "labeled", "all")
@@ -105,6 +106,7 @@ async def review_page(request: web.Request) -> web.Response:
         "decisions": DECISION_LABELS,
         "back": str(request.rel_url),
         "max_note": MAX_LABEL_NOTE,
+        "may_export": allowed(me.role, Permission.REVIEW_EXPORT),
     }
     return await render(request, "review.html", context)
 
@@ -134,6 +136,20 @@ async def label(request: web.Request) -> web.Response:
     await audit(request, actions.REVIEW_LABEL, "review", key, detail)
     done = "labelled_escalated" if outcome.escalations else "labelled_missed" if outcome.missed_crises else "labelled"
     return see_other(with_query(back, done=done))
+
+
+@requires(Permission.REVIEW_EXPORT)
+async def export(request: web.Request) -> web.Response:
+    """The admin's button: what ``python -m bot review export`` does, into the service's checkout."""
+    summary = await run(export_labels, request.app[REVIEW].engine, request.app[SETTINGS].review_export_root)
+    total = sum(summary.new.values())
+    await audit(request, actions.REVIEW_EXPORT, "review", None, f"{total} new, {summary.crises} crisis candidates")
+    return see_other(
+        with_query(
+            "/console/review?status=labeled",
+            done="exported" if total or summary.crises or summary.changed else "exported_nothing",
+        )
+    )
 
 
 @requires(Permission.REVIEW)

@@ -22,17 +22,22 @@ UNSURE = [("nlu_fallback", 0.8), ("ask_cost", 0.41), ("ask_insurance", 0.3)]
 
 
 @pytest.fixture
-def files(tmp_path: Path) -> Dict[str, Path]:
-    nlu_dir = tmp_path / "nlu"
-    nlu_dir.mkdir()
+def root(tmp_path: Path) -> Path:
+    """A project root whose training data holds one example."""
+    nlu_dir = tmp_path / "data" / "nlu"
+    nlu_dir.mkdir(parents=True)
     (nlu_dir / "insurance.yml").write_text(
         'version: "3.1"\nnlu:\n- intent: ask_insurance\n  examples: |\n    - do you take cigna\n'
     )
+    return tmp_path
+
+
+@pytest.fixture
+def files(root: Path) -> Dict[str, Path]:
     return {
-        "nlu_dir": nlu_dir,
-        "nlu_file": nlu_dir / "reviewed" / "reviewed.yml",
-        "crisis_file": tmp_path / "safety" / "reviewed_crises.yml",
-        "provenance_file": tmp_path / "review" / "provenance.yml",
+        "nlu_file": root / "data" / "nlu" / "reviewed" / "reviewed.yml",
+        "crisis_file": root / "data" / "safety" / "reviewed_crises.yml",
+        "provenance_file": root / "data" / "review" / "provenance.yml",
     }
 
 
@@ -48,7 +53,9 @@ def label(engine: Engine, text: str, decision: str, intent=None, note=None, by: 
     ReviewStore(engine).label(review_key(text), decision, intent, note, by)
 
 
-def test_labels_become_de_identified_rasa_examples_with_provenance_apart(engine: Engine, files: Dict[str, Path]) -> None:
+def test_labels_become_de_identified_rasa_examples_with_provenance_apart(
+    engine: Engine, root: Path, files: Dict[str, Path]
+) -> None:
     write(engine, "c1", "hi im Rosa, is magellan ok? call 760-555-0142")
     with engine.begin() as connection:
         now = dt.datetime.now(dt.timezone.utc)
@@ -68,7 +75,7 @@ def test_labels_become_de_identified_rasa_examples_with_provenance_apart(engine:
     label(engine, "hi im Rosa, is magellan ok? call 760-555-0142", "correct", "ask_insurance", by="ada")
     label(engine, "whats the process", "confirm", "ask_admissions", by="cleo")
     label(engine, "not a useful one", "exclude")
-    summary = export(engine, **files)
+    summary = export(engine, root)
     assert dict(summary.new) == {"ask_insurance": 1, "ask_admissions": 1} and summary.skipped == 1
     written = files["nlu_file"].read_text()
     assert "Rosa" not in written and "760" not in written and "c1" not in written
@@ -82,10 +89,10 @@ def test_labels_become_de_identified_rasa_examples_with_provenance_apart(engine:
     assert "c1" not in files["provenance_file"].read_text() and "c2" not in files["provenance_file"].read_text()
 
 
-def test_a_crisis_label_is_a_candidate_for_the_net_not_an_nlu_example(engine: Engine, files: Dict[str, Path]) -> None:
+def test_a_crisis_label_is_a_candidate_for_the_net_not_an_nlu_example(engine: Engine, root: Path, files: Dict[str, Path]) -> None:
     write(engine, "c1", "back to day 1 and honestly whats the point of me")
     label(engine, "back to day 1 and honestly whats the point of me", "correct", "crisis", by="cleo")
-    summary = export(engine, **files)
+    summary = export(engine, root)
     assert summary.crises == 1 and sum(summary.new.values()) == 0
     [candidate] = yaml.safe_load(files["crisis_file"].read_text())["candidates"]
     assert candidate["text"] == "back to day 1 and honestly whats the point of me" and candidate["labeled_by"] == "cleo"
@@ -93,13 +100,13 @@ def test_a_crisis_label_is_a_candidate_for_the_net_not_an_nlu_example(engine: En
 
 
 def test_a_clash_with_the_training_data_and_an_undeidentifiable_message_are_held_back(
-    engine: Engine, files: Dict[str, Path]
+    engine: Engine, root: Path, files: Dict[str, Path]
 ) -> None:
     write(engine, "c1", "Do you take Cigna?")
     write(engine, "c2", "my ssn is 123-45-6789 am i covered")
     label(engine, "Do you take Cigna?", "correct", "ask_cost")
     label(engine, "my ssn is 123-45-6789 am i covered", "correct", "ask_insurance")
-    summary = export(engine, **files)
+    summary = export(engine, root)
     assert summary.clashes == [("Do you take Cigna?", "ask_cost", "ask_insurance")]
     assert len(summary.refused) == 1 and "123-45" not in summary.refused[0]
     assert sum(summary.new.values()) == 0
@@ -107,18 +114,18 @@ def test_a_clash_with_the_training_data_and_an_undeidentifiable_message_are_held
 
 
 def test_exports_merge_so_a_purged_conversation_keeps_its_examples_and_a_new_label_wins(
-    engine: Engine, files: Dict[str, Path]
+    engine: Engine, root: Path, files: Dict[str, Path]
 ) -> None:
     write(engine, "c1", "group on labor day?")
     label(engine, "group on labor day?", "correct", "ask_schedule")
-    assert dict(export(engine, **files).new) == {"ask_schedule": 1}
-    assert dict(export(engine, **files).new) == {}  # nothing new the second time
+    assert dict(export(engine, root).new) == {"ask_schedule": 1}
+    assert dict(export(engine, root).new) == {}  # nothing new the second time
     label(engine, "group on labor day?", "correct", "ask_next_group")
-    assert export(engine, **files).changed == 1
+    assert export(engine, root).changed == 1
     with engine.begin() as connection:
         connection.execute(review_items.delete())  # the conversation was purged
         connection.execute(sa.text("DELETE FROM review_labels"))
-    export(engine, **files)
+    export(engine, root)
     training = RasaYAMLReader().reads(files["nlu_file"].read_text())
     assert [(m.get("intent"), m.get("text")) for m in training.training_examples] == [("ask_next_group", "group on labor day?")]
 

@@ -30,6 +30,7 @@ EXPECTED = {
         "clients",
         "live_chat",
         "review",
+        "review.export",
         "audit",
         "users",
     },

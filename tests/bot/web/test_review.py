@@ -4,9 +4,13 @@ from a transcript, and the audit log. (The keyboard path is in tests/browser/.)"
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Callable
 
+import pytest
+
 from bot.review.normalize import review_key
+from bot.settings import get_settings
 from tests.bot.records.conftest import World
 from tests.bot.web.conftest import audit_entries, forms, scalar, text_of
 
@@ -106,3 +110,29 @@ async def test_a_missed_crisis_is_shown_to_the_clinical_team_and_counted_on_the_
     assert 'id="widget-missed-crises"' in dashboard and "ask_cost" in text_of(dashboard)
     admissions = await (await (await as_role("admissions")).get("/console/")).text()
     assert 'id="widget-inbox"' in admissions and 'id="widget-missed-crises"' not in admissions
+
+
+async def test_the_admin_exports_labels_as_training_data_into_the_checkout(
+    as_role: Callable[..., Any], world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "checkout"
+    (root / "data" / "nlu").mkdir(parents=True)
+    monkeypatch.setenv("REVIEW_EXPORT_ROOT", str(root))
+    get_settings.cache_clear()
+    admin = await as_role("admin")
+    key = review_key("Is it 100 percent covered by my plan?")
+    await admin.post(
+        f"/console/review/{key}/label", data={"csrf_token": admin.csrf, "decision": "correct", "intent": "ask_insurance"}
+    )
+    assert 'action="/console/review/export"' in await (await admin.get("/console/review")).text()
+    response = await admin.post("/console/review/export", data={"csrf_token": admin.csrf}, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"].endswith("done=exported")
+    written = (root / "data" / "nlu" / "reviewed" / "reviewed.yml").read_text()
+    assert "- intent: ask_insurance" in written and "Is it 100 percent covered by my plan?" in written
+    assert [e.detail for e in audit_entries(world, "review.export")] == ["1 new, 0 crisis candidates"]
+    again = await admin.post("/console/review/export", data={"csrf_token": admin.csrf}, allow_redirects=False)
+    assert again.headers["Location"].endswith("done=exported_nothing")
+    admissions = await as_role("admissions")
+    assert 'action="/console/review/export"' not in await (await admissions.get("/console/review")).text()
+    refused = await admissions.post("/console/review/export", data={"csrf_token": admissions.csrf}, allow_redirects=False)
+    assert refused.status == 403
