@@ -185,3 +185,41 @@ async def test_a_crisis_while_the_database_is_locked_is_answered_paged_and_recor
     finally:
         await asyncio.to_thread(service.stop)
         await server.close()
+
+
+async def test_a_crisis_found_in_the_review_inbox_pages_the_team_on_the_real_service(tmp_path: Path) -> None:
+    """A message the assistant did not understand lands in the inbox through the tracker store;
+    labelled a crisis through the API while its conversation is recent, it raises an escalation
+    and the pager gets it, as any crisis."""
+    receiver = Receiver()
+    receiver_port = free_port()
+    server = await receiver.start(receiver_port)
+    service = await start(tmp_path, receiver_port)
+    headers = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+    try:
+        sender = f"it-{uuid.uuid4()}"
+        reply = joined(await say(service, sender, "zxqv blorp wibble"))
+        assert "not sure I understood" in reply
+        assert escalation_rows(service.database, sender) == []
+        async with aiohttp.ClientSession(headers=headers) as session:
+            async with session.get(f"{service.web_url}/api/review?reason=fallback") as response:
+                rows = (await response.json())["items"]
+            [row] = [r for r in rows if r["conversation_id"] == sender]
+            assert row["text"] == "zxqv blorp wibble" and row["reply"] and "fallback" in row["reasons"]
+            async with session.post(
+                f"{service.web_url}/api/review/{row['key']}/label", json={"decision": "correct", "intent": "crisis"}
+            ) as response:
+                labelled = await response.json()
+        assert response.status == 200 and labelled["missed_crises"] == 1 and len(labelled["escalations"]) == 1
+        [(escalation_id, crisis_type, status, message)] = escalation_rows(service.database, sender)
+        assert (escalation_id, crisis_type, status, message) == (
+            labelled["escalations"][0],
+            "unspecified",
+            "open",
+            "zxqv blorp wibble",
+        )
+        await wait_for(lambda: len(receiver.accepted) == 1)
+        assert json.loads(receiver.accepted[0]["body"])["escalation"]["id"] == escalation_id
+    finally:
+        service.stop()
+        await server.close()
