@@ -92,6 +92,14 @@ async def dashboard(request: web.Request) -> web.Response:
             f"{sum(w.labelled for w in review.weeks)} labelled in the last {len(review.weeks)} weeks.",
             labelled_points,
         ),
+        "missed_chart": bar_chart(
+            "chart-missed",
+            "Crises the safety net missed, per week (found by staff labels)",
+            f"{sum(w.missed_crises or 0 for w in review.weeks)} in the last {len(review.weeks)} weeks.",
+            [Point(short_day(w.week), w.missed_crises or 0, f"Week of {w.week}: {w.missed_crises} missed") for w in review.weeks],
+        )
+        if crisis
+        else None,
         "figures": figures,
         "days": str(days),
         "periods": PERIODS,

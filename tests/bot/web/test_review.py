@@ -107,9 +107,10 @@ async def test_a_missed_crisis_is_shown_to_the_clinical_team_and_counted_on_the_
     assert "Crises the safety net missed" in escalations and "Is it 100 percent covered by my plan?" in escalations
     assert "Not paged (not recent, or already alerted)" in escalations
     dashboard = await (await client.get("/console/")).text()
-    assert 'id="widget-missed-crises"' in dashboard and "ask_cost" in text_of(dashboard)
+    assert 'id="widget-missed-crises"' in dashboard and 'id="chart-missed"' in dashboard and "ask_cost" in text_of(dashboard)
     admissions = await (await (await as_role("admissions")).get("/console/")).text()
-    assert 'id="widget-inbox"' in admissions and 'id="widget-missed-crises"' not in admissions
+    assert 'id="widget-inbox"' in admissions and 'id="chart-unsure"' in admissions
+    assert 'id="widget-missed-crises"' not in admissions and 'id="chart-missed"' not in admissions
 
 
 async def test_the_admin_exports_labels_as_training_data_into_the_checkout(
