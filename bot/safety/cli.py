@@ -22,7 +22,9 @@ from bot.understanding.parser import nlu_parser
 def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
     parser = sub.add_parser("eval-safety", help="crisis net figures on every evaluation set (needs a trained model)")
     parser.add_argument("--model", default=str(project_root / "models" / "companion.tar.gz"))
-    parser.add_argument("--sets", default="sealed,dev,dev2,dev3,tuned", help="comma-separated: sealed, dev, dev2, dev3, tuned")
+    parser.add_argument(
+        "--sets", default="sealed,dev,dev2,dev3,tuned", help="comma-separated: sealed, dev, dev2, dev3, tuned, sealed_es"
+    )
     parser.add_argument("--public", action="store_true", help="also the public Reddit C-SSRS set (several minutes)")
     parser.add_argument("--sweep", action="store_true", help="sweep the encoder thresholds on the dev set")
     parser.add_argument("--details", action="store_true", help="list every miss and alarm")
@@ -34,12 +36,12 @@ def _sets(names: List[str], data: Path) -> List[evaluation.EvaluationSet]:
     for name in names:
         if name == "sealed":
             sets.append(evaluation.load_directory("sealed", data / "safety" / "sealed"))
-        elif name in ("dev", "dev2", "dev3"):
+        elif name in ("dev", "dev2", "dev3", "sealed_es"):
             sets.append(evaluation.load_directory(name, data / "safety" / name))
         elif name == "tuned":
             sets.append(evaluation.load_tuned(data / "safety", data / "nlu_holdout"))
         else:
-            raise DataError(f"unknown set {name!r}: use sealed, dev, dev2, dev3 or tuned")
+            raise DataError(f"unknown set {name!r}: use sealed, dev, dev2, dev3, tuned or sealed_es")
     return sets
 
 

@@ -78,7 +78,10 @@ SUBSTANCE = re.compile(
     r"\b(?:pills?|meds|medication|fent\w*|heroin|h|dope|opioids?|opiates?|oxy\w*|percs?|percocet|xanax|xans|"
     r"bars|benzos?|klonopin|valium|morphine|methadone|suboxone|narcan|naloxone|needle|shot up|shooting up|shoot up|injected|snorted|smoked|using|used|"
     r"high|drunk|drank|drinking|alcohol|booze|vodka|liquor|coke|cocaine|crack|meth|molly|mdma|ketamine|"
-    r"lean|syrup|overdos\w*|od|k2|spice|gabapentin|tramadol|adderall)\b"
+    r"lean|syrup|overdos\w*|od|k2|spice|gabapentin|tramadol|adderall|"
+    # Spanish (accents folded)
+    r"pastillas?|medicinas?|heroina|fentanilo|cristal|foco|cocaina|perico|drogas?|drogad[oa]|borrach[oa]|tomando|"
+    r"tomo|uso|usando|inyect\w*|jeringa|sobredosis|clonazepam|rivotril)\b"
 )
 SUICIDE_WORD = r"(?:su[iy]{0,2}[cs]{1,2}[aeiy]{0,2}d(?:e|es|al|ial|ally)?|sewer ?slide|sewerslide)"
 
@@ -436,6 +439,89 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         VIOLENCE,
         r"\b(?:bring|bringing|brought|take|taking|have|got) (?:a |my )?(?:gun|knife|weapon|pistol|rifle) (?:to|into) (?:group|work|school|class|the center|the clinic|the meeting|his|her|their)\b",
     ),
+    # --- Spanish (accents are folded by the normaliser: "está" is "esta", "mañana" "manana") ------
+    # Clear danger only, in the words people in the Coachella Valley write; indirect signs are the
+    # learned layers' (they ask). Figures of speech are excluded beside the words they use:
+    # "me muero de hambre", "me voy a matar estudiando", "canciones para cortarse las venas".
+    _p(
+        "es: kill myself",
+        SUICIDE,
+        r"\b(?:me|m) (?:voy a|quiero|kiero|pienso|voy|tengo ganas de|dan ganas de) (?:matar|suicidar)\b(?! (?:estudiando|trabajando|de (?:risa|hambre)|en el gym|haciendo|corriendo))"
+        r"|\b(?:matarme|suicidarme|quitarme la vida|kitarme la vida|acabar con mi vida|terminar con mi vida|ahorcarme|colgarme|pegarme un tiro|darme un tiro|aventarme|tirarme (?:del|de un|de una|al|a las|a la) (?:puente|edificio|azotea|vias|via|tren|carretera|freeway))\b"
+        r"(?! (?:estudiando|trabajando|de (?:risa|hambre))|.{0,12}\b(?:jaja|jeje|lol|xd)\b)",
+    ),
+    _p(
+        "es: want to die",
+        SUICIDE,
+        r"\b(?:me )?(?:quiero|kiero|quisiera|deseo|tengo ganas de) (?:morir(?:me)?|estar muert[oa]|dejar de vivir)\b(?! de (?:la )?(?:risa|verguenza|pena|hambre|sueno|calor|frio|ganas|amor|aburrimiento|nervios|envidia))"
+        r"|\b(?:ya )?no (?:quiero|kiero|quisiera) (?:vivir|seguir viviendo|seguir aqui|estar viv[oa]|despertar)\b"
+        r"|\b(?:cansad[oa]|harta|harto) de vivir\b|\bme canse de vivir\b|\b(?:ojala|quisiera|quiero) (?:no despertar|no despertara|morirme)\b|\bdormir y (?:ya )?no despertar\b"
+        r"|\b(?:todos|mi familia|mis hijos|el mundo) (?:estarian|estaria|estaran|vivirian) mejor sin mi\b",
+    ),
+    _p(
+        "es: other kills self",
+        SOMEONE_ELSE,
+        r"\bse (?:va a|quiere|piensa|amenaza con) (?:matar|suicidar|quitar la vida|tirar (?:del|de un|al) (?:puente|edificio|tren))\b"
+        r"|\b(?:quiere|va a|amenaza con|piensa) (?:matarse|suicidarse|quitarse la vida|ahorcarse|tirarse)\b|\b(?:ya )?no quiere (?:vivir|seguir viviendo)\b",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "es: cutting",
+        SELF_HARM,
+        r"\bme (?:estoy cortando|estaba cortando|corte otra vez|volvi a cortar|voy a cortar|quiero cortar|corte las (?:venas|munecas)|estoy quemando|estoy lastimando|estoy haciendo dano)\b(?! (?:el|la|los|las|mi) (?:pelo|cabello|unas|fleco|barba|dedo|mano))"
+        r"|\b(?:cortarme|quemarme|lastimarme|hacerme dano)\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))(?!.{0,20}\bpara (?:la|una) (?:cena|comida)\b)"
+        r"|\bse (?:esta|estaba) (?:cortando|quemando|lastimando)\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))",
+        traps=frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "es: not breathing",
+        OVERDOSE,
+        r"\bno (?:respira|esta respirando|puede respirar|reacciona|responde|despierta|se despierta|abre los ojos)\b(?! (?:a )?(?:mis |los |el |sus |mi )?(?:mensajes?|llamadas?|textos?|whats\w*|correos?|telefono|cel\w*))"
+        r"|\blabios (?:morados|azules|grises)\b|\b(?:esta|se puso|se esta poniendo|se ve) (?:morad[oa]|azul)\b|\b(?:esta )?inconsciente\b|\bespuma (?:por|en) la boca\b",
+        traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
+        overdose_if_substance=True,
+    ),
+    _p(
+        "es: took all the pills",
+        OVERDOSE,
+        r"\b(?:me|se) (?:tome|tomo|trague|trago|acabe|acabo) (?:todas|todo el frasco|el frasco|muchas|un monton|un punado|una caja)\b"
+        r"|\b(?:voy a|quiero|pienso|va a) (?:tomarme|tomarse|tragarme|tragarse) (?:todas|todo|el frasco|un monton)\b|\btomarmelas todas\b|\btodo el frasco\b",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "es: overdose",
+        OVERDOSE,
+        r"\b(?:sobredosis|sobre dosis)\b",
+    ),
+    _p(
+        "es: lethal dose",
+        SUICIDE,
+        r"\bcuant[oa]s? (?:pastillas|mg|miligramos)?.{0,40}\b(?:para (?:no despertar|morir|matarme|matar a alguien|que sea mortal)|es (?:mortal|letal)|son (?:mortales|letales))\b",
+        traps=frozenset({PAST, MEDIA}),
+    ),
+    _p(
+        "es: seizure or chest pain",
+        MEDICAL,
+        r"\b(?:convulsion\w*|convulsionando|esta convulsionando|ataque epileptico)\b|\b(?:dolor|presion) (?:en el|de|en mi) pecho\b|\bme duele (?:mucho )?el pecho\b|\bme esta dando un infarto\b(?!.{0,30}\b(?:jaja\w*|jeje\w*|lol|xd)\b)",
+    ),
+    _p(
+        "es: withdrawal",
+        MEDICAL,
+        r"\b(?:temblando|tiemblo|tiembla|temblores|alucinando|alucina|alucino|(?:veo|ve|viendo|escucho|oigo|oye|escuchando) (?:cosas|voces|bichos|animales|gente))\b(?=.*\b(?:dej\w* (?:de (?:tomar|beber)|el (?:alcohol|trago|licor)|la bebida|las pastillas|el clonazepam|el xanax)|sin (?:alcohol|tomar|beber)|(?:dias|horas) sin)\b)"
+        r"|\b(?:dej\w* (?:de (?:tomar|beber)|el (?:alcohol|trago)|la bebida)|sin (?:alcohol|tomar|beber))\b(?=.*\b(?:temblando|tiemblo|tiembla|temblores|alucinando|alucina|(?:veo|ve|viendo|escucho|oigo|oye) (?:cosas|voces|bichos))\b)"
+        r"|\b(?:cerveza|trago|copa|tequila|alcohol) para (?:que se me (?:pase|quite)|calmar|los temblores|que pare|quitarme)\b"
+        r"|\bdej\w* (?:el|la|las|los|mis|sus)? ?(?:clonazepam|xanax|alprazolam|benzos?|rivotril|ativan|valium|lorazepam|pastillas para dormir|pastillas de dormir)\w* de golpe\b|\bde golpe (?:el|la|las|los)? ?(?:clonazepam|xanax|alprazolam|benzos?|rivotril|ativan|valium)\b",
+        traps=frozenset({INFORMATIONAL, PAST, MEDIA}),
+    ),
+    _p(
+        "es: being hit",
+        VIOLENCE,
+        r"\b(?:me|la|lo|le|les|nos) (?:esta|estan|anda) (?:pegando|golpeando|ahorcando|estrangulando|ahogando|pateando|amenazando)\b"
+        r"|\bamenaz\w* con (?:matarme|matarla|matarlo|matarnos|un cuchillo|una pistola|un arma|pegarme|quitarme a los ninos)\b"
+        r"|\b(?:me|la|nos) (?:va a|quiere) matar\b(?=.*\b(?:pistola|arma|cuchillo|navaja|pega|golpe|amenaz|escondid))|\b(?:esta noche|hoy|ahorita) me mata\b"
+        r"|\bestoy escondid[oa]\b(?=.*\b(?:el|ella|esposo|novio|pareja|pega|golpe|miedo))",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+    ),
 )
 
 # --- traps: checked in the clause around a match -------------------------------------------------
@@ -449,6 +535,10 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
             r"|\b(?:hotline|lifeline|prevention|awareness|statistics|stats|rates?|risks? of|risk for|screening|trainings?|class|classes|courses?|workshops?|education|pamphlet|brochure|resources? (?:for|on|about)|response)\b"
             r"|\b(?:learn|know|read|more info\w*|information|questions?) (?:about|on|regarding|how)\b|\bcan (?:alcohol|withdrawal|cocaine|meth|xanax|benzos?|opioids?|fentanyl|heroin|detox|kratom|drinking|it)\b"
             r"|\b(?:do|does|will|would) (?:your|the|my) (?:program|insurance|center|staff|clinic|counselors?|plan|policy)\b|\bis it (?:normal|common|possible|dangerous|safe)\b|\bhow (?:common|likely|often|dangerous)\b"
+            # Spanish
+            r"|^(?:hola |oye |pregunta )?(?:que|cuales|como|por que|donde|es cierto|es normal|es peligroso|se puede)\b|\b(?:senales|sintomas) de\b|\bsi (?:alguien|una persona|un familiar)\b"
+            r"|\bpara (?:mi|una|la|nuestra) (?:clase|tarea|escuela|proyecto|investigacion|presentacion|tesis)\b|\b(?:estudiante|maestr[oa]|profesor[a]?) de\b"
+            r"|\b(?:proyecto|investigando|investigacion|estadisticas|muertes por|afectad[oa]s por|prevencion|linea de ayuda|trabajo (?:sobre|escolar|de la escuela))\b"
         ),
     ),
     (
@@ -461,18 +551,22 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
             r"|\bno longer\b|\bbefore (?:we|i|he|she) (?:divorced|split|broke up|left|got sober|got clean|moved|got help)\b|\bsober (?:for|since)\b|\b\d+ (?:years?|months?|days?) (?:sober|clean)\b"
             r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
             r"|\b(?:he|she|they|my \w+ \w+|my \w+) (?:is|are|s|re) (?:dead|gone) now\b|\bwhen (?:i|he|she) (?:was )?(?:overdosed|oded|od)\b"
+            # Spanish
+            r"|\bhace (?:\d+|un|una|unos|unas|varios|muchos|un par de|dos|tres|cuatro|cinco|seis|diez) (?:anos?|meses|mes)\b|\b(?:el ano pasado|en el pasado|hace mucho)\b|\ben (?:19|20)\d\d\b"
+            r"|\bcuando (?:era|estaba|tenia) (?:nin[oa]|joven|chav[oa]|adolescente|chic[oa]|en la (?:prepa|secundaria|escuela)|\d+)\b|\b(?:ya )?(?:estoy|esta|estamos) (?:bien|a salvo|estable|sobri[oa]|limpi[oa]) (?:ahora|ya)\b|\b(?:sobri[oa]|limpi[oa]) (?:desde|hace)\b"
         ),
     ),
     (
         MEDIA,
         re.compile(
-            r"\b(?:movie|film|documentary|docuseries|doc|show|series|episode|season|song|songs|lyrics|album|book|novel|memoir|article|podcast|video|tiktok|reel|news|headline|game|character|plot|story about|netflix|hulu|youtube|hbo|tv|scene|reading|essay|assignment|homework|poem)\b"
+            r"\b(?:movie|film|documentary|docuseries|doc|show|series|episode|season|song|songs|lyrics|album|book|novel|memoir|article|podcast|video|tiktok|reel|news|headline|game|character|plot|story about|netflix|hulu|youtube|hbo|tv|scene|reading|essay|assignment|homework|poem"
+            r"|pelicula|serie|telenovela|novela|cancion|canciones|libro|noticias?|noticiero|capitulo|episodio|corrido|documental|personaje|poema)\b"
         ),
     ),
     (
         NEGATED,
         re.compile(
-            r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine)\b(?:\s+\S+){0,3}\s*$"
+            r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine|nunca|jamas|ni)\b(?:\s+\S+){0,3}\s*$"
         ),
     ),
 )
@@ -489,6 +583,7 @@ HISTORY = re.compile(
     r"|\bwhen i was (?:a kid|a child|a teen\w*|younger|young|little|\d+|in (?:high school|middle school|college))\b"
     r"|\b(?:im|i am) (?:\d\d|now \d\d) (?:now|years old now)\b|\bin the past\b|\bback (?:then|in (?:college|high school|the day|19|20))"
     r"|\b(?:years|months) (?:ago|later)\b|\ba few years\b"
+    r"|\bhace (?:\d+|unos|varios|muchos|dos|tres|cuatro|cinco) (?:anos|meses)\b|\bcuando era (?:nin[oa]|joven|chav[oa]|adolescente|\d+)\b|\ben el pasado\b|\b(?:sobri[oa]|limpi[oa]) (?:desde|hace)\b"
 )
 
 # Signs that the danger is happening now: they overrule a trap in the same or the next clause.
@@ -497,7 +592,8 @@ CURRENT = re.compile(
     r"just (?:took|did|swallowed|found|started|collapsed|passed out|cut|hurt|burned|used|relapsed on|hit|threw|shoved|pushed|punched|kicked|choked|strangled|slapped|attacked|beat|stabbed|threatened)|again|asap|hurry|emergency|please help|what do i do(?! if| when| in case)|"
     r"what should i do now|coming back|back again|still|lately|these days|this week|any ?more|anymore|all the time|every (?:day|night)|constantly|coming on|relapsed on|"
     r"(?:he|she|they|hes|shes|theyre|my \w+)(?: is| are|s)? (?:not breathing|not waking|not responding|turning blue|blue|cold|unconscious|"
-    r"unresponsive|passed out|dying|bleeding|seizing|overdosing)|(?:wont|cant|isnt|not) (?:wake|breath|breathe|respond))\b"
+    r"unresponsive|passed out|dying|bleeding|seizing|overdosing)|(?:wont|cant|isnt|not) (?:wake|breath|breathe|respond)"
+    r"|ahorita|ahora mismo|esta noche|otra vez|ya mismo|no para|no puedo parar|auxilio)\b"
 )
 # Everyday figures of speech and other senses of alarming words. They never hide a pattern that
 # counts; they let the safety net overrule the NLU model's crisis guess ("I'm dying to know").
@@ -517,5 +613,5 @@ BENIGN_USES = re.compile(
 )
 # Clause boundaries: sentence ends, commas and conjunctions that start a new thought.
 CLAUSE_BREAK = re.compile(
-    r"[.!?;:,\n]+|\s(?:but|and|though|although|however|because|cuz|bc|since|so|anyway|anyways|also|plus|then|or|except|while|whereas|yet)\s"
+    r"[.!?;:,\n]+|\s(?:but|and|though|although|however|because|cuz|bc|since|so|anyway|anyways|also|plus|then|or|except|while|whereas|yet|pero|aunque|porque|entonces|y)\s"
 )

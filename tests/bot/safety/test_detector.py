@@ -8,7 +8,7 @@ import pytest
 
 from bot.safety.detector import URGENCY, decide, explain, guess_type, normalise
 from bot.safety.examples import CrisisItem, HardNegativeItem, load
-from bot.safety.patterns import CRISIS_TYPES, MEDICAL, OVERDOSE, SOMEONE_ELSE, SUICIDE, VIOLENCE
+from bot.safety.patterns import CRISIS_TYPES, MEDICAL, OVERDOSE, SELF_HARM, SOMEONE_ELSE, SUICIDE, VIOLENCE
 from bot.settings import PROJECT_ROOT
 
 SAFETY_DATA = PROJECT_ROOT / "tests" / "data" / "safety"
@@ -181,3 +181,52 @@ def test_reported_speech_is_about_someone_else(text: str, other: bool) -> None:
     from bot.safety.tiers import about_someone_else
 
     assert about_someone_else(text) is other
+
+
+# Spanish, in our own words (none of these is in an evaluation set): clear danger is answered at
+# once by the patterns, as in English; figures of speech and stories of the past are not.
+@pytest.mark.parametrize(
+    ("text", "crisis_type"),
+    [
+        ("ya no aguanto, me voy a matar esta noche", SUICIDE),
+        ("quiero quitarme la vida", SUICIDE),
+        ("Ya no quiero vivir, perdón a todos", SUICIDE),
+        ("me kiero morir ya", SUICIDE),
+        ("ojalá no despertar nunca", SUICIDE),
+        ("cuántas pastillas de clonazepam serían para no despertar", SUICIDE),
+        ("mi primo dice que se va a matar, qué hago", SOMEONE_ELSE),
+        ("me estoy cortando y no paro de sangrar", SELF_HARM),
+        ("mi papá no respira, usó heroína", OVERDOSE),
+        ("mi novia se inyectó, tiene los labios morados y no reacciona", OVERDOSE),
+        ("mi abuelo tiene los labios morados y no reacciona", MEDICAL),
+        ("me tomé todo el frasco de pastillas", OVERDOSE),
+        ("dejé de tomar hace 3 días y estoy viendo bichos en la pared", MEDICAL),
+        ("tiemblo mucho desde que dejé el alcohol, ¿me tomo una cerveza para calmar los temblores?", MEDICAL),
+        ("me duele el pecho después de usar cristal", MEDICAL),
+        ("mi esposo me está golpeando ahorita", VIOLENCE),
+        ("mi hermana dice que su novio la está pegando", VIOLENCE),
+    ],
+)
+def test_spanish_crises_are_caught_with_their_type(text: str, crisis_type: str) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert verdict.crisis and verdict.crisis_type == crisis_type, explain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me muero de hambre, ¿hay comida en el grupo?",
+        "me voy a matar estudiando para el examen",
+        "este tráfico de la 10 me mata",
+        "pon canciones para cortarse las venas jaja",
+        "me corté el pelo ayer",
+        "mi mamá no responde mis mensajes",
+        "hace cinco años tuve una sobredosis, ahora llevo tres años limpio",
+        "¿qué es una sobredosis y cuáles son las señales?",
+        "la telenovela tiene un personaje que se quiere matar",
+        "nunca me haría daño, solo estoy triste",
+        "me va a dar un infarto con la renta jaja",
+    ],
+)
+def test_spanish_figures_of_speech_and_histories_stay_quiet(text: str) -> None:
+    assert not [m for m in explain(text) if m.counts and not m.told_as_history], explain(text)
