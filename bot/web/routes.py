@@ -130,6 +130,7 @@ def _api_routes(app: web.Application) -> None:
     review_access = requires(Permission.REVIEW)
     add_get("/api/review", review_access(review.list_review), name="api_review")
     add_get("/api/review/intents", review_access(review.list_intents), name="api_review_intents")
+    add_get("/api/review/figures", review_access(review.get_figures), name="api_review_figures")
     add_post(rf"/api/review/{{key:{review.KEY_PATTERN}}}/label", review_access(review.label_row), name="api_review_label")
     add_post("/api/conversations/{conversation_id}/flag", review_access(review.flag_message), name="api_conversation_flag")
 

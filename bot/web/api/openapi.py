@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from bot.leads.work import LeadNote
 from bot.records.clients import ClientOverview
 from bot.records.dashboard import Dashboard
+from bot.review.stats import ReviewFigures
 from bot.staff.roles import ROLES, Permission, Role, allowed
 from bot.staff.sessions import COOKIE_NAME
 from bot.web.api import audit, clients, conversations, dashboard, escalations, leads, me, review
@@ -459,6 +460,19 @@ def operations(schemas: Schemas) -> List[Operation]:
             "Every intent a message can be labelled with, with a one-line description and an example",
             review.IntentOptions,
             (Permission.REVIEW,),
+        ),
+        Operation(
+            "get",
+            "/api/review/figures",
+            "get_review_figures",
+            "review",
+            "The review inbox's figures: per week, rows to label, missed crises, top confusions",
+            ReviewFigures,
+            (Permission.REVIEW,),
+            description=(
+                "Weeks start on Monday in the center's timezone, the last holds today. missed_crises (the total "
+                "and per week) is null for roles without the escalations permission."
+            ),
         ),
         Operation(
             "post",

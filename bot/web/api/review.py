@@ -19,11 +19,12 @@ from pydantic import BaseModel, Extra, Field, conint, constr
 from bot.records.masking import for_staff
 from bot.review.collect import REASONS
 from bot.review.intents import intent_choices
+from bot.review.stats import review_figures
 from bot.review.store import DECISIONS, InboxFilter, InboxRow, InvalidLabel, Label, NotFound
 from bot.staff import audit
 from bot.staff.roles import Permission, allowed, can_view_conversation, sees_contact_details
 from bot.storage.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from bot.web.api.common import Query, bad_request, json_response, parse_body, parse_query, record, who
+from bot.web.api.common import Query, bad_request, json_response, parse_body, parse_query, record, who, zone
 from bot.web.keys import REVIEW
 
 KEY_PATTERN = r"[0-9a-f]{64}"
@@ -128,6 +129,20 @@ async def list_review(request: web.Request) -> web.Response:
     return json_response(
         ReviewPage([shown(row, mask) for row in found.items], found.total, found.page, found.per_page, found.pages)
     )
+
+
+async def get_figures(request: web.Request) -> web.Response:
+    """The dashboard's review figures for the role (missed crises only for roles with escalations)."""
+    parse_query(request, Query)
+    role = who(request).role
+    figures = await asyncio.to_thread(
+        review_figures,
+        request.app[REVIEW].engine,
+        zone(request),
+        crisis=allowed(role, Permission.ESCALATIONS),
+        include_client_conversations=allowed(role, Permission.CLIENT_CONVERSATIONS),
+    )
+    return json_response(figures)
 
 
 async def list_intents(request: web.Request) -> web.Response:

@@ -96,6 +96,7 @@ def cases(world: World) -> List[Case]:
         Case("GET", "/api/audit", "/api/audit", ("admin",)),
         Case("GET", "/api/review", "/api/review", EVERYONE),
         Case("GET", "/api/review/intents", "/api/review/intents", EVERYONE),
+        Case("GET", "/api/review/figures", "/api/review/figures", EVERYONE),
         Case(
             "POST", "/api/review/{key}/label", f"/api/review/{review_key('asdf qwerty')}/label", EVERYONE, {"decision": "exclude"}
         ),

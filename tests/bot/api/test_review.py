@@ -110,3 +110,13 @@ async def test_the_picker_lists_every_intent_with_a_description_and_an_example(a
     by_name = {intent["name"]: intent for intent in intents}
     assert "ask_insurance" in by_name and "crisis" in by_name and len(by_name) == len(intents) > 50
     assert all(intent["description"] and intent["example"] for intent in intents)
+
+
+async def test_the_figures_hide_missed_crises_from_roles_without_escalations(api: Api) -> None:
+    api.use("clinician")
+    clinical = await api.get("/api/review/figures")
+    assert len(clinical["weeks"]) == 8 and clinical["missed_crises"] == 0 and clinical["inbox"] >= 3
+    api.use("admissions")
+    admissions = await api.get("/api/review/figures")
+    assert admissions["missed_crises"] is None and all(w["missed_crises"] is None for w in admissions["weeks"])
+    assert admissions["inbox"] < clinical["inbox"]  # the enrolled client's "8" is not theirs to see
