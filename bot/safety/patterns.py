@@ -83,6 +83,11 @@ SUBSTANCE = re.compile(
     r"pastillas?|medicinas?|heroina|fentanilo|cristal|foco|cocaina|perico|drogas?|drogad[oa]|borrach[oa]|tomando|"
     r"tomo|uso|usando|inyect\w*|jeringa|sobredosis|clonazepam|rivotril)\b"
 )
+STOPPED_DRINKING = (
+    # "after you quit drinking", "when people stop": a general question, not someone's own danger
+    r"(?:(?<!you )(?<!people )(?<!someone )(?<!somebody )(?:stopped|quit|quitting|stopping|came off|off) (?:drinking|the booze|booze|alcohol|the bottle|xanax|benzos?|bars|klonopin|valium|ativan|my (?:xanax|benzos|pills))"
+    r"|since my last drink|my last drink was|havent (?:had a drink|drunk))"
+)
 SUICIDE_WORD = r"(?:su[iy]{0,2}[cs]{1,2}[aeiy]{0,2}d(?:e|es|al|ial|ally)?|sewer ?slide|sewerslide)"
 
 PATTERNS: Tuple[CrisisPattern, ...] = (
@@ -345,6 +350,27 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:hallucinat\w*|halucinat\w*|seeing things that (?:arent|are not) there|hearing things that (?:arent|are not) there|"
         r"(?:see|seeing|hear|hearing|feel|feeling) (?:\w+ ){0,3}(?:that|thats|which|who) (?:arent|isnt|are not|is not|wasnt|werent|not) (?:there|real)|"
         r"(?:i know|know) (?:they|it|its|theyre) (?:arent|isnt|are not|is not|not) real but|bugs (?:crawling|under my skin|on me)|(?:the|having|got|getting|have) (?:dts|dt s|delirium tremens)|delirium)\b",
+    ),
+    # Alcohol and benzodiazepine withdrawal can kill: shakes, voices or things seen after stopping,
+    # and a drink "to stop the shakes" (the issue's own example). A plan to quit at home is the
+    # special situation's answer (data/program/situations.yml), not an alarm.
+    _p(
+        "withdrawal signs",
+        MEDICAL,
+        r"\b(?:shaking|shakes|shaky|tremors?|trembling|hearing (?:voices|things)|seeing (?:things|bugs|spiders|shadows))\b(?=.*\b"
+        + STOPPED_DRINKING
+        + r"\b)"
+        r"|\b"
+        + STOPPED_DRINKING
+        + r"\b(?=.*\b(?:shaking|shakes|shaky|tremors?|trembling|hearing (?:voices|things)|seeing (?:things|bugs|spiders|shadows))\b)",
+        traps=ALL_TRAPS,  # "no shakes, no sweats" is a reassurance
+    ),
+    _p(
+        "drink for the shakes",
+        MEDICAL,
+        r"\b(?:shak\w*|trembl\w*|tremors?)\b.{0,60}\b(?:beer|drink|shot|swig|glass of wine)\b.{0,12}\b(?:to|for|so|steady|calm|settle|stop|help)\b"
+        r"|\b(?:beer|drink|shot|swig|glass of wine)\b.{0,12}\b(?:to (?:calm|stop|steady|settle)|for) (?:the |my |them|these)?\s?(?:shak\w*|trembl\w*|tremors?|hands)\b",
+        traps=frozenset({PAST, MEDIA}),
     ),
     _p(
         "blood",

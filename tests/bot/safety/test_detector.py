@@ -230,3 +230,23 @@ def test_spanish_crises_are_caught_with_their_type(text: str, crisis_type: str) 
 )
 def test_spanish_figures_of_speech_and_histories_stay_quiet(text: str) -> None:
     assert not [m for m in explain(text) if m.counts and not m.told_as_history], explain(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "alarm"),
+    [
+        ("should i just drink to stop the shakes", True),  # the issue's own example
+        ("my hands wont stop shaking, would a beer steady them", True),
+        ("quit the booze on friday and now im hearing voices at night", True),
+        ("my dad stopped drinking monday and now he's seeing bugs on the wall", True),
+        ("I quit smoking and I'm a bit shaky", False),
+        ("had a drink to calm my nerves before the interview", False),
+        ("no shakes or anything, 5 days since my last drink, when can I start?", False),
+        ("what are the signs of withdrawal, like shaking after you quit drinking?", False),
+    ],
+)
+def test_withdrawal_danger_in_english(text: str, alarm: bool) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert verdict.crisis is alarm, explain(text)
+    if alarm:
+        assert verdict.crisis_type == MEDICAL
