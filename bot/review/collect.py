@@ -126,7 +126,8 @@ class _Turn:
     reply_actions: List[str] = field(default_factory=list)
 
 
-def _turns(events: Sequence[Dict[str, Any]], active_loop: Optional[str]) -> List[_Turn]:
+def _turns(events: Sequence[Dict[str, Any]], active_loop: Optional[str]) -> Tuple[List[_Turn], Optional[str]]:
+    """The user turns among ``events`` with what answered each, and the form running after them."""
     turns: List[_Turn] = []
     for event in events:
         kind = event.get("event")
@@ -138,15 +139,7 @@ def _turns(events: Sequence[Dict[str, Any]], active_loop: Optional[str]) -> List
             turns[-1].reply_texts.append(str(event["text"]))
         elif turns and kind == "action" and event.get("name"):
             turns[-1].reply_actions.append(str(event["name"]))
-    return turns
-
-
-def _loop_before(earlier: Sequence[Dict[str, Any]]) -> Optional[str]:
-    loop = None
-    for event in earlier:
-        if event.get("event") == "active_loop":
-            loop = event.get("name")
-    return loop
+    return turns, active_loop
 
 
 def _observe(turn: _Turn, thresholds: Thresholds, extra: Sequence[str] = ()) -> Observation:
@@ -179,8 +172,8 @@ def observations(
     message before a "that's not what I asked", which may have been saved in an earlier turn.
     """
     new = list(events)
-    previous = _turns(earlier, None)
-    turns = _turns(new, _loop_before(earlier))
+    previous, running = _turns(earlier, None)  # one pass over the session saved before
+    turns, _ = _turns(new, running)
     found: List[Observation] = []
     before = previous[-1] if previous else None
     for turn in turns:

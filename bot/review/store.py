@@ -112,6 +112,13 @@ class LabelOutcome:
     missed_crises: int = 0  # occurrences newly counted as missed crises
     escalations: List[str] = field(default_factory=list)  # raised now
 
+    def audit_detail(self) -> str:
+        """What the audit log says of the label: the decision and intent, never the message."""
+        detail = self.label.decision + (f" {self.label.intent}" if self.label.intent else "")
+        if self.missed_crises:
+            detail += f"; missed crises {self.missed_crises}, escalations raised {len(self.escalations)}"
+        return detail
+
 
 def _reasons(value: str) -> List[str]:
     return [reason for reason in value.split(",") if reason]

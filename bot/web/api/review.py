@@ -163,10 +163,7 @@ async def label_row(request: web.Request) -> web.Response:
         raise bad_request(str(exc)) from None
     except NotFound:
         raise web.HTTPNotFound(reason="No inbox row with that key") from None
-    detail = body.decision + (f" {body.intent}" if body.intent else "")
-    if outcome.missed_crises:
-        detail += f"; missed crises {outcome.missed_crises}, escalations raised {len(outcome.escalations)}"
-    await record(request, audit.REVIEW_LABEL, "review", key, detail)
+    await record(request, audit.REVIEW_LABEL, "review", key, outcome.audit_detail())
     return json_response(Labelled(key, outcome.label, outcome.missed_crises, outcome.escalations))
 
 

@@ -130,10 +130,7 @@ async def label(request: web.Request) -> web.Response:
         return see_other(with_query(back, problem="label_incomplete"))
     except NotFound:
         raise web.HTTPNotFound(reason="There is no inbox row with that key.") from None
-    detail = str(decision) + (f" {intent}" if intent else "")
-    if outcome.missed_crises:
-        detail += f"; missed crises {outcome.missed_crises}, escalations raised {len(outcome.escalations)}"
-    await audit(request, actions.REVIEW_LABEL, "review", key, detail)
+    await audit(request, actions.REVIEW_LABEL, "review", key, outcome.audit_detail())
     done = "labelled_escalated" if outcome.escalations else "labelled_missed" if outcome.missed_crises else "labelled"
     return see_other(with_query(back, done=done))
 
