@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import CompanionAction, resources, send
+from actions.common import CompanionAction, book_in, resources, send
 from actions.questions import replies_for
 from bot.leads import form
 from bot.leads.store import Lead
@@ -41,7 +41,7 @@ class ValidateCallbackForm(FormValidationAction):
         intent = _intent(tracker)
         if float(intent.get("confidence") or 0) < QUESTION_CONFIDENCE:
             return False
-        replies = replies_for(intent.get("name") or "", resources().program.get(), tracker)
+        replies = replies_for(intent.get("name") or "", book_in(tracker), tracker)
         for reply in replies or []:
             send(dispatcher, reply)
         return bool(replies)
@@ -94,7 +94,7 @@ class ValidateCallbackForm(FormValidationAction):
             return {"cb_insurance": NO_INSURANCE}
         if self._is_question(text) and self._answer_if_question(dispatcher, tracker):
             return {"cb_insurance": None}
-        match = resources().program.get().carriers.match(text)
+        match = book_in(tracker).carriers.match(text)
         if match:
             return {"cb_insurance": match.carrier.name}
         return self._validated("cb_insurance", form.free_text, text, dispatcher, tracker)
@@ -129,7 +129,7 @@ class ActionSubmitCallback(CompanionAction):
         return "action_submit_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        book = self.book
+        book = self.book_for(tracker)
         values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
         clear = [SlotSet(slot, None) for slot in (*FORM_SLOTS, "cb_edit_settled")]
         if values["cb_consent"] is not True:

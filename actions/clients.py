@@ -61,10 +61,10 @@ class ActionAnswerNextGroup(CompanionAction):
             return self._remind(dispatcher, tracker, minutes)
         who = identity_of(tracker)
         if who.track is None:
-            send(dispatcher, schedule.visitor_answer(self.book, who.status))
+            send(dispatcher, schedule.visitor_answer(self.book_for(tracker), who.status))
             return []
         text = tracker.latest_message.get("text") or ""
-        send(dispatcher, schedule.answer(self.book, who.track, "" if text.startswith("/") else text, _now()))
+        send(dispatcher, schedule.answer(self.book_for(tracker), who.track, "" if text.startswith("/") else text, _now()))
         return []
 
     def _remind(self, dispatcher: CollectingDispatcher, tracker: Tracker, minutes: str) -> List[EventType]:
@@ -76,7 +76,7 @@ class ActionAnswerNextGroup(CompanionAction):
         if who.track is None or who.client is None:
             return []  # removed since: the chain of reminders ends here
         now = _now()
-        zone = self.book.program.center.zone
+        zone = self.book_for(tracker).program.center.zone
         lead = dt.timedelta(minutes=int(minutes))
         try:
             group_at = dt.datetime.fromisoformat(_entity(tracker, GROUP_ENTITY) or "")
@@ -90,7 +90,7 @@ class ActionAnswerNextGroup(CompanionAction):
             return [following]
         send(
             dispatcher,
-            self.book.render(
+            self.book_for(tracker).render(
                 "reminder_due",
                 client=who.client,
                 track=who.track,
@@ -111,7 +111,7 @@ class ActionSetGroupReminder(CompanionAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         who = identity_of(tracker)
         if who.track is None:
-            send(dispatcher, schedule.visitor_answer(self.book, who.status, general=False))
+            send(dispatcher, schedule.visitor_answer(self.book_for(tracker), who.status, general=False))
             return []
         try:
             lead = reminders.parse_lead(tracker.latest_message.get("text") or "")
@@ -120,11 +120,11 @@ class ActionSetGroupReminder(CompanionAction):
             return []
         assert who.client is not None
         now = _now()
-        zone = self.book.program.center.zone
+        zone = self.book_for(tracker).program.center.zone
         plan = reminders.next_reminder(who.track, now, zone, lead)
         send(
             dispatcher,
-            self.book.render(
+            self.book_for(tracker).render(
                 "reminder_set",
                 lead=reminders.words(lead),
                 when=schedule.day_words(plan.at.date(), local_today(now, zone)),
@@ -140,5 +140,5 @@ class ActionCancelGroupReminder(CompanionAction):
         return "action_cancel_group_reminder"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        send(dispatcher, self.book.render("reminder_cancelled"))
+        send(dispatcher, self.book_for(tracker).render("reminder_cancelled"))
         return [ReminderCancelled(name=reminders.reminder_name(tracker.sender_id))]

@@ -122,6 +122,11 @@ def client_identity(client_id: str) -> Writer:
     return Writer("verified", client, track)
 
 
+def book_in(tracker: Tracker) -> AnswerBook:
+    """The center's answers in the conversation's language (the ``language`` slot, bot/language/)."""
+    return resources().program.get().in_language(tracker.get_slot("language"))
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
 
@@ -131,7 +136,7 @@ def _with_first_reply_notice(run: Callable[..., Any]) -> Callable[..., Any]:
     async def run_with_notice(self: "CompanionAction", dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> Any:
         events = await run(self, dispatcher, tracker, domain)
         if dispatcher.messages:
-            notices = Notices.of(self.book)
+            notices = Notices.of(self.book_for(tracker))
             if notice_due(tracker.events, notices):
                 dispatcher.messages[:] = with_notice(dispatcher.messages, notices)
             for message in dispatcher.messages:
@@ -158,6 +163,5 @@ class CompanionAction(Action, ABC):
     def name(self) -> str:
         raise NotImplementedError
 
-    @property
-    def book(self) -> AnswerBook:
-        return resources().program.get()
+    def book_for(self, tracker: Tracker) -> AnswerBook:
+        return book_in(tracker)

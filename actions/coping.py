@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import CompanionAction, identity_of, resources, send
+from actions.common import CompanionAction, book_in, identity_of, resources, send
 from actions.questions import replies_for
 from bot.coping.checkins import Checkin
 from bot.coping.exercise import Coach, Person, RatingError, Turn, parse_rating
@@ -34,10 +34,10 @@ QUESTION_CONFIDENCE = 0.7
 
 def coach_for(tracker: Tracker) -> Coach:
     shared = resources()
-    book = shared.program.get()
+    book = book_in(tracker)
     who = identity_of(tracker)
     person = Person(who.client.first_name, who.client.counselor) if who.client and who.track else Person()
-    return Coach(shared.coping.get(), book, book.program.phone("on_call"), person)
+    return Coach(shared.coping.get().in_language(tracker.get_slot("language")), book, book.program.phone("on_call"), person)
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -155,7 +155,7 @@ class ValidateCravingRatingForm(FormValidationAction):
             problem = str(exc)
         intent = tracker.latest_message.get("intent") or {}
         if problem == "no number" and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE:
-            replies = replies_for(str(intent.get("name") or ""), resources().program.get(), tracker)
+            replies = replies_for(str(intent.get("name") or ""), book_in(tracker), tracker)
             if replies:  # a question in the middle: answer it, then ask for the rating again
                 for reply in replies:
                     send(dispatcher, reply)

@@ -28,7 +28,7 @@ class ActionRequestHandoff(CompanionAction):
         return "action_request_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        book = self.book
+        book = self.book_for(tracker)
         center = book.program.center
         crisis = in_crisis_mode(tracker.events)
         channel = tracker.get_latest_input_channel()

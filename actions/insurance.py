@@ -44,7 +44,7 @@ class ActionAnswerInsurance(CompanionAction):
         return "action_answer_insurance"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        book = self.book
+        book = self.book_for(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         question = read_question(book, tracker)
         if intent != "ask_insurance" and not (question.aspect or question.named):

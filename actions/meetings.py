@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import CompanionAction, resources, send
+from actions.common import CompanionAction, book_in, resources, send
 from actions.questions import replies_for
 from bot.meetings.finder import MeetingFinder, Outcome, find_place, place_from_slot, place_to_slot
 from bot.meetings.followup import SaidAs
@@ -39,10 +39,9 @@ ONLINE = "online"
 QUESTION_CONFIDENCE = 0.7
 
 
-def _finder() -> MeetingFinder:
+def _finder(tracker: Tracker) -> MeetingFinder:
     # Loading the ZIP data and the index can take a second the first time: off the event loop.
-    shared = resources()
-    return MeetingFinder(shared.program.get(), shared.meetings.get(), gazetteer())
+    return MeetingFinder(book_in(tracker), resources().meetings.get(), gazetteer())
 
 
 def _now() -> dt.datetime:
@@ -91,7 +90,7 @@ class ActionFindMeetings(CompanionAction):
         return "action_find_meetings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        finder = await asyncio.to_thread(_finder)
+        finder = await asyncio.to_thread(_finder, tracker)
         remembered = place_from_slot(tracker.get_slot(PLACE_SLOT))
         pending = tracker.get_slot(SEARCH_SLOT)
         resumed: List[EventType] = []
@@ -119,7 +118,7 @@ class ActionMoreMeetings(CompanionAction):
         return "action_more_meetings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        finder = await asyncio.to_thread(_finder)
+        finder = await asyncio.to_thread(_finder, tracker)
         search, remembered = tracker.get_slot(SEARCH_SLOT), place_from_slot(tracker.get_slot(PLACE_SLOT))
         # "More online ones" changes the search; "more" alone pages through it.
         outcome = finder.follow_up(
@@ -144,7 +143,7 @@ class ActionMeetingFollowup(CompanionAction):
         return "action_meeting_followup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        finder = await asyncio.to_thread(_finder)
+        finder = await asyncio.to_thread(_finder, tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == FOLLOWUP_INTENT:
             said_as = SaidAs.FOLLOW_UP
@@ -172,7 +171,7 @@ class ActionAskMeetingPlace(Action):
         return f"action_ask_{ANSWER_SLOT}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        send(dispatcher, resources().program.get().render("meetings_ask_place"))
+        send(dispatcher, book_in(tracker).render("meetings_ask_place"))
         return []
 
 
@@ -188,7 +187,7 @@ class ValidateMeetingPlaceForm(FormValidationAction):
             return {ANSWER_SLOT: None}
         # Only the place is needed here: no index to load.
         places = await asyncio.to_thread(gazetteer)
-        state = resources().program.get().program.center.address.state
+        state = book_in(tracker).program.center.address.state
         place = find_place(places, text, tracker.latest_message.get("metadata"), state, whole=True)
         if place is not None:
             return {ANSWER_SLOT: place.label, PLACE_SLOT: place_to_slot(place)}
@@ -199,10 +198,10 @@ class ValidateMeetingPlaceForm(FormValidationAction):
             return {ANSWER_SLOT: ONLINE, SEARCH_SLOT: {"query": online.to_slot(), "offset": 0}}
         intent = tracker.latest_message.get("intent") or {}
         if float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE:
-            replies = replies_for(str(intent.get("name") or ""), resources().program.get(), tracker)
+            replies = replies_for(str(intent.get("name") or ""), book_in(tracker), tracker)
             if replies:
                 for reply in replies:
                     send(dispatcher, reply)
                 return {ANSWER_SLOT: None}
-        send(dispatcher, resources().program.get().render("meetings_place_unknown", text=text.strip()[:60]))
+        send(dispatcher, book_in(tracker).render("meetings_place_unknown", text=text.strip()[:60]))
         return {ANSWER_SLOT: None}

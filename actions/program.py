@@ -33,13 +33,13 @@ class ActionAnswerQuestion(CompanionAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         before = given(tracker)
         if intent == replies.MORE_INTENT:
-            answered = replies.expand(self.book, entity(tracker, replies.ANSWER_KEY_ENTITY), before)
+            answered = replies.expand(self.book_for(tracker), entity(tracker, replies.ANSWER_KEY_ENTITY), before)
         else:
-            question = replies.question_answer(self.book, intent, tracker.latest_message.get("text") or "")
+            question = replies.question_answer(self.book_for(tracker), intent, tracker.latest_message.get("text") or "")
             if question is None:
                 dispatcher.utter_message(response="utter_fallback")
                 return []
             key, extra = question
-            answered = replies.respond(self.book, key, before, **extra)
+            answered = replies.respond(self.book_for(tracker), key, before, **extra)
         send(dispatcher, answered.reply)
         return [SlotSet(replies.GIVEN_SLOT, answered.given)] if answered.given != before else []

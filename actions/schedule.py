@@ -29,7 +29,7 @@ class ActionAnswerSchedule(CompanionAction):
         return "action_answer_schedule"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        book = self.book
+        book = self.book_for(tracker)
         who = identity_of(tracker)
         text = tracker.latest_message.get("text") or ""
         now = dt.datetime.now(dt.timezone.utc)

@@ -1,5 +1,5 @@
-"""The answer book in service: the center's program data with every answer the assistant gives
-compiled and test-rendered, the program's own (bot/program/answers.py) and each feature's
+"""The answer book in service: the center's program data with every answer the assistant gives,
+in every language it speaks, compiled and test-rendered, the program's own (bot/program/answers.py) and each feature's
 (bot/<feature>/answers.py).
 
 The program knows no feature; each feature declares the answers it renders with sample values,
@@ -19,7 +19,7 @@ from bot.meetings import answers as meeting_answers
 from bot.program import answers as program_answers
 from bot.program.answers import AnswerBook, SampleFn
 from bot.program.errors import ProgramDataError
-from bot.program.loader import SECTIONS, load_program
+from bot.program.loader import load_program, section_files
 from bot.program.reloading import ReloadingCache
 
 DECLARED: Dict[str, SampleFn] = {
@@ -34,7 +34,11 @@ DECLARED: Dict[str, SampleFn] = {
 def load_answer_book(directory: Path) -> AnswerBook:
     """The validated data with every answer template compiled and test-rendered."""
     directory = Path(directory)
-    return AnswerBook(load_program(directory), DECLARED, source=directory / "answers.yml")
+    program = load_program(directory)
+    book = AnswerBook(program, DECLARED, source=directory / "answers.yml")
+    for language in program.translations:
+        book.add_translation(AnswerBook(program, DECLARED, source=directory / f"answers.{language}.yml", language=language))
+    return book
 
 
 class ProgramCache(ReloadingCache[AnswerBook]):
@@ -47,7 +51,7 @@ class ProgramCache(ReloadingCache[AnswerBook]):
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         super().__init__(
-            lambda: [self.directory / f"{section}.yml" for section in SECTIONS],
+            lambda: section_files(self.directory),
             lambda: load_answer_book(self.directory),
             ProgramDataError,
         )

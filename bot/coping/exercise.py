@@ -17,11 +17,6 @@ from bot.program.answers import AnswerBook, Reply
 
 # 8 or more is a strong craving: the person is offered people to reach, not only a skill.
 HIGH_RATING = 8
-STEP_BUTTONS = [
-    {"title": "Next step", "payload": "/coping_next"},
-    {"title": "I'm done", "payload": "/coping_done"},
-    {"title": "Try another", "payload": "/coping_another"},
-]
 RATING_BUTTONS = [{"title": str(n), "payload": str(n)} for n in range(11)]
 
 _NUMBER_WORDS = {
@@ -38,9 +33,21 @@ _NUMBER_WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    # Spanish ("como un siete"); "uno" and "una" are left out: "una" is also "a".
+    "cero": 0,
+    "nada": 0,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
 }
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
-_OUT_OF = re.compile(r"(?:/|out of|outta|of)\s*10\b")
+_OUT_OF = re.compile(r"(?:/|out of|outta|of|de)\s*10\b")
 
 
 class RatingError(ValueError):
@@ -237,7 +244,7 @@ class Coach:
             total=len(skill.steps),
             step=self._fill(skill.steps[index]),
         )
-        return Reply(reply.text, reply.buttons + STEP_BUTTONS)
+        return reply  # its buttons (next step, done, another) are the answer's own, in its language
 
     def _support(self, key: str, need: Need, before: Optional[int], after: Optional[int]) -> Reply:
         return self._render(key, need=need, before=before, after=after)

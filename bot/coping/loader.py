@@ -42,8 +42,19 @@ def _where(loc: Tuple[Any, ...]) -> str:
     )
 
 
+# Each other language's words for the needs and skills, under <language>/ with the same file names.
+TRANSLATED_LANGUAGES = ("es",)
+
+
 def _skill_files(directory: Path) -> List[Path]:
     return sorted((directory / "skills").glob("*.yml"))
+
+
+def _watched(directory: Path) -> List[Path]:
+    files = [directory / "needs.yml", *_skill_files(directory)]
+    for language in TRANSLATED_LANGUAGES:
+        files += [directory / language / "needs.yml", *_skill_files(directory / language)]
+    return files
 
 
 def load_library(directory: Path) -> Library:
@@ -84,9 +95,55 @@ def load_library(directory: Path) -> Library:
     if problems:
         raise CopingDataError(problems)
     try:
-        return Library.parse_obj({**needs_doc, "skills": skills})
+        library = Library.parse_obj({**needs_doc, "skills": skills})
     except ValidationError as exc:
         raise CopingDataError([f"{needs_path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()]) from exc
+    for language in TRANSLATED_LANGUAGES:
+        library.add_translation(language, _translated(library, directory / language))
+    return library
+
+
+def _translated(english: Library, directory: Path) -> Library:
+    """The library with each need's and skill's words from ``directory`` (es/): the same needs and
+    skills, steps and minutes; a need's words in both languages, since people mix them."""
+    problems: List[str] = []
+    needs_path = directory / "needs.yml"
+    doc = _read_yaml(needs_path)
+    wording = {str(item.get("key")): item for item in (doc or {}).get("needs") or [] if isinstance(item, dict)}
+    needs = []
+    for need in english.needs:
+        item = wording.get(need.key)
+        if item is None:
+            problems.append(f"{needs_path}: need '{need.key}' is missing (every need of ../needs.yml needs its words here)")
+            continue
+        extra = {"label": item.get("label"), "rated": item.get("rated"), "words": [*(item.get("words") or []), *need.words]}
+        needs.append({**need.dict(), **extra})
+    skills = {}
+    for skill in english.skills.values():
+        path = directory / "skills" / f"{skill.key}.yml"
+        try:
+            item = _read_yaml(path)
+        except CopingDataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(item, dict):
+            problems.append(f"{path}: must be a mapping with key, name, aliases, intro, steps and closing")
+            continue
+        if len(item.get("steps") or []) != len(skill.steps):
+            problems.append(f"{path}: has {len(item.get('steps') or [])} steps, ../skills/{skill.key}.yml has {len(skill.steps)}")
+            continue
+        fields = ("name", "intro", "steps", "closing")
+        skills[skill.key] = {
+            **skill.dict(),
+            **{f: item.get(f) for f in fields},
+            "aliases": [*(item.get("aliases") or []), *skill.aliases],
+        }
+    if problems:
+        raise CopingDataError(problems)
+    try:
+        return Library.parse_obj({"needs": needs, "skills": skills, "default_need": english.default_need})
+    except ValidationError as exc:
+        raise CopingDataError([f"{directory}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()]) from exc
 
 
 class LibraryCache(ReloadingCache[Library]):
@@ -95,7 +152,7 @@ class LibraryCache(ReloadingCache[Library]):
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         super().__init__(
-            lambda: [self.directory / "needs.yml", *_skill_files(self.directory)],
+            lambda: _watched(self.directory),
             lambda: load_library(self.directory),
             CopingDataError,
         )

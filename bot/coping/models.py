@@ -7,9 +7,9 @@ edit fails `make check-data` with the file, the field and the problem, not a cha
 from __future__ import annotations
 
 import re
-from typing import Dict, List
+from typing import Dict, List, Optional
 
-from pydantic import BaseModel, Extra, Field, root_validator, validator
+from pydantic import BaseModel, Extra, Field, PrivateAttr, root_validator, validator
 
 KEY = r"^[a-z][a-z0-9_]*$"
 # A chat bubble, not a page: one step is read at a glance on a phone.
@@ -94,6 +94,7 @@ class Library(Strict):
     skills: Dict[str, Skill]
     # The need assumed when a rating is asked for with nothing else said ("rate my craving").
     default_need: str
+    _translations: Dict[str, "Library"] = PrivateAttr(default_factory=dict)
 
     @root_validator(skip_on_failure=True)
     def _consistent(cls, values: dict) -> dict:
@@ -126,6 +127,13 @@ class Library(Strict):
 
     def need(self, key: str) -> Need:
         return next(need for need in self.needs if need.key == key)
+
+    def in_language(self, language: Optional[str]) -> "Library":
+        """The library in ``language`` (es/ under the coping directory); this one when None or not loaded."""
+        return self._translations.get(language or "", self)
+
+    def add_translation(self, language: str, library: "Library") -> None:
+        self._translations[language] = library
 
     def has_need(self, key: str) -> bool:
         return any(need.key == key for need in self.needs)

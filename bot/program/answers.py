@@ -6,18 +6,18 @@ and test-rendered when the data loads, so a typo in a placeholder fails validati
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import jinja2
 
 from bot.program.errors import ProgramDataError
 from bot.program.insurance import CarrierMatcher
-from bot.program.models import OpeningHours, Program, Session, Track, Weekday
+from bot.program.models import Answer, Program, Track, Weekday
 from bot.program.situations import SituationFinder
+from bot.program.wording import ENGLISH, WORDINGS
 
 
 @dataclass(frozen=True)
@@ -26,55 +26,13 @@ class Reply:
     buttons: List[Dict[str, str]] = field(default_factory=list)
 
 
-def clock(value: Union[dt.time, dt.datetime]) -> str:
-    """6:00 pm, 9:30 am: how a person reads a time in a chat."""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}:{value.minute:02d} {suffix}"
-
-
-def and_list(items: Iterable[Any], conjunction: str = "and") -> str:
-    words = [str(item) for item in items]
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
-
-
-def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def days(values: Iterable[Weekday]) -> str:
-    return and_list(day.title for day in values)
-
-
-def timetable(sessions: Iterable[Session]) -> str:
-    """Sessions grouped by time of day: 'Mon, Wed and Fri 9:30 am–12:30 pm; Sat 10:00 am–1:00 pm'."""
-    by_time: Dict[tuple, List[Session]] = {}
-    for session in sorted(sessions, key=lambda s: (s.day.index, s.start)):
-        by_time.setdefault((session.start, session.end), []).append(session)
-    return "; ".join(
-        f"{and_list(s.day.title[:3] for s in group)} {clock(start)}–{clock(end)}" for (start, end), group in by_time.items()
-    )
-
-
-def opening_hours(hours: OpeningHours) -> str:
-    """Runs of weekdays with the same hours: 'Mon–Thu 8:00 am–8:00 pm; Fri 8:00 am–5:00 pm'."""
-    runs: List[List[Any]] = []  # [first day, last day, range]
-    for day in Weekday:
-        span = hours.for_day(day)
-        if span is None:
-            continue
-        if runs and runs[-1][2] == span and runs[-1][1].index == day.index - 1:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day, span])
-    if not runs:
-        return "closed"
-    return "; ".join(
-        f"{first.title[:3]}{'' if first == last else '–' + last.title[:3]} {clock(span.start)}–{clock(span.end)}"
-        for first, last, span in runs
-    )
+# The English wording's filters, for code that formats a time or a list outside a template.
+_ENGLISH = WORDINGS[ENGLISH]
+clock = _ENGLISH.clock
+and_list = _ENGLISH.and_list
+days = _ENGLISH.days
+timetable = _ENGLISH.timetable
+opening_hours = _ENGLISH.opening_hours
 
 
 def sample_track(program: Program) -> Track:
@@ -136,10 +94,20 @@ def samples(program: Program, key: str, declared: Mapping[str, SampleFn]) -> Lis
 class AnswerBook:
     """Program data plus its compiled answers; render(key) gives a ready-to-send reply."""
 
-    def __init__(self, program: Program, declared: Mapping[str, SampleFn], source: Path = Path("answers.yml")):
+    def __init__(
+        self,
+        program: Program,
+        declared: Mapping[str, SampleFn],
+        source: Path = Path("answers.yml"),
+        language: str = ENGLISH,
+    ):
         """``declared``: every answer the code chooses by name, with its sample values (SAMPLES and
-        each feature's); answers.yml must have each of them."""
+        each feature's); answers.yml must have each of them. ``language``: English renders
+        answers.yml, another language its translation (answers.<language>.yml)."""
         self.program = program
+        self.language = language
+        self._answers: Dict[str, Answer] = program.answers if language == ENGLISH else program.translations[language]
+        self._family: Dict[str, "AnswerBook"] = {language: self}  # this book in every language, shared
         env = jinja2.Environment(
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # chat text, not HTML: the widget escapes on display
@@ -147,14 +115,7 @@ class AnswerBook:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        env.filters.update(
-            clock=clock,
-            and_list=and_list,
-            number=number,
-            days=days,
-            timetable=timetable,
-            opening_hours=opening_hours,
-        )
+        env.filters.update(WORDINGS[language].filters())
         self._base = {
             "center": program.center,
             "phone": {key: phone.display for key, phone in program.center.phones.items()},
@@ -170,7 +131,7 @@ class AnswerBook:
         self._templates: Dict[str, jinja2.Template] = {}
         self._shorts: Dict[str, jinja2.Template] = {}
         problems: List[str] = []
-        for key, answer in program.answers.items():
+        for key, answer in self._answers.items():
             for part, text, compiled in (("text", answer.text, self._templates), ("short", answer.short, self._shorts)):
                 if text is None:
                     continue
@@ -178,7 +139,7 @@ class AnswerBook:
                     compiled[key] = env.from_string(text)
                 except jinja2.TemplateSyntaxError as exc:
                     problems.append(f"{source}: answers.{key}.{part}: template error on line {exc.lineno}: {exc.message}")
-        missing = sorted(set(declared) - set(program.answers))
+        missing = sorted(set(declared) - set(self._answers))
         problems.extend(f"{source}: answers.{key}: missing (the assistant needs this answer)" for key in missing)
         for key in self._templates:
             values = samples(program, key, declared)
@@ -218,8 +179,19 @@ class AnswerBook:
 
     def _reply(self, template: jinja2.Template, key: str, extra: Mapping[str, Any]) -> Reply:
         text = template.render(**self._base, **extra).strip()
-        buttons = [button.dict() for button in self.program.answers[key].buttons]
+        buttons = [button.dict() for button in self._answers[key].buttons]
         return Reply(text=text, buttons=buttons)
+
+    def add_translation(self, book: "AnswerBook") -> None:
+        self._family[book.language] = book
+        book._family = self._family
+
+    def in_language(self, language: Optional[str]) -> "AnswerBook":
+        """The same answers in ``language`` (the conversation's; None or one not loaded: this book's)."""
+        return self._family.get(language or self.language, self)
+
+    def in_every_language(self) -> List["AnswerBook"]:
+        return list(self._family.values())
 
     def keys(self) -> List[str]:
         return list(self._templates)

@@ -16,6 +16,16 @@ from bot.program.errors import ProgramDataError
 from bot.program.models import Program
 
 SECTIONS = ("center", "levels_of_care", "tracks", "services", "insurance", "admissions", "answers", "situations")
+# The answers in each other language the assistant speaks, one file each (answers.es.yml), with
+# the same top-level 'answers:' key and the same answer names as answers.yml.
+TRANSLATED_LANGUAGES = ("es",)
+
+
+def section_files(directory: Path) -> List[Path]:
+    """Every file of the program data, translations included (what a reload watches)."""
+    return [directory / f"{section}.yml" for section in SECTIONS] + [
+        directory / f"answers.{language}.yml" for language in TRANSLATED_LANGUAGES
+    ]
 
 
 def _read_yaml(path: Path) -> Any:
@@ -66,6 +76,18 @@ def load_program(directory: Path) -> Program:
             problems.append(f"{path}: must start with a top-level '{section}:' key")
             continue
         raw[section] = document[section]
+    raw["translations"] = {}
+    for language in TRANSLATED_LANGUAGES:
+        path = directory / f"answers.{language}.yml"
+        try:
+            document = _read_yaml(path)
+        except ProgramDataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(document, dict) or "answers" not in document:
+            problems.append(f"{path}: must start with a top-level 'answers:' key")
+            continue
+        raw["translations"][language] = document["answers"]
     if problems:
         raise ProgramDataError(problems)
     try:
@@ -75,6 +97,8 @@ def load_program(directory: Path) -> Program:
             loc = error["loc"]
             known = str(loc[0]) if loc and loc[0] in SECTIONS else None
             path = directory / f"{known}.yml" if known else directory
+            if loc and loc[0] == "translations" and len(loc) > 1 and loc[1] in TRANSLATED_LANGUAGES:
+                path, loc = directory / f"answers.{loc[1]}.yml", ("answers", *loc[2:])
             field = _describe_location(raw, loc)
             problems.append(f"{path}: {field}: {error['msg']}")
         raise ProgramDataError(problems) from exc

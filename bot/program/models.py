@@ -111,12 +111,29 @@ class OpeningHours(Strict):
         return self.__root__.get(day)
 
 
+class HotlineWording(Strict):
+    """A hotline's name and texting instructions in another language."""
+
+    name: str
+    text: str = ""
+
+
 class Hotline(Strict):
-    """A national line the crisis replies give, shown exactly as written."""
+    """A national line the crisis replies give, shown exactly as written.
+
+    es: its name and texting instructions for Spanish replies (the numbers are the same).
+    """
 
     name: str
     call: str
     text: str = ""
+    es: Optional[HotlineWording] = None
+
+    def wording(self, language: str) -> HotlineWording:
+        """Its name and texting instructions in ``language`` (English when it has none there)."""
+        if language == "es" and self.es is not None:
+            return HotlineWording(name=self.es.name, text=self.es.text or self.text)
+        return HotlineWording(name=self.name, text=self.text)
 
 
 class Holiday(Strict):
@@ -369,6 +386,20 @@ class Program(Strict):
     admissions: Admissions
     answers: Dict[str, Answer]
     situations: List[Situation]
+    # Every answer in each other language the assistant speaks: {"es": answers.es.yml's answers}.
+    translations: Dict[str, Dict[str, Answer]] = {}
+
+    @validator("translations")
+    def _translations_complete(cls, translations: Dict[str, Dict[str, Answer]], values: dict) -> Dict[str, Dict[str, Answer]]:
+        answers = values.get("answers") or {}
+        problems = []
+        for language, translated in translations.items():
+            missing = sorted(set(answers) - set(translated))
+            if missing:
+                problems.append(f"answers.{language}.yml lacks {', '.join(missing)} (write each in that language)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return translations
 
     @validator("tracks")
     def _tracks_use_offered_levels(cls, tracks: List[Track], values: dict) -> List[Track]:

@@ -14,7 +14,7 @@ so that the notice is not added twice.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, NamedTuple, Sequence, Tuple
 
 if TYPE_CHECKING:
     from bot.program.answers import AnswerBook
@@ -32,14 +32,18 @@ class Notices(NamedTuple):
 
     first: str
     after_urgent: str
-    disclosure: str
+    disclosures: Tuple[str, ...]  # in every language: a notice given in one counts in the other
 
     @classmethod
     def of(cls, book: "AnswerBook") -> "Notices":
-        return cls(*(book.render(key).text for key in ("notice", "notice_after_urgent", "notice_disclosure")))
+        return cls(
+            book.render("notice").text,
+            book.render("notice_after_urgent").text,
+            tuple(other.render("notice_disclosure").text for other in book.in_every_language()),
+        )
 
     def carried_by(self, text: str) -> bool:
-        return any(words and words in text for words in self)
+        return any(words and words in text for words in (self.first, self.after_urgent, *self.disclosures))
 
 
 def _latest_session(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:

@@ -238,3 +238,26 @@ def test_cache_reloads_an_edit_and_keeps_last_good_data_on_a_bad_one(program_cop
     bump(program_copy / "center.yml")
     assert cache.get().program.center.short_name == "Juniper"
     assert cache.last_error is not None and "timezone" in str(cache.last_error)
+
+
+def test_an_answer_missing_in_spanish_is_named_with_its_file(program_copy: Path) -> None:
+    spanish = program_copy / "answers.es.yml"
+    data = yaml.safe_load(spanish.read_text(encoding="utf-8"))
+    del data["answers"]["ask_cost"]
+    spanish.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ProgramDataError, match=r"answers\.es\.yml lacks ask_cost"):
+        load_answer_book(program_copy)
+
+
+def test_a_missing_spanish_file_is_named(program_copy: Path) -> None:
+    (program_copy / "answers.es.yml").unlink()
+    with pytest.raises(ProgramDataError, match=r"answers\.es\.yml: file is missing"):
+        load_answer_book(program_copy)
+
+
+def test_every_answer_renders_in_spanish_with_spanish_days_and_times(program_copy: Path) -> None:
+    english = load_answer_book(program_copy)
+    spanish = english.in_language("es")
+    assert spanish.keys() == english.keys() and spanish.in_language("en") is english
+    overview = spanish.render("schedule_overview").text
+    assert "a. m." in overview and "lun" in overview and " y " in overview and " am" not in overview

@@ -212,3 +212,34 @@ def test_the_on_call_placeholder_is_filled_in_steps(coach: Coach) -> None:
         state = turn.state
         texts.append(turn.replies[0].text)
     assert any(ON_CALL in text for text in texts) and not any("{on_call_phone}" in text for text in texts)
+
+
+# --- Spanish (issue 19) ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coach_es(library: Any, book: AnswerBook) -> Coach:
+    return Coach(library.in_language("es"), book.in_language("es"), ON_CALL)
+
+
+@pytest.mark.parametrize(
+    "text, need",
+    [("tengo muchas ganas de consumir", "craving"), ("no puedo dormir", "insomnia"), ("i have a craving ahorita", "craving")],
+)
+def test_a_spanish_coach_reads_the_need_in_spanish_and_in_english(coach_es: Coach, text: str, need: str) -> None:
+    found = coach_es.need_in(text)
+    assert found is not None and found.key == need
+
+
+def test_a_spanish_exercise_is_in_spanish_start_to_finish(coach_es: Coach) -> None:
+    state = started(coach_es, "tengo muchas ganas de un trago", 7)
+    turn = coach_es.next_step(state)
+    reply = turn.replies[-1]
+    assert "Paso" in reply.text and "Step" not in reply.text
+    assert [b["title"] for b in reply.buttons] == ["Siguiente paso", "Ya terminé", "Probar otra"]
+    assert [b["payload"] for b in reply.buttons] == ["/coping_next", "/coping_done", "/coping_another"]
+
+
+@pytest.mark.parametrize("text, rating", [("como un siete", 7), ("un 8 de 10", 8), ("cero", 0), ("diez", 10)])
+def test_spanish_ratings(text: str, rating: int) -> None:
+    assert parse_rating(text) == rating

@@ -47,13 +47,15 @@ def coping_copy(tmp_path: Path) -> Path:
 
 
 def _raw_texts() -> Iterator[Tuple[str, str, str]]:
-    """(skill key, field, text) for every piece of text a person reads, straight from the files."""
-    for path in sorted((COPING / "skills").glob("*.yml")):
+    """(skill key, field, text) for every piece of text a person reads, straight from the files,
+    in English (skills/) and Spanish (es/skills/)."""
+    for path in sorted((COPING / "skills").glob("*.yml")) + sorted((COPING / "es" / "skills").glob("*.yml")):
+        key = path.stem if path.parent.parent == COPING else f"es/{path.stem}"
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        yield path.stem, "intro", doc["intro"]
+        yield key, "intro", doc["intro"]
         for i, step in enumerate(doc["steps"]):
-            yield path.stem, f"steps[{i}]", step
-        yield path.stem, "closing", doc["closing"]
+            yield key, f"steps[{i}]", step
+        yield key, "closing", doc["closing"]
 
 
 TEXTS = list(_raw_texts())
@@ -465,3 +467,21 @@ def test_words_pattern_treats_other_characters_literally() -> None:
     pattern = words_pattern(["5-4-3-2-1", "h.a.l.t."])
     assert pattern.search("try 5-4-3-2-1 now")
     assert pattern.search("halt") is None and pattern.search("5x4x3x2x1") is None
+
+
+def test_the_spanish_library_has_every_need_and_skill_with_the_same_steps(library: Library) -> None:
+    spanish = library.in_language("es")
+    assert [n.key for n in spanish.needs] == [n.key for n in library.needs]
+    for key, skill in library.skills.items():
+        assert len(spanish.skills[key].steps) == len(skill.steps) and spanish.skills[key].minutes == skill.minutes
+    steps = " ".join(spanish.skills["call_support"].steps)
+    assert "{on_call_phone}" in steps and "988" in steps and "911" in steps and "AYUDA" in steps
+
+
+def test_a_spanish_skill_with_a_step_missing_is_named(coping_copy: Path) -> None:
+    path = coping_copy / "es" / "skills" / "box_breathing.yml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["steps"] = doc["steps"][:-1]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CopingDataError, match=r"es/skills/box_breathing\.yml: has 4 steps.*has 5"):
+        load_library(coping_copy)

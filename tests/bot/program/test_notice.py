@@ -8,7 +8,11 @@ import pytest
 
 from bot.program.notice import Notices, notice_due, with_notice, with_notice_in_text
 
-NOTICES = Notices("Hi, I'm the assistant bot, not a clinician. In danger: 988 or 911.", "I'm the assistant bot.", "assistant bot")
+NOTICES = Notices(
+    "Hi, I'm the assistant bot, not a clinician. In danger: 988 or 911.",
+    "I'm the assistant bot.",
+    ("assistant bot", "asistente bot"),
+)
 NOTICE = NOTICES.first
 START = [
     {"event": "action", "name": "action_session_start"},

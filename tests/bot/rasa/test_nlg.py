@@ -19,9 +19,10 @@ from bot.settings import PROJECT_ROOT
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 
-def tracker(crisis_type: str) -> DialogueStateTracker:
+def tracker(crisis_type: str, language: str = "en") -> DialogueStateTracker:
     t = DialogueStateTracker("c1", DOMAIN.slots)
     t._set_slot("crisis_type", crisis_type)
+    t._set_slot("language", language)
     return t
 
 
@@ -49,7 +50,7 @@ async def test_edited_data_is_used(program_copy: Path) -> None:
 async def test_broken_data_still_gives_a_usable_crisis_reply(tmp_path: Path) -> None:
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
     text = (await nlg.generate("utter_crisis", tracker("violence"), "rest"))["text"]
-    assert "{" not in text and SAFE_DEFAULTS["dv_call"] in text and "911" in text
+    assert "{" not in text and SAFE_DEFAULTS["en"]["dv_call"] in text and "911" in text
 
 
 SESSION: List[Event] = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
@@ -86,7 +87,7 @@ async def test_a_crisis_reply_as_first_reply_gives_the_steps_then_the_notice(
     text = (await nlg.generate("utter_crisis", t, "rest"))["text"]
     # The steps first; the notice after them, unless the reply says who is answering itself.
     assert text.startswith(plain) and notices.first not in text
-    assert text == plain if notices.disclosure in plain else text == plain + "\n" + notices.after_urgent
+    assert text == plain if any(d in plain for d in notices.disclosures) else text == plain + "\n" + notices.after_urgent
     # Crisis mode's next reply does not repeat it.
     t.update(BotUttered(text))
     t.update(UserUttered("i cant call"))
@@ -114,5 +115,75 @@ async def test_an_actions_response_is_left_to_the_action(program_copy: Path, not
 async def test_broken_data_still_gives_the_notice(tmp_path: Path) -> None:
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
     assert (await nlg.generate("utter_out_of_scope", conversation(SESSION + [UserUttered("hey")]), "rest"))["text"].startswith(
-        SAFE_NOTICES.first
+        SAFE_NOTICES["en"].first
     )
+
+
+# --- Spanish (issue 19) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("crisis_type", ["suicide", "self_harm", "overdose", "medical", "violence", "someone_else", None])
+async def test_a_spanish_conversation_gets_the_spanish_crisis_reply_of_its_type(program_copy: Path, crisis_type: str) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    english = (await nlg.generate("utter_crisis", tracker(crisis_type), "rest"))["text"]
+    spanish = (await nlg.generate("utter_crisis", tracker(crisis_type, "es"), "rest"))["text"]
+    # The same type's steps (the most specific variation, never the Spanish default or English).
+    assert "911" in spanish and "{" not in spanish and spanish != english
+    assert "llame" in spanish.lower() and "call" not in spanish.lower().replace("recall", "")
+    if crisis_type in ("suicide", "self_harm", "someone_else", None):
+        assert "marque 2" in spanish and "AYUDA" in spanish
+    if crisis_type == "overdose":
+        assert "naloxona" in spanish
+    if crisis_type == "violence":
+        assert "Línea Nacional contra la Violencia Doméstica" in spanish and "1-800-799-7233" in spanish
+        assert "envíe la palabra START por mensaje de texto al 88788" in spanish
+
+
+@pytest.mark.parametrize("language, words", [("en", "Call or text 988"), ("es", "marque 2")])
+async def test_the_variation_follows_the_language_slot_every_time(program_copy: Path, language: str, words: str) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    texts = {(await nlg.generate("utter_crisis", tracker("suicide", language), "rest"))["text"] for _ in range(25)}
+    assert len(texts) == 1 and words in texts.pop()  # never a random pick between two that fit
+
+
+def test_the_most_specific_choice_depends_on_rasas_variation_filter() -> None:
+    """The override narrows Rasa's own filter; if Rasa renames or reshapes it, this fails first."""
+    import inspect
+
+    from rasa.core.nlg.generator import ResponseVariationFilter
+    from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+
+    assert list(inspect.signature(TemplatedNaturalLanguageGenerator._random_response_for).parameters) == [
+        "self",
+        "utter_action",
+        "output_channel",
+        "filled_slots",
+    ]
+    assert list(inspect.signature(ResponseVariationFilter.responses_for_utter_action).parameters) == [
+        "self",
+        "utter_action",
+        "output_channel",
+        "filled_slots",
+    ]
+
+
+async def test_the_first_spanish_reply_carries_the_spanish_notice(program_copy: Path) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    t = conversation(SESSION + [UserUttered("hola, que es esto")])
+    t._set_slot("language", "es")
+    text = (await nlg.generate("utter_out_of_scope", t, "rest"))["text"]
+    assert text.startswith("Hola, soy el asistente automático") and "marque 2" in text.split("\n")[0]
+
+
+async def test_a_notice_given_in_english_counts_after_a_switch_to_spanish(program_copy: Path) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    english = (await nlg.generate("utter_out_of_scope", conversation(SESSION + [UserUttered("hey")]), "rest"))["text"]
+    t = conversation(SESSION + [UserUttered("hey"), BotUttered(english), UserUttered("en español por favor")])
+    t._set_slot("language", "es")
+    assert "asistente automático" not in (await nlg.generate("utter_language_switched", t, "rest"))["text"]
+
+
+async def test_broken_data_still_gives_a_spanish_crisis_reply(tmp_path: Path) -> None:
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
+    text = (await nlg.generate("utter_crisis", tracker("violence", "es"), "rest"))["text"]
+    assert "{" not in text and SAFE_DEFAULTS["es"]["dv_name"] in text and "911" in text
