@@ -105,12 +105,12 @@ conversations: setup train ## Conversation tests (tests/test_*stories.yml) on th
 	done
 	@echo "conversation tests: all passed"
 
-evaluate: setup train ## NLU on the sealed, dev, holdout and public off-topic sets: per intent, confusions, fallback sweep
+evaluate: setup train ## NLU on the sealed, dev and holdout sets, the Spanish sealed and dev sets and the public off-topic set: per intent, confusions, fallback sweep
 	@mkdir -p $(VAR)/logs
 	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) evaluate 2> $(VAR)/logs/evaluate.log \
 	  || { tail -25 $(VAR)/logs/evaluate.log; exit 1; }
 
-eval-safety: setup train ## Crisis net on the sealed, dev, dev2 and tuned sets, per layer and tier, with 95% intervals
+eval-safety: setup train ## Crisis net on the sealed (English and Spanish), dev, dev2, dev3 and tuned sets, per layer and tier, with 95% intervals
 	@mkdir -p $(VAR)/logs
 	@TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore $(BOT) eval-safety 2> $(VAR)/logs/eval-safety.log \
 	  || { tail -25 $(VAR)/logs/eval-safety.log; exit 1; }

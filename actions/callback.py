@@ -58,7 +58,7 @@ class ValidateCallbackForm(FormValidationAction):
             return {slot: check(str(value))}
         except form.InvalidAnswer as problem:
             if not self._answer_if_question(dispatcher, tracker):
-                dispatcher.utter_message(text=str(problem))
+                send(dispatcher, book_in(tracker).render(problem.key, **problem.values))
             return {slot: None}
 
     async def validate_cb_first_name(
@@ -146,6 +146,7 @@ class ActionSubmitCallback(CompanionAction):
             for_whom=str(values["cb_for_whom"]),
             insurance=None if insurance in (None, NO_INSURANCE) else insurance,
             consent_at=dt.datetime.now(dt.timezone.utc),
+            language=str(tracker.get_slot("language") or "en"),
         )
         try:
             await asyncio.to_thread(resources().leads.add, lead)

@@ -3,7 +3,9 @@
 - The first message whose language is clear (bot/language/detect.py) chooses it; until then the
   assistant speaks English, the site's language.
 - The person can change it at any time ("English please", "¿habla español?", the widget's
-  language button): an explicit choice stands until another explicit choice.
+  language button): an explicit choice stands until another explicit choice. A button's
+  ``language`` entity on any message is one too (the widget greets a Spanish page with
+  ``/greet{"language": "es"}``).
 - Otherwise it changes when the person clearly writes in the other language: one full sentence
   in it, or two short messages in a row. A crisis message switches at once, so that the crisis
   answer is in the language of the person who needs it.
@@ -28,12 +30,19 @@ _NAMED = (
 _NEGATED = re.compile(r"\b(?:no|not|dont|don t|do not|cant|can t|ni)\s+(?:\w+\s+){0,2}$")
 
 
-def requested_language(parse: Mapping[str, Any]) -> Optional[str]:
-    """The language a switch request asks for: the button's entity, else the language it names
-    ("no hablo inglés" names English to refuse it: the other one)."""
+def _entity(parse: Mapping[str, Any]) -> Optional[str]:
     for entity in parse.get("entities") or []:
         if entity.get("entity") == LANGUAGE_ENTITY and entity.get("value") in LANGUAGES:
             return str(entity["value"])
+    return None
+
+
+def requested_language(parse: Mapping[str, Any]) -> Optional[str]:
+    """The language a switch request asks for: the button's entity, else the language it names
+    ("no hablo inglés" names English to refuse it: the other one)."""
+    entity = _entity(parse)
+    if entity is not None:
+        return entity
     text = fold(str(parse.get("text") or "")).replace("'", " ")
     for language, pattern in _NAMED:
         match = pattern.search(text)
@@ -52,7 +61,7 @@ def conversation_language(messages: Iterable[Mapping[str, Any]]) -> str:
     pending: Optional[str] = None  # a short message's language, waiting for a second one
     for parse in messages:
         intent = (parse.get("intent") or {}).get("name")
-        if intent == SWITCH_INTENT:
+        if intent == SWITCH_INTENT or _entity(parse) is not None:
             asked = requested_language(parse)
             if asked is not None:
                 chosen, explicit, pending = asked, True, None

@@ -1,14 +1,15 @@
 """Checks and clean-up of what a person types into the callback request.
 
-Each function takes the raw text and returns the value to store, or raises InvalidAnswer with a
-message that says what is wrong and what to type instead.
+Each function takes the raw text and returns the value to store, or raises InvalidAnswer naming
+the answer (answers.yml, in each language) that says what is wrong and what to type instead.
+English and Spanish answers are both read ("sí", "me llamo Ana", "no tengo seguro").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import phonenumbers
 
@@ -16,36 +17,55 @@ from bot.program.timewords import says_a_time
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+){0,2}\.?$")
-_NAME_LEAD_IN = re.compile(r"^(?:hi[, ]+)?(?:my name is|my name's|name is|i am|i'm|im|it's|its|this is|call me)(?:\s+|$)", re.I)
-_SKIP = re.compile(r"^(skip|none|no insurance|n/?a|not sure|don'?t know|dont know|idk|self[ -]?pay|no|nope|uninsured)\b", re.I)
-_YES = re.compile(
-    r"^(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|of course|please do|please|i agree|agreed|that'?s fine|fine|go ahead|"
-    r"looks (good|right|fine|correct)|sounds good|(that'?s |all )?(correct|right)|all good|perfect)\b",
+_NAME_LEAD_IN = re.compile(
+    r"^(?:hi[, ]+|hola[, ]+)?(?:my name is|my name's|name is|i am|i'm|im|it's|its|this is|call me|"
+    r"me llamo|mi nombre es|soy|habla)(?:\s+|$)",
     re.I,
 )
-_NO = re.compile(r"^(n|no+|nope|nah|no thanks|don'?t|do not|not now)\b", re.I)
+_SKIP = re.compile(
+    r"^(skip|none|no insurance|n/?a|not sure|don'?t know|dont know|idk|self[ -]?pay|no|nope|uninsured|"
+    r"no tengo|ninguno|ninguna|no s[eé]|sin seguro|pago yo|pagar[ée] yo)\b",
+    re.I,
+)
+_YES = re.compile(
+    r"^(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|of course|please do|please|i agree|agreed|that'?s fine|fine|go ahead|"
+    r"looks (good|right|fine|correct)|sounds good|(that'?s |all )?(correct|right)|all good|perfect|"
+    r"s[ií]|claro|est[aá] bien|de acuerdo|[aá]ndale|[oó]rale|sale|va|por favor|perfecto|correcto|as[ií] est[aá] bien)\b",
+    re.I,
+)
+_NO = re.compile(r"^(n|no+|nope|nah|no thanks|don'?t|do not|not now|nel|no gracias|ahorita no|mejor no)\b", re.I)
 # The details of the request, as people name them when they want one changed ("my number is
 # wrong", "the time", "who it's for"), in the order the form asks for them.
 _FIELDS: Tuple[Tuple[str, re.Pattern], ...] = (
-    ("cb_first_name", re.compile(r"\b(name|spell(ed|ing|t)?)\b", re.I)),
-    ("cb_contact", re.compile(r"\b(phone|number|cell|mobile|e-?mail|mail|contact|digits?)\b|@", re.I)),
-    ("cb_best_time", re.compile(r"\b(time|times|when|hours?)\b", re.I)),
-    ("cb_for_whom", re.compile(r"\b(who|whom|it'?s for|relationship)\b", re.I)),
-    ("cb_insurance", re.compile(r"\b(insurance|insurer|plan|carrier|coverage|policy)\b", re.I)),
+    ("cb_first_name", re.compile(r"\b(name|spell(ed|ing|t)?|nombre)\b", re.I)),
+    (
+        "cb_contact",
+        re.compile(r"\b(phone|number|cell|mobile|e-?mail|mail|contact|digits?|tel[eé]fono|n[uú]mero|celular|correo)\b|@", re.I),
+    ),
+    ("cb_best_time", re.compile(r"\b(time|times|when|hours?|hora|horario|cu[aá]ndo)\b", re.I)),
+    ("cb_for_whom", re.compile(r"\b(who|whom|it'?s for|relationship|para qui[eé]n)\b", re.I)),
+    ("cb_insurance", re.compile(r"\b(insurance|insurer|plan|carrier|coverage|policy|seguro|aseguranza)\b", re.I)),
 )
 _NOTHING = re.compile(
-    r"^(nothing|none|never ?mind|nvm|all good|it'?s (all )?(fine|good|ok(ay)?|correct|right)|no changes?)\b", re.I
+    r"^(nothing|none|never ?mind|nvm|all good|it'?s (all )?(fine|good|ok(ay)?|correct|right)|no changes?|"
+    r"nada|ninguno|todo bien|as[ií] est[aá] bien)\b",
+    re.I,
 )
 # Words of someone correcting a detail rather than answering yes or no ("no, the email is wrong").
 _CORRECTION = re.compile(
     r"\b(wrong|change|changed|fix|typo|update|correction|edit|mistake|misspell\w*|incorrect|"
-    r"not right|isn'?t right|messed up|meant)\b",
+    r"not right|isn'?t right|messed up|meant|mal|cambiar|corregir|equivocad[oa]|error)\b",
     re.I,
 )
 
 
 class InvalidAnswer(ValueError):
-    """The answer does not fit the question; str() is the message to show."""
+    """The answer does not fit the question; ``key`` names the answer to show, with its ``values``."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -61,7 +81,7 @@ class Contact:
 def first_name(text: str) -> str:
     candidate = _NAME_LEAD_IN.sub("", text.strip()).strip(" .!,")
     if not candidate or not _NAME.match(candidate) or len(candidate) > 40:
-        raise InvalidAnswer("Sorry, I didn't catch a first name there. What first name should admissions ask for?")
+        raise InvalidAnswer("callback_invalid_first_name")
     return candidate.split()[0].capitalize() if candidate.islower() else candidate.split()[0]
 
 
@@ -79,20 +99,16 @@ def contact(text: str, region: str = "US") -> Contact:
             )
             return Contact(phone=phonenumbers.format_number(number, fmt))
     if len(re.sub(r"\D", "", text)) >= 5:
-        raise InvalidAnswer(
-            "That phone number doesn't look complete. Please type it with the area code, like 760-555-0123, or give an e-mail address."
-        )
-    raise InvalidAnswer(
-        "I need a phone number (with area code, like 760-555-0123) or an e-mail address so admissions can reach you."
-    )
+        raise InvalidAnswer("callback_invalid_phone")
+    raise InvalidAnswer("callback_invalid_contact")
 
 
 def free_text(text: str, limit: int = 120) -> str:
     value = " ".join(text.split())
     if not value:
-        raise InvalidAnswer("Please type a short answer, or tap one of the buttons.")
+        raise InvalidAnswer("callback_invalid_empty")
     if len(value) > limit:
-        raise InvalidAnswer(f"That's a bit long for this form; please keep it under {limit} characters.")
+        raise InvalidAnswer("callback_invalid_long", limit=limit)
     return value
 
 
@@ -152,4 +168,4 @@ def consent(text: str, intent: Optional[str]) -> bool:
         return True
     if intent == "deny" or _NO.match(text.strip()):
         return False
-    raise InvalidAnswer("Please answer yes or no: may our admissions team contact you?")
+    raise InvalidAnswer("callback_invalid_consent")

@@ -22,6 +22,7 @@ class Lead:
     phone: Optional[str] = None
     email: Optional[str] = None
     insurance: Optional[str] = None
+    language: str = "en"  # the conversation's language: admissions call back in it
 
 
 class LeadStore:

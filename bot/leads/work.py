@@ -49,6 +49,7 @@ CSV_COLUMNS: Tuple[str, ...] = (
     "best_time",
     "for_whom",
     "insurance",
+    "language",
     "consent_at",
     "conversation_id",
 )
@@ -81,6 +82,7 @@ class LeadRow:
     status: str
     note_count: int  # rows in lead_notes: notes and status changes
     updated_at: Optional[dt.datetime]  # the latest note or status change
+    language: str  # the conversation's language when they asked (en, es): call back in it
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def _lead_row(row: Any) -> LeadRow:
         status=data["status"],
         note_count=int(data["note_count"] or 0),
         updated_at=aware(data["updated_at"]),
+        language=data["language"] or "en",
     )
 
 

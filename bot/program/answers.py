@@ -65,6 +65,13 @@ SAMPLES: Dict[str, SampleFn] = {
     "schedule_part_none": lambda p: {"part": "weekend"},
     "callback_saved": lambda p: {"first_name": "Sam", "contact": "(760) 555-0199"},
     "callback_declined": lambda p: {},
+    # What is wrong with a callback form answer (bot/leads/form.py raises them by name).
+    "callback_invalid_first_name": lambda p: {},
+    "callback_invalid_phone": lambda p: {},
+    "callback_invalid_contact": lambda p: {},
+    "callback_invalid_empty": lambda p: {},
+    "callback_invalid_long": lambda p: {"limit": 120},
+    "callback_invalid_consent": lambda p: {},
     "callback_failed": lambda p: {},
     # The first reply's notice, and long answers told short first (bot/program/replies.py).
     "notice": lambda p: {},

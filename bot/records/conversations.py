@@ -13,6 +13,8 @@ Definitions:
   with a row in clients), ``"prospects"`` all others, ``"all"`` both.
 - ``escalation_status`` is the status of the conversation's unresolved escalation if it has one
   (there is at most one), else ``"resolved"`` if it had any, else None.
+- ``language`` is the language the assistant answers the conversation in now (the ``language``
+  slot, bot/language/choice.py); the filter keeps conversations in that language.
 - The text search matches user and bot message texts, case-insensitively for ASCII letters
   (SQLite's LIKE); ``%`` and ``_`` in the query are literal. It searches the unmasked text.
 """
@@ -28,6 +30,8 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Union
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.language.choice import DEFAULT as DEFAULT_LANGUAGE
+from bot.language.detect import LANGUAGES
 from bot.leads.work import LeadRow, leads_for_conversation
 from bot.records.masking import EMAIL, PHONE, for_staff
 from bot.safety.names import CRISIS_INTENT, DIAGNOSTICS
@@ -39,6 +43,7 @@ from bot.storage.rasa_events import (
     LIKE_ESCAPE,
     MESSAGES,
     SESSION_STARTED,
+    SLOT,
     USER,
     day_bounds,
     events,
@@ -52,6 +57,7 @@ from bot.storage.times import from_db as aware
 Audience = Literal["all", "prospects", "clients"]
 AUDIENCES = ("all", "prospects", "clients")
 PREVIEW_CHARS = 120
+LANGUAGE_SLOT = "language"
 HIDDEN_ACTIONS = frozenset({"action_listen"})  # runs after every turn; says nothing to staff
 
 
@@ -68,6 +74,7 @@ class ConversationFilter:
     text: Optional[str] = None  # substring of a user or bot message
     client_id: Optional[str] = None
     audience: Audience = "all"
+    language: Optional[str] = None  # the conversation's language now: en or es
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
 
@@ -75,6 +82,8 @@ class ConversationFilter:
         check_paging(self.page, self.per_page)
         if self.audience not in AUDIENCES:
             raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {self.audience!r}")
+        if self.language is not None and self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError(f"date_from ({self.date_from}) is after date_to ({self.date_to})")
         for name in ("date_from", "date_to"):
@@ -100,6 +109,7 @@ class ConversationSummary:
     has_lead: bool
     client_id: Optional[str]  # the linked enrolled client (the first by id if several)
     channel: Optional[str]  # input_channel of the first user message
+    language: str = DEFAULT_LANGUAGE  # the language the assistant answers in now (bot/language/)
 
 
 @dataclass(frozen=True)
@@ -251,6 +261,8 @@ def _conversation_filters(flt: ConversationFilter, conversation_id: Any) -> List
         conditions.append(enrolled)
     elif flt.audience == "prospects":
         conditions.append(~enrolled)
+    if flt.language:
+        conditions.append(conversation_language(conversation_id) == flt.language)
     if flt.client_id:
         conditions.append(
             sa.exists(
@@ -271,6 +283,19 @@ def _escalation_status(conversation_id: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
+
+
+def conversation_language(conversation_id: Any) -> Any:
+    """The conversation's language: its latest ``language`` slot event, else the default (English
+    conversations never set it: the slot starts there)."""
+    latest = (
+        sa.select(json_text("$.value"))
+        .where(events.c.sender_id == conversation_id, events.c.type_name == SLOT, json_text("$.name") == LANGUAGE_SLOT)
+        .order_by(events.c.timestamp.desc(), events.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(latest, DEFAULT_LANGUAGE)
 
 
 def _first_client(conversation_id: Any) -> Any:
@@ -348,6 +373,7 @@ def list_conversations(
                 _escalation_status(cid).label("escalation_status"),
                 sa.exists(sa.select(leads.c.id).where(leads.c.conversation_id == cid)).label("has_lead"),
                 _first_client(cid).label("client_id"),
+                conversation_language(cid).label("language"),
             )
             .where(*conditions)
             .order_by(grouped.c.last.desc(), cid.desc())
@@ -371,6 +397,7 @@ def list_conversations(
                 has_lead=bool(row.has_lead),
                 client_id=row.client_id,
                 channel=first.get("input_channel"),
+                language=row.language,
             )
         )
     return Page(items=items, total=total, page=flt.page, per_page=flt.per_page)

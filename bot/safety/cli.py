@@ -23,7 +23,9 @@ def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
     parser = sub.add_parser("eval-safety", help="crisis net figures on every evaluation set (needs a trained model)")
     parser.add_argument("--model", default=str(project_root / "models" / "companion.tar.gz"))
     parser.add_argument(
-        "--sets", default="sealed,dev,dev2,dev3,tuned", help="comma-separated: sealed, dev, dev2, dev3, tuned, sealed_es"
+        "--sets",
+        default="sealed,sealed_es,dev,dev2,dev3,tuned",
+        help="comma-separated: sealed, dev, dev2, dev3, tuned, sealed_es",
     )
     parser.add_argument("--public", action="store_true", help="also the public Reddit C-SSRS set (several minutes)")
     parser.add_argument("--sweep", action="store_true", help="sweep the encoder thresholds on the dev set")

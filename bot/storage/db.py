@@ -32,6 +32,8 @@ leads = sa.Table(
     sa.Column("consent_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("status", sa.String(20), nullable=False, server_default="new"),
+    # The conversation's language when they asked (bot/language/): admissions call back in it.
+    sa.Column("language", sa.String(8), nullable=False, server_default="en"),
     sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="lead_has_contact"),
 )
 

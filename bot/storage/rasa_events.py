@@ -30,6 +30,7 @@ events = sa.Table(
 USER = "user"
 BOT = "bot"
 ACTION = "action"
+SLOT = "slot"
 SESSION_STARTED = "session_started"
 MESSAGES = (USER, BOT)
 

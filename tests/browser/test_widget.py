@@ -29,6 +29,7 @@ REPLY_MS = 20_000  # a reply from the model, the actions and the database; the f
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BUBBLE = "Chat with Juniper Ridge"
 SAFETY_LINE = "In danger? Call or text 988, or call 911"
+SAFETY_LINE_ES = "¿En peligro? Llame o envíe un texto al 988 (marque 2 para español; por texto escriba AYUDA), o llame al 911"
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -46,8 +47,8 @@ def conversation(page: Page) -> Locator:
     return page.get_by_role("log", name="Conversation")
 
 
-def message_box(page: Page) -> Locator:
-    return page.get_by_role("textbox", name="Your message")
+def message_box(page: Page, name: str = "Your message") -> Locator:
+    return page.get_by_role("textbox", name=name)
 
 
 def bot_messages(page: Page) -> Locator:
@@ -61,9 +62,22 @@ def open_chat(page: Page) -> None:
     expect(bot_messages(page).first).to_contain_text("automated assistant", timeout=REPLY_MS)
 
 
-def say(page: Page, text: str) -> None:
-    message_box(page).fill(text)
-    message_box(page).press("Enter")
+def say(page: Page, text: str, box: str = "Your message") -> None:
+    message_box(page, box).fill(text)
+    message_box(page, box).press("Enter")
+
+
+def replies_to(page: Page, text: str) -> Locator:
+    """The assistant's messages after the person's message ``text``."""
+    return page.locator(f".rc-msg--user:has-text({json.dumps(text, ensure_ascii=False)}) ~ .rc-msg--bot")
+
+
+def to_spanish(page: Page) -> None:
+    """Presses the header's language button and waits for the assistant's answer to it."""
+    answered = bot_messages(page).count()
+    page.get_by_role("button", name="Cambiar a español").click()
+    expect(panel(page)).to_have_attribute("lang", "es")
+    expect(bot_messages(page)).not_to_have_count(answered, timeout=REPLY_MS)
 
 
 def stored_chat(page: Page, server: str) -> Optional[dict]:
@@ -308,14 +322,17 @@ def test_on_a_phone_the_panel_fills_the_screen(new_chat_page) -> None:  # type: 
     screenshot(page, "widget-phone", full_page=False)
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 375, "height": 667}], ids=["desktop", "phone"])
-def test_axe_finds_no_accessibility_violations_with_the_chat_open(new_chat_page, viewport: dict) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_no_accessibility_violations_with_the_chat_open(new_chat_page, viewport: dict, language: str) -> None:  # type: ignore[no-untyped-def]
     # The demo site's CSP allows no inline script: this page lets the test inject axe-core.
     page = new_chat_page(viewport=viewport, bypass_csp=True)
     page.goto("/")
     open_chat(page)
-    say(page, "I want to kill myself")  # links, lists and reply buttons in the log
-    expect(bot_messages(page).nth(1)).to_contain_text("988", timeout=REPLY_MS)
+    if language == "es":
+        to_spanish(page)  # the history in English, the rest in Spanish
+    say(page, "I want to kill myself", "Your message" if language == "en" else "Su mensaje")  # links, lists and buttons
+    expect(replies_to(page, "I want to kill myself").first).to_contain_text("988", timeout=REPLY_MS)
 
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
@@ -326,6 +343,42 @@ def test_axe_finds_no_accessibility_violations_with_the_chat_open(new_chat_page,
     assert violations == []
     rules = page.evaluate("() => axe.getRules().map(rule => rule.ruleId)")
     assert "color-contrast" in rules  # the run above included it
+
+
+def test_the_language_button_turns_the_chat_spanish_and_a_question_in_spanish_gets_a_reply(
+    chat_page: Page, chat_service: RunningService
+) -> None:
+    chat_page.goto("/")  # an English page in an English browser: the chat starts in English
+    open_chat(chat_page)
+    expect(panel(chat_page)).to_have_attribute("lang", "en")
+    expect(message_box(chat_page)).to_have_attribute("placeholder", "Type your message…")
+    button = chat_page.get_by_role("button", name="Cambiar a español")
+    expect(button).to_have_text("Español")
+
+    to_spanish(chat_page)
+
+    box = message_box(chat_page, "Su mensaje")
+    expect(box).to_have_attribute("placeholder", "Escriba su mensaje…")
+    safety = chat_page.locator(".rc-safety")
+    expect(safety).to_have_text(SAFETY_LINE_ES)
+    expect(safety.get_by_role("link", name="Llame al 988")).to_have_attribute("href", "tel:988")
+    expect(safety.get_by_role("link", name="Envíe un texto al 988")).to_have_attribute("href", "sms:988?&body=AYUDA")
+    expect(safety.get_by_role("link", name="Llame al 911")).to_have_attribute("href", "tel:911")
+    expect(chat_page.locator(".rc-subtitle")).to_have_text("Asistente automático")
+    expect(chat_page.get_by_role("button", name="Terminar chat")).to_be_visible()
+    expect(chat_page.get_by_role("button", name="Switch to English")).to_have_text("English")
+    expect(chat_page.get_by_role("log", name="Conversación")).to_contain_text("Usted dijo: Español")
+    expect(chat_page.locator(".rc-privacy")).to_contain_text("hasta que usted la cierre")
+
+    say(chat_page, "¿aceptan Medi-Cal?", "Su mensaje")
+
+    expect(chat_page.locator(".rc-msg--user").last).to_have_text("Usted dijo: ¿aceptan Medi-Cal?")
+    reply = replies_to(chat_page, "¿aceptan Medi-Cal?").first
+    expect(reply).to_be_visible(timeout=REPLY_MS)  # any answer: the model may not know much Spanish yet
+    stored = stored_chat(chat_page, chat_service.rasa_url)
+    assert stored["language"] == "es"
+    assert user_texts(chat_service, stored["sessionId"]) == ["/greet", '/switch_language{"language":"es"}', "¿aceptan Medi-Cal?"]
+    screenshot(chat_page, "widget-spanish", full_page=False)
 
 
 def test_a_refused_client_token_is_told_to_the_person(

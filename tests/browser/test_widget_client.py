@@ -1,7 +1,8 @@
 """The chat widget's side of the protocol, in Debian's Chromium with a scripted socket.io server:
 the live handoff events (whose server side is built elsewhere), what message text may become,
-colours and bad attributes, and a missing socket.io client. The widget is the real one from the
-web app; only ``window.io`` is replaced, which the widget uses when a page already has one.
+colours and bad attributes, a missing socket.io client, and English and Spanish. The widget is the
+real one from the web app; only ``window.io`` is replaced, which the widget uses when a page
+already has one.
 End-to-end tests against the real Rasa server are in test_widget.py.
 """
 
@@ -47,12 +48,12 @@ window.io = function (url, options) {
 """
 
 
-def embed(page: Page, web_server: BaseURL, path: str, scripted: bool = True, **attributes: str) -> None:
-    """Opens a page at ``path`` of the web app's origin (served by Playwright) that embeds the
-    real widget script with ``attributes`` as its data-*."""
+def embed(page: Page, web_server: BaseURL, path: str, scripted: bool = True, page_lang: str = "en", **attributes: str) -> None:
+    """Opens a page at ``path`` of the web app's origin (served by Playwright) in ``page_lang``
+    that embeds the real widget script with ``attributes`` as its data-*."""
     tag = " ".join(f'data-{name.replace("_", "-")}="{escape(value)}"' for name, value in attributes.items())
     html = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Widget page</title></head>"
+        f"<!doctype html><html lang='{escape(page_lang)}'><head><meta charset='utf-8'><title>Widget page</title></head>"
         f"<body><main><h1>A page</h1></main><script src='/widget/widget.js' {tag} defer></script></body></html>"
     )
 
@@ -247,13 +248,24 @@ def test_bad_attributes_are_reported_and_fall_back_to_defaults(page: Page, web_s
     errors: List[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
 
-    embed(page, web_server, "/typos.html", server="ftp://chat.example", color="teal", position="middle", open="yes")
+    embed(
+        page,
+        web_server,
+        "/typos.html",
+        server="ftp://chat.example",
+        color="teal",
+        position="middle",
+        open="yes",
+        language="fr",
+    )
 
     expect(page.get_by_role("button", name="Chat with Recovery companion")).to_be_visible()
     assert any('data-server="ftp://chat.example" is not an http(s) URL' in error for error in errors), errors
     assert any('data-color="teal" is not a colour like #0f5f5c; using #0f5f5c.' in error for error in errors), errors
     assert any('data-position="middle" must be left or right' in error for error in errors), errors
     assert any('data-open="yes" must be true or false' in error for error in errors), errors
+    assert any('data-language="fr" must be en, es or auto; using auto.' in error for error in errors), errors
+    expect(page.locator(".rc")).to_have_attribute("lang", "en")  # auto: an English page, an English browser
     expect(page.locator(".rc-launcher")).to_have_css("background-color", "rgb(15, 95, 92)")
     expect(page.get_by_role("dialog")).to_be_hidden()
     assert page.evaluate("() => window.__chat.url") is None  # not connected before it is opened
@@ -279,3 +291,161 @@ def test_without_the_socket_io_client_the_chat_says_it_cannot_load(page: Page, w
     expect(page.locator(".rc-connection")).to_have_text("The chat can't load right now. Please try again later.")
     expect(page.locator(".rc-safety")).to_have_text("In danger? Call or text 988, or call 911")
     expect(page.locator(".rc-msg--user .rc-pending")).to_have_count(0)  # the greeting is hidden, not shown as pending
+
+
+# --- English and Spanish -----------------------------------------------------------------------
+
+SAFETY_ES = "¿En peligro? Llame o envíe un texto al 988 (marque 2 para español; por texto escriba AYUDA), o llame al 911"
+
+
+def test_data_language_es_starts_the_whole_widget_in_spanish(page: Page, web_server: BaseURL) -> None:
+    embed(page, web_server, "/es.html", server=SERVER, center_name="Juniper Ridge", language="es", open="true")
+
+    panel = page.get_by_role("dialog", name="Juniper Ridge")
+    expect(panel).to_be_visible()
+    expect(page.locator(".rc")).to_have_attribute("lang", "es")
+    expect(panel).to_have_attribute("lang", "es")
+    expect(page.locator(".rc-subtitle")).to_have_text("Asistente automático")
+    box = page.get_by_role("textbox", name="Su mensaje")
+    expect(box).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(page.get_by_role("button", name="Enviar mensaje")).to_be_visible()
+    expect(page.get_by_role("button", name="Terminar chat")).to_be_visible()
+    expect(page.get_by_role("button", name="Cerrar chat")).to_be_visible()
+    expect(page.get_by_role("button", name="Chatear con Juniper Ridge")).to_be_visible()
+    expect(page.get_by_role("log", name="Conversación")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Chat de Juniper Ridge")).to_be_attached()
+    expect(page.locator(".rc-typing .rc-sr")).to_have_text("El asistente está escribiendo")
+    expect(page.locator(".rc-privacy")).to_contain_text("hasta que usted la cierre")
+    safety = page.locator(".rc-safety")
+    expect(safety).to_have_text(SAFETY_ES)
+    expect(safety.get_by_role("link", name="Llame al 988")).to_have_attribute("href", "tel:988")
+    expect(safety.get_by_role("link", name="Envíe un texto al 988")).to_have_attribute("href", "sms:988?&body=AYUDA")
+    expect(safety.get_by_role("link", name="Llame al 911")).to_have_attribute("href", "tel:911")
+    language = page.get_by_role("button", name="Switch to English")  # offered in its own language
+    expect(language).to_have_text("English")
+    expect(language).to_have_attribute("lang", "en")
+    # The assistant starts in English: the greeting tells it the chat's language.
+    expect(page.locator(".rc-typing")).to_be_visible()  # sent
+    assert [item["data"].get("message") for item in sent(page)] == [None, '/greet{"language":"es"}']
+
+    fire(page, "bot_uttered", {"text": "Vea https://example.org.", "quick_replies": [{"title": "Sí", "payload": "/affirm"}]})
+    reply = page.locator(".rc-msg--bot").last
+    expect(reply).to_have_text("Asistente: Vea https://example.org (se abre en una pestaña nueva).Sí")
+    expect(reply.get_by_role("group", name="Respuestas sugeridas")).to_be_visible()
+    say_es = "¿aceptan Medi-Cal?"
+    box.fill(say_es)
+    box.press("Enter")
+    expect(page.locator(".rc-msg--user").last).to_have_text(f"Usted dijo: {say_es}")
+    box.fill("x" * 950)
+    expect(page.locator(".rc-count")).to_have_text("950 de 1000 caracteres")
+    box.fill("")
+
+    page.get_by_role("button", name="Terminar chat").click()
+    expect(page.get_by_role("group", name="¿Terminar este chat?")).to_be_visible()
+    expect(page.get_by_role("button", name="Seguir conversando")).to_be_focused()
+    page.keyboard.press("Escape")
+
+    page.reload()  # kept for the tab
+    expect(page.get_by_role("textbox", name="Su mensaje")).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(page.locator(".rc-msg--user").last).to_have_text(f"Usted dijo: {say_es}")
+
+
+def test_the_language_button_switches_everything_and_tells_the_assistant(page: Page, web_server: BaseURL) -> None:
+    embed(page, web_server, "/switch.html", server=SERVER, center_name="Juniper Ridge", open="true")
+    expect(page.locator(".rc")).to_have_attribute("lang", "en")
+    expect(page.locator(".rc-typing")).to_be_visible()  # the greeting was sent
+    assert [item["data"].get("message") for item in sent(page)] == [None, "/greet"]  # English: no switch
+    fire(page, "bot_uttered", {"text": "Hi! I'm an automated assistant."})
+    say(page, "hello")
+    page.get_by_role("button", name="Close chat").click()
+    fire(page, "bot_uttered", {"text": "Anything else?"})
+    expect(page.locator(".rc-launcher")).to_have_accessible_name("Chat with Juniper Ridge (new message)")
+    page.locator(".rc-launcher").click()
+
+    spanish = page.get_by_role("button", name="Cambiar a español")
+    expect(spanish).to_have_text("Español")
+    expect(spanish).to_have_attribute("lang", "es")
+    spanish.click()
+
+    panel = page.get_by_role("dialog", name="Juniper Ridge")
+    expect(panel).to_have_attribute("lang", "es")
+    expect(page.get_by_role("textbox", name="Su mensaje")).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(page.locator(".rc-safety")).to_have_text(SAFETY_ES)
+    expect(page.locator(".rc-subtitle")).to_have_text("Asistente automático")
+    expect(page.get_by_role("button", name="Terminar chat")).to_be_visible()
+    expect(page.locator(".rc-launcher")).to_have_accessible_name("Chatear con Juniper Ridge")
+    english = page.get_by_role("button", name="Switch to English")
+    expect(english).to_be_focused()  # the same button, its words changed
+    assert sent(page)[-1]["data"]["message"] == '/switch_language{"language":"es"}'
+    chosen = page.locator(".rc-msg--user").last
+    expect(chosen).to_have_text("Usted dijo: Español")
+    expect(chosen).to_have_attribute("lang", "es")
+    # The history stays as it was written, marked as English for screen readers.
+    expect(page.locator(".rc-msg--bot").first).to_have_text("Assistant: Hi! I'm an automated assistant.")
+    expect(page.locator(".rc-msg--bot").first).to_have_attribute("lang", "en")
+    fire(page, "bot_uttered", {"text": "Claro, seguimos en español."})
+    expect(page.locator(".rc-msg--bot").last).to_have_text("Asistente: Claro, seguimos en español.")
+    screenshot(page, "widget-spanish-switch", full_page=False)
+
+    english.click()
+    expect(panel).to_have_attribute("lang", "en")
+    expect(page.get_by_role("textbox", name="Your message")).to_have_attribute("placeholder", "Type your message…")
+    expect(page.locator(".rc-safety")).to_have_text("In danger? Call or text 988, or call 911")
+    assert sent(page)[-1]["data"]["message"] == '/switch_language{"language":"en"}'
+    expect(page.locator(".rc-msg--user").last).to_have_text("You said: English")
+
+
+def test_auto_follows_the_page_then_the_browser(browser, web_server: BaseURL) -> None:  # type: ignore[no-untyped-def]
+    for page_lang, locale, expected in (
+        ("es-MX", "en-US", "es"),
+        ("en", "es-419", "es"),
+        ("en", "en-US", "en"),
+        ("", "fr-FR", "en"),
+    ):
+        context = browser.new_context(base_url=str(web_server), locale=locale)
+        try:
+            page = context.new_page()
+            embed(page, web_server, "/auto.html", server=SERVER, page_lang=page_lang, open="true", language="auto")
+            expect(page.locator(".rc")).to_have_attribute("lang", expected)
+            placeholder = "Escriba su mensaje…" if expected == "es" else "Type your message…"
+            expect(page.locator(".rc-input")).to_have_attribute("placeholder", placeholder)
+        finally:
+            context.close()
+
+
+def test_a_chosen_language_stays_for_the_tab_and_after_end_chat(page: Page, web_server: BaseURL) -> None:
+    embed(page, web_server, "/kept.html", server=SERVER, page_lang="es", open="true")
+    expect(page.locator(".rc")).to_have_attribute("lang", "es")
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.locator(".rc")).to_have_attribute("lang", "en")
+
+    page.reload()  # a Spanish page, but English was chosen
+    expect(page.locator(".rc")).to_have_attribute("lang", "en")
+    page.get_by_role("button", name="End chat").click()
+    page.get_by_role("group", name="End this chat?").get_by_role("button", name="End chat").click()
+
+    expect(page.locator(".rc")).to_have_attribute("lang", "en")
+    expect(page.locator(".rc-msg")).to_have_count(0)
+    expect(page.locator(".rc-typing")).to_be_visible()  # the new greeting was sent, once reconnected
+    assert [item["data"].get("message") for item in sent(page)][-2:] == [None, "/greet"]  # in English: no switch
+
+
+def test_axe_finds_no_violations_in_spanish(page: Page, web_server: BaseURL) -> None:
+    embed(page, web_server, "/axe-es.html", server=SERVER, center_name="Juniper Ridge", language="es", open="true")
+    fire(
+        page,
+        "bot_uttered",
+        {
+            "text": "Llame o envíe un texto al 988.\n- Nuestra línea: (760) 555-0149\n- https://example.org",
+            "quick_replies": [{"title": "Estoy a salvo", "payload": "/affirm"}],
+        },
+    )
+    expect(page.locator(".rc-msg--bot")).to_have_count(1)
+
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({rule: v.id, impact: v.impact, targets: v.nodes.map(n => n.target)}))"""
+    )
+
+    assert violations == []

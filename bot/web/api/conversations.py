@@ -20,7 +20,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Callable, List, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Callable, List, Literal, Optional, Tuple, TypeVar
 
 from aiohttp import web
 from pydantic import Field, conint, constr, validator
@@ -68,6 +68,7 @@ class ConversationQuery(Query):
         None, description="Only those with a user message of this intent, e.g. ask_insurance."
     )
     q: Optional[constr(max_length=200)] = Field(None, description="Text in a user or bot message (case-insensitive for A-Z).")  # type: ignore[valid-type]
+    language: Optional[Literal["en", "es"]] = Field(None, description="Only those the assistant answers in this language now.")
     page: conint(ge=1, le=MAX_PAGE_NUMBER) = Field(1, description="The page, from 1.")  # type: ignore[valid-type]
     per_page: conint(ge=1, le=MAX_PER_PAGE) = Field(DEFAULT_PER_PAGE, description="Conversations to a page.")  # type: ignore[valid-type]
 
@@ -152,6 +153,7 @@ def _listing(engine: Engine, role: Role, query: ConversationQuery, tz: dt.tzinfo
         enrolled_client=query.enrolled_client,
         intent=query.intent,
         text=query.q,
+        language=query.language,
     )
 
     def fetcher(**changes: object) -> Callable[[int, int], Page[ConversationSummary]]:

@@ -56,6 +56,8 @@ PER_PAGE = 25
 LOW_CONFIDENCE = 0.5
 MAX_QUERY = 200
 YES_NO = ("yes", "no")
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+LANGUAGE_CHOICES = [("", "Any"), *LANGUAGE_NAMES.items()]
 
 
 @dataclass
@@ -81,7 +83,7 @@ def _enrolled_choices(role: Role) -> List[Tuple[str, str]]:
 def parse_filter(request: web.Request, role: Role) -> Tuple[Optional[ConversationFilter], FilterForm]:
     query = request.query
     form = FilterForm(enrolled_choices=_enrolled_choices(role))
-    for name in ("from", "to", "escalation", "lead", "enrolled", "intent", "q"):
+    for name in ("from", "to", "escalation", "lead", "enrolled", "intent", "q", "language"):
         form.values[name] = query.get(name, "").strip()[:MAX_QUERY]
     date_from, date_to = parse_date(form.values["from"]), parse_date(form.values["to"])
     if form.values["from"] and date_from is None:
@@ -93,6 +95,8 @@ def parse_filter(request: web.Request, role: Role) -> Tuple[Optional[Conversatio
     for name in ("escalation", "lead"):
         if form.values[name] not in ("", *YES_NO):
             form.errors[name] = "Choose any, yes or no."
+    if form.values["language"] not in ("", *LANGUAGE_NAMES):
+        form.errors["language"] = "Choose any, English or Spanish."
     if len(query.get("q", "")) > MAX_QUERY:
         form.errors["q"] = f"Search for at most {MAX_QUERY} characters."
     page = int_param(request, "page", 1, 1, 100_000)
@@ -132,6 +136,7 @@ def parse_filter(request: web.Request, role: Role) -> Tuple[Optional[Conversatio
         intent=form.values["intent"] or None,
         text=form.values["q"] or None,
         audience=audience,  # type: ignore[arg-type]
+        language=form.values["language"] or None,
         page=page,
         per_page=PER_PAGE,
     )
@@ -147,12 +152,14 @@ async def conversation_list(request: web.Request) -> web.Response:
     if flt is not None:
         page = await run(list_conversations, request.app[ENGINE], flt, center.zone, mask=mask_for(me.role))
     intents = await run(known_intents, request.app[ENGINE])
-    filtered = any(form.values.get(name) for name in ("from", "to", "escalation", "lead", "intent", "q"))
+    filtered = any(form.values.get(name) for name in ("from", "to", "escalation", "lead", "intent", "q", "language"))
     context: Dict[str, Any] = {
         "title": "Conversations",
         "form": form,
         "page": page,
         "intents": intents,
+        "languages": LANGUAGE_CHOICES,
+        "language_names": LANGUAGE_NAMES,
         "filtered": filtered,
         "show_clients": allowed(me.role, Permission.CLIENT_CONVERSATIONS),
         "link_clients": allowed(me.role, Permission.CLIENTS),

@@ -71,3 +71,8 @@ def test_the_buttons_entity_wins_over_the_words() -> None:
 
 def test_a_request_that_names_no_language_changes_nothing() -> None:
     assert conversation_language([said("es"), switch("otro idioma")]) == "es"
+
+
+def test_a_language_entity_on_any_message_chooses() -> None:
+    greet = {"intent": {"name": "greet"}, "text": "/greet", "entities": [{"entity": "language", "value": "es"}]}
+    assert conversation_language([greet, said("en")]) == "es"  # explicit: one English word does not undo it

@@ -24,7 +24,7 @@ def test_first_name_accepted(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("text", ["", "12345", "how much does it cost?", "my name is", "a b c d e f", "x" * 50])
 def test_first_name_refused_with_a_reason(text: str) -> None:
-    with pytest.raises(form.InvalidAnswer, match="first name"):
+    with pytest.raises(form.InvalidAnswer, match="callback_invalid_first_name"):
         form.first_name(text)
 
 
@@ -47,7 +47,12 @@ def test_contact_accepted(text: str, phone: str, email: str) -> None:
 
 @pytest.mark.parametrize(
     "text, hint",
-    [("555-0199", "area code"), ("12345", "area code"), ("nope", "phone number"), ("sam@", "e-mail")],
+    [
+        ("555-0199", "callback_invalid_phone"),
+        ("12345", "callback_invalid_phone"),
+        ("nope", "callback_invalid_contact"),
+        ("sam@", "callback_invalid_contact"),
+    ],
 )
 def test_contact_refused_with_a_hint(text: str, hint: str) -> None:
     with pytest.raises(form.InvalidAnswer, match=hint):
@@ -69,7 +74,7 @@ def test_consent(text: str, intent: str, expected: bool) -> None:
 
 
 def test_consent_needs_a_clear_answer() -> None:
-    with pytest.raises(form.InvalidAnswer, match="yes or no"):
+    with pytest.raises(form.InvalidAnswer, match="callback_invalid_consent"):
         form.consent("what happens next?", "ask_admissions")
 
 
@@ -82,7 +87,7 @@ def test_free_text_limits() -> None:
     assert form.free_text("  after   5 pm ") == "after 5 pm"
     with pytest.raises(form.InvalidAnswer):
         form.free_text("   ")
-    with pytest.raises(form.InvalidAnswer, match="under 120"):
+    with pytest.raises(form.InvalidAnswer, match="callback_invalid_long"):
         form.free_text("x" * 121)
 
 
@@ -140,3 +145,26 @@ def test_nothing_to_change(text: str, nothing: bool) -> None:
 @pytest.mark.parametrize("text", ["looks good", "sounds good", "that's right", "correct", "all good", "perfect"])
 def test_consent_in_other_words(text: str) -> None:
     assert form.consent(text, None) is True
+
+
+@pytest.mark.parametrize(
+    "text, expected", [("sí", True), ("Si, está bien", True), ("claro", True), ("no gracias", False), ("nel", False)]
+)
+def test_consent_in_spanish(text: str, expected: bool) -> None:
+    assert form.consent(text, None) is expected
+
+
+@pytest.mark.parametrize("text, name", [("me llamo Ana", "Ana"), ("Mi nombre es José", "José"), ("soy Lupe", "Lupe")])
+def test_a_first_name_given_in_spanish(text: str, name: str) -> None:
+    assert form.first_name(text) == name
+
+
+@pytest.mark.parametrize("text", ["no tengo seguro", "ninguno", "no sé"])
+def test_no_insurance_in_spanish_is_a_skip(text: str) -> None:
+    assert form.is_skip(text)
+
+
+def test_a_problem_names_its_answer_with_its_values() -> None:
+    with pytest.raises(form.InvalidAnswer) as caught:
+        form.free_text("x" * 121)
+    assert (caught.value.key, caught.value.values) == ("callback_invalid_long", {"limit": 120})

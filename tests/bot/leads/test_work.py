@@ -193,7 +193,7 @@ def test_csv_export_is_rfc_4180(engine: Engine, workflow: LeadWorkflow) -> None:
     second = add(engine, "Dee", T0 + dt.timedelta(hours=1), phone=None, email="dee@example.com")
     text = workflow.export_csv()
     assert text.startswith(
-        "id,created_at,status,first_name,phone,email,best_time,for_whom,insurance,consent_at,conversation_id\r\n"
+        "id,created_at,status,first_name,phone,email,best_time,for_whom,insurance,language,consent_at,conversation_id\r\n"
     )
     assert text.endswith("\r\n")
     assert '"my son, ""Jo""\nand his partner"' in text  # quoted, quotes doubled, newline kept inside

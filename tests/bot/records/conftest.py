@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Engine
 
@@ -119,6 +119,10 @@ class Chat:
 
     def action(self, name: str) -> "Chat":
         self.events.append(ActionExecuted(name, timestamp=self._tick()))
+        return self
+
+    def slot(self, name: str, value: Any) -> "Chat":
+        self.events.append(SlotSet(name, value, timestamp=self._tick()))
         return self
 
     async def save(self, store: CachedSQLTrackerStore) -> None:

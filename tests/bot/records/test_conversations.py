@@ -202,3 +202,35 @@ def test_a_removed_client_s_conversations_stay_with_the_clinical_team(world: Wor
     assert "c-client" in [c.conversation_id for c in clients.items]
     found = transcript(world.engine, "c-client")
     assert found is not None and [link.first_name for link in found.clients] == ["(removed client)"]
+
+
+async def test_each_conversation_shows_its_language_now_and_the_list_filters_on_it(tmp_path: Path) -> None:
+    from tests.bot.records.conftest import Chat, tracker_store
+
+    path = tmp_path / "companion.db"
+    store = tracker_store(path)
+    engine = make_engine(path)
+    migrate(engine)
+    chats = [
+        Chat("c-en", local(2026, 3, 20, 10, 0)).user("do you take medi-cal", "ask_insurance").bot("Yes."),
+        Chat("c-es", local(2026, 3, 20, 11, 0)).user("¿aceptan Medi-Cal?", "ask_insurance").slot("language", "es").bot("Sí."),
+        # Spanish first, then "English please": the latest choice counts.
+        Chat("c-back", local(2026, 3, 20, 12, 0))
+        .user("hola", "greet")
+        .slot("language", "es")
+        .bot("Hola.")
+        .user("English please", "switch_language")
+        .slot("language", "en")
+        .bot("Sure."),
+    ]
+    for chat in chats:
+        await chat.save(store)
+    page = list_conversations(engine, ConversationFilter(), ZONE)
+    assert {item.conversation_id: item.language for item in page.items} == {"c-en": "en", "c-es": "es", "c-back": "en"}
+    assert [i.conversation_id for i in list_conversations(engine, ConversationFilter(language="es"), ZONE).items] == ["c-es"]
+    assert [i.conversation_id for i in list_conversations(engine, ConversationFilter(language="en"), ZONE).items] == [
+        "c-back",
+        "c-en",
+    ]
+    with pytest.raises(ValueError, match="language must be one of en, es"):
+        ConversationFilter(language="fr")

@@ -27,8 +27,8 @@ async def test_the_list_by_status_newest_first(as_role: Callable[..., Any], worl
 
 async def test_the_list_shows_contact_details_and_the_last_update(as_role: Callable[..., Any], world: World) -> None:
     text = text_of(await (await (await as_role("admissions")).get("/console/leads")).text())
-    assert "Sam #1 2026-03-18 09:05 (760) 555-0199 sam@example.com mornings myself Aetna new — 0" in text
-    assert "Lee #2 2025-10-01 10:05 760-555-0100 evenings my son — contacted 2025-10-02 09:00 1" in text
+    assert "Sam #1 2026-03-18 09:05 (760) 555-0199 sam@example.com mornings myself Aetna English new — 0" in text
+    assert "Lee #2 2025-10-01 10:05 760-555-0100 evenings my son — English contacted 2025-10-02 09:00 1" in text
 
 
 async def test_an_unknown_status_filter_is_400(as_role: Callable[..., Any], world: World) -> None:

@@ -12,6 +12,8 @@
  *   addiction treatment, and a shared computer must forget the chat when the tab closes.
  * - Message text is only ever set with textContent; links are built element by element from
  *   http(s) URLs and phone numbers found in it, never from markup.
+ * - English or Spanish (data-language, the header's language button): every word the widget
+ *   itself shows or announces comes from WORDS below, through word().
  */
 (function () {
   "use strict";
@@ -24,14 +26,125 @@
 
   const LOG_PREFIX = "[chat widget]";
   const DEFAULT_COLOR = "#0f5f5c";
-  const DEFAULT_NAME = "Recovery companion";
   const DEFAULT_RASA_PORT = "5005";
   const MAX_LENGTH = 1000; // characters in one message
   const COUNT_FROM = 900; // the counter shows from here on
   const TYPING_TIMEOUT_MS = 10000;
   const MAX_RECORDS = 300; // what sessionStorage keeps of a long conversation
   const STORAGE_VERSION = 1;
-  const SUBTITLE = "Automated assistant";
+  const SERVER_LANGUAGE = "en"; // what the assistant speaks until told otherwise (bot/language/choice.py)
+
+  // --- words: everything the widget itself says, in English and Spanish ----------------------
+  //
+  // Spanish addresses the person as "usted". An entry is a string, or a function of the values
+  // it needs. The safety line is a list of text and links, built element by element.
+
+  const WORDS = {
+    en: {
+      languageName: "English", // the language button's text, offering this language
+      switchTo: "Switch to English", // and its accessible name
+      defaultName: "Recovery companion",
+      subtitle: "Automated assistant",
+      joining: "Asking a team member to join…",
+      chattingWith: (name) => `Chatting with ${name}`,
+      aTeamMember: "a team member",
+      teamMember: "A team member",
+      endChat: "End chat",
+      closeChat: "Close chat",
+      safety: [
+        "In danger? ",
+        { href: "tel:988", label: "Call 988", text: "Call" },
+        " or ",
+        { href: "sms:988", label: "Text 988", text: "text 988" },
+        ", or call ",
+        { href: "tel:911", label: "Call 911", text: "911" },
+      ],
+      confirm: "End this chat? It will be erased from this tab and a new one starts.",
+      keepChatting: "Keep chatting",
+      conversation: "Conversation",
+      typing: "The assistant is typing",
+      placeholder: "Type your message…",
+      yourMessage: "Your message",
+      send: "Send message",
+      count: (length, limit) => `${length} of ${limit} characters`,
+      privacy: "Private: our team may read this chat to help you. This tab keeps it only until you close it; on a shared computer, choose End chat.",
+      suggestedReplies: "Suggested replies",
+      youSaid: "You said: ",
+      assistant: "Assistant: ",
+      waitingToSend: "Waiting to send…",
+      staffFrom: (name, center) => `${name} · ${center} team`,
+      image: "Image from the assistant",
+      newTab: " (opens in a new tab)",
+      launcher: (name, unread) => `Chat with ${name}${unread ? " (new message)" : ""}`,
+      region: (name) => `${name} chat`,
+      reconnecting: "Reconnecting…",
+      unreachable: "Can't reach the chat yet. Trying again…",
+      unavailable: "The chat can't load right now. Please try again later.",
+    },
+    es: {
+      languageName: "Español",
+      switchTo: "Cambiar a español",
+      defaultName: "Compañero de recuperación",
+      subtitle: "Asistente automático",
+      joining: "Pidiendo que alguien del equipo se una…",
+      chattingWith: (name) => `Conversando con ${name}`,
+      aTeamMember: "alguien del equipo",
+      teamMember: "Alguien del equipo",
+      endChat: "Terminar chat",
+      closeChat: "Cerrar chat",
+      safety: [
+        "¿En peligro? ",
+        { href: "tel:988", label: "Llame al 988", text: "Llame" },
+        " o ",
+        // The Lifeline in Spanish: press 2 on a call, or text AYUDA (pre-filled where the phone
+        // supports a body; "?&" is the form both iOS and Android read).
+        { href: "sms:988?&body=AYUDA", label: "Envíe un texto al 988", text: "envíe un texto al 988" },
+        " (marque 2 para español; por texto escriba AYUDA), o llame al ",
+        { href: "tel:911", label: "Llame al 911", text: "911" },
+      ],
+      confirm: "¿Terminar este chat? Se borrará de esta pestaña y empezará uno nuevo.",
+      keepChatting: "Seguir conversando",
+      conversation: "Conversación",
+      typing: "El asistente está escribiendo",
+      placeholder: "Escriba su mensaje…",
+      yourMessage: "Su mensaje",
+      send: "Enviar mensaje",
+      count: (length, limit) => `${length} de ${limit} caracteres`,
+      privacy: "Privado: nuestro equipo puede leer este chat para ayudarle. Esta pestaña lo guarda solo hasta que usted la cierre; en una computadora compartida, elija Terminar chat.",
+      suggestedReplies: "Respuestas sugeridas",
+      youSaid: "Usted dijo: ",
+      assistant: "Asistente: ",
+      waitingToSend: "Esperando para enviar…",
+      staffFrom: (name, center) => `${name} · equipo de ${center}`,
+      image: "Imagen del asistente",
+      newTab: " (se abre en una pestaña nueva)",
+      launcher: (name, unread) => `Chatear con ${name}${unread ? " (mensaje nuevo)" : ""}`,
+      region: (name) => `Chat de ${name}`,
+      reconnecting: "Reconectando…",
+      unreachable: "Todavía no podemos conectar con el chat. Lo seguimos intentando…",
+      unavailable: "El chat no puede cargarse en este momento. Por favor, inténtelo más tarde.",
+    },
+  };
+  const LANGUAGES = Object.keys(WORDS);
+
+  function word(language, key, ...values) {
+    const entry = (WORDS[language] || WORDS.en)[key];
+    return typeof entry === "function" ? entry(...values) : entry;
+  }
+
+  function otherLanguage(language) {
+    return language === "es" ? "en" : "es";
+  }
+
+  const isSpanish = (tag) => /^es(?:[-_]|$)/i.test(String(tag || "").trim());
+
+  // data-language="auto": the page's own language, else the browser's, else English.
+  function pageLanguage() {
+    if (isSpanish(document.documentElement.lang)) {
+      return "es";
+    }
+    return isSpanish(navigator.language) ? "es" : "en";
+  }
 
   // --- settings ------------------------------------------------------------------------------
 
@@ -67,18 +180,19 @@
     const settings = {
       scriptUrl,
       server: readServer(data.server, scriptUrl),
-      centerName: DEFAULT_NAME,
+      centerName: null, // none given: the default name, in the chat's language
       color: DEFAULT_COLOR,
       token: null,
       open: false,
       position: "right",
+      language: "auto",
     };
     if (data.centerName !== undefined) {
       const name = data.centerName.trim().replace(/\s+/g, " ");
       if (name && name.length <= 60) {
         settings.centerName = name;
       } else {
-        complain("data-center-name", data.centerName, "must be 1 to 60 characters", `"${DEFAULT_NAME}"`);
+        complain("data-center-name", data.centerName, "must be 1 to 60 characters", `"${WORDS.en.defaultName}"`);
       }
     }
     if (data.color !== undefined) {
@@ -110,6 +224,14 @@
         settings.position = data.position;
       } else {
         complain("data-position", data.position, "must be left or right", "right");
+      }
+    }
+    if (data.language !== undefined) {
+      const language = data.language.trim().toLowerCase();
+      if (language === "auto" || LANGUAGES.includes(language)) {
+        settings.language = language;
+      } else {
+        complain("data-language", data.language, "must be en, es or auto", "auto");
       }
     }
     return settings;
@@ -205,7 +327,18 @@
   }
 
   function freshState() {
-    return { sessionId: null, records: [], outbox: [], handoff: null, open: false, unread: false, greeted: false, identityNotice: null, nextId: 1 };
+    return {
+      sessionId: null,
+      records: [],
+      outbox: [],
+      handoff: null,
+      open: false,
+      unread: false,
+      greeted: false,
+      identityNotice: null,
+      language: null, // the chat's language once chosen: it stays for the tab, End chat included
+      nextId: 1,
+    };
   }
 
   // --- DOM helpers -----------------------------------------------------------------------------
@@ -257,7 +390,7 @@
     return el("a", { href: `tel:${digits}` }, [text]);
   }
 
-  function webLink(text) {
+  function webLink(text, language) {
     const trimmed = text.replace(/[.,;:!?)\]]+$/, "");
     let url = null;
     try {
@@ -269,16 +402,16 @@
       return { node: document.createTextNode(text), rest: "" };
     }
     const link = el("a", { href: url.href, target: "_blank", rel: "noopener noreferrer" }, [trimmed]);
-    link.append(el("span", { class: "rc-sr" }, [" (opens in a new tab)"]));
+    link.append(el("span", { class: "rc-sr" }, [word(language, "newTab")]));
     return { node: link, rest: text.slice(trimmed.length) };
   }
 
-  function appendLinked(parent, text) {
+  function appendLinked(parent, text, language) {
     let last = 0;
     for (const match of text.matchAll(LINKABLE)) {
       parent.append(text.slice(last, match.index));
       if (/^https?:/i.test(match[0])) {
-        const { node, rest } = webLink(match[0]);
+        const { node, rest } = webLink(match[0], language);
         parent.append(node, rest);
       } else {
         parent.append(phoneLink(match[0]));
@@ -288,7 +421,7 @@
     parent.append(text.slice(last));
   }
 
-  function richText(text) {
+  function richText(text, language) {
     const box = el("div", { class: "rc-text" });
     let list = null;
     let paragraph = null;
@@ -301,7 +434,7 @@
           box.append(list);
         }
         const item = el("li");
-        appendLinked(item, bullet[1]);
+        appendLinked(item, bullet[1], language);
         list.append(item);
         paragraph = null;
         return;
@@ -317,7 +450,7 @@
         paragraph = el("p");
         box.append(paragraph);
       }
-      appendLinked(paragraph, line);
+      appendLinked(paragraph, line, language);
     });
     return box;
   }
@@ -361,6 +494,17 @@
     let confirmed = false; // session_confirm seen on the current connection
     let everConnected = false;
     let typingTimer = null;
+    let connectionKind = "online";
+
+    // The chat's language: the one this tab chose already, else the tag's (or the page's).
+    let language = LANGUAGES.includes(state.language)
+      ? state.language
+      : settings.language === "auto"
+        ? pageLanguage()
+        : settings.language;
+    state.language = language; // kept with the conversation from its first save
+    const t = (key, ...values) => word(language, key, ...values);
+    const centerName = () => settings.centerName || t("defaultName");
 
     const scriptQuery = settings.scriptUrl.search;
     const assetUrl = (name) => new URL(name, settings.scriptUrl).href.replace(/\?.*$/, "") + scriptQuery;
@@ -370,55 +514,49 @@
     const shadow = host.attachShadow({ mode: "open" });
     const stylesheet = el("link", { rel: "stylesheet", href: assetUrl("widget.css") });
 
-    const title = el("h2", { class: "rc-title", id: "rc-title" }, [settings.centerName]);
-    const subtitle = el("p", { class: "rc-subtitle" }, [SUBTITLE]);
-    const endButton = el("button", { type: "button", class: "rc-header-button" }, ["End chat"]);
-    const closeButton = el("button", { type: "button", class: "rc-header-button rc-icon-button", "aria-label": "Close chat" }, [icon(ICONS.close)]);
-    const safety = el("p", { class: "rc-safety", id: "rc-safety" }, [
-      "In danger? ",
-      el("a", { href: "tel:988", "aria-label": "Call 988" }, ["Call"]),
-      " or ",
-      el("a", { href: "sms:988", "aria-label": "Text 988" }, ["text 988"]),
-      ", or call ",
-      el("a", { href: "tel:911", "aria-label": "Call 911" }, ["911"]),
-    ]);
+    // Built without words: applyWords() below puts them in, and again when the language changes.
+    const title = el("h2", { class: "rc-title", id: "rc-title" });
+    const subtitle = el("p", { class: "rc-subtitle" });
+    const languageButton = el("button", { type: "button", class: "rc-header-button" });
+    const endButton = el("button", { type: "button", class: "rc-header-button" });
+    const closeButton = el("button", { type: "button", class: "rc-header-button rc-icon-button" }, [icon(ICONS.close)]);
+    const safety = el("p", { class: "rc-safety", id: "rc-safety" });
     const connection = el("p", { class: "rc-connection", role: "status" });
-    const confirmText = el("p", { id: "rc-confirm-text" }, ["End this chat? It will be erased from this tab and a new one starts."]);
-    const confirmYes = el("button", { type: "button", class: "rc-button rc-button--primary" }, ["End chat"]);
-    const confirmNo = el("button", { type: "button", class: "rc-button" }, ["Keep chatting"]);
+    const confirmText = el("p", { id: "rc-confirm-text" });
+    const confirmYes = el("button", { type: "button", class: "rc-button rc-button--primary" });
+    const confirmNo = el("button", { type: "button", class: "rc-button" });
     const confirmBox = el("div", { class: "rc-confirm", role: "group", "aria-labelledby": "rc-confirm-text", hidden: true }, [
       confirmText,
       el("div", { class: "rc-confirm-buttons" }, [confirmYes, confirmNo]),
     ]);
-    const log = el("div", { class: "rc-log", id: "rc-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+    const log = el("div", { class: "rc-log", id: "rc-log", role: "log", "aria-live": "polite", tabindex: "0" });
+    const typingText = el("span", { class: "rc-sr" });
     const typing = el("div", { class: "rc-typing", hidden: true }, [
       el("span", { class: "rc-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
-      el("span", { class: "rc-sr" }, ["The assistant is typing"]),
+      typingText,
     ]);
     const input = el("textarea", {
       id: "rc-input",
       class: "rc-input",
       rows: "1",
       maxlength: String(MAX_LENGTH),
-      placeholder: "Type your message…",
       "aria-describedby": "rc-count",
       autocomplete: "off",
     });
     const counter = el("p", { class: "rc-count", id: "rc-count", hidden: true });
-    const sendButton = el("button", { type: "submit", class: "rc-send", "aria-label": "Send message" }, [icon(ICONS.send)]);
-    const composer = el("form", { class: "rc-composer" }, [
-      el("label", { for: "rc-input", class: "rc-sr" }, ["Your message"]),
-      input,
-      sendButton,
-    ]);
-    const privacy = el("p", { class: "rc-privacy" }, [
-      "Private: our team may read this chat to help you. This tab keeps it only until you close it; on a shared computer, choose End chat.",
-    ]);
+    const sendButton = el("button", { type: "submit", class: "rc-send" }, [icon(ICONS.send)]);
+    const inputLabel = el("label", { for: "rc-input", class: "rc-sr" });
+    const composer = el("form", { class: "rc-composer" }, [inputLabel, input, sendButton]);
+    const privacy = el("p", { class: "rc-privacy" });
     const panel = el(
       "div",
       { class: "rc-panel", id: "rc-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "rc-title", "aria-describedby": "rc-safety", hidden: true },
       [
-        el("div", { class: "rc-header" }, [el("div", { class: "rc-heading" }, [title, subtitle]), endButton, closeButton]),
+        // Two rows, in reading order: the name and Close; who is answering, the language, End chat.
+        el("div", { class: "rc-header" }, [
+          el("div", { class: "rc-header-row" }, [title, closeButton]),
+          el("div", { class: "rc-header-row" }, [subtitle, languageButton, endButton]),
+        ]),
         safety,
         connection,
         confirmBox,
@@ -435,9 +573,8 @@
       class: "rc-launcher",
       "aria-controls": "rc-panel",
       "aria-expanded": "false",
-      "aria-label": `Chat with ${settings.centerName}`,
     }, [icon(ICONS.chat), badge]);
-    const root = el("aside", { class: "rc", "aria-label": `${settings.centerName} chat`, "data-position": settings.position, hidden: true }, [panel, bubble]);
+    const root = el("aside", { class: "rc", "data-position": settings.position, hidden: true }, [panel, bubble]);
     Object.entries(palette(settings.color)).forEach(([name, value]) => root.style.setProperty(name, value));
 
     // Shown once styled (or if the stylesheet fails: unstyled beats no chat at all).
@@ -464,7 +601,7 @@
       return el("span", { class: "rc-sr" }, [text]);
     }
 
-    function renderReplies(record, container) {
+    function renderReplies(record, container, words) {
       if (!record.replies || !record.replies.length) {
         return;
       }
@@ -475,44 +612,52 @@
         return button;
       });
       repliesById.set(record.id, buttons);
-      container.append(el("div", { class: "rc-replies", role: "group", "aria-label": "Suggested replies" }, buttons));
+      container.append(el("div", { class: "rc-replies", role: "group", "aria-label": words("suggestedReplies") }, buttons));
     }
 
+    // An entry keeps the language the chat had when it was added, labels included: after a switch
+    // the history stays as it was written (marked with its lang for screen readers) and nothing
+    // already in the live log is rewritten, which would be read out again.
     function renderRecord(record) {
+      const recordLanguage = LANGUAGES.includes(record.lang) ? record.lang : language;
+      const words = (key, ...values) => word(recordLanguage, key, ...values);
       let node;
       if (record.who === "user") {
-        node = el("div", { class: "rc-msg rc-msg--user", "data-id": record.id }, [speakerLabel("You said: "), el("div", { class: "rc-text" }, [record.text])]);
+        node = el("div", { class: "rc-msg rc-msg--user" }, [speakerLabel(words("youSaid")), el("div", { class: "rc-text" }, [record.text])]);
         if (record.pending) {
-          node.append(el("p", { class: "rc-pending" }, ["Waiting to send…"]));
+          node.append(el("p", { class: "rc-pending" }, [words("waitingToSend")]));
         }
       } else if (record.who === "staff") {
-        node = el("div", { class: "rc-msg rc-msg--staff", "data-id": record.id }, [
-          el("p", { class: "rc-from" }, [`${record.name} · ${settings.centerName} team`]),
-          richText(record.text),
+        node = el("div", { class: "rc-msg rc-msg--staff" }, [
+          el("p", { class: "rc-from" }, [words("staffFrom", record.name, settings.centerName || words("defaultName"))]),
+          richText(record.text, recordLanguage),
         ]);
       } else if (record.who === "notice") {
-        node = el("div", { class: "rc-notice", "data-id": record.id }, [richText(record.text)]);
-        renderReplies(record, node);
+        node = el("div", { class: "rc-notice" }, [richText(record.text, recordLanguage)]);
+        renderReplies(record, node, words);
       } else {
-        node = el("div", { class: "rc-msg rc-msg--bot", "data-id": record.id }, [speakerLabel("Assistant: ")]);
+        node = el("div", { class: "rc-msg rc-msg--bot" }, [speakerLabel(words("assistant"))]);
         if (record.text) {
-          node.append(richText(record.text));
+          node.append(richText(record.text, recordLanguage));
         }
         if (record.image) {
-          node.append(el("img", { class: "rc-image", src: record.image, alt: "Image from the assistant", loading: "lazy" }));
+          node.append(el("img", { class: "rc-image", src: record.image, alt: words("image"), loading: "lazy" }));
         }
-        renderReplies(record, node);
+        renderReplies(record, node, words);
       }
+      node.setAttribute("data-id", record.id);
+      node.setAttribute("lang", recordLanguage);
       log.append(node);
     }
 
     function setUnread(unread) {
       state.unread = unread;
       badge.hidden = !unread;
-      bubble.setAttribute("aria-label", `Chat with ${settings.centerName}${unread ? " (new message)" : ""}`);
+      bubble.setAttribute("aria-label", t("launcher", centerName(), unread));
     }
 
     function addRecord(record) {
+      record.lang = language;
       record.id = state.nextId;
       state.nextId += 1;
       state.records.push(record);
@@ -557,11 +702,11 @@
     function updateHeader() {
       const handoff = state.handoff;
       if (handoff && handoff.status === "waiting") {
-        subtitle.textContent = "Asking a team member to join…";
+        subtitle.textContent = t("joining");
       } else if (handoff && handoff.status === "active") {
-        subtitle.textContent = `Chatting with ${handoff.staffName || "a team member"}`;
+        subtitle.textContent = t("chattingWith", handoff.staffName || t("aTeamMember"));
       } else {
-        subtitle.textContent = SUBTITLE;
+        subtitle.textContent = t("subtitle");
       }
     }
 
@@ -580,16 +725,12 @@
       typing.hidden = true;
     }
 
-    const CONNECTION_TEXT = {
-      online: "",
-      reconnecting: "Reconnecting…",
-      unreachable: "Can't reach the chat yet. Trying again…",
-      unavailable: "The chat can't load right now. Please try again later.",
-    };
-
+    // online (nothing to say), reconnecting, unreachable or unavailable
     function setConnection(kind) {
-      connection.textContent = CONNECTION_TEXT[kind];
-      connection.classList.toggle("rc-connection--shown", Boolean(CONNECTION_TEXT[kind]));
+      connectionKind = kind;
+      const text = kind === "online" ? "" : t(kind);
+      connection.textContent = text;
+      connection.classList.toggle("rc-connection--shown", Boolean(text));
     }
 
     // --- the socket.io conversation -------------------------------------------------------------
@@ -689,7 +830,7 @@
         if (!state.handoff || state.handoff.status !== "active") {
           applyHandoff({ status: "active", staff_name: handoff.staff_name });
         }
-        const name = cleanText(handoff.staff_name, 60).trim() || (state.handoff && state.handoff.staffName) || "A team member";
+        const name = cleanText(handoff.staff_name, 60).trim() || (state.handoff && state.handoff.staffName) || t("teamMember");
         if (text) {
           addRecord({ who: "staff", text, name });
         }
@@ -752,11 +893,16 @@
       flush();
     }
 
+    // What the language button sends: the assistant answers in that language from then on
+    // (the switch_language intent, bot/language/choice.py).
+    const switchMessage = (to) => `/switch_language${JSON.stringify({ language: to })}`;
+
     function maybeGreet() {
-      // A new conversation opens with the assistant's greeting (who it is, 988 and 911).
+      // A new conversation opens with the assistant's greeting (who it is, 988 and 911), in the
+      // chat's language: a language entity on any message chooses it (bot/language/choice.py).
       if (!state.greeted && !state.records.length) {
         state.greeted = true;
-        send("/greet", null);
+        send(language === SERVER_LANGUAGE ? "/greet" : `/greet${JSON.stringify({ language })}`, null);
       }
     }
 
@@ -765,6 +911,51 @@
       save();
       send(reply.payload, reply.title);
       input.focus(); // the pressed button is disabled now: keep the keyboard in the chat
+    }
+
+    // --- the language ---------------------------------------------------------------------------
+
+    function renderSafety() {
+      safety.replaceChildren(
+        ...t("safety").map((part) => (typeof part === "string" ? part : el("a", { href: part.href, "aria-label": part.label }, [part.text])))
+      );
+    }
+
+    // Every word of the widget's own, in the chat's language; the log keeps its entries' own.
+    function applyWords() {
+      root.setAttribute("lang", language);
+      root.setAttribute("aria-label", t("region", centerName()));
+      panel.setAttribute("lang", language);
+      title.textContent = centerName();
+      const other = otherLanguage(language);
+      languageButton.textContent = word(other, "languageName"); // offered in its own language
+      languageButton.setAttribute("aria-label", word(other, "switchTo"));
+      languageButton.setAttribute("lang", other);
+      endButton.textContent = t("endChat");
+      closeButton.setAttribute("aria-label", t("closeChat"));
+      renderSafety();
+      confirmText.textContent = t("confirm");
+      confirmYes.textContent = t("endChat");
+      confirmNo.textContent = t("keepChatting");
+      log.setAttribute("aria-label", t("conversation"));
+      typingText.textContent = t("typing");
+      inputLabel.textContent = t("yourMessage");
+      input.setAttribute("placeholder", t("placeholder"));
+      sendButton.setAttribute("aria-label", t("send"));
+      privacy.textContent = t("privacy");
+      updateHeader();
+      updateCounter();
+      setConnection(connectionKind);
+      bubble.setAttribute("aria-label", t("launcher", centerName(), Boolean(state.unread)));
+    }
+
+    // The language button: the whole widget at once, kept for the tab, and the assistant told,
+    // with the choice shown in the log as the person's own message ("Español").
+    function switchLanguage(to) {
+      language = to;
+      state.language = to;
+      applyWords();
+      send(switchMessage(to), word(to, "languageName"));
     }
 
     // --- opening, closing, typing ---------------------------------------------------------------
@@ -809,7 +1000,7 @@
     function endChat() {
       confirmBox.hidden = true;
       store.forget();
-      state = { ...freshState(), open: true };
+      state = { ...freshState(), open: true, language };
       repliesById.clear();
       log.replaceChildren();
       hideTyping();
@@ -827,7 +1018,7 @@
     function updateCounter() {
       const length = input.value.length;
       counter.hidden = length < COUNT_FROM;
-      counter.textContent = `${length} of ${MAX_LENGTH} characters`;
+      counter.textContent = t("count", length, MAX_LENGTH);
       counter.classList.toggle("rc-count--full", length >= MAX_LENGTH);
     }
 
@@ -849,6 +1040,7 @@
     }
 
     bubble.addEventListener("click", () => (panel.hidden ? open(true) : close()));
+    languageButton.addEventListener("click", () => switchLanguage(otherLanguage(language)));
     closeButton.addEventListener("click", close);
     endButton.addEventListener("click", showConfirm);
     confirmNo.addEventListener("click", hideConfirm);
@@ -888,8 +1080,8 @@
 
     // --- start: the conversation of this tab, as it was ---------------------------------------
 
+    applyWords();
     state.records.forEach(renderRecord);
-    updateHeader();
     setUnread(Boolean(state.unread));
     document.body.append(host);
     if (state.open || settings.open) {
