@@ -62,7 +62,7 @@ def _format(result: scoring.SetScore) -> str:
 
 def configured_threshold(config: Path) -> float:
     pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
-    return next(float(c.get("threshold", 0.3)) for c in pipeline if c.get("name") == "FallbackClassifier")
+    return next(float(c.get("threshold", 0.3)) for c in pipeline if str(c.get("name")).endswith("FallbackClassifier"))
 
 
 def _errors(predictions: Sequence[scoring.Prediction], limit: int) -> str:
@@ -104,13 +104,13 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
         if args.errors:
             print(_errors(predictions, args.errors))
         report[name] = asdict(scores[name])
-        if name == "dev":
+        if name in ("dev", "dev_es"):  # the threshold is chosen on the dev splits only, never the sealed sets
             rows = scoring.sweep(predictions, SWEEP)
             best = scoring.best_threshold(rows)
-            print("\nfallback threshold sweep on dev (cost = 3 x wrong answer + 1 x needless fallback):")
+            print(f"\nfallback threshold sweep on {name} (cost = 3 x wrong answer + 1 x needless fallback):")
             print("  " + "  ".join(f"{r.threshold:.2f}: {r.cost:.0f}" for r in rows))
             print(f"  best {best.threshold:.2f}; config.yml uses {configured_threshold(project_root / 'config.yml'):.2f}")
-            report["fallback_sweep"] = [asdict(r) for r in rows]
+            report["fallback_sweep" if name == "dev" else f"fallback_sweep_{name}"] = [asdict(r) for r in rows]
     if "public" in wanted:
         if off_topic:
             rejected = scoring.rejection([predict(parse, text, scoring.OUT_OF_SCOPE) for text in off_topic])
