@@ -95,7 +95,7 @@ class ActionAnswerNextGroup(CompanionAction):
                 client=who.client,
                 track=who.track,
                 following=group,
-                when=schedule.day_words(group.start.date(), local_today(now, zone)),
+                when=schedule.day_words(group.start.date(), local_today(now, zone), self.book_for(tracker).language),
                 lead=reminders.words(group.start - now + dt.timedelta(seconds=30)),
             ),
         )
@@ -127,7 +127,7 @@ class ActionSetGroupReminder(CompanionAction):
             self.book_for(tracker).render(
                 "reminder_set",
                 lead=reminders.words(lead),
-                when=schedule.day_words(plan.at.date(), local_today(now, zone)),
+                when=schedule.day_words(plan.at.date(), local_today(now, zone), self.book_for(tracker).language),
                 at=plan.at,
                 following=plan.occurrence,
             ),

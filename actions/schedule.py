@@ -17,7 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import CompanionAction, identity_of, send
 from bot.clients import schedule as own_schedule
 from bot.program import followups, schedule
-from bot.program.answers import AnswerBook, Reply, timetable
+from bot.program.answers import AnswerBook, Reply
+from bot.program.wording import WORDINGS
 
 
 def schedule_replies(book: AnswerBook, tracker: Tracker) -> List[Reply]:
@@ -49,7 +50,7 @@ class ActionAnswerSchedule(CompanionAction):
             dispatcher.utter_message(
                 response="utter_schedule_track",
                 track=track.name,
-                times=timetable(track.sessions),
+                times=WORDINGS[book.language].timetable(track.sessions),
                 zone=book.program.center.timezone_label,
                 notes=f" {track.notes}" if track.notes else "",
             )

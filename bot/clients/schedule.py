@@ -1,7 +1,8 @@
 """An enrolled client's own groups: "when is my next group?", "what time is group tomorrow?".
 
 Answers come from the client's track in the center's timezone (bot/program/occurrences.py), so
-they are right across week ends and clock changes whatever the server's zone.
+they are right across week ends and clock changes whatever the server's zone. The day is worded
+in the answer book's language: "tomorrow (Tuesday)" or "mañana (martes)".
 """
 
 from __future__ import annotations
@@ -13,19 +14,56 @@ from bot.program import schedule
 from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Track
 from bot.program.occurrences import Occurrence, local_today, next_occurrence, on_date
+from bot.program.wording import ENGLISH, SPANISH, WORDINGS
+
+# A date a week or more away: "on Thursday, December 17", "el jueves 17 de diciembre".
+_MONTHS = {
+    ENGLISH: (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    SPANISH: (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+}
+_DATE = {ENGLISH: "{weekday}, {month} {day}", SPANISH: "{weekday} {day} de {month}"}
 
 
-def day_words(day: dt.date, today: dt.date) -> str:
-    """How a person says a date relative to today: 'today', 'tomorrow (Tuesday)', 'on Thursday'."""
-    weekday = day.strftime("%A")
+def day_words(day: dt.date, today: dt.date, language: str = ENGLISH) -> str:
+    """How a person says a date relative to today: 'today', 'tomorrow (Tuesday)', 'on Thursday';
+    in Spanish 'hoy', 'mañana (martes)', 'el jueves'."""
+    if language not in _DATE:
+        language = ENGLISH
+    words = schedule.words_in(language)
+    weekday = WORDINGS[language].day_names[day.weekday()]
     delta = (day - today).days
     if delta == 0:
-        return "today"
+        return words.relative["today"]
     if delta == 1:
-        return f"tomorrow ({weekday})"
-    if 1 < delta < 7:
-        return f"on {weekday}"
-    return f"on {weekday}, {day.strftime('%B')} {day.day}"
+        return words.relative_day.format(relative=words.relative["tomorrow"], day=weekday)
+    on_day = _DATE[language].format(weekday=weekday, month=_MONTHS[language][day.month - 1], day=day.day)
+    return words.on_day.format(day=weekday if 1 < delta < 7 else on_day)
 
 
 def _dates_asked(text: str, now_local: dt.datetime) -> Tuple[List[dt.date], bool]:
@@ -42,7 +80,9 @@ def _dates_asked(text: str, now_local: dt.datetime) -> Tuple[List[dt.date], bool
     return dates, question.relative == "today"
 
 
-def _context(track: Track, now: dt.datetime, zone: Any, after: Optional[dt.date] = None, **extra: Any) -> Dict[str, Any]:
+def _context(
+    track: Track, now: dt.datetime, zone: Any, after: Optional[dt.date] = None, language: str = ENGLISH, **extra: Any
+) -> Dict[str, Any]:
     """The values every answer uses; the next group is the first after `after` (a day asked about) or now."""
     today = local_today(now, zone)
     start = now
@@ -52,7 +92,7 @@ def _context(track: Track, now: dt.datetime, zone: Any, after: Optional[dt.date]
     return {
         "track": track,
         "following": following,
-        "following_when": day_words(following.start.date(), today),
+        "following_when": day_words(following.start.date(), today, language),
         **extra,
     }
 
@@ -73,11 +113,19 @@ def answer(book: AnswerBook, track: Track, text: str, now: dt.datetime) -> Reply
             occurrences = on_date(track, day, zone)
         return book.render(
             "next_group_day",
-            **_context(track, now, zone, after=day, when=day_words(day, today), occurrences=occurrences),
+            **_context(
+                track,
+                now,
+                zone,
+                after=day,
+                language=book.language,
+                when=day_words(day, today, book.language),
+                occurrences=occurrences,
+            ),
         )
     current = next_occurrence(track, now, zone, include_in_progress=True)
     in_progress: Optional[Occurrence] = current if current.in_progress_at(now) else None
-    context = _context(track, now, zone, current=in_progress)
+    context = _context(track, now, zone, language=book.language, current=in_progress)
     context["when"] = context["following_when"]
     return book.render("next_group", **context)
 

@@ -12,11 +12,12 @@ from typing import Any, Dict, List, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.meetings.followup import Question
-from bot.meetings.models import FELLOWSHIP_NAMES, Attendance, Fellowship, Meeting
-from bot.meetings.present import view
+from bot.meetings.models import Attendance, Fellowship, Meeting
+from bot.meetings.present import view, words_in
 from bot.meetings.search import Hit, MeetingIndex
-from bot.meetings.types import BROADER, IN_PERSON_ONLY, LANGUAGES, OPPOSITES, TYPES
+from bot.meetings.types import BROADER, IN_PERSON_ONLY, LANGUAGES, OPPOSITES, type_names
 from bot.program.answers import AnswerBook, Reply
+from bot.program.wording import ENGLISH
 
 # Aspects answered yes, no or "the listing doesn't say", for one meeting or for all listed.
 _CHECKS = ("type", "fellowship", "attendance")
@@ -40,13 +41,15 @@ def _has_type(meeting: Meeting, key: str) -> bool:
     return key in meeting.types or any(BROADER.get(own) == key for own in meeting.types)
 
 
-def check(meeting: Meeting, aspect: str) -> Dict[str, Any]:
+def check(meeting: Meeting, aspect: str, language: str = ENGLISH) -> Dict[str, Any]:
     """A yes/no aspect ("type:wheelchair", "fellowship:NA", "attendance:online") of one meeting:
-    answer (yes, no, unknown, online_only), what was asked and, for a no, what it is instead."""
+    answer (yes, no, unknown, online_only), what was asked and, for a no, what it is instead,
+    worded in ``language``."""
+    words = words_in(language)
     kind, _, value = aspect.partition(":")
     if kind == "fellowship":
         fellowship = Fellowship(value)
-        name = FELLOWSHIP_NAMES[meeting.fellowship]
+        name = words.fellowship_names[meeting.fellowship]
         listed = name if name.startswith(meeting.fellowship.value) else f"{name} ({meeting.fellowship.value})"
         return {"answer": "yes" if meeting.fellowship is fellowship else "no", "asked": fellowship.value, "listed": listed}
     if kind == "attendance":
@@ -56,8 +59,10 @@ def check(meeting: Meeting, aspect: str) -> Dict[str, Any]:
             Attendance.in_person: meeting.attendance.has_room,
             Attendance.hybrid: meeting.attendance is Attendance.hybrid,
         }[attendance]
-        return {"answer": "yes" if has else "no", "asked": attendance.label, "listed": meeting.attendance.label}
-    asked = TYPES.get(value, value)
+        labels = words.attendance_labels
+        return {"answer": "yes" if has else "no", "asked": labels[attendance], "listed": labels[meeting.attendance]}
+    names = type_names(language)
+    asked = names.get(value, value)
     if _has_type(meeting, value):
         return {"answer": "yes", "asked": asked, "listed": asked}
     if value in IN_PERSON_ONLY and not meeting.attendance.has_room:
@@ -65,7 +70,7 @@ def check(meeting: Meeting, aspect: str) -> Dict[str, Any]:
     others = [OPPOSITES[value]] if value in OPPOSITES else sorted(LANGUAGES) if value in LANGUAGES else []
     instead = next((key for key in others if _has_type(meeting, key)), None)
     if instead is not None:
-        return {"answer": "no", "asked": asked, "listed": TYPES[instead]}
+        return {"answer": "no", "asked": asked, "listed": names[instead]}
     return {"answer": "unknown", "asked": asked, "listed": None}
 
 
@@ -90,7 +95,7 @@ def answer_question(
     hit = hits[index]
     if hit is None:
         return [book.render("meeting_detail_gone")]
-    shown = view(hit, zone, today)
+    shown = view(hit, zone, today, book.language)
     aspects = [aspect for aspect in question.aspects if aspect != "all"]
     if not aspects:
         return [book.render("meeting_item", meeting=shown)]
@@ -98,7 +103,7 @@ def answer_question(
     for aspect in aspects:
         kind = aspect.partition(":")[0]
         values = (
-            check(hit.meeting, aspect)
+            check(hit.meeting, aspect, book.language)
             if kind in _CHECKS
             else {"answer": "yes" if hit.meeting.end else None, "asked": None, "listed": None}
         )
@@ -112,7 +117,7 @@ def _answer_for_all(book: AnswerBook, aspect: str, hits: Sequence[Optional[Hit]]
     for hit in hits:
         if hit is None:
             continue
-        values = check(hit.meeting, aspect)
+        values = check(hit.meeting, aspect, book.language)
         asked = values["asked"]
         found["no" if values["answer"] == "online_only" else values["answer"]].append(hit.meeting.name)
     return book.render("meeting_detail_list", aspect=aspect.partition(":")[0], asked=asked, **found)

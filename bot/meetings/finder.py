@@ -263,9 +263,9 @@ class MeetingFinder:
                     break
         zone = ZoneInfo(place.timezone) if place is not None else self.center_zone
         context = {
-            "what": describe(described),
+            "what": describe(described, self.book.language),
             "where": place.label if place is not None and described.needs_place else None,
-            "when": when_words(described.when),
+            "when": when_words(described.when, self.book.language),
             "radius": described.radius_miles,
             "widened_to": relaxed.get("widened_to"),
             "any_time": bool(relaxed.get("any_time")),
@@ -282,6 +282,6 @@ class MeetingFinder:
             return Outcome([self.book.render(key, **context)], place=place, search=search)
         today = now.astimezone(zone).date()
         replies = [self.book.render("meetings_found" if first else "meetings_next_page", **context)]
-        replies += [self.book.render("meeting_item", meeting=view(hit, zone, today)) for hit in page.hits]
+        replies += [self.book.render("meeting_item", meeting=view(hit, zone, today, self.book.language)) for hit in page.hits]
         replies.append(self.book.render("meetings_footer_more" if page.has_more else "meetings_footer_last", **context))
         return Outcome(replies, place=place, search=search)

@@ -4,7 +4,8 @@ A refinement ("what about tomorrow?", "any online ones?", "closer to Palm Desert
 last search and keeps everything else the person asked for. A question about a meeting just
 listed ("is the first one wheelchair accessible?", "where is the second one?") is answered from
 that meeting's data. Plain words in, decisions out: bot/meetings/finder.py runs the search or
-words the answer.
+words the answer. Spanish reads the same way: "¿y mañana?", "¿alguna en línea?", "¿la primera es
+accesible en silla de ruedas?", "¿dónde es la segunda?", "¿cuáles son en línea?".
 """
 
 from __future__ import annotations
@@ -45,15 +46,36 @@ _ORDINALS = {
 }
 _ORDINAL = "|".join(_ORDINALS)
 _ITEM = r"(?:one|meeting|listing|option|result)"
+# Spanish, after "la" or "el": "la primera", "el segundo grupo", "la última de la lista".
+_ORDINALES = {
+    **dict.fromkeys(("primera", "primero", "primer", "1a", "1ª", "1ra", "1era", "1º", "1o", "1er", "1ero"), 0),
+    **dict.fromkeys(("segunda", "segundo", "2a", "2ª", "2da", "2º", "2o", "2do"), 1),
+    **dict.fromkeys(("tercera", "tercero", "tercer", "3a", "3ª", "3ra", "3era", "3º", "3o", "3er", "3ero"), 2),
+    **dict.fromkeys(("cuarta", "cuarto", "4a", "4ª", "4ta", "4º", "4o", "4to"), 3),
+    **dict.fromkeys(("quinta", "quinto", "5a", "5ª", "5ta", "5º", "5o", "5to"), 4),
+    **dict.fromkeys(("última", "ultima", "último", "ultimo"), -1),
+}
+_ORDINAL_ES = "|".join(sorted(_ORDINALES, key=len, reverse=True))
+_ITEM_ES = r"(?:reuni[oó]n|junta|grupo|opci[oó]n|resultado)"
+# What may follow a bare "la primera": a verb of a question about it, or the end of the words.
+_ABOUT_IT_ES = r"(?:es|son|tiene|queda|est[aá]|empieza|comienza|termina|acaba|dura|se)"
 # "the first one", "the 2nd meeting", "the last on the list", "where's the third?", "2nd one",
 # "#2", "number 3", "meeting 2"; not "the first time" or "my first meeting" (a newcomer's words).
 _REFERENCE = re.compile(
     rf"\bthe (?P<the>{_ORDINAL})(?: {_ITEM}\b| (?=(?:on|in) (?:the|your|that) list\b)|(?=\s*(?:[?.!,]|$)))"
     rf"|\b(?P<bare>{_ORDINAL}) one\b"
-    r"|(?:#\s*|\bnumber |\bno\. ?|\b(?:meeting|option|result) )(?P<digit>[1-9])\b(?!\s*(?::|am\b|pm\b|a\.m|p\.m|mi\b|miles?\b|km\b))"
+    r"|(?:#\s*|\bnumber |\bno\. ?|\b(?:meeting|option|result) |\bn[uú]mero |\b(?:reuni[oó]n|junta|opci[oó]n) )"
+    r"(?P<digit>[1-9])\b(?!\s*(?::|am\b|pm\b|a\.m|p\.m|a\. m|p\. m|mi\b|miles?\b|km\b|millas?\b))"
+    rf"|\b(?:la|el) (?P<es>{_ORDINAL_ES})(?=\s+{_ITEM_ES}\b|\s+de (?:la|su) lista\b|\s+{_ABOUT_IT_ES}\b|\s*(?:[?.!,]|$))"
+    rf"(?:\s+{_ITEM_ES}\b)?"
 )
-_THEM = re.compile(r"\b(?:they|them|these|those|which ones?)\b")
-_IT = re.compile(r"\b(?:it|that one|this one|that meeting|this meeting)\b")
+_THEM = re.compile(r"\b(?:they|them|these|those|which ones?|cu[aá]les|ellas|esas|estas|todas)\b")
+# Spanish often leaves "it" unsaid ("¿es en línea?"): only a said one counts, "esa reunión",
+# "ese grupo", "esa"; "¿es accesible?" changes the search instead, as "any accessible ones?" would.
+_IT = re.compile(
+    r"\b(?:it|that one|this one|that meeting|this meeting|esa reuni[oó]n|esta reuni[oó]n|esa junta|esta junta|ese grupo|"
+    r"este grupo|esa|esta)\b(?!\s+(?:noche|tarde|ma[nñ]ana|semana|hora|vez|zona|ciudad)\b)"
+)
 
 # What a question about a listed meeting asks, besides a type, fellowship or attendance.
 ASPECTS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
@@ -61,30 +83,62 @@ ASPECTS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
     for name, words in (
         (
             "link",
-            r"links?|zoom|urls?|join|log ?in|login|meeting id|pass ?code|password|dial[- ]?in|call[- ]?in|phone number|number to call",
+            r"links?|zoom|urls?|join|log ?in|login|meeting id|pass ?code|password|dial[- ]?in|call[- ]?in|phone number|number to call"
+            r"|enlaces?|liga|v[ií]nculo|unirme|unirse|conectarme|conectarse|c[oó]digo|contrase[nñ]a|"
+            r"n[uú]mero (?:de tel[eé]fono|para llamar)|tel[eé]fono",
         ),
-        ("distance", r"how far|far away|far from|distance|how many miles|how close"),
-        ("where", r"where|address|location|located|directions|street|building|church|get there"),
-        ("end", r"how long|end|ends|ending|finish|finishes|until|till|length"),
-        ("when", r"when|what time|time|start|starts|starting|begin|begins|what day|which day"),
-        ("notes", r"notes?|parking"),
-        ("all", r"details?|info|information|anything else|more about|tell me (?:more )?about|describe"),
+        (
+            "distance",
+            r"how far|far away|far from|distance|how many miles|how close"
+            r"|qu[eé] tan (?:lejos|cerca)|a qu[eé] distancia|lejos|distancia|cu[aá]ntas millas",
+        ),
+        (
+            "where",
+            r"where|address|location|located|directions|street|building|church|get there"
+            r"|d[oó]nde|direcci[oó]n|ubicaci[oó]n|ubicad[ao]|c[oó]mo llego|calle|edificio|iglesia",
+        ),
+        (
+            "end",
+            r"how long|end|ends|ending|finish|finishes|until|till|length"
+            r"|cu[aá]nto dura|termina|terminan|acaba|acaban|hasta qu[eé] hora|duraci[oó]n",
+        ),
+        (
+            "when",
+            r"when|what time|time|start|starts|starting|begin|begins|what day|which day"
+            r"|cu[aá]ndo|a qu[eé] hora|qu[eé] hora|hora|empieza|empiezan|comienza|comienzan|qu[eé] d[ií]a",
+        ),
+        ("notes", r"notes?|parking|notas?|estacionamiento|parqueo|aparcamiento"),
+        (
+            "all",
+            r"details?|info|information|anything else|more about|tell me (?:more )?about|describe"
+            r"|detalles?|informaci[oó]n|m[aá]s sobre|cu[eé]ntame|d[ií]game m[aá]s|h[aá]bleme (?:m[aá]s )?de",
+        ),
     )
 )
-_OPEN_CLOSED = (("open", re.compile(r"\bopen\b")), ("closed", re.compile(r"\bclosed\b")))
+_OPEN_CLOSED = (("open", re.compile(r"\b(?:open|abiert[ao]s?)\b")), ("closed", re.compile(r"\b(?:closed|cerrad[ao]s?)\b")))
 
 # A meeting request that reads as a change to the last one, not a new one.
 _CUE = re.compile(
     r"^\W*(?:(?:and|but|so|ok(?:ay)?|hm+|well|then)\W+)*(?:what|how) about\b|^\W*(?:and|or|but|what if)\b"
     r"|\b(?:ones|instead|same|closer|nearer|too|also|either|only)\b"
+    # Spanish: "¿y mañana?", "¿qué tal NA?", "¿alguna en línea?", "mejor en persona", "más cerca de Indio"
+    r"|^\W*(?:(?:y|pero|entonces|ok|bueno|pues|mmm*)\W+)*(?:qu[eé] tal|y si|c[oó]mo (?:ser[ií]a|queda))\b|^\W*(?:y|o|pero)\b"
+    r"|\b(?:mejor|en cambio|tambi[eé]n|igual|m[aá]s cerca|solo|s[oó]lo|otras?|algun[ao]s?)\b(?!\s+(?:reuni|junta|grupo))"
 )
-_CLOSER = re.compile(r"\b(?:closer|nearer)\b")
-_ANY_TIME = re.compile(r"\b(?:any ?time|any day|whenever|any other (?:day|time))\b")
-_ANY_FELLOWSHIP = re.compile(r"\b(?:any fellowship|any program|any kind|any type|all fellowships|doesn't matter which)\b")
-_MEETING_WORDS = re.compile(r"\b(?:meetings?|ones|fellowship|12[- ]step)\b")
-# Our own program's words: "what time is group tomorrow?" just after a search is about our groups.
+_CLOSER = re.compile(r"\b(?:closer|nearer|m[aá]s cerca(?:nas?)?)\b")
+_ANY_TIME = re.compile(
+    r"\b(?:any ?time|any day|whenever|any other (?:day|time)|cualquier (?:hora|d[ií]a|momento)|cuando sea|otro d[ií]a|otra hora)\b"
+)
+_ANY_FELLOWSHIP = re.compile(
+    r"\b(?:any fellowship|any program|any kind|any type|all fellowships|doesn't matter which"
+    r"|cualquier (?:agrupaci[oó]n|programa|tipo|clase)|todas las agrupaciones|no importa (?:cu[aá]l|de qu[eé]))\b"
+)
+_MEETING_WORDS = re.compile(r"\b(?:meetings?|ones|fellowship|12[- ]step|reuni[oó]n|reuniones|juntas?|(?:12|doce) pasos)\b")
+# Our own program's words: "what time is group tomorrow?" ("¿a qué hora es el grupo mañana?") just
+# after a search is about our groups; "grupo de NA" names a fellowship, so it is a meeting.
 _PROGRAM_WORDS = re.compile(
-    r"\b(?:groups?|sessions?|class(?:es)?|iop|program|track|therapy|therapist|counsel+ors?|your|you guys|you (?:run|offer|hold|do))\b"
+    r"\b(?:groups?|sessions?|class(?:es)?|iop|program|track|therapy|therapist|counsel+ors?|your|you guys|you (?:run|offer|hold|do)"
+    r"|grupos?|sesi[oó]n|sesiones|clases?|programa|terapia|terapeuta|consejer[oa]s?|ustedes|su centro)\b"
 )
 
 
@@ -111,7 +165,10 @@ def read_reference(text: str, names: Sequence[str]) -> Tuple[Optional[Reference]
     match = _REFERENCE.search(lowered)
     if match:
         word = match.group("the") or match.group("bare")
-        index = _ORDINALS[word] if word else int(match.group("digit")) - 1
+        if match.group("es"):
+            index = _ORDINALES[match.group("es")]
+        else:
+            index = _ORDINALS[word] if word else int(match.group("digit")) - 1
         return Reference(index), lowered[: match.start()] + " " + lowered[match.end() :]
     for position, name in enumerate(names):
         # "Desert Dawn" names the Desert Dawn Group.

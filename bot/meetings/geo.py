@@ -76,7 +76,14 @@ _STATE_BY_NAME = {name: code for code, name in STATES.items()}
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 # A city only counts after a word that introduces a place, or followed by its state, or alone:
 # "meeting in Hope" is a town, "I have hope" is not.
-_PLACE_CUE = r"(?:in|near|around|by|at|close to|nearby|from|about)"  # "about": "what about Indio?"
+# Spanish: "en Indio", "cerca de Indio" (two words, below).
+_PLACE_CUE = r"(?:in|near|around|by|at|close to|nearby|from|about|en)"  # "about": "what about Indio?"
+_TWO_WORD_CUES = ("close to", "closer to", "nearer to", "cerca de", "alrededor de")
+# Everyday Spanish after "en" that is also a town somewhere: "en casa" (Casa, AR), "en una hora"
+# (Una, SC), "en el centro" (downtown, not El Centro). With its state the town still counts.
+_NOT_PLACES_AFTER_EN = frozenset(
+    {"una", "uno", "media", "medio", "casa", "mayo", "pueblo", "costa", "vida", "buena", "el centro", "centro", "california"}
+)
 _WORD = re.compile(r"[a-z0-9.'-]+")
 _TOKEN = re.compile(r"[a-z0-9.'-]+|,")
 # "St. Louis", "Mt. Shasta", "Ft. Myers": the package spells most such names out ("Saint Louis").
@@ -206,7 +213,8 @@ class Gazetteer:
                 after = tokens[start + length :]
                 state = self._state_after(after)
                 cued = start > 0 and re.fullmatch(_PLACE_CUE, tokens[start - 1]) is not None
-                cued = cued or (start > 1 and " ".join(tokens[start - 2 : start]) in ("close to", "closer to", "nearer to"))
+                cued = cued and not (tokens[start - 1] == "en" and phrase in _NOT_PLACES_AFTER_EN)
+                cued = cued or (start > 1 and " ".join(tokens[start - 2 : start]) in _TWO_WORD_CUES)
                 alone = whole and length == len([t for t in tokens if t != ","]) - (1 if state else 0)
                 place = self.by_city(phrase, state) if state is not None else None
                 # A bare two-letter word after the city may be an ordinary word, not a state:

@@ -2,6 +2,11 @@
 
 Times are shown as the meeting's own clock shows them (that is when the door opens or the link
 goes live); an online meeting hosted in another timezone also gets the person's own time.
+
+Every phrase built here comes from one table per language (:data:`WORDS`, keyed like
+bot.program.wording's, whose clock and day names they use): the templates of answers.es.yml get
+"reuniones de NA para mujeres", "el lunes en la noche", "hoy a las 7:00 p. m." where English has
+"women's NA meetings", "on Monday evening", "today 7:00 pm".
 """
 
 from __future__ import annotations
@@ -9,108 +14,291 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
-from bot.meetings.models import DAY_NAMES, Fellowship, Meeting
+from bot.meetings.models import FELLOWSHIP_NAMES, Attendance, Fellowship, Meeting
 from bot.meetings.query import TWELVE_STEP, MeetingQuery, When
 from bot.meetings.search import Hit
-from bot.meetings.types import TYPES
-from bot.program.answers import clock
+from bot.meetings.types import type_names
+from bot.program.wording import ENGLISH, SPANISH, WORDINGS, Wording
 
-# What a person calls a part of the day, for the summary line.
-_PART_WORDS = {
-    "morning": "morning",
-    "noon": "midday",
-    "afternoon": "afternoon",
-    "evening": "evening",
-    "night": "late",
-    "tonight": "tonight",
+
+@dataclass(frozen=True)
+class Words:
+    """The finder's phrases in one language. Formats take ``{day}``, ``{time}``, ``{end}`` and
+    ``{las}`` (Spanish "la" before one o'clock, "las" before any other hour)."""
+
+    wording: Wording  # clock and day names
+    meetings: str  # the noun of the summary line
+    order: Tuple[str, ...]  # of "attendance", "adjectives", "fellowship", "noun" in the summary
+    fellowship: str  # format of the fellowship words there
+    twelve_step: str
+    or_word: str
+    attendance: Dict[str, str]  # the query's attendance, in the summary
+    adjectives: Dict[str, str]  # types that read well in the summary; the others follow in brackets
+    starting_now: str
+    today: str
+    tomorrow: str
+    yesterday: str
+    today_parts: Dict[str, str]  # "this morning"
+    tomorrow_parts: Dict[str, str]  # "tomorrow morning"
+    on_day: str  # "on Monday"
+    day_parts: Dict[str, str]  # after a weekday: " morning"
+    this_weekend: str
+    weekend_parts: Dict[str, str]  # after the weekend: " (morning)"
+    any_day_parts: Dict[str, str]  # "in the morning"
+    around: str
+    next_7_days: str
+    months: Tuple[str, ...]  # abbreviated, January first
+    date: str  # a day more than a day away: takes {weekday}, {day} and {month}
+    at_time: str  # a meeting's start: "today 7:00 pm"
+    span: str  # its start and end: "today 7:00 pm to 8:00 pm"
+    elsewhere: str  # the person's time and the host's: takes {time}, {zone}, {own}, {own_zone}
+    under_a_mile: str
+    miles: str  # takes {miles}
+    attendance_labels: Dict[Attendance, str]  # how a meeting meets
+    fellowship_names: Dict[Fellowship, str]
+
+    def article(self, shown: str) -> str:
+        """Spanish "la 1:00", "las 7:00": the article before a time as shown."""
+        return "la" if shown.startswith("1:") else "las"
+
+    def phrase(self, template: str, **values: str) -> str:
+        return template.format(las=self.article(values.get("time", "")), **values)
+
+
+_PARTS = ("morning", "noon", "afternoon", "evening", "night", "tonight")
+
+WORDS: Dict[str, Words] = {
+    ENGLISH: Words(
+        wording=WORDINGS[ENGLISH],
+        meetings="meetings",
+        order=("attendance", "adjectives", "fellowship", "noun"),
+        fellowship="{}",
+        twelve_step="12-step",
+        or_word="or",
+        attendance={"online": "online", "hybrid": "hybrid", "in_person": "in-person"},
+        adjectives={
+            "women": "women's",
+            "men": "men's",
+            "lgbtq": "LGBTQ+",
+            "young_people": "young people's",
+            "open": "open",
+            "closed": "closed",
+            "beginners": "newcomers'",
+            "speaker": "speaker",
+            "discussion": "discussion",
+            "step_study": "step study",
+            "big_book": "Big Book",
+            "spanish": "Spanish-language",
+        },
+        starting_now="starting now or within the hour",
+        today="today",
+        tomorrow="tomorrow",
+        yesterday="yesterday",
+        today_parts=dict(
+            zip(_PARTS, ("this morning", "today around midday", "this afternoon", "this evening", "late tonight", "tonight"))
+        ),
+        tomorrow_parts=dict(
+            zip(
+                _PARTS,
+                (
+                    "tomorrow morning",
+                    "tomorrow midday",
+                    "tomorrow afternoon",
+                    "tomorrow evening",
+                    "tomorrow late",
+                    "tomorrow evening",
+                ),
+            )
+        ),
+        on_day="on {day}",
+        day_parts=dict(zip(_PARTS, (" morning", " midday", " afternoon", " evening", " late", ""))),
+        this_weekend="this weekend",
+        weekend_parts=dict(zip(_PARTS, (" (morning)", " (midday)", " (afternoon)", " (evening)", " (late)", " (tonight)"))),
+        any_day_parts=dict(
+            zip(_PARTS, ("in the morning", "around midday", "in the afternoon", "in the evening", "late at night", "tonight"))
+        ),
+        around="around {time}",
+        next_7_days="in the next 7 days",
+        months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        date="{weekday}, {month} {day}",
+        at_time="{day} {time}",
+        span="{day} {time} to {end}",
+        elsewhere="{time} {zone} ({own} {own_zone} where it is hosted)",
+        under_a_mile="under 1 mile",
+        miles="{miles} miles",
+        attendance_labels={attendance: attendance.label for attendance in Attendance},
+        fellowship_names=dict(FELLOWSHIP_NAMES),
+    ),
+    SPANISH: Words(
+        wording=WORDINGS[SPANISH],
+        meetings="reuniones",
+        order=("noun", "fellowship", "adjectives", "attendance"),
+        fellowship="de {}",
+        twelve_step="12 pasos",
+        or_word="o",
+        attendance={"online": "en línea", "hybrid": "híbridas", "in_person": "presenciales"},
+        adjectives={
+            "women": "para mujeres",
+            "men": "para hombres",
+            "lgbtq": "LGBTQ+",
+            "young_people": "para jóvenes",
+            "open": "abiertas",
+            "closed": "cerradas",
+            "beginners": "para principiantes",
+            "speaker": "de oradores",
+            "discussion": "de discusión",
+            "step_study": "de estudio de los pasos",
+            "big_book": "del Libro Grande",
+            "spanish": "en español",
+        },
+        starting_now="ahora o dentro de la próxima hora",
+        today="hoy",
+        tomorrow="mañana",
+        yesterday="ayer",
+        today_parts=dict(
+            zip(_PARTS, ("esta mañana", "hoy al mediodía", "esta tarde", "esta noche", "hoy tarde en la noche", "esta noche"))
+        ),
+        tomorrow_parts=dict(
+            zip(
+                _PARTS,
+                (
+                    "mañana en la mañana",
+                    "mañana al mediodía",
+                    "mañana en la tarde",
+                    "mañana en la noche",
+                    "mañana tarde en la noche",
+                    "mañana en la noche",
+                ),
+            )
+        ),
+        on_day="el {day}",
+        day_parts=dict(
+            zip(_PARTS, (" en la mañana", " al mediodía", " en la tarde", " en la noche", " tarde en la noche", " en la noche"))
+        ),
+        this_weekend="este fin de semana",
+        weekend_parts=dict(
+            zip(
+                _PARTS,
+                (
+                    " (en la mañana)",
+                    " (al mediodía)",
+                    " (en la tarde)",
+                    " (en la noche)",
+                    " (tarde en la noche)",
+                    " (en la noche)",
+                ),
+            )
+        ),
+        any_day_parts=dict(
+            zip(_PARTS, ("en la mañana", "al mediodía", "en la tarde", "en la noche", "tarde en la noche", "esta noche"))
+        ),
+        around="alrededor de {las} {time}",
+        next_7_days="en los próximos 7 días",
+        months=("ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."),
+        date="{weekday} {day} de {month}",
+        at_time="{day} a {las} {time}",
+        span="{day} de {time} a {end}",
+        elsewhere="{time} {zone} ({own} {own_zone}, hora de donde se organiza)",
+        under_a_mile="menos de 1 milla",
+        miles="{miles} millas",
+        attendance_labels={
+            Attendance.in_person: "en persona",
+            Attendance.online: "en línea",
+            Attendance.hybrid: "en persona y en línea",
+        },
+        fellowship_names={
+            Fellowship.aa: "Alcohólicos Anónimos",
+            Fellowship.na: "Narcóticos Anónimos",
+            Fellowship.ca: "Cocaína Anónimos",
+            Fellowship.ma: "Marihuana Anónimos",
+            Fellowship.cma: "Crystal Meth Anónimos",
+            Fellowship.ha: "Heroína Anónimos",
+            Fellowship.smart: "SMART Recovery",
+            Fellowship.al_anon: "Al-Anon (para familiares y amigos)",
+            Fellowship.nar_anon: "Nar-Anon (para familiares y amigos)",
+            Fellowship.celebrate_recovery: "Celebremos la Recuperación",
+            Fellowship.recovery_dharma: "Recovery Dharma",
+            Fellowship.lifering: "LifeRing Secular Recovery",
+        },
+    ),
 }
-# Parts that do not read well as "this {part}" today or "in the {part}" on no given day.
-_TODAY_PART = {"noon": "today around midday", "night": "late tonight", "tonight": "tonight"}
-_ANY_DAY_PART = {"noon": "around midday", "night": "late at night", "tonight": "tonight"}
 
 
-# Types that read well before "meetings"; the others follow in brackets.
-_ADJECTIVES = {
-    "women": "women's",
-    "men": "men's",
-    "lgbtq": "LGBTQ+",
-    "young_people": "young people's",
-    "open": "open",
-    "closed": "closed",
-    "beginners": "newcomers'",
-    "speaker": "speaker",
-    "discussion": "discussion",
-    "step_study": "step study",
-    "big_book": "Big Book",
-    "spanish": "Spanish-language",
-}
+def words_in(language: str) -> Words:
+    """The finder's phrases in a language (bot.program.wording's codes); English for one we lack."""
+    return WORDS.get(language, WORDS[ENGLISH])
 
 
 def zone_abbreviation(value: dt.datetime) -> str:
     return value.tzname() or ""
 
 
-def day_label(start_local: dt.datetime, today: dt.date) -> str:
-    """'today', 'tomorrow', or 'Saturday, Nov 28' relative to the person's own date."""
+def day_label(start_local: dt.datetime, today: dt.date, language: str = ENGLISH) -> str:
+    """'today', 'tomorrow', or 'Saturday, Nov 28' ('sábado 28 de nov.') relative to the person's own date."""
+    words = words_in(language)
     days = (start_local.date() - today).days
     if days == 0:
-        return "today"
+        return words.today
     if days == 1:
-        return "tomorrow"
+        return words.tomorrow
     if days == -1:
-        return "yesterday"  # a meeting in progress that began before the person's midnight
-    return f"{DAY_NAMES[start_local.weekday()]}, {start_local.strftime('%b')} {start_local.day}"
+        return words.yesterday  # a meeting in progress that began before the person's midnight
+    return words.date.format(
+        weekday=words.wording.day_names[start_local.weekday()],
+        month=words.months[start_local.month - 1],
+        day=start_local.day,
+    )
 
 
-def fellowship_words(fellowships: "frozenset[Fellowship]") -> str:
+def fellowship_words(fellowships: "frozenset[Fellowship]", language: str = ENGLISH) -> str:
     if not fellowships:
         return ""
+    words = words_in(language)
     if fellowships == TWELVE_STEP:
-        return "12-step"
+        return words.twelve_step
     names = sorted(f.value for f in fellowships)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {words.or_word} " + names[-1]
 
 
-def when_words(when: When) -> str:
+def when_words(when: When, language: str = ENGLISH) -> str:
+    words = words_in(language)
     if when.now:
-        return "starting now or within the hour"
+        return words.starting_now
     parts: List[str] = []
-    part = _PART_WORDS.get(when.part or "", "")
+    part = when.part
     if when.relative_day == 0:
-        parts.append(_TODAY_PART.get(when.part or "", f"this {part}") if part else "today")
+        parts.append(words.today_parts[part] if part else words.today)
     elif when.relative_day == 1:
-        parts.append(f"tomorrow {part}".strip() if when.part != "tonight" else "tomorrow evening")
+        parts.append(words.tomorrow_parts[part] if part else words.tomorrow)
     elif when.weekday is not None:
-        parts.append(f"on {DAY_NAMES[when.weekday]}" + (f" {part}" if part and when.part != "tonight" else ""))
+        day = words.on_day.format(day=words.wording.day_names[when.weekday])
+        parts.append(day + (words.day_parts[part] if part else ""))
     elif when.weekend:
-        parts.append("this weekend" + (f" ({part})" if part else ""))
+        parts.append(words.this_weekend + (words.weekend_parts[part] if part else ""))
     elif part:
-        parts.append(_ANY_DAY_PART.get(when.part or "", f"in the {part}"))
+        parts.append(words.any_day_parts[part])
     if when.clock is not None:
-        shown = clock(when.clock)
-        parts.append(f"around {shown.split()[0] if when.clock_ambiguous else shown}")
-    return " ".join(parts) or "in the next 7 days"
+        shown = words.wording.clock(when.clock)
+        parts.append(words.phrase(words.around, time=shown.split()[0] if when.clock_ambiguous else shown))
+    return " ".join(parts) or words.next_7_days
 
 
-def describe(query: MeetingQuery) -> str:
-    """'NA women's meetings' — what was asked for, for the reply's first line."""
-    words = []
-    if query.attendance == "online":
-        words.append("online")
-    elif query.attendance == "hybrid":
-        words.append("hybrid")
-    elif query.attendance == "in_person":
-        words.append("in-person")
-    words += [_ADJECTIVES[key] for key in sorted(query.types) if key in _ADJECTIVES]
-    fellowship = fellowship_words(query.fellowships)
-    if fellowship:
-        words.append(fellowship)
-    kinds = [TYPES.get(key, key) for key in sorted(query.types) if key not in _ADJECTIVES]
-    words.append("meetings")
-    text = " ".join(words)
+def describe(query: MeetingQuery, language: str = ENGLISH) -> str:
+    """'NA women's meetings' ('reuniones de NA para mujeres') — what was asked for, for the reply's first line."""
+    words = words_in(language)
+    fellowship = fellowship_words(query.fellowships, language)
+    pieces = {
+        "attendance": words.attendance.get(query.attendance or "", ""),
+        "adjectives": " ".join(words.adjectives[key] for key in sorted(query.types) if key in words.adjectives),
+        "fellowship": words.fellowship.format(fellowship) if fellowship else "",
+        "noun": words.meetings,
+    }
+    text = " ".join(pieces[name] for name in words.order if pieces[name])
+    names = type_names(language)
+    kinds = [names.get(key, key) for key in sorted(query.types) if key not in words.adjectives]
     if kinds:
         text += " (" + ", ".join(kinds) + ")"
     return text
@@ -139,32 +327,41 @@ def _without_blank_lines(text: Optional[str]) -> Optional[str]:
     return re.sub(r"\n\s*\n+", "\n", text.strip())
 
 
-def view(hit: Hit, person_zone: ZoneInfo, today: dt.date) -> MeetingView:
+def view(hit: Hit, person_zone: ZoneInfo, today: dt.date, language: str = ENGLISH) -> MeetingView:
+    words = words_in(language)
+    clock = words.wording.clock
     meeting: Meeting = hit.meeting
     own = hit.start.astimezone(meeting.zone)
     mine = hit.start.astimezone(person_zone)
-    when = f"{day_label(mine, today)} {clock(own)}"
-    if own.utcoffset() != mine.utcoffset():
-        when = f"{day_label(mine, today)} {clock(mine)} {zone_abbreviation(mine)} ({clock(own)} {zone_abbreviation(own)} where it is hosted)"
+    day = day_label(mine, today, language)
+    time = clock(own)
+    elsewhere = own.utcoffset() != mine.utcoffset()
+    if elsewhere:
+        time = words.elsewhere.format(
+            time=clock(mine), zone=zone_abbreviation(mine), own=clock(own), own_zone=zone_abbreviation(own)
+        )
     if meeting.end is not None:
         end = hit.start + meeting.duration
-        when += f" to {clock(end.astimezone(person_zone if own.utcoffset() != mine.utcoffset() else meeting.zone))}"
+        when = words.phrase(words.span, day=day, time=time, end=clock(end.astimezone(person_zone if elsewhere else meeting.zone)))
+    else:
+        when = words.phrase(words.at_time, day=day, time=time)
     place = None
     if meeting.attendance.has_room:
         address = ", ".join(part for part in (meeting.address, meeting.city) if part)
         place = " · ".join(part for part in (meeting.location, address) if part) or None
     distance = None
     if hit.distance_miles is not None and meeting.attendance.has_room:
-        distance = "under 1 mile" if hit.distance_miles < 0.95 else f"{hit.distance_miles:.1f} miles"
+        distance = words.under_a_mile if hit.distance_miles < 0.95 else words.miles.format(miles=f"{hit.distance_miles:.1f}")
+    names = type_names(language)
     return MeetingView(
         name=meeting.name,
         fellowship=meeting.fellowship.value,
         when=when,
-        attendance=meeting.attendance.label,
+        attendance=words.attendance_labels[meeting.attendance],
         distance=distance,
         place=place,
         join_url=meeting.conference_url if meeting.attendance.has_link else None,
         join_phone=meeting.conference_phone if meeting.attendance.has_link else None,
-        types=", ".join(TYPES[key] for key in meeting.types if key in TYPES),
+        types=", ".join(names[key] for key in meeting.types if key in names),
         notes=_without_blank_lines(meeting.notes),
     )

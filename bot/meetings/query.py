@@ -1,8 +1,10 @@
-"""Read a meeting request ("NA meeting near 92262 tonight?") into search filters.
+"""Read a meeting request ("NA meeting near 92262 tonight?", "¿hay junta de AA hoy en la noche?")
+into search filters.
 
 Plain words in, a :class:`MeetingQuery` out: fellowships, when, attendance, meeting types and
 radius. The place is read separately (bot.meetings.geo) because it is remembered for the
-conversation while the rest belongs to one request.
+conversation while the rest belongs to one request. English and Spanish are read alike; the days
+and times of day are bot.program.timewords's, shared with the group schedule.
 """
 
 from __future__ import annotations
@@ -25,45 +27,91 @@ def _words(*alternatives: str) -> Pattern[str]:
 
 # Abbreviations that are also ordinary words or state codes (CA, MA) only count next to
 # "meeting" or "group": "meeting in Indio, CA" is not Cocaine Anonymous.
+# Spanish puts the meeting word first: "reuniones de NA", "junta de CA", "grupo de NA".
+_SPANISH_MEETING = r"(?:reuni[oó]n|reuniones|juntas?|grupos?)"
+
+
 def _abbreviation(letters: str) -> str:
     dotted = r"\.".join(letters) + r"\.?"
-    return rf"(?:{letters}|{dotted})(?=\s*(?:meetings?|groups?|fellowship)\b)"
+    return (
+        rf"(?:{letters}|{dotted})(?=\s*(?:meetings?|groups?|fellowship)\b)|{_SPANISH_MEETING}\s+(?:de\s+)?(?:{letters}|{dotted})"
+    )
 
 
 FELLOWSHIP_WORDS: Tuple[Tuple[Fellowship, Pattern[str]], ...] = (
     (Fellowship.al_anon, _words(r"al[- ]?anon", "alateen", r"al[- ]?a[- ]?teen")),
     (Fellowship.nar_anon, _words(r"nar[- ]?anon")),
-    (Fellowship.aa, _words("aa", r"a\.a\.?", "alcoholics anonymous", "alcoholic anonymous", "big book")),
-    (Fellowship.na, _words(r"n\.a\.?", "narcotics anonymous", "narcotic anonymous", _abbreviation("na"))),
-    (Fellowship.cma, _words("cma", "crystal meth anonymous", "crystal meth")),
-    (Fellowship.ca, _words("cocaine anonymous", _abbreviation("ca"))),
-    (Fellowship.ma, _words("marijuana anonymous", _abbreviation("ma"))),
-    (Fellowship.ha, _words("heroin anonymous", _abbreviation("ha"))),
+    (
+        Fellowship.aa,
+        _words(
+            "aa",
+            r"a\.a\.?",
+            "alcoholics anonymous",
+            "alcoholic anonymous",
+            "big book",
+            r"alcoh[oó]licos an[oó]nimos",
+            r"libro grande",
+        ),
+    ),
+    (
+        Fellowship.na,
+        _words(r"n\.a\.?", "narcotics anonymous", "narcotic anonymous", r"narc[oó]ticos an[oó]nimos", _abbreviation("na")),
+    ),
+    (Fellowship.cma, _words("cma", "crystal meth anonymous", "crystal meth", r"crystal meth an[oó]nimos")),
+    (Fellowship.ca, _words("cocaine anonymous", r"coca[ií]na an[oó]nim[oa]s", _abbreviation("ca"))),
+    (Fellowship.ma, _words("marijuana anonymous", r"marihuana an[oó]nim[oa]s", _abbreviation("ma"))),
+    (Fellowship.ha, _words("heroin anonymous", r"hero[ií]na an[oó]nim[oa]s", _abbreviation("ha"))),
     (Fellowship.smart, _words("smart recovery", "smart", "s.m.a.r.t.?")),
-    (Fellowship.celebrate_recovery, _words("celebrate recovery", _abbreviation("cr"))),
+    (Fellowship.celebrate_recovery, _words("celebrate recovery", r"celebremos la recuperaci[oó]n", _abbreviation("cr"))),
     (Fellowship.recovery_dharma, _words("recovery dharma", "dharma", "buddhist")),
     (Fellowship.lifering, _words("lifering", "life ring")),
 )
 # A bare "NA" next to a place or time is a fellowship too ("is there an NA near 92262",
 # "Spanish speaking NA near Indio", "what about NA?").
+# In Spanish: "¿hay NA cerca de 92262?", "alguna de NA hoy", "NA en línea".
 _BARE_NA = re.compile(
-    r"(?:^|\b(?:an?|any|the|find|for|nearest|next|or|and|about|try)\s+)na\b(?!\s*(?:i'?m|thanks|thx|nvm))"
-    r"|\bna(?=\s+(?:near|in|around|close|tonight|tonite|today|tomorrow|tmrw|this|on|at|online|zoom|virtual|ones?)\b)"
+    r"(?:^|\b(?:an?|any|the|find|for|nearest|next|or|and|about|try|una|alguna|algo de|hay|buscar?|busco|de)\s+)na\b"
+    r"(?!\s*(?:i'?m|thanks|thx|nvm))"
+    r"|\bna(?=\s+(?:near|in|around|close|tonight|tonite|today|tomorrow|tmrw|this|on|at|online|zoom|virtual|ones?|"
+    r"cerca|en|hoy|esta|este|ma[nñ]ana|el|los|por|para|virtual(?:es)?)\b)"
 )
-# So is one listed with another fellowship's letters ("online NA or AA", "AA/NA").
-_NA_BESIDE = re.compile(r"\bna\s*(?:or|and|&|/|,)\s*(?:aa|ca|cma|ma|ha)\b|\b(?:aa|ca|cma|ma|ha)\s*(?:&|/|,)\s*na\b")
+# So is one listed with another fellowship's letters ("online NA or AA", "AA/NA", "NA o AA").
+_NA_BESIDE = re.compile(r"\bna\s*(?:or|and|o|y|&|/|,)\s*(?:aa|ca|cma|ma|ha)\b|\b(?:aa|ca|cma|ma|ha)\s*(?:&|/|,)\s*na\b")
 TWELVE_STEP = frozenset(
     {Fellowship.aa, Fellowship.na, Fellowship.ca, Fellowship.ma, Fellowship.cma, Fellowship.ha, Fellowship.celebrate_recovery}
 )
-_TWELVE_STEP = _words(r"12[- ]?steps?", r"twelve[- ]?steps?")
+_TWELVE_STEP = _words(r"12[- ]?steps?", r"twelve[- ]?steps?", r"(?:de )?(?:12|doce) pasos")
 SECULAR = frozenset({Fellowship.smart, Fellowship.lifering, Fellowship.recovery_dharma})
-_SECULAR = _words(r"non[- ]?12[- ]?steps?", r"non[- ]?twelve[- ]?steps?", r"alternatives? to (?:aa|12[- ]?steps?)")
+_SECULAR = _words(
+    r"non[- ]?12[- ]?steps?",
+    r"non[- ]?twelve[- ]?steps?",
+    r"alternatives? to (?:aa|12[- ]?steps?)",
+    r"sin (?:los )?(?:12|doce) pasos",
+    r"alternativas? (?:a|al) (?:aa|(?:los )?(?:12|doce) pasos)",
+)
 
 _ONLINE = _words(
-    "online", "virtual", "virtually", "zoom", "video", "from home", "by phone", "phone meetings?", "remote", "internet"
+    "online",
+    "virtual",
+    "virtually",
+    "zoom",
+    "video",
+    "from home",
+    "by phone",
+    "phone meetings?",
+    "remote",
+    "internet",
+    r"en l[ií]nea",
+    "virtuales",
+    "videollamada",
+    "desde (?:la )?casa",
+    r"por tel[eé]fono",
+    "a distancia",
 )
-_HYBRID = _words("hybrid")
-_IN_PERSON = _words(r"in[- ]?person", "face to face", "face-to-face", "in the room", "physical")
+_HYBRID = _words("hybrid", r"h[ií]brid[ao]s?")
+_IN_PERSON = _words(
+    r"in[- ]?person", "face to face", "face-to-face", "in the room", "physical", "en persona", "presenciale?s?", "cara a cara"
+)
 # "Spanish-speaking", "women-only", "wheelchair-accessible": the hyphen would hide the type's word.
 _HYPHENATED = re.compile(r"-(?=(?:speaking|speakers?|language|friendly|only|accessible)\b)")
 
@@ -75,14 +123,39 @@ TYPE_WORDS: Tuple[Tuple[str, Pattern[str]], ...] = (
             r"open(?= (?:meetings?|to (?:anyone|everyone|family|the public|non)))",
             "open meetings?",
             "anyone can (?:go|attend|come)",
+            rf"{_SPANISH_MEETING} abiertas?",
+            r"abiert[ao]s? (?:a todos|a todo el mundo|al p[uú]blico|a cualquiera|a familiares)",
         ),
     ),
-    ("closed", _words(r"closed(?= meetings?)", "closed meetings?")),
-    ("women", _words("women", "womens", "women's", "woman", "ladies", "female", "females", "mujeres")),
-    ("men", _words("men", "mens", "men's", "guys", "male", "males", "hombres")),
-    ("lgbtq", _words(r"lgbt\w*\+?", "gay", "lesbian", "queer", "trans", "transgender", "bisexual", "bi")),
-    ("young_people", _words("young people", "young", "youth", "teens?", "teenagers?", "ypaa", "under 30", "twenties", "college")),
-    ("seniors", _words("seniors?", "older adults?", "older people", "elderly", "over 60", "retirees?")),
+    ("closed", _words(r"closed(?= meetings?)", "closed meetings?", rf"{_SPANISH_MEETING} cerradas?")),
+    ("women", _words("women", "womens", "women's", "woman", "ladies", "female", "females", "mujeres", "femenil(?:es)?")),
+    ("men", _words("men", "mens", "men's", "guys", "male", "males", "hombres", "varones", "varonil(?:es)?")),
+    ("lgbtq", _words(r"lgbt\w*\+?", "gay", "lesbian", "queer", "trans", "transgender", "bisexual", "bi", "gays", "lesbianas?")),
+    (
+        "young_people",
+        _words(
+            "young people",
+            "young",
+            "youth",
+            "teens?",
+            "teenagers?",
+            "ypaa",
+            "under 30",
+            "twenties",
+            "college",
+            r"j[oó]venes",
+            "juventud",
+            "juveniles?",
+            "adolescentes?",
+            "gente joven",
+        ),
+    ),
+    (
+        "seniors",
+        _words(
+            "seniors?", "older adults?", "older people", "elderly", "over 60", "retirees?", "adultos mayores", "personas mayores"
+        ),
+    ),
     (
         "beginners",
         _words(
@@ -93,48 +166,154 @@ TYPE_WORDS: Tuple[Tuple[str, Pattern[str]], ...] = (
             "first meeting",
             "first time",
             "new to (?:aa|na|recovery|this|meetings)",
+            "principiantes?",
+            r"reci[eé]n llegad[oa]s?",
+            r"nuev[oa]s? en (?:aa|na|la recuperaci[oó]n)",
+            r"primera (?:vez|reuni[oó]n|junta)",
         ),
     ),
-    ("wheelchair", _words("wheelchair", "wheel chair", "accessible", "accessibility", "disabled access", "ada")),
-    ("spanish", _words("spanish", "espanol", "español", "en español", "en espanol", "hispanic", "latino", "latina")),
-    ("french", _words("french")),
-    ("korean", _words("korean")),
-    ("chinese", _words("chinese", "mandarin", "cantonese")),
-    ("vietnamese", _words("vietnamese")),
-    ("tagalog", _words("tagalog", "filipino")),
-    ("armenian", _words("armenian")),
-    ("russian", _words("russian")),
-    ("polish", _words("polish")),
-    ("portuguese", _words("portuguese")),
-    ("japanese", _words("japanese")),
-    ("german", _words("german")),
-    ("italian", _words("italian")),
-    ("persian", _words("persian", "farsi")),
-    ("asl", _words("asl", "sign language", "deaf", "hard of hearing")),
-    ("big_book", _words("big book")),
-    ("step_study", _words("step study", "step studies", "step work", "12 and 12", "twelve and twelve")),
-    ("speaker", _words("speakers?", "speaker meetings?")),
-    ("discussion", _words("discussion", "sharing meetings?")),
-    ("meditation", _words("meditation", "meditate", "11th step")),
-    ("candlelight", _words("candlelight", "candle light", "candle ?lit")),
-    ("agnostic", _words("agnostics?", "atheists?", "secular", "non[- ]?religious", "freethinkers?")),
-    ("veterans", _words("veterans?", "vets", "military")),
-    ("child_care", _words("child ?care", "childcare", "babysitting", "kids welcome", "bring (?:my|the) kids")),
+    (
+        "wheelchair",
+        _words(
+            "wheelchair",
+            "wheel chair",
+            "accessible",
+            "accessibility",
+            "disabled access",
+            "ada",
+            "sillas? de ruedas",
+            "accesibles?",
+            "accesibilidad",
+        ),
+    ),
+    (
+        "spanish",
+        _words("spanish", "espanol", "español", "en español", "en espanol", "hispanic", "latino", "latina", "hispanohablantes?"),
+    ),
+    ("french", _words("french", r"en franc[eé]s")),
+    ("korean", _words("korean", "en coreano")),
+    ("chinese", _words("chinese", "mandarin", "cantonese", "en chino", r"en mandar[ií]n", r"en canton[eé]s")),
+    ("vietnamese", _words("vietnamese", "en vietnamita")),
+    ("tagalog", _words("tagalog", "filipino", "en tagalo")),
+    ("armenian", _words("armenian", "en armenio")),
+    ("russian", _words("russian", "en ruso")),
+    ("polish", _words("polish", "en polaco")),
+    ("portuguese", _words("portuguese", r"en portugu[eé]s")),
+    ("japanese", _words("japanese", r"en japon[eé]s")),
+    ("german", _words("german", r"en alem[aá]n")),
+    ("italian", _words("italian", "en italiano")),
+    ("persian", _words("persian", "farsi", "en persa")),
+    ("asl", _words("asl", "sign language", "deaf", "hard of hearing", r"lengua(?:je)? de se[nñ]as", "sord[oa]s")),
+    ("big_book", _words("big book", "libro grande")),
+    (
+        "step_study",
+        _words(
+            "step study",
+            "step studies",
+            "step work",
+            "12 and 12",
+            "twelve and twelve",
+            r"estudio de (?:los )?(?:12 |doce )?pasos",
+        ),
+    ),
+    ("speaker", _words("speakers?", "speaker meetings?", "oradore?s?", "de orador(?:es)?", "testimonios?")),
+    ("discussion", _words("discussion", "sharing meetings?", r"discusi[oó]n", "de compartir")),
+    ("meditation", _words("meditation", "meditate", "11th step", r"meditaci[oó]n", "meditar")),
+    ("candlelight", _words("candlelight", "candle light", "candle ?lit", "(?:a la )?luz de (?:las )?velas")),
+    (
+        "agnostic",
+        _words(
+            "agnostics?",
+            "atheists?",
+            "secular",
+            "non[- ]?religious",
+            "freethinkers?",
+            r"agn[oó]stic[oa]s?",
+            "ate[oa]s",
+            "laicas?",
+        ),
+    ),
+    ("veterans", _words("veterans?", "vets", "military", "veteran[oa]s?", "militares")),
+    (
+        "child_care",
+        _words(
+            "child ?care",
+            "childcare",
+            "babysitting",
+            "kids welcome",
+            "bring (?:my|the) kids",
+            r"cuidado de (?:los )?ni[nñ]os",
+            r"guarder[ií]a",
+        ),
+    ),
 )
 
 _RADIUS = re.compile(
-    r"(?:within|under|less than|inside|up to|in|max(?:imum)?)?\s*(?<![\d.])(\d+(?:\.\d+)?)\s*(miles?|mi|kilometers?|km)\b"
+    r"(?:within|under|less than|inside|up to|in|max(?:imum)?|a menos de|dentro de|a no m[aá]s de|hasta|a)?\s*"
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(miles?|mi|kilometers?|km|millas?|kil[oó]metros?|kms)\b"
 )
 _NOW = _words(
-    "now", "right now", "soon", "starting soon", "asap", "next hour", "this hour", "happening now", "going on now", "right away"
+    "now",
+    "right now",
+    "soon",
+    "starting soon",
+    "asap",
+    "next hour",
+    "this hour",
+    "happening now",
+    "going on now",
+    "right away",
+    "ahora",
+    "ahorita",
+    "ahora mismo",
+    "en este momento",
+    "ya mismo",
+    "pronto",
+    r"en la pr[oó]xima hora",
+    "lo antes posible",
 )
-_CLOCK = re.compile(r"\b(?:at|around|about|by|after|before)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\W|$)")
+# "at 7", "7pm", "a las 7", "7 p. m.", "7 de la tarde"; the meridiem says am (a...) or pm.
+_MERIDIEM = r"am|pm|a\.m\.|p\.m\.|a\. ?m\.?|p\. ?m\.?|de la (?:ma[nñ]ana|madrugada|tarde|noche)"
+_CLOCK_CUE = (
+    r"at|around|about|by|after|before|a las?|como a las?|alrededor de las?|despu[eé]s de las?|antes de las?|para las?|de las"
+)
+_CLOCK = re.compile(rf"(?:\b(?:{_CLOCK_CUE}))?\s*\b(\d{{1,2}})(?::(\d{{2}}))?\s*({_MERIDIEM})?(?=\W|$)")
+_CLOCK_CUED = re.compile(rf"\s*(?:{_CLOCK_CUE})\b")
+# "7 de la tarde" says a clock time; the part of the day in it is not asked for besides.
+_CLOCK_PART = re.compile(r"(?<=\d)\s*de la (?:ma[nñ]ana|madrugada|tarde|noche)")
 _PARTS: Tuple[Tuple[str, Pattern[str]], ...] = (
-    ("noon", _words("noon", "lunch ?time", "lunch", "midday")),
-    ("morning", _words("mornings?", "early", "before work", "sunrise", "breakfast")),
-    ("afternoon", _words("afternoons?", "after school")),
-    ("night", _words("late night", "late", "night owls?", "midnight")),
-    ("evening", _words("evenings?", "after work", "nights?", "after dinner")),
+    ("noon", _words("noon", "lunch ?time", "lunch", "midday", r"(?:al )?mediod[ií]a", "(?:hora de(?:l)? )?almuerzo")),
+    (
+        "morning",
+        _words(
+            "mornings?",
+            "early",
+            "before work",
+            "sunrise",
+            "breakfast",
+            "(?:la|las|esta) ma[nñ]anas?",
+            "temprano",
+            "antes del trabajo",
+        ),
+    ),
+    ("afternoon", _words("afternoons?", "after school", "(?:la|las|esta) tardes?", r"despu[eé]s de (?:la )?escuela")),
+    (
+        "night",
+        _words("late night", "late", "night owls?", "midnight", "(?:muy )?tarde en la noche", "(?:de )?madrugada", "medianoche"),
+    ),
+    (
+        "evening",
+        _words(
+            "evenings?",
+            "after work",
+            "nights?",
+            "after dinner",
+            r"(?<!buenas )noches?",
+            "nocturnas?",
+            r"despu[eé]s del trabajo",
+            r"despu[eé]s de (?:la )?cena",
+        ),
+    ),
 )
 # Start and end of each part of the day, local time; night runs past midnight.
 PART_HOURS: Dict[str, Tuple[dt.time, dt.time]] = {
@@ -227,7 +406,7 @@ def _fellowships(lowered: str) -> FrozenSet[Fellowship]:
     if (
         Fellowship.al_anon in found
         and Fellowship.aa in found
-        and not re.search(r"\baa\b|alcoholics anonymous", lowered.replace("al-anon", ""))
+        and not re.search(r"\baa\b|alcoholics anonymous|alcoh[oó]licos an[oó]nimos", lowered.replace("al-anon", ""))
     ):
         found.discard(Fellowship.aa)
     return frozenset(found)
@@ -266,13 +445,16 @@ def _clock(lowered: str) -> Tuple[Optional[dt.time], bool]:
     for match in _CLOCK.finditer(lowered):
         text = match.group(0)
         hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-        cued = re.match(r"\s*(?:at|around|about|by|after|before)\b", text) is not None
+        cued = _CLOCK_CUED.match(text) is not None
         if not (meridiem or match.group(2) or cued) or hour > 23 or minute > 59:
             continue  # a bare number is a ZIP digit, a radius or a count, not a time
         if meridiem:
             if not 1 <= hour <= 12:
                 continue
-            hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
+            after_noon = meridiem.startswith("p") or meridiem.endswith(("tarde", "noche"))
+            if meridiem.endswith("noche") and hour == 12:
+                after_noon = False  # "12 de la noche" is midnight
+            hour = hour % 12 + (12 if after_noon else 0)
             return dt.time(hour, minute), False
         if hour == 0 or hour >= 13:
             return dt.time(hour, minute), False
@@ -282,7 +464,8 @@ def _clock(lowered: str) -> Tuple[Optional[dt.time], bool]:
 
 def read_when(lowered: str) -> When:
     clock, ambiguous = _clock(_RADIUS.sub(" ", lowered))
-    part = next((name for name, pattern in _PARTS if pattern.search(lowered)), None)
+    parts_said = _CLOCK_PART.sub(" ", lowered) if clock is not None else lowered
+    part = next((name for name, pattern in _PARTS if pattern.search(parts_said)), None)
     relative = None
     if TOMORROW.search(lowered):
         relative = 1
@@ -304,6 +487,12 @@ def normalised(text: str) -> str:
     return _HYPHENATED.sub(" ", " ".join(text.casefold().replace("’", "'").split()))
 
 
+_NEAR_ME = re.compile(
+    r"\bnear(?:by| me| here)\b|\bclose to me\b|\baround (?:me|here)\b|\bmy area\b|\blocal\b"
+    r"|\bcerca(?: de)? (?:m[ií]|aqu[ií]|donde estoy|de mi casa)\b|\bpor aqu[ií]\b|\bcercan[ao]s?\b|\bmi (?:zona|[aá]rea)\b"
+)
+
+
 def read_query(text: str) -> MeetingQuery:
     lowered = normalised(text)
     radius = _radius(lowered)
@@ -314,8 +503,7 @@ def read_query(text: str) -> MeetingQuery:
         when=read_when(lowered),
         radius_miles=radius or DEFAULT_RADIUS_MILES,
         radius_given=radius is not None,
-        near_me=re.search(r"\bnear(?:by| me| here)\b|\bclose to me\b|\baround (?:me|here)\b|\bmy area\b|\blocal\b", lowered)
-        is not None,
+        near_me=_NEAR_ME.search(lowered) is not None,
     )
 
 

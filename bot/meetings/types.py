@@ -86,6 +86,82 @@ TYPES: Dict[str, str] = {
     "asl": "American Sign Language interpreted",
 }
 
+# The same types in Spanish, for a conversation in Spanish (bot.meetings.present chooses).
+TYPES_ES: Dict[str, str] = {
+    "open": "abierta a todos",
+    "closed": "cerrada (para quienes quieren dejar de beber o de consumir)",
+    "women": "mujeres",
+    "men": "hombres",
+    "lgbtq": "LGBTQ+",
+    "transgender": "personas trans",
+    "young_people": "jóvenes",
+    "seniors": "personas mayores",
+    "beginners": "principiantes",
+    "parents": "madres y padres",
+    "professionals": "profesionales",
+    "veterans": "veteranos",
+    "native_american": "nativos americanos e indígenas",
+    "people_of_color": "personas de color",
+    "dual_diagnosis": "diagnóstico dual (salud mental y adicción)",
+    "wheelchair": "accesible en silla de ruedas",
+    "child_care": "hay cuidado de niños",
+    "children_welcome": "se admiten niños",
+    "no_children": "sin niños, por favor",
+    "outdoor": "al aire libre",
+    "fragrance_free": "sin perfumes ni fragancias",
+    "smoking": "se permite fumar",
+    "breakfast": "desayuno",
+    "candlelight": "a la luz de las velas",
+    "concurrent_alateen": "Alateen se reúne a la misma hora (para adolescentes)",
+    "concurrent_al_anon": "Al-Anon se reúne a la misma hora (para familiares y amigos)",
+    "proof_of_attendance": "se firman comprobantes de asistencia",
+    "speaker": "orador",
+    "discussion": "discusión",
+    "big_book": "estudio del Libro Grande",
+    "step_study": "estudio de los pasos",
+    "traditions": "estudio de las tradiciones",
+    "literature": "estudio de la literatura",
+    "daily_reflections": "lectura de Reflexiones diarias",
+    "as_bill_sees_it": "lectura de Como lo ve Bill",
+    "grapevine": "revista Grapevine",
+    "living_sober": "libro Viviendo sobrio",
+    "basic_text": "estudio del Texto Básico",
+    "just_for_today": "lectura de Solo por hoy",
+    "living_clean": "libro Vivir limpios",
+    "meditation": "meditación",
+    "agnostic": "laica (abierta a agnósticos y ateos)",
+    "birthday": "cumpleaños (aniversarios de sobriedad)",
+    "spanish": "en español",
+    "french": "en francés",
+    "korean": "en coreano",
+    "chinese": "en chino",
+    "vietnamese": "en vietnamita",
+    "tagalog": "en tagalo",
+    "armenian": "en armenio",
+    "russian": "en ruso",
+    "polish": "en polaco",
+    "portuguese": "en portugués",
+    "japanese": "en japonés",
+    "german": "en alemán",
+    "italian": "en italiano",
+    "persian": "en persa (farsi)",
+    "arabic": "en árabe",
+    "hebrew": "en hebreo",
+    "hindi": "en hindi",
+    "punjabi": "en panyabí",
+    "ukrainian": "en ucraniano",
+    "asl": "con intérprete de lengua de señas americana (ASL)",
+}
+
+# The types' plain words by the conversation's language (bot.program.wording's codes).
+TYPE_NAMES: Dict[str, Dict[str, str]] = {"en": TYPES, "es": TYPES_ES}
+
+
+def type_names(language: str) -> Dict[str, str]:
+    """The types' plain words in a language; English for one we have no words in."""
+    return TYPE_NAMES.get(language, TYPES)
+
+
 LANGUAGES: FrozenSet[str] = frozenset(
     {
         "spanish",

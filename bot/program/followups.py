@@ -4,6 +4,8 @@
 copay?" asks about Cigna's copay; "what about tomorrow?" after "I'm in the evening program" is
 about that track tomorrow. The actions keep what a follow-up may refer to in slots (the insurer
 named, the person's track, the last schedule question); these functions read a message against it.
+Schedule follow-ups are read in Spanish too: "y mañana?", "¿y el viernes?", "estoy en el programa
+de la noche".
 """
 
 from __future__ import annotations
@@ -14,28 +16,44 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.program import schedule
-from bot.program.insurance import CarrierMatcher, normalise
+from bot.program.insurance import CarrierMatcher
 from bot.program.models import Carrier, CarrierStatus, Program, Track, Weekday
 from bot.program.schedule import ScheduleQuestion
 from bot.program.timewords import PARTS, time_phrases
 
 # --- Follow-up form ---------------------------------------------------------------------------
 
-# "and ...", "what about ...", "how about ...", "same for ...": a message that leans on the last one.
-_LEAD_IN = re.compile(r"^(?:and|or|but|so|ok(?:ay)?|also|then|any|anything|what about|how about|same (?:for|on|with)|what if)\b")
-# What may be left of a follow-up besides the thing it names ("and on friday?", "i have cigna").
+# "and ...", "what about ...", "how about ...", "same for ...": a message that leans on the last one;
+# "y ...", "¿qué tal ...?", "¿y si ...?", "lo mismo para ..." in Spanish.
+_LEAD_IN = re.compile(
+    r"^(?:and|or|but|so|ok(?:ay)?|also|then|any|anything|what about|how about|same (?:for|on|with)|what if"
+    r"|y|o|pero|entonces|tambi[eé]n|bueno|y qu[eé] tal|qu[eé] tal|y si|lo mismo (?:para|el|con)|igual (?:para|el)|algo|hay algo)\b"
+)
+# What may be left of a follow-up besides the thing it names ("and on friday?", "i have cigna",
+# "¿y el viernes?", "tengo cigna").
 _FILLER = frozenset(
     "and or but so ok okay also then any anything what how about same if on in at for with the a "
     "this that next coming one ones group groups session sessions is there it instead too though "
-    "i have ive got we my our plan insurance mine its s".split()
+    "i have ive got we my our plan insurance mine its s "
+    "y o pero entonces también bueno qué que tal si lo mismo igual el la los las un una de del en a al para por con "
+    "hay algún alguno alguna algo grupo grupos sesión sesiones es está esta este eso ese esa próximo próxima "
+    "tengo tenemos mi mis nuestro nuestra su seguro plan mío mía".split()
 )
 # Without a lead-in, only these may stand beside what is named ("friday?", "on thursday then?",
-# "i have cigna", "it's kaiser").
-_BARE = frozenset("on in at for the then too instead also i have ive got we my our mine its it s is plan insurance".split())
+# "i have cigna", "it's kaiser"; "¿el viernes?", "¿para mañana entonces?", "tengo cigna").
+_BARE = frozenset(
+    "on in at for the then too instead also i have ive got we my our mine its it s is plan insurance "
+    "el la en para entonces también tengo tenemos mi mis nuestro nuestra su seguro plan es".split()
+)
+
+
+def _plain(text: str) -> str:
+    """Lower case, "&" as "and", and only letters (accents kept: "mañana") and digits, single-spaced."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold().replace("&", " and ")).split())
 
 
 def _words(text: str) -> List[str]:
-    return normalise(text).split()
+    return _plain(text).split()
 
 
 def _rest(text: str, named: Iterable[str]) -> List[str]:
@@ -55,7 +73,7 @@ def is_followup(text: str, named: Iterable[str]) -> bool:
     friday?", "i have cigna", "tomorrow?"), not a question of its own ("do you take aetna?",
     "is there group on thursday?")."""
     rest = _rest(text, named)
-    allowed = _FILLER if _LEAD_IN.match(normalise(text)) else _BARE
+    allowed = _FILLER if _LEAD_IN.match(_plain(text)) else _BARE
     return all(word in allowed for word in rest)
 
 
@@ -169,18 +187,38 @@ _MEMBER = re.compile(
     r"\s+(?:in|on|doing|attending|attend|attends|enrolled in|signed up for|starting|start|started|"
     r"part of|go to|goes to|going to|joined|joining)\b|"
     r"\b(?:i|we|he|she|they) do(?:es)? (?:the|your)\b|\b(?:my|our|his|her) (?:track|program|group|schedule) is\b"
+    # Spanish: "estoy en", "mi hijo está en", "voy al", "asiste a", "me inscribí en", "mi programa es"
+    r"|\b(?:estoy|est[aá]|estamos|est[aá]n|voy|va|vamos|van|asisto|asiste|asistimos|asisten|participo|participa)"
+    r"(?:\s+(?:ya|ahora|actualmente|todav[ií]a))?\s+(?:en|a|al)\b(?!\s+haber\b)"
+    r"|\b(?:me|se|nos) (?:inscrib\w*|apunt\w*|registr\w*) en\b|\b(?:mi|nuestro|nuestra|su) (?:programa|grupo|horario|modalidad) es\b"
 )
 _PROGRAM_NOUN = r"(?:programs?|tracks?|iops?|php|class|classes|schedule)"
 # Said after a track's words by someone in it: "I'm in evening group", "she's in the teen sessions".
 _MEMBER_NOUN = r"(?:programs?|tracks?|iops?|php|class|classes|schedule|groups?|sessions?)"
 _TRACK_QUALIFIER = r"(?: (?:iop|outpatient|intensive outpatient))?"
+# Spanish names the program first: "el programa de la noche", "el grupo de adolescentes" (a
+# member's words only: "el grupo de la noche" alone asks about a time of day, as in English).
+_PROGRAM_NOUN_ES = r"(?:programas?|tracks?|iops?|php|clases?|horario|modalidad(?:es)?)"
+_MEMBER_NOUN_ES = r"(?:programas?|tracks?|iops?|php|clases?|horario|modalidad(?:es)?|grupos?|sesi[oó]n|sesiones)"
+_OF_ES = r"(?: de(?: la| los| las)?| del| para(?: los| las)?)?"
 # Everyday words for the distinctive words of the tracks' names in the program data.
 _EVERYDAY_WORDS = {
-    "evening": ("evenings", "night", "nights", "nighttime", "after work"),
-    "day": ("daytime", "morning", "mornings"),
-    "adolescent": ("adolescents", "teen", "teens", "teenage", "teenager", "youth", "high school"),
-    "young": ("young adult", "young adults"),
-    "partial": ("partial hospitalization", "php", "day treatment"),
+    "evening": ("evenings", "night", "nights", "nighttime", "after work", "noche", "noches", "nocturno", "vespertino"),
+    "day": ("daytime", "morning", "mornings", "día", "dia", "diurno", "matutino", "la mañana", "las mañanas"),
+    "adolescent": (
+        "adolescents",
+        "teen",
+        "teens",
+        "teenage",
+        "teenager",
+        "youth",
+        "high school",
+        "adolescentes",
+        "adolescente",
+        "preparatoria",
+    ),
+    "young": ("young adult", "young adults", "adultos jóvenes", "jóvenes adultos", "adultos jovenes", "jovenes adultos"),
+    "partial": ("partial hospitalization", "php", "day treatment", "hospitalización parcial", "hospitalizacion parcial"),
 }
 _GENERIC_NAME_WORDS = frozenset({"adult", "adults", "iop", "program", "track", "the", "and", "of"})
 
@@ -190,9 +228,9 @@ def _track_words(track: Track, tracks: Sequence[Track]) -> List[str]:
     their everyday forms; longest first."""
     others = {word for other in tracks if other.key != track.key for word in _words(other.name)}
     own = [word for word in _words(track.name) if word not in _GENERIC_NAME_WORDS and word not in others]
-    words = {normalise(track.name), *own}
+    words = {_plain(track.name), *own}
     for word in own:
-        words.update(_EVERYDAY_WORDS.get(word, ()))
+        words.update(_plain(everyday) for everyday in _EVERYDAY_WORDS.get(word, ()))
     return sorted(words, key=len, reverse=True)
 
 
@@ -205,16 +243,17 @@ class TrackMention:
 def track_mentioned(text: str, tracks: Sequence[Track]) -> Optional[TrackMention]:
     """A track named as a program ("the evening program", "teen track", "PHP"), or as the
     person's own ("I'm in evening group"); "evening groups?" alone asks about a time of day."""
-    lowered = normalise(text)
+    lowered = _plain(text)
     member = bool(_MEMBER.search(text.casefold()))
     found: List[Tuple[int, TrackMention]] = []
     for track in tracks:
-        full_name = normalise(track.name)
+        full_name = _plain(track.name)
         for words in _track_words(track, tracks):
             word = re.escape(words)
-            pattern = rf"\b{word}{_TRACK_QUALIFIER} {_PROGRAM_NOUN}\b"
+            pattern = rf"\b{word}{_TRACK_QUALIFIER} {_PROGRAM_NOUN}\b|\b{_PROGRAM_NOUN_ES}{_OF_ES} {word}\b"
             if member:
                 pattern += rf"|\b{word}{_TRACK_QUALIFIER} {_MEMBER_NOUN}\b|\b{word}{_TRACK_QUALIFIER}$"
+                pattern += rf"|\b{_MEMBER_NOUN_ES}{_OF_ES} {word}\b|\bel de (?:la |los )?{word}\b"
             if words in (full_name, "php"):
                 pattern += rf"|\b{word}\b"
             named = re.search(pattern, lowered)

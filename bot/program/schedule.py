@@ -1,20 +1,61 @@
 """Answer schedule questions ("evening groups?", "group on thursday?", "what time tomorrow?").
 
-The question is read for weekdays, relative days (today, tonight, tomorrow) and parts of the day;
-relative days are resolved in the center's timezone, whatever the server's clock says.
+The question is read for weekdays, relative days (today, tonight, tomorrow) and parts of the day,
+in English or Spanish ("¿hay grupo el lunes?", "¿a qué hora es el grupo de la noche?");
+relative days are resolved in the center's timezone, whatever the server's clock says. The
+phrases built here ("on Monday", "tomorrow (Thursday)", "evening") come from one table per
+language (:data:`WORDS`), chosen by the answer book's language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Program, Session, Track, Weekday
 from bot.program.timewords import PARTS, TODAY, TOMORROW, weekdays_in
+from bot.program.wording import ENGLISH, SPANISH, WORDINGS, Wording
 
 INTENT = "ask_schedule"
+
+
+@dataclass(frozen=True)
+class ScheduleWords:
+    """The schedule's phrases in one language; the templates put them in their sentences."""
+
+    wording: Wording  # day names
+    relative: Dict[str, str]  # "today", "tomorrow"
+    relative_day: str  # "tomorrow (Thursday)": takes {relative} and {day}
+    on_day: str  # "on Thursday": takes {day}
+    parts: Dict[str, str]  # a part of the day as the templates use it: "our evening groups"
+    track: str  # a track's name before the part: "Adult Evening IOP evening groups"
+
+
+WORDS: Dict[str, ScheduleWords] = {
+    ENGLISH: ScheduleWords(
+        wording=WORDINGS[ENGLISH],
+        relative={"today": "today", "tomorrow": "tomorrow"},
+        relative_day="{relative} ({day})",
+        on_day="on {day}",
+        parts={"morning": "morning", "afternoon": "afternoon", "evening": "evening", "weekend": "weekend"},
+        track="{}",
+    ),
+    SPANISH: ScheduleWords(
+        wording=WORDINGS[SPANISH],
+        relative={"today": "hoy", "tomorrow": "mañana"},
+        relative_day="{relative} ({day})",
+        on_day="el {day}",
+        parts={"morning": "de la mañana", "afternoon": "de la tarde", "evening": "de la noche", "weekend": "de fin de semana"},
+        track="de {}",
+    ),
+}
+
+
+def words_in(language: str) -> ScheduleWords:
+    """The schedule's phrases in a language (bot.program.wording's codes); English for one we lack."""
+    return WORDS.get(language, WORDS[ENGLISH])
 
 
 @dataclass(frozen=True)
@@ -80,23 +121,26 @@ def _next_day_with_sessions(program: Program, after: Weekday, part: Optional[str
     return None
 
 
-def _when(question: ScheduleQuestion, day: Weekday) -> str:
+def _when(question: ScheduleQuestion, day: Weekday, words: ScheduleWords) -> str:
+    name = words.wording.day(day)
     if question.relative:
-        return f"{question.relative} ({day.title})"
-    return f"on {day.title}"
+        return words.relative_day.format(relative=words.relative[question.relative], day=name)
+    return words.on_day.format(day=name)
 
 
 def day_replies(book: AnswerBook, question: ScheduleQuestion, track: Optional[Track] = None) -> List[Reply]:
     """The groups on each day asked about (of one track when given), or the next day with some."""
     program = book.program
+    words = words_in(book.language)
     replies = []
     for day in question.days:
         matches = sessions_on(program, day, question.part, track)
-        when = _when(question, day)
+        when = _when(question, day, words)
         if matches:
             replies.append(book.render("schedule_day", day=day, when=when, matches=matches))
             continue
-        part = " ".join(p for p in (track.name if track else "", question.part or "") if p)
+        named = (words.track.format(track.name) if track else "", words.parts[question.part] if question.part else "")
+        part = " ".join(p for p in named if p)
         next_day = _next_day_with_sessions(program, day, question.part, track)
         replies.append(book.render("schedule_day_none", day=day, when=when, part=part, next_day=next_day))
     return replies
@@ -117,7 +161,8 @@ def answer(book: AnswerBook, text: str, now: dt.datetime) -> List[Reply]:
             sessions = [s for s in track.sessions if _session_matches(s, question.part)]
             if sessions:
                 matches.append((track, sessions))
+        part = words_in(book.language).parts[question.part]
         if matches:
-            return [book.render("schedule_part_of_day", part=question.part, matches=matches)]
-        return [book.render("schedule_part_none", part=question.part)]
+            return [book.render("schedule_part_of_day", part=part, matches=matches)]
+        return [book.render("schedule_part_none", part=part)]
     return [book.render("schedule_overview")]

@@ -105,3 +105,70 @@ def test_sessions_on_filters_part_of_day(book: AnswerBook) -> None:
 def test_holidays_are_answered_before_the_weekly_timetable(book: AnswerBook, message: str, expected: str) -> None:
     [reply] = texts(book, message, WEDNESDAY_AFTERNOON)
     assert reply.startswith(expected) and "Adult Day IOP" not in reply
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+ENGLISH_WORDS = ("groups", "on Monday", "on Thursday", "today", "tomorrow", "evening", "morning", "weekend", "We ")
+
+
+@pytest.fixture
+def spanish(book: AnswerBook) -> AnswerBook:
+    return book.in_language("es")
+
+
+@pytest.mark.parametrize(
+    "message, days, part, relative",
+    [
+        ("¿hay grupo el lunes?", ("monday",), None, None),
+        ("¿hay grupos el miércoles?", ("wednesday",), None, None),
+        ("grupo el miercoles", ("wednesday",), None, None),
+        ("¿tienen grupo el sábado?", ("saturday",), None, None),
+        ("¿a qué hora es el grupo de la noche?", (), "evening", None),
+        ("¿hay grupos en la mañana?", (), "morning", None),
+        ("¿hay grupos por la tarde?", (), "afternoon", None),
+        ("¿tienen grupos el fin de semana?", (), "weekend", None),
+        ("y mañana?", ("thursday",), None, "tomorrow"),
+        ("¿hay grupo mañana en la mañana?", ("thursday",), "morning", "tomorrow"),
+        ("¿hay grupo hoy?", ("wednesday",), None, "today"),
+        ("¿hay grupo esta noche?", ("wednesday",), "evening", "today"),
+        ("buenas noches, ¿a qué hora empiezan?", (), None, None),
+    ],
+)
+def test_reads_a_spanish_question(message: str, days: tuple, part: str, relative: str) -> None:
+    question = schedule.read_question(message, WEDNESDAY_AFTERNOON.astimezone(dt.timezone(dt.timedelta(hours=-8))))
+    assert tuple(d.value for d in question.days) == days
+    assert (question.part, question.relative) == (part, relative)
+
+
+def test_a_spanish_question_about_a_day(spanish: AnswerBook) -> None:
+    [reply] = texts(spanish, "¿hay grupo el jueves?", WEDNESDAY_AFTERNOON)
+    assert reply.startswith("Sí, el jueves tenemos:")
+    assert "• Adult Evening IOP, 6:00 p. m.–9:00 p. m." in reply
+    [none] = texts(spanish, "¿hay grupo el domingo?", WEDNESDAY_AFTERNOON)
+    assert none == "No tenemos grupos el domingo. Los próximos son el lunes."
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        (
+            "¿a qué hora es el grupo de la noche?",
+            "Nuestros grupos de la noche:\n• Adult Evening IOP: lun, mar y jue 6:00 p. m.–9:00 p. m.",
+        ),
+        ("¿hay grupo mañana?", "Sí, mañana (jueves) tenemos:"),
+        ("¿hay grupo hoy en la noche?", "No tenemos grupos de la noche hoy (miércoles). Los próximos son el jueves."),
+        ("¿tienen grupos el fin de semana?", "Nuestros grupos de fin de semana:"),
+    ],
+)
+def test_spanish_schedule_answers_are_worded_in_spanish(spanish: AnswerBook, message: str, expected: str) -> None:
+    said = " ".join(texts(spanish, message, WEDNESDAY_AFTERNOON))
+    assert said.startswith(expected)
+    assert not [word for word in ENGLISH_WORDS if word in said]
+
+
+def test_an_english_book_still_answers_in_english_whatever_the_words(book: AnswerBook) -> None:
+    [reply] = texts(book, "is there group on thursday?", WEDNESDAY_AFTERNOON)
+    assert reply.startswith("Yes, on Thursday")
+    [none] = texts(book, "any group tonight", WEDNESDAY_AFTERNOON)
+    assert none.startswith("We don't have evening groups today (Wednesday).")

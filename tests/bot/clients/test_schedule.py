@@ -114,3 +114,46 @@ def test_day_words(day: dt.date, today: dt.date, words: str) -> None:
 def test_a_weekday_asked_after_today_s_group_ended_means_next_week(book: AnswerBook, evening: Track) -> None:
     text = schedule.answer(book, evening, "group on thursday?", at("2026-12-10T21:30-08:00")).text  # Thursday night
     assert text.startswith("On Thursday, December 17 your Adult Evening IOP group meets 6:00 pm–9:00 pm")
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day, today, words",
+    [
+        (dt.date(2026, 12, 7), dt.date(2026, 12, 7), "hoy"),
+        (dt.date(2026, 12, 8), dt.date(2026, 12, 7), "mañana (martes)"),
+        (dt.date(2026, 12, 10), dt.date(2026, 12, 7), "el jueves"),
+        (dt.date(2026, 12, 14), dt.date(2026, 12, 7), "el lunes 14 de diciembre"),
+    ],
+)
+def test_day_words_in_spanish(day: dt.date, today: dt.date, words: str) -> None:
+    assert schedule.day_words(day, today, "es") == words
+
+
+@pytest.mark.parametrize(
+    "question, now, expected",
+    [
+        (
+            "¿cuándo es mi próximo grupo?",
+            "2026-12-05T20:00-08:00",
+            "Su próximo grupo Adult Evening IOP es el lunes, 6:00 p. m.–9:00 p. m.",
+        ),
+        (
+            "¿a qué hora es el grupo mañana?",
+            "2026-12-07T12:00-08:00",
+            "Mañana (martes) su grupo Adult Evening IOP se reúne 6:00 p. m.",
+        ),
+        (
+            "¿tengo grupo mañana?",
+            "2026-12-08T12:00-08:00",
+            "No tiene grupo mañana (miércoles). El próximo es el jueves a las 6:00 p. m.",
+        ),
+        ("¿tengo grupo el jueves?", "2026-12-10T21:30-08:00", "El jueves 17 de diciembre su grupo Adult Evening IOP se reúne"),
+    ],
+)
+def test_a_client_asking_in_spanish(book: AnswerBook, evening: Track, question: str, now: str, expected: str) -> None:
+    text = schedule.answer(book.in_language("es"), evening, question, at(now)).text
+    assert text.startswith(expected)
+    assert "tomorrow" not in text and " on " not in text

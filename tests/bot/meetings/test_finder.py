@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, List, Optional
 
 import pytest
@@ -355,3 +356,121 @@ def test_a_change_that_finds_nothing_leaves_the_last_list_to_ask_about(book: Ans
     assert nothing is not None and texts(nothing)[0].startswith("I couldn't find NA meetings (in Korean)")
     asked = finder.follow_up("where is the first one?", MONDAY_3PM, nothing.place, nothing.search, SaidAs.FOLLOW_UP)
     assert asked is not None and texts(asked) == ["Group tue-spanish meets at 1 Test Rd, Palm Springs (under 1 mile away)."]
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+# Words of the English replies that must not show in a Spanish one (names, places and links aside).
+ENGLISH_WORDS = re.compile(
+    r"\b(?:meetings?|miles?|mile|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|tonight|today|tomorrow|"
+    r"away|near|within|soonest|in person|online|when|where|join|yes|under|hosted|morning|evening|afternoon)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture
+def spanish(book: AnswerBook) -> AnswerBook:
+    return book.in_language("es")
+
+
+def english_in(outcome: Any) -> List[str]:
+    return [
+        found for text in texts(outcome) for found in ENGLISH_WORDS.findall(text.replace("Group ", "").replace("Test Rd", ""))
+    ]
+
+
+def test_a_spanish_search_is_answered_in_spanish(spanish: AnswerBook, places: Gazetteer) -> None:
+    meetings = [meeting("late", start="20:00", end=dt.time(21, 0)), meeting("early", start="18:00", types=("open", "wheelchair"))]
+    outcome = finder_for(spanish, places, meetings).find("¿Hay una junta de NA cerca de 92262 esta noche?", MONDAY_3PM, None)
+    said = texts(outcome)
+    assert said[0] == (
+        "Aquí tiene reuniones de NA cerca de Palm Springs, CA 92262, esta noche, empezando por la más cercana en tiempo:"
+    )
+    assert said[1].splitlines() == [
+        "Group early (NA, en persona)",
+        "Cuándo: hoy a las 6:00 p. m.",
+        "Dónde: 1 Test Rd, Palm Springs (a menos de 1 milla)",
+        "Características: abierta a todos, accesible en silla de ruedas",
+    ]
+    assert "Cuándo: hoy de 8:00 p. m. a 9:00 p. m." in said[2]
+    assert english_in(outcome) == []
+
+
+@pytest.mark.parametrize(
+    "text, heading",
+    [
+        ("reuniones de NA el lunes cerca de 92262", "reuniones de NA cerca de Palm Springs, CA 92262, el lunes,"),
+        ("juntas de AA para mujeres en Palm Springs el sábado en la mañana", "reuniones de AA para mujeres"),
+        ("reunión de NA a 5 millas de 92262 mañana en la noche", "mañana en la noche"),
+        ("reunión de Narcóticos Anónimos en línea ahorita", "reuniones de NA en línea"),
+        ("grupo de NA este fin de semana cerca de 92262", "este fin de semana"),
+    ],
+)
+def test_spanish_replies_have_no_english_words(spanish: AnswerBook, places: Gazetteer, text: str, heading: str) -> None:
+    meetings = [
+        meeting("mon", start="19:00"),
+        meeting("tue", day=1, start="19:00", miles_north=3.0),
+        meeting("sat", Fellowship.aa, day=5, start="09:00", types=("women", "spanish")),
+        meeting("sun", day=6, start="18:00", miles_north=20),
+        meeting(
+            "zoom",
+            start="17:30",
+            attendance=Attendance.online,
+            latitude=None,
+            longitude=None,
+            timezone="America/New_York",
+            conference_url="https://meet.example/1",
+        ),
+    ]
+    outcome = finder_for(spanish, places, meetings).find(text, MONDAY_3PM, None)
+    assert heading in texts(outcome)[0]
+    assert english_in(outcome) == []
+
+
+def test_a_relaxed_spanish_search_says_so_in_spanish(spanish: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(spanish, places, [meeting("far", miles_north=20)])
+    widened = finder.find("NA cerca de 92262 esta noche", MONDAY_3PM, None)
+    assert texts(widened)[0].startswith(
+        "No había nada a menos de 10 millas, así que busqué más lejos: aquí tiene reuniones de NA a menos de 25 millas"
+    )
+    online = meeting("zoom", attendance=Attendance.online, latitude=None, longitude=None, conference_url="https://meet.example/1")
+    instead = finder_for(spanish, places, [online]).find("reuniones de NA cerca de 92262 esta noche", MONDAY_3PM, None)
+    assert "a menos de 50 millas de Palm Springs, CA 92262 esta noche, así que aquí tiene reuniones en línea" in texts(instead)[0]
+    nothing = finder_for(spanish, places, [meeting("aa", Fellowship.aa)]).find("reuniones de NA cerca de 92262", MONDAY_3PM, None)
+    assert texts(nothing)[0].startswith(
+        "No encontré reuniones de NA a menos de 50 millas de Palm Springs, CA 92262 en los próximos 7 días"
+    )
+    for outcome in (widened, instead, nothing):
+        assert english_in(outcome) == []
+
+
+def test_spanish_follow_ups_to_a_search(spanish: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(spanish, places, follow_up_meetings())
+    last = finder.find("reuniones de NA cerca de 92262 mañana en la noche", MONDAY_3PM, None)
+    assert first_lines(last) == ["Group tue-spanish (NA, en persona)", "Group tue-na (NA, en persona)"]
+
+    def follow(text: str, said_as: SaidAs = SaidAs.FOLLOW_UP) -> List[str]:
+        outcome = finder.follow_up(text, MONDAY_3PM, last.place, last.search, said_as)
+        assert outcome is not None
+        return texts(outcome)
+
+    assert follow("¿la segunda es accesible en silla de ruedas?") == [
+        'Sí: la información de Group tue-na dice "accesible en silla de ruedas".'
+    ]
+    assert follow("¿dónde es la primera?", SaidAs.RIGHT_AFTER) == [
+        "Group tue-spanish se reúne en 1 Test Rd, Palm Springs (a menos de 1 milla)."
+    ]
+    assert follow("¿a qué hora empieza la 2da?", SaidAs.RIGHT_AFTER) == ["Group tue-na se reúne mañana a las 7:00 p. m."]
+    assert follow("¿cuáles son en línea?") == ["Ninguna de las reuniones que le mostré se reúne en línea."]
+    assert follow("¿la primera es de AA?") == ["No: Group tue-spanish aparece como Narcóticos Anónimos (NA)."]
+    online = follow("¿alguna en línea?", SaidAs.REQUEST)
+    assert online[0] == "Aquí tiene reuniones de NA en línea, mañana en la noche, empezando por la más cercana en tiempo:"
+    assert follow("¿y el lunes?")[0].startswith(
+        "Aquí tiene reuniones de NA cerca de Palm Springs, CA 92262, el lunes en la noche,"
+    )
+
+
+def test_our_own_group_in_spanish_is_not_a_meeting_follow_up(spanish: AnswerBook, places: Gazetteer) -> None:
+    finder = finder_for(spanish, places, follow_up_meetings())
+    last = finder.find("reuniones de NA cerca de 92262 esta noche", MONDAY_3PM, None)
+    assert finder.follow_up("¿a qué hora es el grupo mañana?", MONDAY_3PM, last.place, last.search, SaidAs.RIGHT_AFTER) is None

@@ -227,3 +227,103 @@ def test_without_a_search_only_words_about_meetings_start_one(text: str, expecte
 def test_a_refined_search_survives_the_slot() -> None:
     query = refine(SPANISH_AA_TONIGHT, "what about NA at 7pm?", place_named=False)
     assert MeetingQuery.from_slot(query.to_slot()) == query
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("¿la primera es accesible en silla de ruedas?", Reference(0)),
+        ("¿dónde es la segunda?", Reference(1)),
+        ("¿a qué hora empieza la tercera reunión?", Reference(2)),
+        ("¿el primer grupo es en español?", Reference(0)),
+        ("¿qué tan lejos queda la última?", Reference(-1)),
+        ("la 2da de la lista, ¿es abierta?", Reference(1)),
+        ("¿la número 3 es en línea?", Reference(2)),
+        ("¿cuáles son en línea?", Reference(None, plural=True)),
+        ("¿esa es accesible en silla de ruedas?", Reference(None, pronoun=True)),
+        ("¿esa reunión es en persona?", Reference(None, pronoun=True)),
+    ],
+)
+def test_a_spanish_reference_names_a_listed_meeting(text: str, expected: Reference) -> None:
+    reference, _ = read_reference(text, NAMES)
+    assert reference == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["es mi primera vez, ¿hay para principiantes?", "¿y mañana?", "¿alguna en línea?", "reuniones a 2 millas", "esta noche"],
+)
+def test_spanish_words_that_point_at_no_listed_meeting(text: str) -> None:
+    reference, _ = read_reference(text, NAMES)
+    assert reference is None
+
+
+@pytest.mark.parametrize(
+    "text, aspects",
+    [
+        ("¿la primera es accesible en silla de ruedas?", ("type:wheelchair",)),
+        ("¿dónde es la segunda?", ("where",)),
+        ("¿cuál es la dirección de la primera?", ("where",)),
+        ("¿qué tan lejos queda la última?", ("distance",)),
+        ("¿a qué hora termina la segunda?", ("end", "when")),
+        ("¿el enlace de la primera?", ("link",)),
+        ("¿la segunda es en línea?", ("attendance:online",)),
+        ("¿la primera es abierta?", ("type:open",)),
+        ("¿la segunda es en español?", ("type:spanish",)),
+        ("¿la primera es de AA?", ("fellowship:AA",)),
+        ("¿hay estacionamiento en la tercera?", ("notes",)),
+        ("más información de la segunda", ("all",)),
+    ],
+)
+def test_what_a_spanish_question_about_a_meeting_asks(text: str, aspects: Tuple[str, ...]) -> None:
+    _, rest = read_reference(text, NAMES)
+    assert aspects_of(rest) == aspects
+
+
+@pytest.mark.parametrize(
+    "text, fellowships, attendance, types, when",
+    [
+        ("¿y mañana?", {F.aa}, None, {"spanish"}, When(relative_day=1, part="evening")),
+        ("¿qué tal el sábado?", {F.aa}, None, {"spanish"}, When(weekday=5, part="evening")),
+        ("¿alguna en línea?", {F.aa}, "online", {"spanish"}, TONIGHT),
+        ("¿y de NA?", {F.na}, None, {"spanish"}, TONIGHT),
+        ("¿alguna para jóvenes?", {F.aa}, None, {"spanish", "young_people"}, TONIGHT),
+        ("mejor en la mañana", {F.aa}, None, {"spanish"}, When(relative_day=0, part="morning")),
+        ("a cualquier hora", {F.aa}, None, {"spanish"}, When()),
+    ],
+)
+def test_a_spanish_refinement_keeps_everything_else(
+    text: str, fellowships: set, attendance: Optional[str], types: set, when: When
+) -> None:
+    query = refine(SPANISH_AA_TONIGHT, text, place_named=False)
+    assert (query.fellowships, query.attendance, query.types, query.when) == (
+        frozenset(fellowships),
+        attendance,
+        frozenset(types),
+        when,
+    )
+
+
+def test_closer_in_spanish_halves_the_radius() -> None:
+    assert refine(MeetingQuery(radius_miles=10.0), "¿algo más cerca?", place_named=False).radius_miles == 5.0
+
+
+@pytest.mark.parametrize(
+    "text, said_as, expected",
+    [
+        ("¿y mañana?", SaidAs.FOLLOW_UP, True),
+        ("¿y mañana?", SaidAs.REQUEST, True),
+        ("¿alguna en línea?", SaidAs.REQUEST, True),
+        ("reuniones de NA el viernes", SaidAs.REQUEST, False),  # a new request
+        ("¿a qué hora es el grupo mañana?", SaidAs.RIGHT_AFTER, False),  # our own groups
+        ("¿tienen sesiones el sábado?", SaidAs.RIGHT_AFTER, False),
+        ("¿hay grupos de AA mañana?", SaidAs.RIGHT_AFTER, True),  # a fellowship: meetings
+        ("¿reuniones en línea mañana?", SaidAs.LATER, True),
+        ("¿algo mañana en la mañana?", SaidAs.LATER, False),  # the topic moved on
+    ],
+)
+def test_how_readily_a_spanish_message_counts_as_a_change(text: str, said_as: SaidAs, expected: bool) -> None:
+    assert is_refinement(text, False, said_as) is expected

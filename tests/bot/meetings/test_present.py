@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.meetings.models import Attendance, Fellowship, Meeting
-from bot.meetings.present import MeetingView, day_label, describe, view, when_words
+from bot.meetings.present import WORDS, MeetingView, day_label, describe, view, when_words
 from bot.meetings.query import SECULAR, TWELVE_STEP, MeetingQuery, When, read_query
 from bot.meetings.search import Hit
+from bot.meetings.types import TYPES, TYPES_ES
 
 LA = ZoneInfo("America/Los_Angeles")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -345,3 +346,120 @@ def test_notes_are_shown_exactly_as_given(notes: str) -> None:
 )
 def test_notes_lose_only_blank_lines_and_outer_spaces(notes: str, shown: str) -> None:
     assert seen_in_la(make_meeting(notes=notes), at(MONDAY, 19)).notes == shown
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+ES = "es"
+
+
+def test_every_language_has_every_phrase() -> None:
+    english = WORDS["en"]
+    for words in WORDS.values():
+        for table in ("today_parts", "tomorrow_parts", "day_parts", "weekend_parts", "any_day_parts"):
+            assert set(getattr(words, table)) == set(getattr(english, table))
+        assert set(words.adjectives) == set(english.adjectives)
+        assert set(words.attendance_labels) == set(english.attendance_labels)
+        assert set(words.fellowship_names) == set(Fellowship)
+    assert set(TYPES_ES) == set(TYPES)
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        (MeetingQuery(), "reuniones"),
+        (MeetingQuery(fellowships=frozenset({Fellowship.na})), "reuniones de NA"),
+        (MeetingQuery(fellowships=frozenset({Fellowship.na}), types=frozenset({"women"})), "reuniones de NA para mujeres"),
+        (MeetingQuery(fellowships=frozenset({Fellowship.aa}), attendance="online"), "reuniones de AA en línea"),
+        (MeetingQuery(attendance="in_person"), "reuniones presenciales"),
+        (MeetingQuery(attendance="hybrid", fellowships=frozenset({Fellowship.al_anon})), "reuniones de Al-Anon híbridas"),
+        (MeetingQuery(fellowships=TWELVE_STEP, types=frozenset({"men"})), "reuniones de 12 pasos para hombres"),
+        (MeetingQuery(fellowships=SECULAR), "reuniones de LifeRing, Recovery Dharma o SMART"),
+        (MeetingQuery(types=frozenset({"spanish", "wheelchair"})), "reuniones en español (accesible en silla de ruedas)"),
+    ],
+)
+def test_describe_in_spanish(query: MeetingQuery, words: str) -> None:
+    assert describe(query, ES) == words
+
+
+@pytest.mark.parametrize(
+    "when, words",
+    [
+        (When(), "en los próximos 7 días"),
+        (When(now=True), "ahora o dentro de la próxima hora"),
+        (When(relative_day=0), "hoy"),
+        (When(relative_day=0, part="tonight"), "esta noche"),
+        (When(relative_day=0, part="morning"), "esta mañana"),
+        (When(relative_day=0, part="noon"), "hoy al mediodía"),
+        (When(relative_day=1), "mañana"),
+        (When(relative_day=1, part="morning"), "mañana en la mañana"),
+        (When(relative_day=1, part="tonight"), "mañana en la noche"),
+        (When(relative_day=1, clock=dt.time(19, 30)), "mañana alrededor de las 7:30 p. m."),
+        (When(weekday=0), "el lunes"),
+        (When(weekday=5, part="morning"), "el sábado en la mañana"),
+        (When(weekday=0, clock=dt.time(13, 0)), "el lunes alrededor de la 1:00 p. m."),
+        (When(weekday=0, clock=dt.time(7, 0), clock_ambiguous=True), "el lunes alrededor de las 7:00"),
+        (When(weekend=True), "este fin de semana"),
+        (When(weekend=True, part="morning"), "este fin de semana (en la mañana)"),
+        (When(part="afternoon"), "en la tarde"),
+        (When(part="night"), "tarde en la noche"),
+    ],
+)
+def test_when_words_in_spanish(when: When, words: str) -> None:
+    assert when_words(when, ES) == words
+
+
+@pytest.mark.parametrize(
+    "start, label",
+    [
+        (dt.datetime(2026, 11, 23, 19, 0, tzinfo=LA), "hoy"),
+        (dt.datetime(2026, 11, 24, 7, 0, tzinfo=LA), "mañana"),
+        (dt.datetime(2026, 11, 22, 23, 30, tzinfo=LA), "ayer"),
+        (dt.datetime(2026, 11, 28, 10, 0, tzinfo=LA), "sábado 28 de nov."),
+        (dt.datetime(2026, 12, 7, 10, 0, tzinfo=LA), "lunes 7 de dic."),
+    ],
+)
+def test_day_label_in_spanish(start: dt.datetime, label: str) -> None:
+    assert day_label(start, MONDAY, ES) == label
+
+
+def test_a_meeting_worded_in_spanish() -> None:
+    meeting = make_meeting(attendance=Attendance.hybrid, end=dt.time(20, 30), types=("open", "wheelchair", "spanish"))
+    assert view(Hit(meeting, at(MONDAY, 19), 2.44), LA, MONDAY, ES) == MeetingView(
+        name="Desert Serenity",
+        fellowship="NA",
+        when="hoy de 7:00 p. m. a 8:30 p. m.",
+        attendance="en persona y en línea",
+        distance="2.4 millas",
+        place="St. Francis Hall · 1 Test Rd, Palm Springs",
+        join_url="https://zoom.us/j/123456789",
+        join_phone="+1 669 900 6833",
+        types="abierta a todos, accesible en silla de ruedas, en español",
+        notes=None,
+    )
+
+
+@pytest.mark.parametrize(
+    "start, today, miles, when, distance",
+    [
+        (at(MONDAY, 19), MONDAY, 0.4, "hoy a las 7:00 p. m.", "menos de 1 milla"),
+        (at(MONDAY, 13), MONDAY, 1.5, "hoy a la 1:00 p. m.", "1.5 millas"),
+        (at(dt.date(2026, 12, 7), 10), MONDAY, None, "lunes 7 de dic. a las 10:00 a. m.", None),
+    ],
+)
+def test_spanish_start_and_distance(
+    start: dt.datetime, today: dt.date, miles: Optional[float], when: str, distance: Optional[str]
+) -> None:
+    shown = view(Hit(make_meeting(), start, miles), LA, today, ES)
+    assert (shown.when, shown.distance) == (when, distance)
+
+
+def test_an_online_meeting_in_another_timezone_in_spanish(new_york_online: Meeting) -> None:
+    shown = view(Hit(new_york_online, at(MONDAY, 15, zone=NEW_YORK), None), LA, MONDAY, ES)
+    assert shown.when == "hoy de 12:00 p. m. PST (3:00 p. m. EST, hora de donde se organiza) a 1:00 p. m."
+    assert shown.attendance == "en línea"
+
+
+def test_an_unknown_language_reads_as_english() -> None:
+    assert describe(MeetingQuery(fellowships=frozenset({Fellowship.na})), "fr") == "NA meetings"
+    assert when_words(When(weekday=0), "fr") == "on Monday"

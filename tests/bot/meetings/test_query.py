@@ -499,3 +499,110 @@ def test_every_window_starts_no_earlier_than_the_grace_and_is_never_in_the_past(
         assert end > instant
         assert start >= instant - dt.timedelta(minutes=20)
     assert end - instant <= dt.timedelta(days=16)
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+SPANISH_REQUESTS = [
+    # text, fellowships, attendance, types, when, near_me
+    ("¿Hay una junta de NA cerca de 92262 esta noche?", {F.na}, None, set(), When(relative_day=0, part="tonight"), False),
+    ("reuniones de NA hoy en la noche", {F.na}, None, set(), When(relative_day=0, part="tonight"), False),
+    ("grupo de NA en línea ahorita", {F.na}, "online", set(), When(now=True), False),
+    ("reunión de AA en linea ahora", {F.aa}, "online", set(), When(now=True), False),
+    ("Alcohólicos Anónimos virtual", {F.aa}, "online", set(), When(), False),
+    ("alcoholicos anonimos por zoom", {F.aa}, "online", set(), When(), False),
+    ("Narcóticos Anónimos en persona", {F.na}, "in_person", set(), When(), False),
+    ("junta presencial de AA", {F.aa}, "in_person", set(), When(), False),
+    ("reuniones de Al-Anon para mi familia", {F.al_anon}, None, set(), When(), False),
+    ("reuniones de AA mañana", {F.aa}, None, set(), When(relative_day=1), False),
+    ("reuniones de AA mañana en la mañana", {F.aa}, None, set(), When(relative_day=1, part="morning"), False),
+    ("reuniones de AA mañana por la mañana", {F.aa}, None, set(), When(relative_day=1, part="morning"), False),
+    ("reuniones de AA en la mañana", {F.aa}, None, set(), When(part="morning"), False),
+    ("reuniones de AA por la mañana", {F.aa}, None, set(), When(part="morning"), False),
+    ("junta de AA esta mañana", {F.aa}, None, set(), When(relative_day=0, part="morning"), False),
+    ("reuniones en la tarde", set(), None, set(), When(part="afternoon"), False),
+    ("reuniones en la noche", set(), None, set(), When(part="evening"), False),
+    ("reuniones de NA el lunes", {F.na}, None, set(), When(weekday=0), False),
+    ("junta el martes en la noche", set(), None, set(), When(weekday=1, part="evening"), False),
+    ("reunión el miércoles", set(), None, set(), When(weekday=2), False),
+    ("reunión el miercoles", set(), None, set(), When(weekday=2), False),
+    ("grupo de NA el jueves", {F.na}, None, set(), When(weekday=3), False),
+    ("reuniones el viernes por la tarde", set(), None, set(), When(weekday=4, part="afternoon"), False),
+    ("reuniones de mujeres el sábado en la mañana", set(), None, {"women"}, When(weekday=5, part="morning"), False),
+    ("reuniones el sabado", set(), None, set(), When(weekday=5), False),
+    ("junta el domingo", set(), None, set(), When(weekday=6), False),
+    ("juntas de NA este fin de semana", {F.na}, None, set(), When(weekend=True), False),
+    ("reuniones para hombres", set(), None, {"men"}, When(), False),
+    ("reuniones de hombres y mujeres", set(), None, set(), When(), False),
+    ("reuniones para jóvenes", set(), None, {"young_people"}, When(), False),
+    ("reuniones para jovenes", set(), None, {"young_people"}, When(), False),
+    ("junta para principiantes", set(), None, {"beginners"}, When(), False),
+    ("reunión con acceso para silla de ruedas", set(), None, {"wheelchair"}, When(), False),
+    ("reuniones de AA en español", {F.aa}, None, {"spanish"}, When(), False),
+    ("reuniones abiertas de AA", {F.aa}, None, {"open"}, When(), False),
+    ("reuniones de NA cerca de mí", {F.na}, None, set(), When(), True),
+    ("reuniones de 12 pasos", set(TWELVE_STEP), None, set(), When(), False),
+    ("reuniones sin 12 pasos", set(SECULAR), None, set(), When(), False),
+    ("¿hay NA cerca de 92262?", {F.na}, None, set(), When(), False),
+    ("NA en línea", {F.na}, "online", set(), When(), False),
+    ("NA o AA hoy", {F.na, F.aa}, None, set(), When(relative_day=0), False),
+    ("reuniones de CA", {F.ca}, None, set(), When(), False),
+    ("reunión en Indio, CA", set(), None, set(), When(), False),
+    ("pasado mañana", set(), None, set(), When(), False),  # not tomorrow
+    ("buenas noches, busco reuniones de AA", {F.aa}, None, set(), When(), False),  # a greeting, not a time
+]
+
+
+@pytest.mark.parametrize(
+    "text, fellowships, attendance, types, when, near_me", SPANISH_REQUESTS, ids=[r[0] for r in SPANISH_REQUESTS]
+)
+def test_read_query_reads_a_spanish_message(
+    text: str, fellowships: set, attendance: Optional[str], types: set, when: When, near_me: bool
+) -> None:
+    query = read_query(text)
+    assert query.fellowships == frozenset(fellowships)
+    assert query.attendance == attendance
+    assert query.types == frozenset(types)
+    assert query.when == when
+    assert query.near_me is near_me
+
+
+@pytest.mark.parametrize(
+    "text, miles",
+    [
+        ("reuniones a 5 millas", 5.0),
+        ("a menos de 2.5 millas", 2.5),
+        ("dentro de 20 kilómetros", 20 * 0.621371),
+        ("a 1 milla", 1.0),
+    ],
+)
+def test_a_spanish_radius(text: str, miles: float) -> None:
+    query = read_query(text)
+    assert query.radius_miles == pytest.approx(miles)
+    assert query.radius_given is True
+    assert query.when.clock is None
+
+
+@pytest.mark.parametrize(
+    "text, clock, ambiguous",
+    [
+        ("a las 7 de la tarde", dt.time(19, 0), False),
+        ("a las 8 de la noche", dt.time(20, 0), False),
+        ("a las 7 de la mañana", dt.time(7, 0), False),
+        ("reunión a las 7:30 p. m.", dt.time(19, 30), False),
+        ("a las 9 a. m.", dt.time(9, 0), False),
+        ("a la 1", dt.time(1, 0), True),
+        ("junta de las 8", dt.time(8, 0), True),
+        ("a las 12 de la noche", dt.time(0, 0), False),
+    ],
+)
+def test_spanish_clock_times(text: str, clock: dt.time, ambiguous: bool) -> None:
+    when = read_query(text).when
+    assert (when.clock, when.clock_ambiguous) == (clock, ambiguous)
+    assert when.part is None  # "de la tarde" is part of the clock time, not a part of the day besides
+
+
+def test_spanish_tonight_gives_the_same_window_as_english() -> None:
+    now = monday(15)
+    assert window(read_query("reuniones esta noche").when, now, LA) == window(read_query("meetings tonight").when, now, LA)
+    assert window(read_query("mañana en la mañana").when, now, LA) == window(read_query("tomorrow morning").when, now, LA)

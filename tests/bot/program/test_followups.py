@@ -210,3 +210,56 @@ def test_the_track_named_with_another_time_of_day_is_remembered_but_not_answered
     now_local = WEDNESDAY_AFTERNOON.astimezone(book.program.center.zone)
     focus = followups.read_schedule("i'm in the day program, anything in the evening?", now_local, book.program)
     assert (focus.track, focus.overview, focus.member_track, focus.question.part) == (None, False, "adult_day", "evening")
+
+
+# -- Spanish (issue 19) ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, named, expected",
+    [
+        ("y mañana?", ["mañana"], True),
+        ("¿y el viernes?", ["viernes"], True),
+        ("¿qué tal el sábado?", ["sábado"], True),
+        ("mañana?", ["mañana"], True),
+        ("¿el jueves entonces?", ["jueves"], True),
+        ("¿hay grupo el jueves?", ["jueves"], False),
+        ("tengo cigna", ["cigna"], True),
+    ],
+)
+def test_a_spanish_follow_up_is_a_lead_in_and_what_it_names(text: str, named: List[str], expected: bool) -> None:
+    assert followups.is_followup(text, named) is expected
+
+
+@pytest.mark.parametrize(
+    "text, track, member",
+    [
+        ("estoy en el programa de la noche", "adult_evening", True),
+        ("mi hijo está en el programa de adolescentes", "adolescent", True),
+        ("voy al grupo de la noche", "adult_evening", True),
+        ("¿cuándo se reúne el programa de la noche?", "adult_evening", False),
+        ("¿a qué hora es el grupo de la noche?", None, None),
+        ("¿tienen grupos en la noche?", None, None),
+    ],
+)
+def test_a_track_named_in_spanish(book: AnswerBook, text: str, track: Optional[str], member: Optional[bool]) -> None:
+    mention = followups.track_mentioned(text, book.program.tracks)
+    found = (mention.track.key, mention.member) if mention else (None, None)
+    assert found == (track, member)
+
+
+def test_a_spanish_conversation_about_a_track(book: AnswerBook) -> None:
+    spanish = book.in_language("es")
+    named, tomorrow, friday, saturday = _conversation(
+        spanish, ["estoy en el programa de la noche", "y mañana?", "¿y el viernes?", "¿hay grupo el sábado?"]
+    )
+    assert named == ("adult_evening", True, [])
+    assert tomorrow == ("adult_evening", False, ["Sí, mañana (jueves) tenemos:\n• Adult Evening IOP, 6:00 p. m.–9:00 p. m."])
+    assert friday == ("adult_evening", False, ["No tenemos grupos de Adult Evening IOP el viernes. Los próximos son el lunes."])
+    assert saturday[2] == ["No tenemos grupos de Adult Evening IOP el sábado. Los próximos son el lunes."]
+
+
+def test_a_spanish_follow_up_keeps_the_time_of_day(book: AnswerBook) -> None:
+    spanish = book.in_language("es")
+    _, friday = _conversation(spanish, ["¿tienen grupos en la noche?", "¿y el viernes?"])
+    assert friday == (None, False, ["No tenemos grupos de la noche el viernes. Los próximos son el lunes."])
