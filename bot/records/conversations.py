@@ -201,6 +201,7 @@ class Transcript:
     escalations: List[EscalationInfo] = field(default_factory=list)
     leads: List[LeadRow] = field(default_factory=list)
     clients: List[ClientLink] = field(default_factory=list)
+    language: str = DEFAULT_LANGUAGE  # the language the assistant answers in now (bot/language/)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -590,6 +591,8 @@ def transcript(engine: Engine, conversation_id: str, *, mask: bool = True) -> Op
         found_leads = leads_for_conversation(connection, conversation_id)
         links = _client_links(connection, conversation_id)
     stamps = [row.timestamp for row in rows if row.timestamp is not None] or [0.0]
+    slots = [_load(row.data) for row in rows if row.type_name == SLOT]
+    language = next((str(s["value"]) for s in reversed(slots) if s.get("name") == LANGUAGE_SLOT and s.get("value")), None)
     return Transcript(
         conversation_id=conversation_id,
         started_at=from_epoch(min(stamps)),  # type: ignore[arg-type]
@@ -598,6 +601,7 @@ def transcript(engine: Engine, conversation_id: str, *, mask: bool = True) -> Op
         escalations=found_escalations,
         leads=[_masked_lead(lead) for lead in found_leads] if mask else found_leads,
         clients=links,
+        language=language or DEFAULT_LANGUAGE,
     )
 
 

@@ -1,8 +1,8 @@
 """`python -m bot gate` (`make train`): a newly trained model goes into service only if it is no worse.
 
 `make train` trains into ``models/candidate/``. The gate evaluates the candidate on the sealed sets
-only (the NLU sealed set and the crisis net's sealed crisis and not-crisis messages: the figures
-the targets are judged on, and the least parsing that judges them) and compares it with the scores
+only (the NLU sealed sets and the crisis net's sealed crisis and not-crisis messages, English and
+Spanish pooled: the figures the targets are judged on, and the least parsing that judges them) and compares it with the scores
 recorded for the model in service (``models/companion.scores.json``, written when a model is put
 in service). It refuses the candidate when sealed crisis recall drops at all, escalations on the
 sealed not-crisis messages rise at all, the screening question on them rises by more than half a
@@ -191,8 +191,15 @@ def figures(service: Scores, candidate: Scores) -> str:
 # --- measuring a model on the sealed sets ------------------------------------------------------
 
 
+# English and Spanish, pooled: a model that loses ground in either language loses it here.
+NLU_SEALED = ("nlu_sealed", "nlu_sealed_es")
+SAFETY_SEALED = ("sealed", "sealed_es")
+
+
 def sealed_files(data: Path) -> List[Path]:
-    return sorted((data / "nlu_sealed").glob("*.yml")) + sorted((data / "safety" / "sealed").glob("*.yml"))
+    return [path for name in NLU_SEALED for path in sorted((data / name).glob("*.yml"))] + [
+        path for name in SAFETY_SEALED for path in sorted((data / "safety" / name).glob("*.yml"))
+    ]
 
 
 def sealed_digest(data: Path) -> str:
@@ -213,9 +220,13 @@ def file_digest(path: Path) -> str:
 
 def measure(parse: Callable[[str], Dict[str, Any]], data: Path) -> Scores:
     """One model's figures on the sealed sets, with the same scoring as `make evaluate` and `make eval-safety`."""
-    items = distinct(load_rasa_nlu(data / "nlu_sealed"))
+    items = distinct([item for name in NLU_SEALED for item in load_rasa_nlu(data / name)])
     nlu = scoring.score("sealed", [predict(parse, item.text, item.intent) for item in items])
-    safety = load_directory("sealed", data / "safety" / "sealed")
+    safety = load_directory("sealed", data / "safety" / SAFETY_SEALED[0])
+    for name in SAFETY_SEALED[1:]:
+        more = load_directory(name, data / "safety" / name)
+        safety.crisis += more.crisis
+        safety.other += more.other
     # The crisis-mode replies are no part of the gate's rule: leaving them out saves 420 parses.
     safety.crisis_mode = []
     report = evaluate([safety], parse)

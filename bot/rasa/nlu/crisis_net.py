@@ -44,6 +44,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.encoder.minilm import SentenceEncoder, shared_encoder
+from bot.language.detect import shared_detector
 from bot.rasa.nlu.embeddings import embeddings_for
 from bot.safety.examples import CrisisItem, NotCrisisItem, load
 from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
@@ -78,8 +79,15 @@ def training_examples(config: Dict[Text, Any], training_data: TrainingData) -> T
     seen = {e.text.lower() for e in examples}
     replies: List[int] = []
     labels: List[str] = []
+    # The encoder is an English model: to it Spanish reads alike whatever it says, so the Spanish
+    # NLU examples (thousands of questions, a few crises) would only teach it that Spanish is safe.
+    # They teach the NLU model; the encoder keeps data/safety/'s labelled ones in every language.
+    skipped = set(config.get("encoder_skips_languages") or [])
+    detector = shared_detector() if skipped else None
     for message in training_data.intent_examples:
         text = message.get(TEXT) or ""
+        if detector is not None and detector.read(text).language in skipped:
+            continue
         if text and not text.startswith("/") and text.lower() not in seen:
             seen.add(text.lower())
             intent = message.get(INTENT)
@@ -121,6 +129,8 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             "fallback_threshold": 0.2,
             "crisis_examples": "data/safety/crisis_examples.yml",
             "other_examples": "data/safety/not_crisis_examples.yml",
+            # NLU examples in these languages are not taught to the encoder's classifier.
+            "encoder_skips_languages": [],
             "regularization": 8.0,
             **Thresholds().__dict__,
         }

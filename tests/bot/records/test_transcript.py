@@ -113,3 +113,17 @@ def test_unknown_conversation_is_none(shared_world: World, tmp_path: Path) -> No
     engine = make_engine(tmp_path / "empty.db")
     migrate(engine)
     assert transcript(engine, "c-prospect") is None
+
+
+async def test_the_transcript_says_which_language_the_conversation_is_in(tmp_path: Path) -> None:
+    from tests.bot.records.conftest import Chat, tracker_store
+
+    path = tmp_path / "companion.db"
+    store = tracker_store(path)
+    engine = make_engine(path)
+    migrate(engine)
+    await Chat("c-es", local(2026, 3, 20, 11, 0)).user("hola", "greet").slot("language", "es").bot("Hola.").save(store)
+    await Chat("c-en", local(2026, 3, 20, 11, 0)).user("hi", "greet").bot("Hi.").save(store)
+    spanish, english = transcript(engine, "c-es"), transcript(engine, "c-en")
+    assert spanish is not None and english is not None
+    assert (spanish.language, english.language) == ("es", "en")
