@@ -199,13 +199,15 @@ async def test_a_crisis_found_in_the_review_inbox_pages_the_team_on_the_real_ser
     try:
         sender = f"it-{uuid.uuid4()}"
         reply = joined(await say(service, sender, "zxqv blorp wibble"))
-        assert "not sure I understood" in reply
+        # Gibberish gets the fallback or the off-topic answer (the model decides); both go to the inbox.
+        assert "not sure I understood" in reply or "outside what I can help with" in reply
         assert escalation_rows(service.database, sender) == []
         async with aiohttp.ClientSession(headers=headers) as session:
-            async with session.get(f"{service.web_url}/api/review?reason=fallback") as response:
+            async with session.get(f"{service.web_url}/api/review") as response:
                 rows = (await response.json())["items"]
             [row] = [r for r in rows if r["conversation_id"] == sender]
-            assert row["text"] == "zxqv blorp wibble" and row["reply"] and "fallback" in row["reasons"]
+            assert row["text"] == "zxqv blorp wibble" and row["reply"]
+            assert any(reason in row["reasons"] for reason in ("fallback", "out_of_scope"))
             async with session.post(
                 f"{service.web_url}/api/review/{row['key']}/label", json={"decision": "correct", "intent": "crisis"}
             ) as response:

@@ -78,3 +78,20 @@ async def test_a_callback_request_in_spanish_is_saved_with_its_language(service:
     saved = joined(await say(service, sender, "sí"))
     assert "Lupe" in saved and "Gracias" in saved
     assert rows(service, "SELECT first_name, language FROM leads WHERE conversation_id = ?", sender) == [("Lupe", "es")]
+
+
+async def test_a_meeting_search_in_spanish_is_answered_in_spanish(service: RunningService) -> None:
+    sender = new_sender()
+    messages = await say(service, sender, "¿hay una junta de NA cerca de 92262 esta noche?")
+    texts = [m.get("text", "") for m in messages]
+    assert "reuniones de NA" in texts[0] and "Palm Springs, CA 92262" in texts[0]
+    listed = texts[1:-1]
+    assert listed and all("Cuándo:" in text and "When:" not in text for text in listed)
+    # A follow-up in Spanish refines the same search.
+    assert "mañana" in joined(await say(service, sender, "¿y mañana?"))
+
+
+async def test_a_schedule_question_in_spanish(service: RunningService) -> None:
+    sender = new_sender()
+    reply = joined(await say(service, sender, "¿a qué hora son los grupos de la noche?"))
+    assert "p. m." in reply and "pm" not in reply.replace("p. m.", "")
