@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 import sys
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from bot.rasa.channels.guard import CHAT_BODY_LIMIT_BYTES
 from bot.settings import PROJECT_ROOT, SettingsError, get_settings
@@ -84,12 +84,20 @@ def _rasa(args: argparse.Namespace) -> int:
     from bot.rasa import patches
 
     patches.apply()
-    rasa_args = list(args.rasa_args)
-    if rasa_args[:1] == ["run"] and "--enable-api" in rasa_args and "--auth-token" not in rasa_args:
-        rasa_args += ["--auth-token", settings.auth_token()]  # here, not on the visible command line
-    sys.argv = ["rasa", *rasa_args]
+    sys.argv = ["rasa", *with_auth_token(list(args.rasa_args), settings.auth_token)]
     rasa_main()
     return 0
+
+
+def with_auth_token(rasa_args: List[str], token: Callable[[], str]) -> List[str]:
+    """`rasa run --enable-api` with the API's token added here, not on the visible command line.
+
+    As ``--auth-token=<token>``: a generated token may start with "-", which argparse would read
+    as the next option if the token came as a separate word (rasa then refused to start)."""
+    given = any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in rasa_args)
+    if rasa_args[:1] == ["run"] and "--enable-api" in rasa_args and not given:
+        return [*rasa_args, f"--auth-token={token()}"]
+    return rasa_args
 
 
 def _actions(_: argparse.Namespace) -> int:
