@@ -46,12 +46,12 @@ class ActionAnswerSchedule(CompanionAction):
         if focus.member_track:
             events.append(SlotSet("schedule_track", focus.member_track))
         if focus.track is not None and focus.overview:
-            track = focus.track
+            track = book.worded(focus.track)
             dispatcher.utter_message(
                 response="utter_schedule_track",
                 track=track.name,
                 times=WORDINGS[book.language].timetable(track.sessions),
-                zone=book.program.center.timezone_label,
+                zone=book.facts.center.timezone_label,
                 notes=f" {track.notes}" if track.notes else "",
             )
             return events

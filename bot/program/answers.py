@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import jinja2
+from pydantic import BaseModel
 
 from bot.program.errors import ProgramDataError
 from bot.program.insurance import CarrierMatcher
 from bot.program.models import Answer, Program, Track, Weekday
 from bot.program.situations import SituationFinder
+from bot.program.translation import counterparts
 from bot.program.wording import ENGLISH, WORDINGS
 
 
@@ -111,8 +113,12 @@ class AnswerBook:
         """``declared``: every answer the code chooses by name, with its sample values (SAMPLES and
         each feature's); answers.yml must have each of them. ``language``: English renders
         answers.yml, another language its translation (answers.<language>.yml)."""
-        self.program = program
+        self.program = program  # what the code reasons on: the same objects in every language
         self.language = language
+        # What the templates show: the data worded in this language, each object paired with its
+        # English counterpart so that a track or carrier the code chose is shown in this language.
+        self.facts = program.in_language(language)
+        self._worded = counterparts(program, self.facts) if self.facts is not program else {}
         self._answers: Dict[str, Answer] = program.answers if language == ENGLISH else program.translations[language]
         self._family: Dict[str, "AnswerBook"] = {language: self}  # this book in every language, shared
         env = jinja2.Environment(
@@ -123,17 +129,18 @@ class AnswerBook:
             keep_trailing_newline=False,
         )
         env.filters.update(WORDINGS[language].filters())
+        facts = self.facts
         self._base = {
-            "center": program.center,
-            "phone": {key: phone.display for key, phone in program.center.phones.items()},
-            "levels": program.levels_of_care,
-            "offered_levels": program.offered_levels,
-            "iop": program.level("iop"),
-            "tracks": program.tracks,
-            "tracks_by_key": {track.key: track for track in program.tracks},
-            "services": program.services,
-            "insurance": program.insurance,
-            "admissions": program.admissions,
+            "center": facts.center,
+            "phone": {key: phone.display for key, phone in facts.center.phones.items()},
+            "levels": facts.levels_of_care,
+            "offered_levels": facts.offered_levels,
+            "iop": facts.level("iop"),
+            "tracks": facts.tracks,
+            "tracks_by_key": {track.key: track for track in facts.tracks},
+            "services": facts.services,
+            "insurance": facts.insurance,
+            "admissions": facts.admissions,
         }
         self._templates: Dict[str, jinja2.Template] = {}
         self._shorts: Dict[str, jinja2.Template] = {}
@@ -184,8 +191,21 @@ class AnswerBook:
         """The short version of a long answer, with the answer's own buttons."""
         return self._reply(self._shorts[key], key, extra)
 
+    def worded(self, value: Any) -> Any:
+        """value with every piece of program data in it (a track, a carrier, a holiday, also inside
+        lists, tuples and dicts) replaced by the same piece worded in this book's language."""
+        if not self._worded:
+            return value
+        if isinstance(value, BaseModel):
+            return self._worded.get(id(value), value)
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.worded(item) for item in value)
+        if isinstance(value, dict):
+            return {name: self.worded(item) for name, item in value.items()}
+        return value
+
     def _reply(self, template: jinja2.Template, key: str, extra: Mapping[str, Any]) -> Reply:
-        text = template.render(**self._base, **extra).strip()
+        text = template.render(**self._base, **{name: self.worded(value) for name, value in extra.items()}).strip()
         buttons = [button.dict() for button in self._answers[key].buttons]
         return Reply(text=text, buttons=buttons)
 

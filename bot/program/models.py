@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Dict, List, Literal, Optional, Union
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Extra, Field, root_validator, validator
+from pydantic import BaseModel, Extra, Field, PrivateAttr, root_validator, validator
 
 from bot.program.zones import known_zone
 
@@ -388,6 +388,8 @@ class Program(Strict):
     situations: List[Situation]
     # Every answer in each other language the assistant speaks: {"es": answers.es.yml's answers}.
     translations: Dict[str, Dict[str, Answer]] = {}
+    # The same data worded in each other language (facts.<language>.yml laid over; bot/program/translation.py).
+    _worded: Dict[str, "Program"] = PrivateAttr(default_factory=dict)
 
     @validator("translations")
     def _translations_complete(cls, translations: Dict[str, Dict[str, Answer]], values: dict) -> Dict[str, Dict[str, Answer]]:
@@ -425,6 +427,13 @@ class Program(Strict):
             if answers and situation.answer not in answers:
                 raise ValueError(f"situation '{situation.key}' names answer '{situation.answer}', which is not in answers.yml")
         return situations
+
+    def add_wording(self, language: str, worded: "Program") -> None:
+        self._worded[language] = worded
+
+    def in_language(self, language: str) -> "Program":
+        """This data worded in ``language`` (itself for English, or a language with no translation)."""
+        return self._worded.get(language, self)
 
     def level(self, key: str) -> Optional[LevelOfCare]:
         return next((level for level in self.levels_of_care if level.key == key), None)

@@ -48,7 +48,7 @@ WORDS: Dict[str, ScheduleWords] = {
         relative_day="{relative} ({day})",
         on_day="el {day}",
         parts={"morning": "de la mañana", "afternoon": "de la tarde", "evening": "de la noche", "weekend": "de fin de semana"},
-        track="de {}",
+        track="del {}",
     ),
 }
 
@@ -139,7 +139,10 @@ def day_replies(book: AnswerBook, question: ScheduleQuestion, track: Optional[Tr
         if matches:
             replies.append(book.render("schedule_day", day=day, when=when, matches=matches))
             continue
-        named = (words.track.format(track.name) if track else "", words.parts[question.part] if question.part else "")
+        named = (
+            words.track.format(book.worded(track).name) if track else "",
+            words.parts[question.part] if question.part else "",
+        )
         part = " ".join(p for p in named if p)
         next_day = _next_day_with_sessions(program, day, question.part, track)
         replies.append(book.render("schedule_day_none", day=day, when=when, part=part, next_day=next_day))

@@ -3,13 +3,15 @@
 A broad answer can be wrong for someone in a particular situation: "can I still come?" from a
 pregnant person needs more than the program's length. The center lists the situations and their
 words in ``situations.yml``; the first one that matches answers instead of the intent's general
-answer. Words are compared as whole words after folding case, apostrophes and punctuation, so
-"Court-ordered" matches "court ordered" and "New Year's" matches "new years".
+answer. Words are compared as whole words after folding case, accents, apostrophes and
+punctuation, so "Court-ordered" matches "court ordered", "New Year's" matches "new years" and
+"embarazada" matches "Embarazáda".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Pattern, Tuple
 
@@ -22,8 +24,10 @@ _NON_PHRASE = re.compile(r"[^a-z0-9*]+")  # a phrase keeps its wildcards
 
 
 def normalise(text: str, spaces: Pattern[str] = _NON_WORD) -> str:
-    """Lower case, apostrophes dropped, everything else that is not a letter or digit a space."""
-    return " ".join(spaces.sub(" ", _APOSTROPHES.sub("", text.casefold())).split())
+    """Lower case without accents ("año" is "ano"), apostrophes dropped, everything else that is
+    not a letter or digit a space."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return " ".join(spaces.sub(" ", _APOSTROPHES.sub("", plain)).split())
 
 
 def _word(word: str) -> str:

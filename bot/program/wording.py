@@ -1,6 +1,6 @@
 """How times, days and lists read in each language the assistant speaks: the answers' filters.
 
-``clock``, ``days``, ``and_list``, ``number``, ``timetable`` and ``opening_hours`` are the same
+``clock``, ``days``, ``and_list``, ``number``, ``span``, ``timetable`` and ``opening_hours`` are the same
 names in every language's answers, so a translated template keeps its filters as they are and
 they render "lun, mié y vie 9:30 a. m." in Spanish where English has "Mon, Wed and Fri 9:30 am".
 """
@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Tuple, Union
 
-from bot.program.models import OpeningHours, Session, Weekday
+from bot.program.models import OpeningHours, Range, Session, Weekday
 
 ENGLISH = "en"
 SPANISH = "es"
@@ -25,6 +25,7 @@ class Wording:
     afternoon: str
     conjunction: str
     closed: str
+    through: str  # between the ends of a range: "9 to 12", "9 a 12"
 
     def clock(self, value: Union[dt.time, dt.datetime]) -> str:
         """6:00 pm, 9:30 am (6:00 p. m. in Spanish): how a person reads a time in a chat."""
@@ -36,6 +37,11 @@ class Wording:
         if len(words) <= 1:
             return "".join(words)
         return f"{', '.join(words[:-1])} {conjunction or self.conjunction} {words[-1]}"
+
+    def span(self, value: Range) -> str:
+        """A range of hours, weeks or people: '9 to 12' ('9 a 12' in Spanish), or '10' when both ends agree."""
+        low, high = number(value.min), number(value.max)
+        return low if low == high else f"{low} {self.through} {high}"
 
     def day(self, day: Weekday) -> str:
         return self.day_names[day.index]
@@ -77,6 +83,7 @@ class Wording:
             "clock": self.clock,
             "and_list": self.and_list,
             "number": number,
+            "span": self.span,
             "days": self.days,
             "timetable": self.timetable,
             "opening_hours": self.opening_hours,
@@ -95,6 +102,7 @@ WORDINGS: Dict[str, Wording] = {
         afternoon="pm",
         conjunction="and",
         closed="closed",
+        through="to",
     ),
     SPANISH: Wording(
         day_names=("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
@@ -103,5 +111,6 @@ WORDINGS: Dict[str, Wording] = {
         afternoon="p. m.",
         conjunction="y",
         closed="cerrado",
+        through="a",
     ),
 }

@@ -144,7 +144,7 @@ def test_reads_a_spanish_question(message: str, days: tuple, part: str, relative
 def test_a_spanish_question_about_a_day(spanish: AnswerBook) -> None:
     [reply] = texts(spanish, "¿hay grupo el jueves?", WEDNESDAY_AFTERNOON)
     assert reply.startswith("Sí, el jueves tenemos:")
-    assert "• Adult Evening IOP, 6:00 p. m.–9:00 p. m." in reply
+    assert "• IOP de noche para adultos, 6:00 p. m.–9:00 p. m." in reply
     [none] = texts(spanish, "¿hay grupo el domingo?", WEDNESDAY_AFTERNOON)
     assert none == "No tenemos grupos el domingo. Los próximos son el lunes."
 
@@ -154,7 +154,7 @@ def test_a_spanish_question_about_a_day(spanish: AnswerBook) -> None:
     [
         (
             "¿a qué hora es el grupo de la noche?",
-            "Nuestros grupos de la noche:\n• Adult Evening IOP: lun, mar y jue 6:00 p. m.–9:00 p. m.",
+            "Nuestros grupos de la noche:\n• IOP de noche para adultos: lun, mar y jue 6:00 p. m.–9:00 p. m.",
         ),
         ("¿hay grupo mañana?", "Sí, mañana (jueves) tenemos:"),
         ("¿hay grupo hoy en la noche?", "No tenemos grupos de la noche hoy (miércoles). Los próximos son el jueves."),

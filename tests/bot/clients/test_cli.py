@@ -61,8 +61,9 @@ def test_an_unknown_track_is_refused_with_the_valid_keys(capsys: pytest.CaptureF
 
 
 def test_the_tracks_come_from_the_configured_program_data(capsys: pytest.CaptureFixture, program_copy: Path) -> None:
-    tracks = program_copy / "tracks.yml"
+    tracks, spanish = program_copy / "tracks.yml", program_copy / "facts.es.yml"
     tracks.write_text(tracks.read_text(encoding="utf-8").replace("key: young_adult", "key: emerging_adult"), encoding="utf-8")
+    spanish.write_text(spanish.read_text(encoding="utf-8").replace("  young_adult:", "  emerging_adult:"), encoding="utf-8")
     assert add(capsys, "C-1", "young_adult")[0] == 1
     assert add(capsys, "C-2", "emerging_adult")[0] == 0
 

@@ -138,19 +138,23 @@ def test_day_words_in_spanish(day: dt.date, today: dt.date, words: str) -> None:
         (
             "¿cuándo es mi próximo grupo?",
             "2026-12-05T20:00-08:00",
-            "Su próximo grupo Adult Evening IOP es el lunes, 6:00 p. m.–9:00 p. m.",
+            "Su próximo grupo del IOP de noche para adultos es el lunes, 6:00 p. m.–9:00 p. m.",
         ),
         (
             "¿a qué hora es el grupo mañana?",
             "2026-12-07T12:00-08:00",
-            "Mañana (martes) su grupo Adult Evening IOP se reúne 6:00 p. m.",
+            "Mañana (martes) su grupo del IOP de noche para adultos se reúne 6:00 p. m.",
         ),
         (
             "¿tengo grupo mañana?",
             "2026-12-08T12:00-08:00",
             "No tiene grupo mañana (miércoles). El próximo es el jueves a las 6:00 p. m.",
         ),
-        ("¿tengo grupo el jueves?", "2026-12-10T21:30-08:00", "El jueves 17 de diciembre su grupo Adult Evening IOP se reúne"),
+        (
+            "¿tengo grupo el jueves?",
+            "2026-12-10T21:30-08:00",
+            "El jueves 17 de diciembre su grupo del IOP de noche para adultos se reúne",
+        ),
     ],
 )
 def test_a_client_asking_in_spanish(book: AnswerBook, evening: Track, question: str, now: str, expected: str) -> None:

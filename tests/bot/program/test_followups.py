@@ -254,9 +254,17 @@ def test_a_spanish_conversation_about_a_track(book: AnswerBook) -> None:
         spanish, ["estoy en el programa de la noche", "y mañana?", "¿y el viernes?", "¿hay grupo el sábado?"]
     )
     assert named == ("adult_evening", True, [])
-    assert tomorrow == ("adult_evening", False, ["Sí, mañana (jueves) tenemos:\n• Adult Evening IOP, 6:00 p. m.–9:00 p. m."])
-    assert friday == ("adult_evening", False, ["No tenemos grupos de Adult Evening IOP el viernes. Los próximos son el lunes."])
-    assert saturday[2] == ["No tenemos grupos de Adult Evening IOP el sábado. Los próximos son el lunes."]
+    assert tomorrow == (
+        "adult_evening",
+        False,
+        ["Sí, mañana (jueves) tenemos:\n• IOP de noche para adultos, 6:00 p. m.–9:00 p. m."],
+    )
+    assert friday == (
+        "adult_evening",
+        False,
+        ["No tenemos grupos del IOP de noche para adultos el viernes. Los próximos son el lunes."],
+    )
+    assert saturday[2] == ["No tenemos grupos del IOP de noche para adultos el sábado. Los próximos son el lunes."]
 
 
 def test_a_spanish_follow_up_keeps_the_time_of_day(book: AnswerBook) -> None:

@@ -24,9 +24,11 @@ def finder(*situations: Situation, holidays: Optional[List[Holiday]] = None) -> 
         ("New Year’s Day", "new years day"),
         ("  I'm   10 weeks\tpregnant ", "im 10 weeks pregnant"),
         ("f*ck", "f ck"),
+        ("¿Día de Acción de Gracias?", "dia de accion de gracias"),
+        ("Año Nuevo", "ano nuevo"),
     ],
 )
-def test_normalise_folds_case_apostrophes_and_punctuation(text: str, expected: str) -> None:
+def test_normalise_folds_case_accents_apostrophes_and_punctuation(text: str, expected: str) -> None:
     assert normalise(text) == expected
 
 
@@ -132,3 +134,26 @@ def test_a_carrier_is_passed_on_only_when_named_outright() -> None:
 def test_the_demo_centers_situations(book: AnswerBook, text: str, intent: str, situation: Optional[str]) -> None:
     match = book.situations.find(text, intent, question=book.has(intent) or intent == "ask_schedule")
     assert (match.situation.key if match else None) == situation
+
+
+@pytest.mark.parametrize(
+    "text, intent, situation",
+    [
+        ("estoy embarazada de 10 semanas y uso fentanilo, puedo entrar?", "ask_candidate", "pregnancy_opioids"),
+        ("mi hija esta embarazada, la aceptan en el programa?", "ask_admissions", "pregnancy"),
+        ("quiero dejar el alcohol yo solo en mi casa, se puede?", "ask_detox", "quit_at_home"),
+        ("el juez me ordenó un programa, ustedes mandan reportes a la corte?", "ask_admissions", "court"),
+        ("mi jefe me mandó a tratamiento, qué hago", "ask_admissions", "employer_referral"),
+        ("ya estuve en el programa antes, puedo volver al programa?", "ask_admissions", "readmission"),
+        ("necesito una referencia de mi doctor?", "ask_admissions", "referral"),
+        ("¿hay grupo el día de acción de gracias?", "ask_schedule", "holidays"),
+        ("abren en navidad?", "ask_schedule", "holidays"),
+        ("solo quiero dejar de tomar, qué necesito para empezar?", "ask_admissions", None),
+        ("¿cuánto dura el programa?", "ask_program_length", None),
+    ],
+)
+def test_the_demo_center_recognises_situations_in_spanish(
+    book: AnswerBook, text: str, intent: str, situation: Optional[str]
+) -> None:
+    found = book.in_language("es").situations.find(text, intent)
+    assert (found.situation.key if found else None) == situation
