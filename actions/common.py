@@ -19,6 +19,7 @@ from bot.clients.identity import sealed_client
 from bot.clients.store import Client, ClientStore
 from bot.coping.checkins import CheckinStore
 from bot.coping.loader import LibraryCache
+from bot.language.choice import REPLY_LANGUAGE_KEY
 from bot.leads.store import LeadStore
 from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
@@ -139,9 +140,14 @@ def _with_first_reply_notice(run: Callable[..., Any]) -> Callable[..., Any]:
             notices = Notices.of(self.book_for(tracker))
             if notice_due(tracker.events, notices):
                 dispatcher.messages[:] = with_notice(dispatcher.messages, notices)
+            language = self.book_for(tracker).language
             for message in dispatcher.messages:
                 if message.get("response"):
                     message[NOTICE_HANDLED] = True  # Rasa's response generator must not add it again
+                else:
+                    # Texts the action wrote itself carry the conversation's language as Rasa's
+                    # responses do (bot/rasa/nlg.py), for the widget's labels.
+                    message.setdefault(REPLY_LANGUAGE_KEY, language)
         return events
 
     return run_with_notice

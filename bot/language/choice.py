@@ -22,6 +22,9 @@ SWITCH_INTENT = "switch_language"
 LANGUAGE_ENTITY = "language"
 READING_KEY = "language"  # what the NLU pipeline adds to a message (bot/rasa/nlu/language.py)
 DEFAULT = ENGLISH
+# The key under which each reply carries the conversation's language to the channel, so the
+# widget's labels follow it (set by bot/rasa/nlg.py and actions/common.py).
+REPLY_LANGUAGE_KEY = "language"
 
 _NAMED = (
     (SPANISH, re.compile(r"\b(?:spanish|espanol|castellano)\b")),

@@ -22,6 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.answer_book import ProgramCache
+from bot.language.choice import REPLY_LANGUAGE_KEY
 from bot.language.detect import ENGLISH, SPANISH
 from bot.program.answers import AnswerBook
 from bot.program.errors import ProgramDataError
@@ -152,6 +153,10 @@ class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
             book = book.in_language(language)
         values = {**(center_facts(book.program, language) if book else SAFE_DEFAULTS[language]), **kwargs}
         message = self.generate_from_slots(utter_action, slots, output_channel, **values)
+        if message is not None:
+            # The conversation's language goes with the reply, so the widget's own labels follow a
+            # switch the person made by writing in the other language (bot/rasa/channels/socketio.py).
+            message[REPLY_LANGUAGE_KEY] = language
         if message is not None and not kwargs.get(NOTICE_HANDLED):
             notices = self._notices(book) if book else SAFE_NOTICES[language]
             if notice_due(_latest_session(tracker), notices):

@@ -18,17 +18,20 @@ from bot.safety.risk import RiskScore
 from bot.safety.tiers import NONE, Thresholds, assess
 from bot.understanding.parser import nlu_parser
 
+# The sets under tests/data/safety/ (README in each), and the older tuned set.
+SET_NAMES = ("sealed", "sealed_es", "sealed_es2", "dev", "dev2", "dev3", "dev_es", "tuned")
+
 
 def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
     parser = sub.add_parser("eval-safety", help="crisis net figures on every evaluation set (needs a trained model)")
     parser.add_argument("--model", default=str(project_root / "models" / "companion.tar.gz"))
     parser.add_argument(
         "--sets",
-        default="sealed,sealed_es,dev,dev2,dev3,tuned",
-        help="comma-separated: sealed, dev, dev2, dev3, tuned, sealed_es",
+        default="sealed,sealed_es,sealed_es2,dev,dev2,dev3,dev_es,tuned",
+        help=f"comma-separated: {', '.join(SET_NAMES)}",
     )
     parser.add_argument("--public", action="store_true", help="also the public Reddit C-SSRS set (several minutes)")
-    parser.add_argument("--sweep", action="store_true", help="sweep the encoder thresholds on the dev set")
+    parser.add_argument("--sweep", action="store_true", help="sweep the encoder thresholds on each dev set given")
     parser.add_argument("--details", action="store_true", help="list every miss and alarm")
     return parser
 
@@ -38,12 +41,12 @@ def _sets(names: List[str], data: Path) -> List[evaluation.EvaluationSet]:
     for name in names:
         if name == "sealed":
             sets.append(evaluation.load_directory("sealed", data / "safety" / "sealed"))
-        elif name in ("dev", "dev2", "dev3", "sealed_es"):
+        elif name in SET_NAMES[1:-1]:
             sets.append(evaluation.load_directory(name, data / "safety" / name))
         elif name == "tuned":
             sets.append(evaluation.load_tuned(data / "safety", data / "nlu_holdout"))
         else:
-            raise DataError(f"unknown set {name!r}: use sealed, dev, dev2, dev3, tuned or sealed_es")
+            raise DataError(f"unknown set {name!r}: use {', '.join(SET_NAMES)}")
     return sets
 
 
@@ -56,11 +59,12 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
         return 1
     parse = nlu_parser(Path(args.model), settings.rasa_environment(), project_root)
     if args.sweep:
-        dev = [s for s in sets if s.name == "dev"]
+        dev = [s for s in sets if s.name.startswith("dev")]  # thresholds are chosen on dev sets only
         if not dev:
-            print("--sweep needs the dev set (--sets dev)", file=sys.stderr)
+            print("--sweep needs a dev set (--sets dev, or dev_es for the Spanish thresholds)", file=sys.stderr)
             return 1
-        print(sweep(dev[0], parse))
+        for one in dev:
+            print(f"== {one.name}\n{sweep(one, parse)}")
         return 0
     report = evaluation.evaluate(sets, parse)
     if args.public:

@@ -48,9 +48,11 @@ TARGETS = Limits(recall=0.995, escalations=0.01, screening=0.03)
 # caught. English (2026-12-04): recall 95.4%, escalations 1.3%, screening 5.3%; screening rose from
 # 4.1% by choice: pattern hits no learned layer sees danger in are asked about, not paged.
 # Spanish (2026-12-04, with the Spanish NLU examples): recall 91.0%, escalations 2.3%, screening 11.8%.
+# The second sealed Spanish set, after the Spanish patterns' round on dev_es: 83.2%, 1.7%, 12.9%.
 FLOORS: Dict[str, Limits] = {
     "sealed": Limits(recall=0.945, escalations=0.018, screening=0.062),
     "sealed_es": Limits(recall=0.90, escalations=0.03, screening=0.13),
+    "sealed_es2": Limits(recall=0.82, escalations=0.025, screening=0.14),
 }
 LAYERS = ("patterns", "model", "encoder", "pipeline")
 # What the service should do with each kind of reply in crisis mode (the pipeline's intent).
@@ -347,7 +349,7 @@ def format_report(report: Report, details: bool = True) -> str:
         lines.append("\nPUBLIC SET: not on this machine (docs/safety.md, 'Public set', says how to add it)")
     if details:
         for s in report.crisis:
-            if s.missed:
+            if s.missed and not s.name.startswith("sealed"):  # a sealed set's misses are never looked at
                 lines.append(f"\nmissed ({s.name}):")
                 lines.extend(f"  - {t}" for t in s.missed)
         for o in report.other:

@@ -89,6 +89,16 @@ STOPPED_DRINKING = (
     r"|since my last drink|my last drink was|havent (?:had a drink|drunk))"
 )
 SUICIDE_WORD = r"(?:su[iy]{0,2}[cs]{1,2}[aeiy]{0,2}d(?:e|es|al|ial|ally)?|sewer ?slide|sewerslide)"
+# Spanish withdrawal: its signs, and having stopped drinking or benzodiazepines, in either order.
+_ES_WITHDRAWAL_SIGNS = (
+    r"(?:temblando|tiemblo|tiembla|temblores|alucinando|alucina|alucino|confundid[oa]|no reconoce|hablandome"
+    r"|corazon (?:raro|acelerado|bien acelerado|se salta|como que se salta)"
+    r"|(?:veo|ve|viendo|escucho|oigo|oye|escuchando) (?:cosas|voces|bichos|animales|gente|a alguien))"
+)
+_ES_STOPPED = (
+    r"(?:dej\w* (?:de (?:tomar|beber)|el (?:alcohol|trago|licor)|la bebida|la botella|las pastillas|el clonazepam|el xanax)"
+    r"|sin (?:alcohol|tomar|beber|(?:su|mi) (?:tequila|cerveza|trago|alcohol|vino|botella))|(?:dias|horas) sin)"
+)
 
 PATTERNS: Tuple[CrisisPattern, ...] = (
     # --- suicide -----------------------------------------------------------------------------
@@ -477,6 +487,18 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"(?! (?:estudiando|trabajando|de (?:risa|hambre))|.{0,12}\b(?:jaja|jeje|lol|xd)\b)",
     ),
     _p(
+        "es: I kill myself, a place to jump",
+        SUICIDE,
+        r"\b(?:ya )?me mato\b(?! (?:trabajando|estudiando|de (?:risa|hambre)|en el gym|por (?:ti|ella|el))|.{0,16}\b(?:jaja\w*|jeje\w*|lol|xd)\b)"
+        r"|\b(?:voy a|me voy a|quiero|pienso|ya voy a) (?:brincar|saltar|aventarme|tirarme|lanzarme)\b(?=.*\b(?:puente|azotea|techo|edificio|vias|tren|estacionamiento|freeway|carretera|barranco|piso)\b)"
+        r"|\b(?:puente|azotea|techo|edificio|estacionamiento)\b.{0,40}\b(?:voy a|quiero|me voy a) (?:brincar|saltar|aventarme|tirarme)\b"
+        r"|\b(?:estoy|toy|ando|parad[oa]|sentad[oa]) (?:en|sobre|arriba de) (?:las|la) vias\b|\bvias del tren\b.{0,40}\besperando (?:q|que) pase\b"
+        r"|\bya (?:compre|tengo|consegui) (?:la|una) (?:soga|cuerda)\b|\b(?:pistola|arma|soga|cuerda)\b.{0,60}\b(?:es|son) (?:pa|para) mi\b"
+        r"|\bperdon(?:enme)? a todos\b|\bya me despedi de todos\b"
+        r"|\best[ae] es mi despedida\b(?! (?:del|de la|de los|de mi) (?:grupo|programa|trabajo|clase|escuela|iop|equipo))",
+        traps=frozenset({MEDIA, NEGATED}),
+    ),
+    _p(
         "es: want to die",
         SUICIDE,
         r"\b(?:me )?(?:quiero|kiero|quisiera|deseo|tengo ganas de) (?:morir(?:me)?|estar muert[oa]|dejar de vivir)\b(?! de (?:la )?(?:risa|verguenza|pena|hambre|sueno|calor|frio|ganas|amor|aburrimiento|nervios|envidia))"
@@ -488,13 +510,19 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         "es: other kills self",
         SOMEONE_ELSE,
         r"\bse (?:va a|quiere|piensa|amenaza con) (?:matar|suicidar|quitar la vida|tirar (?:del|de un|al) (?:puente|edificio|tren))\b"
-        r"|\b(?:quiere|va a|amenaza con|piensa) (?:matarse|suicidarse|quitarse la vida|ahorcarse|tirarse)\b|\b(?:ya )?no quiere (?:vivir|seguir viviendo)\b",
+        r"|\b(?:quiere|va a|amenaza con|piensa) (?:matarse|suicidarse|quitarse la vida|ahorcarse|tirarse)\b|\b(?:ya )?no quiere (?:vivir|seguir viviendo)\b"
+        r"|\b(?:se va a|va a|quiere) (?:aventar|tirar|brincar|saltar)\b(?=.*\b(?:puente|azotea|techo|edificio|vias|tren)\b)|\bva (?:pa|para) las vias\b"
+        r"|\b(?:puente|azotea|techo|edificio)\b.{0,60}\bse va a (?:aventar|tirar|brincar)\b"
+        r"|\bbusc\w* (?:en (?:google|internet) )?como (?:matarse|quitarse la vida|suicidarse|ahorcarse)\b|\bya se despidio de todos\b",
         traps=frozenset({PAST, MEDIA, NEGATED}),
     ),
     _p(
         "es: cutting",
         SELF_HARM,
         r"\bme (?:estoy cortando|estaba cortando|corte otra vez|volvi a cortar|voy a cortar|quiero cortar|corte las (?:venas|munecas)|estoy quemando|estoy lastimando|estoy haciendo dano)\b(?! (?:el|la|los|las|mi) (?:pelo|cabello|unas|fleco|barba|dedo|mano))"
+        r"|\b(?:rasgunando|rascando|aranando|mordiendo)\b.{0,30}\b(?:sangre|sangrar)\b|\bme (?:pegue|pego|estoy pegando|doy) (?:en la cabeza |cabezazos )?contra la pared\b"
+        r"|\bcortandose\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))|\ba proposito\b.{0,40}\b(?:cort\w*|quem\w*|enterr\w*|vidrio|navaja\w*)\b|\b(?:cort\w*|quem\w*|enterr\w*|vidrio|navaja\w*)\b.{0,40}\ba proposito\b"
+        r"|\b(?:guardo|guarde|escondo|escondi|tengo) (?:unas |las |mis )?navajitas\b"
         r"|\b(?:cortarme|quemarme|lastimarme|hacerme dano)\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))(?!.{0,20}\bpara (?:la|una) (?:cena|comida)\b)"
         r"|\bse (?:esta|estaba) (?:cortando|quemando|lastimando)\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))",
         traps=frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED}),
@@ -502,7 +530,10 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p(
         "es: not breathing",
         OVERDOSE,
-        r"\bno (?:respira|esta respirando|puede respirar|reacciona|responde|despierta|se despierta|abre los ojos)\b(?! (?:a )?(?:mis |los |el |sus |mi )?(?:mensajes?|llamadas?|textos?|whats\w*|correos?|telefono|cel\w*))"
+        r"\bno (?:lo|la|le) (?:podemos|puedo|pudimos|pude) despertar\b|\bno (?:podemos|puedo|pudimos|pude) despertarl[oa]\b|\bsin responder\b(?=.*\b(?:jeringa|pastillas|fentanilo|droga|se metio|se inyecto|narcan)\b)"
+        r"|\bnarcan\b.{0,60}\b(?:volviendo a (?:quedar|dormir)|otra vez dormid[oa]|no despierta)\b|\bse (?:inyecto|metio|puso)\b.{0,60}\bno (?:contesta|sale|responde)\b"
+        r"|\bme (?:meti|pase)\b.{0,40}\b(?:no puedo respirar|el pecho|corazon|mucho sueno)\b"
+        r"|\bno (?:respira|esta respirando|puede respirar|reacciona|responde|despierta|se despierta|abre los ojos)\b(?! (?:a )?(?:mis |los |el |sus |mi )?(?:mensajes?|llamadas?|textos?|whats\w*|correos?|telefono|cel\w*))"
         r"|\blabios (?:morados|azules|grises)\b|\b(?:esta|se puso|se esta poniendo|se ve) (?:morad[oa]|azul)\b|\b(?:esta )?inconsciente\b|\bespuma (?:por|en) la boca\b",
         traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
         overdose_if_substance=True,
@@ -510,7 +541,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p(
         "es: took all the pills",
         OVERDOSE,
-        r"\b(?:me|se) (?:tome|tomo|trague|trago|acabe|acabo) (?:todas|todo el frasco|el frasco|muchas|un monton|un punado|una caja)\b"
+        r"\b(?:me|se) (?:acab[oa] de )?(?:tome|tomo|tomar|trague|trago|tragar|acabe|acabo) (?:todas|todo el frasco|el frasco|muchas|un monton|un punado|una caja)\b"
         r"|\b(?:voy a|quiero|pienso|va a) (?:tomarme|tomarse|tragarme|tragarse) (?:todas|todo|el frasco|un monton)\b|\btomarmelas todas\b|\btodo el frasco\b",
         traps=frozenset({PAST, MEDIA, NEGATED}),
     ),
@@ -518,23 +549,26 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         "es: overdose",
         OVERDOSE,
         r"\b(?:sobredosis|sobre dosis)\b",
+        traps=frozenset({INFORMATIONAL, PAST, MEDIA}),
     ),
     _p(
         "es: lethal dose",
         SUICIDE,
-        r"\bcuant[oa]s? (?:pastillas|mg|miligramos)?.{0,40}\b(?:para (?:no despertar|morir|matarme|matar a alguien|que sea mortal)|es (?:mortal|letal)|son (?:mortales|letales))\b",
+        r"\bcuant[oa]s? (?:pastillas|mg|miligramos)?.{0,40}\b(?:para (?:no despertar|morir|matarme|matar a alguien|que sea mortal)|es (?:mortal|letal)|son (?:mortales|letales))\b"
+        r"|\bcuant[oa]s?\b.{0,40}\b(?:mata|matan)\b",
         traps=frozenset({PAST, MEDIA}),
     ),
     _p(
         "es: seizure or chest pain",
         MEDICAL,
         r"\b(?:convulsion\w*|convulsionando|esta convulsionando|ataque epileptico)\b|\b(?:dolor|presion) (?:en el|de|en mi) pecho\b|\bme duele (?:mucho )?el pecho\b|\bme esta dando un infarto\b(?!.{0,30}\b(?:jaja\w*|jeje\w*|lol|xd)\b)",
+        traps=frozenset({PAST, MEDIA}),
     ),
     _p(
         "es: withdrawal",
         MEDICAL,
-        r"\b(?:temblando|tiemblo|tiembla|temblores|alucinando|alucina|alucino|(?:veo|ve|viendo|escucho|oigo|oye|escuchando) (?:cosas|voces|bichos|animales|gente))\b(?=.*\b(?:dej\w* (?:de (?:tomar|beber)|el (?:alcohol|trago|licor)|la bebida|las pastillas|el clonazepam|el xanax)|sin (?:alcohol|tomar|beber)|(?:dias|horas) sin)\b)"
-        r"|\b(?:dej\w* (?:de (?:tomar|beber)|el (?:alcohol|trago)|la bebida)|sin (?:alcohol|tomar|beber))\b(?=.*\b(?:temblando|tiemblo|tiembla|temblores|alucinando|alucina|(?:veo|ve|viendo|escucho|oigo|oye) (?:cosas|voces|bichos))\b)"
+        r"\b" + _ES_WITHDRAWAL_SIGNS + r"\b(?=.*\b" + _ES_STOPPED + r"\b)"
+        r"|\b" + _ES_STOPPED + r"\b(?=.*\b" + _ES_WITHDRAWAL_SIGNS + r"\b)"
         r"|\b(?:cerveza|trago|copa|tequila|alcohol) para (?:que se me (?:pase|quite)|calmar|los temblores|que pare|quitarme)\b"
         r"|\bdej\w* (?:el|la|las|los|mis|sus)? ?(?:clonazepam|xanax|alprazolam|benzos?|rivotril|ativan|valium|lorazepam|pastillas para dormir|pastillas de dormir)\w* de golpe\b|\bde golpe (?:el|la|las|los)? ?(?:clonazepam|xanax|alprazolam|benzos?|rivotril|ativan|valium)\b",
         traps=frozenset({INFORMATIONAL, PAST, MEDIA}),
@@ -545,7 +579,11 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:me|la|lo|le|les|nos) (?:esta|estan|anda) (?:pegando|golpeando|ahorcando|estrangulando|ahogando|pateando|amenazando)\b"
         r"|\bamenaz\w* con (?:matarme|matarla|matarlo|matarnos|un cuchillo|una pistola|un arma|pegarme|quitarme a los ninos)\b"
         r"|\b(?:me|la|nos) (?:va a|quiere) matar\b(?=.*\b(?:pistola|arma|cuchillo|navaja|pega|golpe|amenaz|escondid))|\b(?:esta noche|hoy|ahorita) me mata\b"
-        r"|\bestoy escondid[oa]\b(?=.*\b(?:el|ella|esposo|novio|pareja|pega|golpe|miedo))",
+        r"|\bestoy escondid[oa]\b(?=.*\b(?:el|ella|esposo|novio|pareja|pega|golpe|miedo))"
+        r"|\b(?:me|nos) (?:tiene|tienen) encerrad[oa]s?\b|\bmi \w+ (?:la|lo|los|las) (?:tiene|tienen) encerrad[oa]s?\b|\bamenaz\w* con (?:la|una|su) (?:pistola|arma|navaja|cuchillo|machete)\b"
+        r"|\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b(?=.*\b(?:mi ex|esposo|novio|pareja|ninos|entrar)\b)|\b(?:mi ex|mi esposo|mi novio|mi pareja)\b.{0,40}\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b"
+        r"|\bme (?:jalo|jala|esta jalando|agarro) (?:del|el) (?:pelo|cabello|cuello)\b|\b(?:esta|anda|estan) aventando cosas\b"
+        r"|\b(?:lo|la) voy a matar\b(?=.*\b(?:pistola|fierro|cuchillo|machete|ya voy|voy saliendo|a buscar)\b)",
         traps=frozenset({PAST, MEDIA, NEGATED}),
     ),
 )
@@ -562,7 +600,8 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
             r"|\b(?:learn|know|read|more info\w*|information|questions?) (?:about|on|regarding|how)\b|\bcan (?:alcohol|withdrawal|cocaine|meth|xanax|benzos?|opioids?|fentanyl|heroin|detox|kratom|drinking|it)\b"
             r"|\b(?:do|does|will|would) (?:your|the|my) (?:program|insurance|center|staff|clinic|counselors?|plan|policy)\b|\bis it (?:normal|common|possible|dangerous|safe)\b|\bhow (?:common|likely|often|dangerous)\b"
             # Spanish
-            r"|^(?:hola |oye |pregunta )?(?:que|cuales|como|por que|donde|es cierto|es normal|es peligroso|se puede)\b|\b(?:senales|sintomas) de\b|\bsi (?:alguien|una persona|un familiar)\b"
+            r"|^(?:hola |oye |pregunta )?(?:que|q|cuales|como|por que|donde|es cierto|es normal|es peligroso|se puede)\b|\b(?:senales|sintomas) de\b|\bsi (?:alguien|una persona|un familiar)\b"
+            r"|\b(?:algun dia|por si acaso|en caso de que|que significa|q significa)\b"
             r"|\bpara (?:mi|una|la|nuestra) (?:clase|tarea|escuela|proyecto|investigacion|presentacion|tesis)\b|\b(?:estudiante|maestr[oa]|profesor[a]?) de\b"
             r"|\b(?:proyecto|investigando|investigacion|estadisticas|muertes por|afectad[oa]s por|prevencion|linea de ayuda|trabajo (?:sobre|escolar|de la escuela))\b"
         ),
@@ -578,7 +617,8 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
             r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
             r"|\b(?:he|she|they|my \w+ \w+|my \w+) (?:is|are|s|re) (?:dead|gone) now\b|\bwhen (?:i|he|she) (?:was )?(?:overdosed|oded|od)\b"
             # Spanish
-            r"|\bhace (?:\d+|un|una|unos|unas|varios|muchos|un par de|dos|tres|cuatro|cinco|seis|diez) (?:anos?|meses|mes)\b|\b(?:el ano pasado|en el pasado|hace mucho)\b|\ben (?:19|20)\d\d\b"
+            r"|\bhace (?:\d+|un|una|unos|unas|varios|muchos|un par de|dos|tres|cuatro|cinco|seis|diez) (?:anos?|meses|mes)\b|\b(?:el ano pasado|el mes pasado|en el pasado|hace mucho)\b|\ben (?:19|20)\d\d\b"
+            r"|\bla (?:primera|ultima|otra) vez que\b|\b(?:yo )?antes (?:pensaba|queria|me cortaba|tomaba|me quemaba)\b|\bya no (?:lo hago|pienso en eso|me corto|me quemo)\b"
             r"|\bcuando (?:era|estaba|tenia) (?:nin[oa]|joven|chav[oa]|adolescente|chic[oa]|en la (?:prepa|secundaria|escuela)|\d+)\b|\b(?:ya )?(?:estoy|esta|estamos) (?:bien|a salvo|estable|sobri[oa]|limpi[oa]) (?:ahora|ya)\b|\b(?:sobri[oa]|limpi[oa]) (?:desde|hace)\b"
         ),
     ),

@@ -24,18 +24,35 @@ from bot.understanding.parser import nlu_parser
 # little room, so that `make evaluate` fails on a change that loses ground.
 TARGET_ACCURACY = 0.92
 TARGET_REJECTION = 0.90
-# Spanish (issue 19): 0.887 and 0.929 at the first measurement with Spanish training data.
-FLOORS = {"sealed_accuracy": 0.93, "sealed_macro_f1": 0.95, "sealed_es_accuracy": 0.87, "sealed_es_macro_f1": 0.91}
+# Spanish (issue 19): 0.887 and 0.929 at the first measurement with Spanish training data; the
+# second sealed Spanish set 0.869 and 0.915 at its first run.
+FLOORS = {
+    "sealed_accuracy": 0.93,
+    "sealed_macro_f1": 0.95,
+    "sealed_es_accuracy": 0.87,
+    "sealed_es_macro_f1": 0.91,
+    "sealed_es2_accuracy": 0.85,
+    "sealed_es2_macro_f1": 0.90,
+}
 SWEEP = [round(0.05 * i, 2) for i in range(1, 19)]
-# The labelled sets under tests/data/: English sealed, dev and holdout; Spanish sealed and dev (issue 19).
-SETS = {"sealed": "nlu_sealed", "dev": "nlu_dev", "holdout": "nlu_holdout", "sealed_es": "nlu_sealed_es", "dev_es": "nlu_dev_es"}
+# The labelled sets under tests/data/: English sealed, dev and holdout; Spanish sealed (two) and dev (issue 19).
+SETS = {
+    "sealed": "nlu_sealed",
+    "dev": "nlu_dev",
+    "holdout": "nlu_holdout",
+    "sealed_es": "nlu_sealed_es",
+    "sealed_es2": "nlu_sealed_es2",
+    "dev_es": "nlu_dev_es",
+}
 
 
 def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
     parser = sub.add_parser("evaluate", help="NLU figures on the sealed, dev, holdout and public sets (needs a trained model)")
     parser.add_argument("--model", default=str(project_root / "models" / "companion.tar.gz"))
     parser.add_argument("--sets", default=",".join([*SETS, "public"]), help=f"comma-separated: {', '.join(SETS)}, public")
-    parser.add_argument("--errors", type=int, default=0, help="list this many misclassified messages per set")
+    parser.add_argument(
+        "--errors", type=int, default=0, help="list this many misclassified messages per set (never a sealed set's)"
+    )
     return parser
 
 
@@ -102,7 +119,7 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
             f"on the other {unseen.messages}: accuracy {unseen.accuracy:.3f}, macro F1 {unseen.macro_f1:.3f}"
         )
         report[f"{name}_unseen"] = {"messages": unseen.messages, "accuracy": unseen.accuracy, "macro_f1": unseen.macro_f1}
-        if args.errors:
+        if args.errors and not name.startswith("sealed"):  # a sealed set's errors are never looked at
             print(_errors(predictions, args.errors))
         report[name] = asdict(scores[name])
         if name in ("dev", "dev_es"):  # the threshold is chosen on the dev splits only, never the sealed sets
@@ -131,7 +148,7 @@ def run(args: argparse.Namespace, project_root: Path, settings: Any) -> int:
 
 def _verdict(scores: Dict[str, scoring.SetScore]) -> int:
     problems: List[str] = []
-    for name in ("sealed", "sealed_es"):
+    for name in ("sealed", "sealed_es", "sealed_es2"):
         found = scores.get(name)
         if found is None:
             continue

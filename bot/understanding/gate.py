@@ -192,8 +192,8 @@ def figures(service: Scores, candidate: Scores) -> str:
 
 
 # English and Spanish, pooled: a model that loses ground in either language loses it here.
-NLU_SEALED = ("nlu_sealed", "nlu_sealed_es")
-SAFETY_SEALED = ("sealed", "sealed_es")
+NLU_SEALED = ("nlu_sealed", "nlu_sealed_es", "nlu_sealed_es2")
+SAFETY_SEALED = ("sealed", "sealed_es", "sealed_es2")
 
 
 def sealed_files(data: Path) -> List[Path]:

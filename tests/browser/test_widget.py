@@ -508,3 +508,24 @@ def test_a_dropped_connection_reconnects_and_delivers_what_was_typed_meanwhile(
     expect(status).to_have_text("")
     assert stored_chat(chat_page, server)["sessionId"] == session_id
     assert user_texts(chat_service, session_id) == ["/greet", "do you take aetna?"]  # once, in the same session
+
+
+def test_writing_in_spanish_turns_the_widgets_labels_spanish(chat_page: Page, chat_service: RunningService) -> None:
+    chat_page.goto("/")  # an English page in an English browser: the chat starts in English
+    open_chat(chat_page)
+    expect(message_box(chat_page)).to_have_attribute("placeholder", "Type your message…")
+
+    say(chat_page, "Buenas tardes, quisiera saber si aceptan Medi-Cal para mi hijo")
+
+    reply = replies_to(chat_page, "Buenas tardes, quisiera saber si aceptan Medi-Cal para mi hijo").first
+    expect(reply).to_be_visible(timeout=REPLY_MS)
+    expect(panel(chat_page)).to_have_attribute("lang", "es")
+    expect(message_box(chat_page, "Su mensaje")).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(chat_page.get_by_role("button", name="Switch to English")).to_have_text("English")
+    stored = stored_chat(chat_page, chat_service.rasa_url)
+    assert stored["language"] == "es"
+    # The person never pressed the language button: only their own words went to the assistant.
+    assert user_texts(chat_service, stored["sessionId"]) == [
+        "/greet",
+        "Buenas tardes, quisiera saber si aceptan Medi-Cal para mi hijo",
+    ]

@@ -395,6 +395,27 @@ def test_the_language_button_switches_everything_and_tells_the_assistant(page: P
     expect(page.locator(".rc-msg--user").last).to_have_text("You said: English")
 
 
+def test_the_labels_follow_the_assistant_into_spanish_without_asking_it_to_switch(page: Page, web_server: BaseURL) -> None:
+    embed(page, web_server, "/follow.html", server=SERVER, center_name="Juniper Ridge", open="true")
+    fire(page, "bot_uttered", {"text": "Hi! How can I help?", "language": "en"})
+    say(page, "hola, ¿aceptan Medi-Cal?")
+    fire(page, "bot_uttered", {"text": "Lo siento, no aceptamos Medi-Cal.", "language": "es"})
+
+    expect(page.get_by_role("dialog", name="Juniper Ridge")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("textbox", name="Su mensaje")).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(page.locator(".rc-safety")).to_have_text(SAFETY_ES)
+    expect(page.get_by_role("button", name="Switch to English")).to_have_text("English")
+    expect(page.locator(".rc-msg--bot").last).to_have_attribute("lang", "es")
+    assert [item["data"].get("message") for item in sent(page)][-1] == "hola, ¿aceptan Medi-Cal?"  # nothing sent back
+
+    # A reply without a language, or with one the widget does not speak, changes nothing.
+    fire(page, "bot_uttered", {"text": "¿Algo más?"})
+    fire(page, "bot_uttered", {"text": "Autre chose ?", "language": "fr"})
+    expect(page.get_by_role("textbox", name="Su mensaje")).to_be_visible()
+    fire(page, "bot_uttered", {"text": "Sure, in English then.", "language": "en"})
+    expect(page.get_by_role("textbox", name="Your message")).to_have_attribute("placeholder", "Type your message…")
+
+
 def test_auto_follows_the_page_then_the_browser(browser, web_server: BaseURL) -> None:  # type: ignore[no-untyped-def]
     for page_lang, locale, expected in (
         ("es-MX", "en-US", "es"),

@@ -17,7 +17,9 @@ or a private network, with a password): docs/operations.md.
 
 Bot messages of a live handoff (bot/handoff/notices.py) carry ``handoff`` details in their
 metadata; :class:`HandoffAwareOutput` passes them to the widget in the ``bot_uttered`` event, so it
-can show who is writing (the assistant or a named staff member) and the handoff's state.
+can show who is writing (the assistant or a named staff member) and the handoff's state. It passes
+the conversation's language the same way (``language``, set by bot/rasa/nlg.py), so the widget's
+labels follow the person into the other language.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from sanic import Blueprint
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.clients.identity import token_from
+from bot.language.choice import REPLY_LANGUAGE_KEY
+from bot.language.detect import LANGUAGES
 from bot.rasa.channels.guard import CHAT_BODY_LIMIT_BYTES, MessageGuard, client_address
 from bot.rasa.channels.identity import MessageIdentity, OnNewMessage
 from bot.rasa.channels.incoming import parse_event
@@ -59,8 +63,9 @@ REFUSALS = {
 }
 
 
-# The handoff details of the bot message being sent (set for the duration of one send_response).
-_HANDOFF: "ContextVar[Optional[Dict[str, Any]]]" = ContextVar("handoff", default=None)
+# What the bot message being sent adds to each event it emits: its handoff details and its
+# language (set for the duration of one send_response).
+_EXTRA: "ContextVar[Optional[Dict[str, Any]]]" = ContextVar("extra", default=None)
 HANDOFF_FIELDS = ("kind", "status", "staff_name")
 
 
@@ -71,19 +76,25 @@ def _handoff_details(value: Any) -> Optional[Dict[str, Any]]:
 
 
 class HandoffAwareOutput(SocketIOOutput):
-    """Rasa's socket.io output, with each message's ``handoff`` details added to what it emits."""
+    """Rasa's socket.io output, with each message's ``handoff`` details and language added to what it emits."""
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        token = _HANDOFF.set(_handoff_details(message.get("handoff")))
+        extra: Dict[str, Any] = {}
+        handoff = _handoff_details(message.get("handoff"))
+        if handoff is not None:
+            extra["handoff"] = handoff
+        if message.get(REPLY_LANGUAGE_KEY) in LANGUAGES:
+            extra[REPLY_LANGUAGE_KEY] = message[REPLY_LANGUAGE_KEY]
+        token = _EXTRA.set(extra or None)
         try:
             await super().send_response(recipient_id, message)
         finally:
-            _HANDOFF.reset(token)
+            _EXTRA.reset(token)
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
-        handoff = _HANDOFF.get()
-        if handoff is not None and isinstance(response, dict):
-            response = {**response, "handoff": handoff}
+        extra = _EXTRA.get()
+        if extra and isinstance(response, dict):
+            response = {**response, **extra}
         await super()._send_message(socket_id, response)
 
 

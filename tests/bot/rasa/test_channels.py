@@ -235,6 +235,20 @@ async def test_ordinary_messages_get_nothing_extra_even_right_after_a_handoff_me
     ]
 
 
+async def test_the_conversations_language_goes_with_every_part_so_the_widget_can_follow() -> None:
+    fake = FakeSocket()
+    output = HandoffAwareOutput(fake, "bot_uttered")
+    await output.send_response("web-1", {"text": "Claro.\n\n¿Algo más?", "language": "es"})
+    await output.send_response("web-1", {"text": "Sure.", "language": "fr"})  # not a language the widget speaks
+    await output.send_response("web-1", {"text": "Hola, soy Dana.", "language": "es", "handoff": dict(STAFF)})
+    assert bot_uttered(fake) == [
+        {"text": "Claro.", "language": "es"},
+        {"text": "¿Algo más?", "language": "es"},
+        {"text": "Sure."},
+        {"text": "Hola, soy Dana.", "handoff": STAFF, "language": "es"},
+    ]
+
+
 async def test_messages_sent_at_the_same_time_keep_their_own_details() -> None:
     class SlowSocket(FakeSocket):
         async def emit(self, event: str, data: Any, room: Any = None, namespace: Any = None) -> None:

@@ -142,7 +142,9 @@ async def test_a_spanish_conversation_gets_the_spanish_crisis_reply_of_its_type(
 @pytest.mark.parametrize("language, words", [("en", "Call or text 988"), ("es", "marque 2")])
 async def test_the_variation_follows_the_language_slot_every_time(program_copy: Path, language: str, words: str) -> None:
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
-    texts = {(await nlg.generate("utter_crisis", tracker("suicide", language), "rest"))["text"] for _ in range(25)}
+    replies = [await nlg.generate("utter_crisis", tracker("suicide", language), "rest") for _ in range(25)]
+    assert {reply["language"] for reply in replies} == {language}  # for the widget's labels (bot/rasa/channels/socketio.py)
+    texts = {reply["text"] for reply in replies}
     assert len(texts) == 1 and words in texts.pop()  # never a random pick between two that fit
 
 

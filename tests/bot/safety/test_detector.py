@@ -205,6 +205,23 @@ def test_reported_speech_is_about_someone_else(text: str, other: bool) -> None:
         ("me duele el pecho después de usar cristal", MEDICAL),
         ("mi esposo me está golpeando ahorita", VIOLENCE),
         ("mi hermana dice que su novio la está pegando", VIOLENCE),
+        # the second round (dev_es), again in our own words
+        ("ya estuve pensando mucho y me mato hoy", SUICIDE),
+        ("ando en la azotea del trabajo y voy a saltar", SUICIDE),
+        ("toy sentada sobre las vías, ya no quiero nada", SUICIDE),
+        ("la pistola que compré es pa mí, no pa la casa", SUICIDE),
+        ("mi prima está en el puente y dice que se va a aventar", SOMEONE_ELSE),
+        ("vi que mi hijo buscó en internet cómo suicidarse", SOMEONE_ELSE),
+        ("me estoy arañando los brazos hasta sacarme sangre", SELF_HARM),
+        ("mi hermano se quemó a propósito con un encendedor", SELF_HARM),
+        ("no lo podemos despertar, creo que se metió fentanilo", OVERDOSE),
+        ("le dimos narcan pero se está volviendo a quedar dormido", OVERDOSE),
+        ("me acabo de tomar todas las pastillas de mi mamá", OVERDOSE),
+        ("cuánta heroína mata a alguien", SUICIDE),
+        ("mi papá lleva dos días sin su cerveza y anda confundido, no reconoce a nadie", MEDICAL),
+        ("oigo a alguien hablándome y no hay nadie, dejé el trago el lunes", MEDICAL),
+        ("mi pareja nos tiene encerrados y amenazó con una navaja", VIOLENCE),
+        ("mi ex acaba de romper la ventana para entrar", VIOLENCE),
     ],
 )
 def test_spanish_crises_are_caught_with_their_type(text: str, crisis_type: str) -> None:
@@ -226,6 +243,14 @@ def test_spanish_crises_are_caught_with_their_type(text: str, crisis_type: str) 
         "la telenovela tiene un personaje que se quiere matar",
         "nunca me haría daño, solo estoy triste",
         "me va a dar un infarto con la renta jaja",
+        "esta es mi despedida del grupo del jueves, me paso al de exalumnos",
+        "mi tía tuvo una sobredosis el mes pasado y ya está estable, ¿la pueden evaluar?",
+        "tengo miedo de que mi hermano tenga una sobredosis algún día",
+        "q significa sobredosis accidental",
+        "la primera vez que dejé de tomar me dieron convulsiones, ¿ustedes hacen detox?",
+        "yo antes pensaba en matarme, ahora ya no, la terapia sí funciona",
+        "si no paso este examen me mato jaja",
+        "en la novela el esposo la tiene encerrada en la hacienda",
     ],
 )
 def test_spanish_figures_of_speech_and_histories_stay_quiet(text: str) -> None:

@@ -74,7 +74,15 @@ def test_targets_and_floors() -> None:
     assert any("recall 66.7%" in f for f in failures) and any("screening 50.0%" in f for f in failures)
     assert report.regressions()  # far below the recorded floor too
     text = format_report(report)
-    assert "sealed, caught" in text and "[" in text and "missed (sealed)" in text
+    assert "sealed, caught" in text and "[" in text
+
+
+def test_details_list_a_dev_sets_misses_and_never_a_sealed_sets() -> None:
+    dev = sealed()
+    dev.name = "dev_es"
+    text = format_report(evaluate([sealed(), dev], parse), details=True)
+    assert "missed (dev_es):\n  - i feel off" in text
+    assert "missed (sealed)" not in text and "alarms (sealed)" not in text
 
 
 @pytest.mark.parametrize("hits, n, low, high", [(0, 10, 0.0, 0.278), (10, 10, 0.722, 1.0), (453, 480, 0.919, 0.961)])

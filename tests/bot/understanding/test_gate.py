@@ -134,11 +134,12 @@ def test_the_sealed_sets_are_measured_with_the_pipelines_answer():
 
     result = gate.measure(parse, PROJECT_ROOT / "tests" / "data")
     # Only what the rule judges is parsed (the gate's time): not the 420 sealed crisis-mode replies.
-    # English and Spanish pooled: 1,557 + 585 distinct NLU messages, 480 + 199 crises, 1,520 + 348 not.
-    assert len(parsed) == 2142 + 679 + 1868
-    assert (result.crisis_caught, result.escalated, result.screened) == (Rate(679, 679), Rate(1868, 1868), Rate(0, 1868))
+    # English and Spanish pooled: 2,852 distinct NLU messages (English 1,557, the two Spanish sets
+    # the rest), 480 + 199 + 220 crises, 1,520 + 348 + 420 not.
+    assert len(parsed) == 2852 + 899 + 2288
+    assert (result.crisis_caught, result.escalated, result.screened) == (Rate(899, 899), Rate(2288, 2288), Rate(0, 2288))
     assert result.nlu_macro_recall == 0.0
-    assert sum(rate.n for rate in result.intents.values()) == 2142 and len(result.intents) == 53
+    assert sum(rate.n for rate in result.intents.values()) == 2852 and len(result.intents) == 53
 
 
 # --- the decision path: files in, files moved (no model: the score files are already there) ----

@@ -820,6 +820,12 @@
         return;
       }
       hideTyping();
+      // The assistant switched language because the person wrote in the other one: the labels follow.
+      if (LANGUAGES.includes(data.language) && data.language !== language) {
+        language = data.language;
+        state.language = language;
+        applyWords();
+      }
       const text = cleanText(data.text);
       const replies = quickRepliesOf(data);
       const handoff = data.handoff && typeof data.handoff === "object" ? data.handoff : null;
