@@ -47,12 +47,12 @@ TARGETS = Limits(recall=0.995, escalations=0.01, screening=0.03)
 # set's figures at its last measurement, with a little room, so a change that loses ground is
 # caught. English (2026-12-04): recall 95.4%, escalations 1.3%, screening 5.3%; screening rose from
 # 4.1% by choice: pattern hits no learned layer sees danger in are asked about, not paged.
-# Spanish (2026-12-04, with the Spanish NLU examples): recall 91.0%, escalations 2.3%, screening 11.8%.
-# The second sealed Spanish set, after the Spanish patterns' round on dev_es: 83.2%, 1.7%, 12.9%.
+# Spanish (2026-12-04, after the fifth round of Spanish safety examples): the first sealed set
+# 96.0%, 2.6%, 12.1%; the second 94.5%, 1.9%, 15.0% (77.7%, 1.7%, 12.6% at its first run).
 FLOORS: Dict[str, Limits] = {
     "sealed": Limits(recall=0.945, escalations=0.018, screening=0.062),
-    "sealed_es": Limits(recall=0.90, escalations=0.03, screening=0.13),
-    "sealed_es2": Limits(recall=0.82, escalations=0.025, screening=0.14),
+    "sealed_es": Limits(recall=0.945, escalations=0.03, screening=0.13),
+    "sealed_es2": Limits(recall=0.925, escalations=0.03, screening=0.165),
 }
 LAYERS = ("patterns", "model", "encoder", "pipeline")
 # What the service should do with each kind of reply in crisis mode (the pipeline's intent).

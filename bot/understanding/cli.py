@@ -24,15 +24,15 @@ from bot.understanding.parser import nlu_parser
 # little room, so that `make evaluate` fails on a change that loses ground.
 TARGET_ACCURACY = 0.92
 TARGET_REJECTION = 0.90
-# Spanish (issue 19): 0.887 and 0.929 at the first measurement with Spanish training data; the
-# second sealed Spanish set 0.869 and 0.915 at its first run.
+# Spanish (issue 19), each sealed set at its last measurement (2026-12-04, the third round of
+# Spanish data): the first 0.910 and 0.945, the second 0.896 and 0.933 (0.869 and 0.915 at its first run).
 FLOORS = {
     "sealed_accuracy": 0.93,
     "sealed_macro_f1": 0.95,
-    "sealed_es_accuracy": 0.87,
-    "sealed_es_macro_f1": 0.91,
-    "sealed_es2_accuracy": 0.85,
-    "sealed_es2_macro_f1": 0.90,
+    "sealed_es_accuracy": 0.89,
+    "sealed_es_macro_f1": 0.93,
+    "sealed_es2_accuracy": 0.88,
+    "sealed_es2_macro_f1": 0.92,
 }
 SWEEP = [round(0.05 * i, 2) for i in range(1, 19)]
 # The labelled sets under tests/data/: English sealed, dev and holdout; Spanish sealed (two) and dev (issue 19).
