@@ -198,7 +198,8 @@ async def test_a_crisis_found_in_the_review_inbox_pages_the_team_on_the_real_ser
     headers = {"Authorization": f"Bearer {STAFF_TOKEN}"}
     try:
         sender = f"it-{uuid.uuid4()}"
-        reply = joined(await say(service, sender, "zxqv blorp wibble"))
+        # Keyboard noise with no word in it ("wibble" reads as "trembling" to the encoder, and is asked about).
+        reply = joined(await say(service, sender, "qwerty uiop asdf"))
         # Gibberish gets the fallback or the off-topic answer (the model decides); both go to the inbox.
         assert "not sure I understood" in reply or "outside what I can help with" in reply
         assert escalation_rows(service.database, sender) == []
@@ -206,7 +207,7 @@ async def test_a_crisis_found_in_the_review_inbox_pages_the_team_on_the_real_ser
             async with session.get(f"{service.web_url}/api/review") as response:
                 rows = (await response.json())["items"]
             [row] = [r for r in rows if r["conversation_id"] == sender]
-            assert row["text"] == "zxqv blorp wibble" and row["reply"]
+            assert row["text"] == "qwerty uiop asdf" and row["reply"]
             assert any(reason in row["reasons"] for reason in ("fallback", "out_of_scope"))
             async with session.post(
                 f"{service.web_url}/api/review/{row['key']}/label", json={"decision": "correct", "intent": "crisis"}
@@ -218,7 +219,7 @@ async def test_a_crisis_found_in_the_review_inbox_pages_the_team_on_the_real_ser
             labelled["escalations"][0],
             "unspecified",
             "open",
-            "zxqv blorp wibble",
+            "qwerty uiop asdf",
         )
         await wait_for(lambda: len(receiver.accepted) == 1)
         assert json.loads(receiver.accepted[0]["body"])["escalation"]["id"] == escalation_id
