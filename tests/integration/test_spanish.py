@@ -95,3 +95,13 @@ async def test_a_schedule_question_in_spanish(service: RunningService) -> None:
     sender = new_sender()
     reply = joined(await say(service, sender, "¿a qué hora son los grupos de la noche?"))
     assert "p. m." in reply and "pm" not in reply.replace("p. m.", "")
+    # The center's data in Spanish (data/program/facts.es.yml), never its English names.
+    assert "IOP de noche para adultos" in reply and "Adult Evening IOP" not in reply
+
+
+async def test_the_centers_data_and_a_holiday_are_in_spanish(service: RunningService) -> None:
+    sender = new_sender()
+    tracks = joined(await say(service, sender, "buenas tardes, ¿qué programas tienen? ¿cuál es para mi hijo de 16 años?"))
+    assert "IOP para adolescentes" in tracks and "Adolescent IOP" not in tracks
+    holiday = joined(await say(service, sender, "¿hay grupo en el día de acción de gracias?"))
+    assert "Día de Acción de Gracias" in holiday and "Thanksgiving" not in holiday
