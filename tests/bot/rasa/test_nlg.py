@@ -40,6 +40,17 @@ async def test_crisis_reply_has_the_on_call_number_and_the_type_specific_steps(p
     )
 
 
+@pytest.mark.parametrize(
+    "language, plan", [("en", "If you're thinking of taking them"), ("es", "Si está pensando en tomárselas")]
+)
+async def test_the_overdose_answer_also_speaks_to_a_stated_plan(program_copy: Path, language: str, plan: str) -> None:
+    # "I'm going to take all my mom's pills" is an overdose by issue 14's rule: the steps for one
+    # that happened, and for a plan: put them out of reach, 988 now.
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    text = (await nlg.generate("utter_crisis", tracker("overdose", language), "rest"))["text"]
+    assert plan in text and "988" in text.split(plan, 1)[1] and "911" in text
+
+
 async def test_edited_data_is_used(program_copy: Path) -> None:
     center = program_copy / "center.yml"
     center.write_text(center.read_text().replace("(760) 555-0149", "(760) 555-0177"))
