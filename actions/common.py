@@ -137,10 +137,11 @@ def _with_first_reply_notice(run: Callable[..., Any]) -> Callable[..., Any]:
     async def run_with_notice(self: "CompanionAction", dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> Any:
         events = await run(self, dispatcher, tracker, domain)
         if dispatcher.messages:
-            notices = Notices.of(self.book_for(tracker))
+            book = self.book_for(tracker)
+            notices = Notices.of(book)
             if notice_due(tracker.events, notices):
                 dispatcher.messages[:] = with_notice(dispatcher.messages, notices)
-            language = self.book_for(tracker).language
+            language = book.language
             for message in dispatcher.messages:
                 if message.get("response"):
                     message[NOTICE_HANDLED] = True  # Rasa's response generator must not add it again

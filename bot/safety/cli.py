@@ -39,12 +39,10 @@ def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
 def _sets(names: List[str], data: Path) -> List[evaluation.EvaluationSet]:
     sets = []
     for name in names:
-        if name == "sealed":
-            sets.append(evaluation.load_directory("sealed", data / "safety" / "sealed"))
-        elif name in SET_NAMES[1:-1]:
-            sets.append(evaluation.load_directory(name, data / "safety" / name))
-        elif name == "tuned":
+        if name == "tuned":
             sets.append(evaluation.load_tuned(data / "safety", data / "nlu_holdout"))
+        elif name in SET_NAMES:
+            sets.append(evaluation.load_directory(name, data / "safety" / name))
         else:
             raise DataError(f"unknown set {name!r}: use {', '.join(SET_NAMES)}")
     return sets
