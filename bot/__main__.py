@@ -9,6 +9,7 @@ import os
 import sys
 from typing import Callable, List, Optional
 
+from bot.blas import choose_kernels
 from bot.rasa.channels.guard import CHAT_BODY_LIMIT_BYTES
 from bot.settings import PROJECT_ROOT, SettingsError, get_settings
 
@@ -271,4 +272,5 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == "__main__":
+    choose_kernels(os.environ)  # before the commands load numpy; the processes they start inherit it
     sys.exit(main())
