@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping, Optional
 
-from bot.language.detect import ENGLISH, LANGUAGES, SPANISH, fold
+from bot.language.detect import ENGLISH, LANGUAGES, SPANISH
+from bot.text import fold
 
 SWITCH_INTENT = "switch_language"
 LANGUAGE_ENTITY = "language"

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from bot.language.model import load_identifier
+from bot.text import fold
 
 ENGLISH = "en"
 SPANISH = "es"
@@ -56,12 +56,6 @@ _ENGLISH_WORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z]+")
 _SPANISH_MARKS = re.compile(r"[ñ¿¡áéíóú]")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Qué", "que" and "qué" are one word here, as "año" and "ano"."""
-    lowered = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in lowered if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)

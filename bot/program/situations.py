@@ -11,12 +11,12 @@ punctuation, so "Court-ordered" matches "court ordered", "New Year's" matches "n
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Pattern, Tuple
 
 from bot.program.insurance import CarrierMatcher
 from bot.program.models import Holiday, Situation
+from bot.text import fold
 
 _APOSTROPHES = re.compile(r"['’‘`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -26,8 +26,7 @@ _NON_PHRASE = re.compile(r"[^a-z0-9*]+")  # a phrase keeps its wildcards
 def normalise(text: str, spaces: Pattern[str] = _NON_WORD) -> str:
     """Lower case without accents ("año" is "ano"), apostrophes dropped, everything else that is
     not a letter or digit a space."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return " ".join(spaces.sub(" ", _APOSTROPHES.sub("", plain)).split())
+    return " ".join(spaces.sub(" ", _APOSTROPHES.sub("", fold(text))).split())
 
 
 def _word(word: str) -> str:

@@ -48,13 +48,13 @@ among ``names``, so pass every name the center knows for the conversation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Pattern, Tuple
 
 from bot.records.masking import EMAIL as MASKED_EMAIL
 from bot.records.masking import PHONE as MASKED_PHONE
 from bot.records.masking import mask_text
+from bot.text import fold
 
 NAME = "[name]"
 PHONE = "[phone]"
@@ -397,7 +397,7 @@ def _letter(character: str, upper: bool = False) -> str:
 
 
 def _unaccented(character: str) -> str:
-    return unicodedata.normalize("NFD", character.lower())[0]
+    return fold(character)[:1] or character
 
 
 def _introduced_name_spans(text: str) -> List[Tuple[int, int]]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
+
+from bot.text import fold
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _NOT_WORD = re.compile(r"[^\w#]+")  # "#" stays: "0" and "#0" are different things to ask about
@@ -19,9 +20,7 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018`]")  # "what's" and "whats" are one w
 
 def normalize(text: str) -> str:
     """``text`` as the inbox compares it: lower case, no accents or punctuation, numbers as ``#``."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
-    folded = _APOSTROPHES.sub("", _NUMBER.sub("#", folded))
+    folded = _APOSTROPHES.sub("", _NUMBER.sub("#", fold(text)))
     folded = _STRETCHED.sub(r"\1\1", folded)
     return " ".join(_NOT_WORD.sub(" ", folded).replace("_", " ").split())
 

@@ -7,7 +7,6 @@ Plain Python with no Rasa in it, so it is tested and evaluated on its own; the N
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -29,6 +28,7 @@ from bot.safety.patterns import (
     VIOLENCE,
     CrisisPattern,
 )
+from bot.text import fold
 
 # The most urgent danger decides the reply when a message shows several (an overdose in progress
 # needs the overdose steps even when the message also speaks of suicide).
@@ -51,9 +51,8 @@ _NUMBER_WORDS = re.compile(r"\b(?:2nite|2night|2day|2morrow|2moro)\b")
 def normalise(text: str) -> str:
     """Lower case, accents folded, digits for letters read as letters, apostrophes dropped, other
     symbols to spaces, runs of a letter cut to two."""
-    text = _APOSTROPHES.sub("'", text.lower())
     # Accents folded, not dropped: "está" is "esta", "mañana" "manana" (the Spanish patterns).
-    text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    text = _APOSTROPHES.sub("'", fold(text))
     text = _NUMBER_WORDS.sub(lambda m: {"2nite": "tonight", "2night": "tonight", "2day": "today"}.get(m[0], "tomorrow"), text)
     text = _LEET_WORD.sub(lambda m: m[0].translate(_LEET), text)
     # "od'd" must not become "odd" once apostrophes go.

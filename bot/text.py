@@ -1,0 +1,16 @@
+"""Text folding shared by every reader of messages (language, crisis patterns, situations, review).
+
+One definition, so that "Qué", "que" and "QUÉ", or "mañana" and "manana", are the same word to
+all of them: people type Spanish on phones with and without accents.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Case-folded, in compatibility form, with accents and other combining marks dropped
+    ("Año" -> "ano", "ﬁ" -> "fi")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
