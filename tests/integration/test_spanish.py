@@ -105,3 +105,18 @@ async def test_the_centers_data_and_a_holiday_are_in_spanish(service: RunningSer
     assert "IOP para adolescentes" in tracks and "Adolescent IOP" not in tracks
     holiday = joined(await say(service, sender, "¿hay grupo en el día de acción de gracias?"))
     assert "Día de Acción de Gracias" in holiday and "Thanksgiving" not in holiday
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("hola buenas, ¿tienen grupos en la noche?", "p. m."),  # the evening groups, not the menu
+        ("hola buenas tardes, aceptan medi-cal?", "Medi-Cal"),
+        ("buenas noches, cuanto cuesta el programa?", "seguro"),
+    ],
+)
+async def test_a_greeting_before_a_question_gets_the_answer(service: RunningService, message: str, expected: str) -> None:
+    """Spanish speakers often greet and ask in one message; the greeting's menu is not an answer."""
+    reply = joined(await say(service, new_sender(), message))
+    assert expected in reply
+    assert "¿Qué le gustaría saber?" not in reply and "Puedo responder sus preguntas" not in reply
