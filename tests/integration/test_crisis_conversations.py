@@ -54,6 +54,18 @@ async def test_a_clear_no_carries_on_and_leaves_a_review_item(service: RunningSe
     assert "still here with you" not in joined(await say(service, sender, "how much does the program cost"))
 
 
+async def test_a_no_offers_the_coping_exercise_one_tap_away(service: RunningService) -> None:
+    """A strong craving late at night is often what was asked about: after the no, its button
+    starts the exercise with the 0-10 rating."""
+    sender = new_sender()
+    await say(service, sender, SCREEN)
+    buttons = [b["payload"] for m in await say(service, sender, "no") for b in m.get("buttons") or []]
+    craving = '/ask_coping{"coping_need": "craving"}'
+    assert craving in buttons and "/ask_coping" in buttons
+    rating = joined(await say(service, sender, craving))
+    assert "0" in rating and "10" in rating and "still here with you" not in rating
+
+
 async def test_crisis_mode_listens_and_ends_only_on_a_statement_of_safety(service: RunningService) -> None:
     sender = new_sender()
     assert "988" in joined(await say(service, sender, "i dont want to be alive anymore"))
