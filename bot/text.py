@@ -11,6 +11,7 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Case-folded, in compatibility form, with accents and other combining marks dropped
-    ("Año" -> "ano", "ﬁ" -> "fi")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    ("Año" -> "ano", "ﬁ" -> "fi"). Decomposed before and after case folding: the compatibility
+    form of styled letters ("𝐃𝐈𝐄", "™") is upper case again."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))

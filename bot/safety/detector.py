@@ -51,8 +51,9 @@ _NUMBER_WORDS = re.compile(r"\b(?:2nite|2night|2day|2morrow|2moro)\b")
 def normalise(text: str) -> str:
     """Lower case, accents folded, digits for letters read as letters, apostrophes dropped, other
     symbols to spaces, runs of a letter cut to two."""
-    # Accents folded, not dropped: "está" is "esta", "mañana" "manana" (the Spanish patterns).
-    text = _APOSTROPHES.sub("'", fold(text))
+    # Apostrophes first: folding decomposes "´" (a Spanish keyboard's apostrophe) into a space and
+    # a mark. Then accents folded, not dropped: "está" is "esta", "mañana" "manana".
+    text = fold(_APOSTROPHES.sub("'", text))
     text = _NUMBER_WORDS.sub(lambda m: {"2nite": "tonight", "2night": "tonight", "2day": "today"}.get(m[0], "tomorrow"), text)
     text = _LEET_WORD.sub(lambda m: m[0].translate(_LEET), text)
     # "od'd" must not become "odd" once apostrophes go.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.blas import AVX2_KERNELS, VARIABLE, choose_kernels, cpu_flags, kernels_for
+from bot.settings import PROJECT_ROOT
 
 _XEON = "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\nflags\t\t: fpu sse3 avx fma avx2 avx512f\n\nprocessor\t: 1\nflags\t\t: fpu\n"
 
@@ -76,7 +77,9 @@ _REPORT = (
 def test_python_m_bot_chooses_before_numpy_loads() -> None:
     """`python -m bot ...` loads numpy while building its parser: the choice must come first."""
     environ = {k: v for k, v in os.environ.items() if k != VARIABLE}
-    done = subprocess.run([sys.executable, "-c", _REPORT], env=environ, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _REPORT], cwd=PROJECT_ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     expected = kernels_for(cpu_flags())
     architecture = done.stdout.strip().splitlines()[-1]

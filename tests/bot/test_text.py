@@ -15,6 +15,8 @@ from bot.text import fold
         ("pingüino", "pinguino"),
         ("ﬁnal", "final"),  # a ligature in its compatibility form
         ("Straße", "strasse"),  # case-folded, not only lowered
+        ("\U0001d403\U0001d408\U0001d404", "die"),  # mathematical bold capitals, as some phones style text
+        ("™", "tm"),
         ("plain words 24/7", "plain words 24/7"),
         ("", ""),
     ],

@@ -63,7 +63,7 @@ async def test_a_no_offers_the_coping_exercise_one_tap_away(service: RunningServ
     craving = '/ask_coping{"coping_need": "craving"}'
     assert craving in buttons and "/ask_coping" in buttons
     rating = joined(await say(service, sender, craving))
-    assert "0" in rating and "10" in rating and "still here with you" not in rating
+    assert "from 0 (none at all) to 10" in rating and "still here with you" not in rating
 
 
 async def test_crisis_mode_listens_and_ends_only_on_a_statement_of_safety(service: RunningService) -> None:

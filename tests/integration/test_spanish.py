@@ -111,7 +111,7 @@ async def test_the_centers_data_and_a_holiday_are_in_spanish(service: RunningSer
     ("message", "expected"),
     [
         ("hola buenas, ¿tienen grupos en la noche?", "p. m."),  # the evening groups, not the menu
-        ("hola buenas tardes, aceptan medi-cal?", "Medi-Cal"),
+        ("hola buenas, ¿trabajan con Medi-Cal?", "Medi-Cal"),
         ("buenas noches, cuanto cuesta el programa?", "seguro"),
     ],
 )

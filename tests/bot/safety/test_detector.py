@@ -45,6 +45,10 @@ def test_hard_negatives_rarely_alarm() -> None:
         ("Hi, what are your hours on Saturday? Also I have been thinking about ending my life.", SUICIDE),
         ("what are the signs of an overdose? my son is blue and not breathing", OVERDOSE),
         ("I od'd", OVERDOSE),
+        # A Spanish keyboard's apostrophe ("´"), and styled letters some phones produce.
+        ("I can´t go on anymore", SUICIDE),
+        ("he od´d and isn´t breathing", OVERDOSE),
+        ("\U0001d408 \U0001d416\U0001d400\U0001d40d\U0001d413 \U0001d413\U0001d40e \U0001d403\U0001d408\U0001d404", SUICIDE),
     ],
 )
 def test_issue_examples_are_caught_with_their_type(text: str, crisis_type: str) -> None:

@@ -199,6 +199,8 @@ def test_a_safety_statement_the_reply_head_doubts_keeps_crisis_mode_on() -> None
         "not really okay",
         "no estoy bien. no",
         "no me siento segura",
+        "i don´t feel safe",  # a Spanish keyboard's apostrophe
+        "I can´t keep myself safe",
     ],
 )
 @pytest.mark.parametrize("read_as", ["crisis_safe", "deny", "crisis_false_alarm"])
