@@ -12,6 +12,10 @@ import unicodedata
 def fold(text: str) -> str:
     """Case-folded, in compatibility form, with accents and other combining marks dropped
     ("Año" -> "ano", "ﬁ" -> "fi"). Decomposed before and after case folding: the compatibility
-    form of styled letters ("𝐃𝐈𝐄", "™") is upper case again."""
+    form of styled letters ("𝐃𝐈𝐄", "™") is upper case again. A spacing acute ("´", a Spanish
+    keyboard's apostrophe: "don´t") is an apostrophe, not a space and an accent."""
+    if text.isascii():  # most messages: nothing to decompose
+        return text.lower()
+    text = text.replace("\u00b4", "'")
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))

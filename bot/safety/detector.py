@@ -36,7 +36,7 @@ URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, SUICIDE, SOMEONE_ELSE, SELF_HARM)
 SHORT_CLAUSE_WORDS = 4
 TRAPS_BY_NAME = dict(TRAPS)
 
-_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`\u00b4]")
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`]")  # "´" too, which fold() makes an apostrophe
 _OD_SHORT = re.compile(r"\bo\.?d'(d|ed|ing|in)\b")
 _NOT_TEXT = re.compile(r"[^a-z0-9.!?;:,\n ]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -51,9 +51,8 @@ _NUMBER_WORDS = re.compile(r"\b(?:2nite|2night|2day|2morrow|2moro)\b")
 def normalise(text: str) -> str:
     """Lower case, accents folded, digits for letters read as letters, apostrophes dropped, other
     symbols to spaces, runs of a letter cut to two."""
-    # Apostrophes first: folding decomposes "´" (a Spanish keyboard's apostrophe) into a space and
-    # a mark. Then accents folded, not dropped: "está" is "esta", "mañana" "manana".
-    text = fold(_APOSTROPHES.sub("'", text))
+    # Accents folded, not dropped: "está" is "esta", "mañana" "manana" (the Spanish patterns).
+    text = _APOSTROPHES.sub("'", fold(text))
     text = _NUMBER_WORDS.sub(lambda m: {"2nite": "tonight", "2night": "tonight", "2day": "today"}.get(m[0], "tomorrow"), text)
     text = _LEET_WORD.sub(lambda m: m[0].translate(_LEET), text)
     # "od'd" must not become "odd" once apostrophes go.

@@ -17,6 +17,8 @@ from bot.text import fold
         ("Straße", "strasse"),  # case-folded, not only lowered
         ("\U0001d403\U0001d408\U0001d404", "die"),  # mathematical bold capitals, as some phones style text
         ("™", "tm"),
+        ("don´t", "don't"),  # a Spanish keyboard's apostrophe stays one
+        ("Do You Take CIGNA?", "do you take cigna?"),
         ("plain words 24/7", "plain words 24/7"),
         ("", ""),
     ],
