@@ -139,6 +139,26 @@ class CenterFactsNLG(TemplatedNaturalLanguageGenerator):
         most = max(len(variation.get(RESPONSE_CONDITION) or []) for variation in fitting)
         return random.choice([v for v in fitting if len(v.get(RESPONSE_CONDITION) or []) == most])
 
+    def _fill_response(
+        self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None, **kwargs: Any
+    ) -> Dict[Text, Any]:
+        """Rasa's filling, except a button's intent payload (``/ask_coping{"coping_need": "craving"}``).
+
+        Rasa 3.6 fills every string of a button, so the payload's JSON braces read as a placeholder:
+        it logged an exception with the person's reply on each such button (the screening's "no",
+        a slip) and sent the payload unchanged. The payloads are set aside and put back. Rasa's
+        ``generate_from_slots`` passes a deep copy, so the response may be changed here;
+        tests/bot/rasa/test_rasa_internals.py pins both methods.
+        """
+        buttons = response.get("buttons") or []
+        intents = {i: b["payload"] for i, b in enumerate(buttons) if str(b.get("payload", "")).startswith("/")}
+        for i in intents:
+            buttons[i]["payload"] = ""
+        filled = super()._fill_response(response, filled_slots, **kwargs)
+        for i, payload in intents.items():
+            filled["buttons"][i]["payload"] = payload
+        return filled
+
     async def generate(
         self,
         utter_action: Text,

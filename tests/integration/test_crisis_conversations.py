@@ -66,6 +66,26 @@ async def test_a_no_offers_the_coping_exercise_one_tap_away(service: RunningServ
     assert "from 0 (none at all) to 10" in rating and "still here with you" not in rating
 
 
+@pytest.mark.parametrize(
+    "crisis_type, said, offered",
+    [
+        ("someone_else", "If that changes and they are in danger, call 911", "/ask_help_loved_one"),
+        ("violence", "1-800-799-7233", "/ask_coping"),
+    ],
+)
+async def test_a_no_about_someone_else_or_danger_at_home_gets_what_fits_it(
+    service: RunningService, crisis_type: str, said: str, offered: str
+) -> None:
+    """The craving button is for the writer's own danger; a question about someone else, or about
+    danger at home, gets its own resources and buttons instead."""
+    sender = new_sender()
+    await say(service, sender, '/risk_possible{"crisis_type": "%s"}' % crisis_type)
+    messages = await say(service, sender, "no")
+    buttons = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert said in joined(messages) and offered in buttons
+    assert '/ask_coping{"coping_need": "craving"}' not in buttons
+
+
 async def test_crisis_mode_listens_and_ends_only_on_a_statement_of_safety(service: RunningService) -> None:
     sender = new_sender()
     assert "988" in joined(await say(service, sender, "i dont want to be alive anymore"))

@@ -200,3 +200,40 @@ async def test_broken_data_still_gives_a_spanish_crisis_reply(tmp_path: Path) ->
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(tmp_path / "missing"))
     text = (await nlg.generate("utter_crisis", tracker("violence", "es"), "rest"))["text"]
     assert "{" not in text and SAFE_DEFAULTS["es"]["dv_name"] in text and "911" in text
+
+
+def _conditions(variation: dict) -> frozenset:
+    return frozenset((c["name"], c["value"]) for c in variation.get("condition") or [])
+
+
+@pytest.mark.parametrize("response", sorted(DOMAIN.responses))
+def test_every_english_variation_has_its_spanish_one(response: str) -> None:
+    """A Spanish conversation must get the Spanish words of a variation, not tie between its English
+    words (one condition) and the Spanish default (one condition) and pick at random."""
+    variations = [_conditions(v) for v in DOMAIN.responses[response]]
+    spanish = {c - {("language", "es")} for c in variations if ("language", "es") in c}
+    english = {c for c in variations if not any(name == "language" for name, _ in c)}
+    assert not spanish or english <= spanish, f"{response}: no Spanish variation for {sorted(map(sorted, english - spanish))}"
+
+
+@pytest.mark.parametrize(
+    "response, payload",
+    [
+        ("utter_risk_screen_no", '/ask_coping{"coping_need": "craving"}'),
+        ("utter_relapse", '/crisis{"crisis_type": "unspecified"}'),
+    ],
+)
+async def test_a_buttons_intent_payload_is_sent_as_written_and_not_read_as_placeholders(
+    program_copy: Path, monkeypatch: pytest.MonkeyPatch, response: str, payload: str
+) -> None:
+    """Rasa read the payload's JSON braces as a placeholder and logged an exception each time."""
+    from rasa.core.nlg import interpolator
+
+    filled: List[str] = []
+    fill = interpolator.interpolate_text
+    monkeypatch.setattr(interpolator, "interpolate_text", lambda text, values: filled.append(text) or fill(text, values))
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    message = await nlg.generate(response, tracker("suicide"), "rest")
+    assert payload in [button["payload"] for button in message["buttons"]]
+    assert filled and not [text for text in filled if text.startswith("/")]  # the text and titles are still filled
+    assert "{on_call_phone}" not in message["text"]

@@ -46,6 +46,8 @@ MEMBERS = [
     ("rasa.core.brokers.pika", "PikaEventBroker._message", "fc4766ef90057b8490f32d5fea039f2b48b3ce0cd9ab78c7a2e0ccca764d9f48", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker._publish_unpublished_messages", "d60771934d73722cfc7d73146a463232ee8c45b9425c1bde8fe5453ee7043a1a", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker.close", "acbfea07df1114aa80c67da8d89a2932dfe0584958c6d6b65cc34472721e06b8", "bot/rasa/event_broker.py"),
+    ("rasa.core.nlg.response", "TemplatedNaturalLanguageGenerator._fill_response", "d2cf76443c4ae963c43573455b4aac5a3f95bb887b8e8d495a09f0b8d3d4bcf9", "bot/rasa/nlg.py"),
+    ("rasa.core.nlg.response", "TemplatedNaturalLanguageGenerator.generate_from_slots", "c143f5710d4f083fc818001c02b281a44ca2b24e85bd6bc39bf886c43c665e40", "bot/rasa/nlg.py"),
     ("socketio.server", "Server.__init__", "f1933b8a49e2ff7bdcf94b2f1be0c8c0c4624a39404bee39c3f090ffca52fb32", "bot/rasa/channels/socketio.py"),
     ("socketio.asyncio_server", "AsyncServer._handle_eio_connect", "2c2f963d1d4925cf52952bf1e358d7092631c34d2a010e67aaa5fe3ac8cf4e5c", "bot/rasa/channels/socketio.py"),
 ]  # fmt: skip
