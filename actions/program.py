@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import CompanionAction, send
-from bot.program import replies
+from bot.program import replies, suggestions
 
 
 def entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -43,3 +43,19 @@ class ActionAnswerQuestion(CompanionAction):
             answered = replies.respond(self.book_for(tracker), key, before, **extra)
         send(dispatcher, answered.reply)
         return [SlotSet(replies.GIVEN_SLOT, answered.given)] if answered.given != before else []
+
+
+class ActionFallback(CompanionAction):
+    """A message the model was unsure of: its likeliest answers as buttons, or, when none is likely
+    enough, the plain "could you put it another way" (bot/program/suggestions.py)."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        reply = suggestions.did_you_mean(self.book_for(tracker), tracker.latest_message.get("intent_ranking") or [])
+        if reply is None:
+            dispatcher.utter_message(response="utter_fallback")
+        else:
+            send(dispatcher, reply)
+        return []

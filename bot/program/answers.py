@@ -51,6 +51,7 @@ SAMPLES: Dict[str, SampleFn] = {
     "insurance_in_network": lambda p: {"carrier": p.insurance.carriers[0]},
     "insurance_verify": lambda p: {"carrier": p.insurance.carriers[0]},
     "insurance_not_accepted": lambda p: {"carrier": p.insurance.carriers[0]},
+    "insurance_not_accepted_copay": lambda p: {"carrier": p.insurance.carriers[0]},
     "insurance_unknown": lambda p: {"carrier_text": "Acme Health"},
     "insurance_general": lambda p: {},
     "schedule_overview": lambda p: {},
@@ -82,6 +83,9 @@ SAMPLES: Dict[str, SampleFn] = {
     "tell_me_more": lambda p: {},
     "already_said": lambda p: {"short": "IOP is structured treatment you attend while living at home."},
     "nothing_more": lambda p: {},
+    # A message the model was unsure of: its likeliest answers as buttons (bot/program/suggestions.py).
+    "did_you_mean": lambda p: {},
+    "topics": lambda p: {},
 }
 
 

@@ -98,6 +98,8 @@ BOOK_ANSWERS = {
     CarrierStatus.not_accepted: "insurance_not_accepted",
 }
 
+NOT_ACCEPTED_COPAY = "insurance_not_accepted_copay"
+
 
 def insurance_aspect(text: str) -> Optional[str]:
     """What about insurance is asked: "copay" (what the person pays), "referral", or None."""
@@ -166,6 +168,8 @@ def insurance_answer(question: InsuranceQuestion, program: Program) -> Answer:
         if situation is not None:
             return Answer(situation.answer, {"carrier": known, "holiday": None})
         aspect = None
+    if known is not None and known.status is CarrierStatus.not_accepted and aspect == "copay":
+        return Answer(NOT_ACCEPTED_COPAY, {"carrier": known})
     if known is not None and (aspect is None or known.status is CarrierStatus.not_accepted):
         return Answer(BOOK_ANSWERS[known.status], {"carrier": known})
     if aspect is None:

@@ -32,7 +32,7 @@ from bot.storage.db import escalations, leads
 from bot.storage.rasa_events import ACTION, USER, day_bounds, events, events_exist
 
 FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = ("action_default_fallback", "utter_fallback")
+FALLBACK_ACTIONS = ("action_default_fallback", "action_fallback", "utter_fallback")
 TOP_INTENTS = 10
 MAX_DAYS = 366
 

@@ -36,7 +36,7 @@ FLAGGED = "flagged"
 REASONS = (FALLBACK, OUT_OF_SCOPE, LOW_CONFIDENCE, AMBIGUOUS, SCREENING, REPHRASED, FLAGGED)
 
 NLU_FALLBACK = "nlu_fallback"
-_FALLBACK_REPLIES = {"utter_fallback", "utter_fallback_again", "action_default_fallback"}
+_FALLBACK_REPLIES = {"action_fallback", "utter_fallback", "utter_fallback_again", "action_default_fallback"}
 _REPLY_REASONS = {
     "utter_out_of_scope": OUT_OF_SCOPE,
     "utter_risk_screen": SCREENING,

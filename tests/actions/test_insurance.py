@@ -120,13 +120,14 @@ async def test_a_referral_follow_up_is_about_the_insurer_named_before(
     assert events == [SlotSet("insurance_aspect", "referral")]
 
 
-async def test_a_carrier_we_do_not_take_is_said_again_with_its_next_step(
+async def test_the_copay_with_a_carrier_we_do_not_take_is_its_own_answer_not_a_repeat(
     service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
 ) -> None:
     await ActionAnswerInsurance().run(
         dispatcher, make_tracker("is there a copay?", "ask_insurance", slots={"insurer": "Medi-Cal"}), domain
     )
-    assert "don't currently accept Medi-Cal" in dispatcher.messages[0]["text"]
+    text = dispatcher.messages[0]["text"]
+    assert "Since we don't accept Medi-Cal" in text and "no copay" in text and "payment plans" in text
 
 
 async def test_the_answer_to_which_insurance_keeps_the_aspect(

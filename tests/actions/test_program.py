@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import resources
-from actions.program import ActionAnswerQuestion
+from actions.program import ActionAnswerQuestion, ActionFallback
 from actions.questions import replies_for
 from bot.answer_book import load_answer_book
 from bot.program.notice import NOTICE_HANDLED
@@ -276,3 +276,29 @@ async def test_tell_me_more_inside_a_form(service_env: Path, slots: Dict[str, An
         assert found is None  # nothing to tell: the form asks its question again
     else:
         assert found is not None and expected in found[0].text
+
+
+async def test_a_message_the_model_was_unsure_of_gets_its_likeliest_answers_as_buttons(
+    service_env: Path, domain: Dict[str, Any]
+) -> None:
+    tracker = conversation("hi, my daughter is 17 and drinking a lot, do u have anything for teens", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.8},
+        {"name": "ask_help_loved_one", "confidence": 0.71},
+        {"name": "ask_tracks", "confidence": 0.13},
+    ]
+    dispatcher = CollectingDispatcher()
+    assert await ActionFallback().run(dispatcher, tracker, domain) == []
+    [message] = dispatcher.messages
+    assert message["text"].startswith(NOTICE.strip())  # a first reply carries the notice
+    assert "Did you mean" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/ask_help_loved_one", "/ask_capabilities", "/request_human"]
+
+
+async def test_with_no_likely_answer_the_plain_fallback(service_env: Path, domain: Dict[str, Any]) -> None:
+    tracker = conversation("the thing with the stuff", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.8}, {"name": "greet", "confidence": 0.1}]
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages][-1:] == ["utter_fallback"]
+    assert not any(m.get("buttons") for m in dispatcher.messages[:-1])

@@ -88,6 +88,20 @@ async def test_questions_get_answers_from_the_data(service: RunningService, mess
     assert expected in joined(await say(service, f"it-{uuid.uuid4()}", message))
 
 
+async def test_a_message_the_model_was_unsure_of_offers_its_likeliest_answers(service: RunningService) -> None:
+    """A parent's question between two answers gets them as buttons, not "put it another way"; a
+    second message not understood offers a person."""
+    sender = f"it-{uuid.uuid4()}"
+    messages = await say(service, sender, "hi, my daughter is 17 and drinking a lot, do u have anything for teens")
+    payloads = [button["payload"] for message in messages for button in message.get("buttons") or []]
+    assert "Did you mean" in joined(messages) and "988" in joined(messages)
+    assert payloads[0] == "/ask_help_loved_one" and "/request_human" in payloads
+    assert "someone you love struggle" in joined(await say(service, sender, payloads[0]))
+    # Sent as the model's verdict, with no likely answer, whatever the model makes of a string.
+    assert "Could you put it another way" in joined(await say(service, sender, "/nlu_fallback"))
+    assert "still not getting it" in joined(await say(service, sender, "/nlu_fallback"))
+
+
 async def test_callback_request_saves_a_lead(service: RunningService) -> None:
     sender = f"it-{uuid.uuid4()}"
     assert "first name" in joined(await say(service, sender, "can someone call me back"))

@@ -65,15 +65,16 @@ def _answer(
         # Referrals: the center's referral answer, told which insurer.
         ("do I need a referral for that", None, "Humana", None, "Humana", "referral", "situation_referral"),
         ("do I need a referral for that", None, "Kaiser Permanente", None, "Kaiser Permanente", "referral", "situation_referral"),
-        # A carrier we do not accept: the answer that says so and gives the next step.
-        ("is there a copay?", None, "Medi-Cal", None, "Medi-Cal", "copay", "insurance_not_accepted"),
+        # A carrier we do not accept: no copay with it, and what it costs without (not the "we don't
+        # accept it" answer again).
+        ("is there a copay?", None, "Medi-Cal", None, "Medi-Cal", "copay", "insurance_not_accepted_copay"),
         ("is there a copay?", None, "acme health", None, "acme health", "copay", "utter_insurance_copay"),
         # Nothing named yet: the aspect, and which insurance?
         ("is there a copay?", None, None, None, None, "copay", "utter_insurance_copay_which"),
         ("do they need prior auth", None, None, None, None, "referral", "situation_referral"),
         # The answer to "which insurance do you have?" keeps the aspect.
         ("i have cigna", "Cigna", None, "copay", "Cigna", "copay", "utter_insurance_copay"),
-        ("and medi-cal?", "Medi-Cal", None, "copay", "Medi-Cal", "copay", "insurance_not_accepted"),
+        ("and medi-cal?", "Medi-Cal", None, "copay", "Medi-Cal", "copay", "insurance_not_accepted_copay"),
         # Another insurer named after one we knew: is it accepted?
         ("what about Aetna?", "Aetna", "Kaiser Permanente", "referral", "Aetna", None, "insurance_in_network"),
         ("and medi-cal?", "Medi-Cal", "Aetna", None, "Medi-Cal", None, "insurance_not_accepted"),
@@ -271,3 +272,11 @@ def test_a_spanish_follow_up_keeps_the_time_of_day(book: AnswerBook) -> None:
     spanish = book.in_language("es")
     _, friday = _conversation(spanish, ["¿tienen grupos en la noche?", "¿y el viernes?"])
     assert friday == (None, False, ["No tenemos grupos de la noche el viernes. Los próximos son el lunes."])
+
+
+@pytest.mark.parametrize("language, words", [("en", "no copay"), ("es", "no habría copago")])
+def test_the_copay_with_an_insurer_we_do_not_accept(book: AnswerBook, language: str, words: str) -> None:
+    question, answer = _answer(book, "is there a copay?", None, "Medi-Cal", None)
+    reply = book.in_language(language).render(answer.key, **answer.values)
+    assert words in reply.text and "$850" in reply.text and "access line" in book.render(answer.key, **answer.values).text
+    assert reply.text != book.in_language(language).render("insurance_not_accepted", **answer.values).text
