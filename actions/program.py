@@ -53,7 +53,8 @@ class ActionFallback(CompanionAction):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        reply = suggestions.did_you_mean(self.book_for(tracker), tracker.latest_message.get("intent_ranking") or [])
+        message = tracker.latest_message
+        reply = suggestions.did_you_mean(self.book_for(tracker), message.get("intent_ranking") or [], message.get("text") or "")
         if reply is None:
             dispatcher.utter_message(response="utter_fallback")
         else:

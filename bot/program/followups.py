@@ -238,6 +238,13 @@ def _track_words(track: Track, tracks: Sequence[Track]) -> List[str]:
     return sorted(words, key=len, reverse=True)
 
 
+def names_a_track(text: str, tracks: Sequence[Track]) -> bool:
+    """Whether any word of a track's name, or its everyday form, is in ``text`` ("teens", "PHP",
+    "evenings"): looser than :func:`track_mentioned`, for offering the tracks, not answering."""
+    lowered = _plain(text)
+    return any(re.search(rf"\b{re.escape(words)}\b", lowered) for track in tracks for words in _track_words(track, tracks))
+
+
 @dataclass(frozen=True)
 class TrackMention:
     track: Track

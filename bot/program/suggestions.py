@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot.program.answers import AnswerBook, Reply
+from bot.program.followups import names_a_track
 
 DID_YOU_MEAN = "did_you_mean"
 TOPICS = "topics"
@@ -19,6 +20,9 @@ TOPICS = "topics"
 # meant, and a button that misses costs a tap, so at most two, the likeliest first.
 OFFER_FROM = 0.2
 MAX_OFFERED = 2
+# Offered, when there is room, for a message that names a track ("what about for teens?" with no
+# meeting search behind it reads as a meeting follow-up).
+TRACKS_INTENT = "ask_tracks"
 
 
 def intent_of(payload: str) -> str:
@@ -26,8 +30,9 @@ def intent_of(payload: str) -> str:
     return payload.lstrip("/").split("{", 1)[0]
 
 
-def offered(book: AnswerBook, ranking: Sequence[Mapping[str, Any]]) -> List[Dict[str, str]]:
-    """The topics' buttons for the likeliest intents of ``ranking`` (Rasa's intent ranking)."""
+def offered(book: AnswerBook, ranking: Sequence[Mapping[str, Any]], text: str = "") -> List[Dict[str, str]]:
+    """The topics' buttons for the likeliest intents of ``ranking`` (Rasa's intent ranking), and
+    the tracks' for a message that names one."""
     catalogue = {intent_of(button["payload"]): button for button in book.render(TOPICS).buttons}
     buttons: List[Dict[str, str]] = []
     for item in ranking:
@@ -35,13 +40,16 @@ def offered(book: AnswerBook, ranking: Sequence[Mapping[str, Any]]) -> List[Dict
         if name in catalogue and confidence >= OFFER_FROM and catalogue[name] not in buttons:
             buttons.append(catalogue[name])
         if len(buttons) == MAX_OFFERED:
-            break
+            return buttons
+    tracks = catalogue.get(TRACKS_INTENT)
+    if tracks is not None and tracks not in buttons and names_a_track(text, book.program.tracks):
+        buttons.append(tracks)
     return buttons
 
 
-def did_you_mean(book: AnswerBook, ranking: Sequence[Mapping[str, Any]]) -> Optional[Reply]:
+def did_you_mean(book: AnswerBook, ranking: Sequence[Mapping[str, Any]], text: str = "") -> Optional[Reply]:
     """The "did you mean" reply, or None when no topic is likely enough (then the plain fallback)."""
-    buttons = offered(book, ranking)
+    buttons = offered(book, ranking, text)
     if not buttons:
         return None
     reply = book.render(DID_YOU_MEAN)

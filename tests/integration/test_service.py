@@ -102,6 +102,15 @@ async def test_a_message_the_model_was_unsure_of_offers_its_likeliest_answers(se
     assert "still not getting it" in joined(await say(service, sender, "/nlu_fallback"))
 
 
+async def test_a_follow_up_naming_a_track_with_no_search_behind_it_offers_the_programs(service: RunningService) -> None:
+    """The model reads "what about for teens" as a meeting follow-up; with no search before it,
+    the programs are offered instead of "put it another way"."""
+    sender = f"it-{uuid.uuid4()}"
+    messages = await say(service, sender, "what about for teens")
+    assert [button["payload"] for message in messages for button in message.get("buttons") or []][0] == "/ask_tracks"
+    assert "Adolescent IOP" in joined(await say(service, sender, "/ask_tracks"))
+
+
 async def test_callback_request_saves_a_lead(service: RunningService) -> None:
     sender = f"it-{uuid.uuid4()}"
     assert "first name" in joined(await say(service, sender, "can someone call me back"))

@@ -60,3 +60,25 @@ def test_every_topic_is_an_intent_a_person_may_start_with_and_none_is_urgent(boo
     assert [b["payload"] for b in book.in_language(language).render(TOPICS).buttons] == [
         b["payload"] for b in book.render(TOPICS).buttons
     ]
+
+
+@pytest.mark.parametrize(
+    "text, offers_tracks",
+    [
+        ("ok what about for teens specifically", True),
+        ("y para adolescentes?", True),
+        ("any for young adults?", True),
+        ("what about the weekend", False),
+    ],
+)
+def test_a_message_that_names_a_track_is_offered_the_tracks(book: AnswerBook, text: str, offers_tracks: bool) -> None:
+    """ "what about for teens?" with no meeting search behind it reads as a meeting follow-up."""
+    unsure = ranking(("meeting_followup", 0.88), ("ask_tracks", 0.11))
+    reply = did_you_mean(book, unsure, text)
+    assert (reply is not None and reply.buttons[0]["payload"] == "/ask_tracks") == offers_tracks
+
+
+def test_the_tracks_are_not_offered_twice_nor_past_the_limit(book: AnswerBook) -> None:
+    assert [b["payload"] for b in offered(book, ranking(("ask_tracks", 0.5)), "teens")] == ["/ask_tracks"]
+    full = ranking(("ask_cost", 0.5), ("ask_insurance", 0.3))
+    assert [b["payload"] for b in offered(book, full, "teens")] == ["/ask_cost", "/ask_insurance"]
