@@ -293,7 +293,12 @@ async def test_a_message_the_model_was_unsure_of_gets_its_likeliest_answers_as_b
     assert message["text"].startswith(NOTICE.strip())  # a first reply carries the notice
     assert "Did you mean" in message["text"]
     # The likeliest intent, then the programs, which the message names ("teens").
-    assert [b["payload"] for b in message["buttons"]] == ["/ask_help_loved_one", "/ask_tracks", "/ask_capabilities", "/request_human"]
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/ask_help_loved_one",
+        "/ask_tracks",
+        "/ask_capabilities",
+        "/request_human",
+    ]
 
 
 async def test_with_no_likely_answer_the_plain_fallback(service_env: Path, domain: Dict[str, Any]) -> None:
