@@ -13,6 +13,7 @@ from typing import List, Optional, Tuple
 from bot.safety.patterns import (
     BENIGN_USES,
     CLAUSE_BREAK,
+    CRAVING,
     CURRENT,
     HISTORY,
     MEDICAL,
@@ -74,6 +75,7 @@ class Match:
     text: str
     trap: Optional[str]  # the trap that overruled it, or None when it counts
     told_as_history: bool = False  # it counts, in a message told as history, with no sign of danger now
+    told_of_a_craving: bool = False  # despair said of a craving (CrisisPattern.ask_if_craving)
 
     @property
     def counts(self) -> bool:
@@ -155,6 +157,8 @@ def _explain_normalised(norm: str) -> List[Match]:
                     text=hit.group(0),
                     trap=trap,
                     told_as_history=trap is None and not current and bool(history),
+                    # Not "not current": its own words ("anymore") read as now. Any other hit still counts.
+                    told_of_a_craving=trap is None and pattern.ask_if_craving and CRAVING.search(norm) is not None,
                 )
             )
     return sorted(matches, key=lambda m: m.start)
@@ -189,7 +193,8 @@ class Verdict:
     crisis: bool
     crisis_type: Optional[str]
     # "patterns"; "history" (patterns only in a message told as history: a possible crisis unless a
-    # learned layer confirms it); "model"; "overruled" (model said crisis, patterns saw a benign use); "none"
+    # learned layer confirms it); "craving" (the same, for despair said of a craving, or of both);
+    # "model"; "overruled" (model said crisis, patterns saw a benign use); "none"
     source: str
 
 
@@ -198,7 +203,12 @@ def decide(text: str, model_says_crisis: bool) -> Verdict:
     matches = _explain_normalised(norm)
     counting = [m for m in matches if m.counts]
     if counting:
-        source = "history" if all(m.told_as_history for m in counting) else "patterns"
+        if all(m.told_as_history for m in counting):
+            source = "history"
+        elif all(m.told_as_history or m.told_of_a_craving for m in counting):
+            source = "craving"
+        else:
+            source = "patterns"
         return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), source)
     if model_says_crisis:
         # Every alarming phrase was recognised as benign (a question, the past, a film), or the

@@ -46,12 +46,20 @@ class CrisisPattern:
     traps: FrozenSet[str] = ALL_TRAPS
     # Breathing and consciousness problems are an overdose when a substance is in the message.
     overdose_if_substance: bool = False
+    # Despair said of a craving ("the cravings are so bad i cant take it anymore"): asked about
+    # directly (the screening question), not paged, unless a learned layer sees clear danger.
+    ask_if_craving: bool = False
 
 
 def _p(
-    name: str, crisis_type: str, pattern: str, traps: FrozenSet[str] = ALL_TRAPS, overdose_if_substance: bool = False
+    name: str,
+    crisis_type: str,
+    pattern: str,
+    traps: FrozenSet[str] = ALL_TRAPS,
+    overdose_if_substance: bool = False,
+    ask_if_craving: bool = False,
 ) -> CrisisPattern:
-    return CrisisPattern(name, crisis_type, re.compile(pattern), frozenset(traps), overdose_if_substance)
+    return CrisisPattern(name, crisis_type, re.compile(pattern), frozenset(traps), overdose_if_substance, ask_if_craving)
 
 
 # Word fragments shared by several patterns.
@@ -165,7 +173,13 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p(
         "cant go on",
         SUICIDE,
-        r"\bcant (?:go on|keep going|keep living|live like this|do this any ?more|take (?:it|this|life) any ?more|keep doing this any ?more|handle (?:life|living) any ?more)\b",
+        r"\bcant (?:go on|keep going|keep living|live like this|take life any ?more|handle (?:life|living) any ?more)\b",
+    ),
+    _p(
+        "cant take it",
+        SUICIDE,
+        r"\bcant (?:do this any ?more|take (?:it|this) any ?more|keep doing this any ?more)\b",
+        ask_if_craving=True,
     ),
     _p(
         "goodbye",
@@ -650,6 +664,12 @@ HISTORY = re.compile(
     r"|\b(?:im|i am) (?:\d\d|now \d\d) (?:now|years old now)\b|\bin the past\b|\bback (?:then|in (?:college|high school|the day|19|20))"
     r"|\b(?:years|months) (?:ago|later)\b|\ba few years\b"
     r"|\bhace (?:\d+|unos|varios|muchos|dos|tres|cuatro|cinco) (?:anos|meses)\b|\bcuando era (?:nin[oa]|joven|chav[oa]|adolescente|\d+)\b|\ben el pasado\b|\b(?:sobri[oa]|limpi[oa]) (?:desde|hace)\b"
+)
+
+# A craving or an urge to use, anywhere in the message (ask_if_craving above).
+CRAVING = re.compile(
+    r"\bcrav\w*|\burges?\b|\b(?:want|wanna|need|dying|itching) (?:to |a )?(?:drink|use|get high|get loaded|get drunk|pick up|relapse|hit|smoke)\b"
+    r"|\b(?:ganas|antojo) de (?:tomar|beber|consumir|usar|drogarme|meterme|fumar|recaer)\b"
 )
 
 # Signs that the danger is happening now: they overrule a trap in the same or the next clause.

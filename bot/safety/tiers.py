@@ -104,8 +104,10 @@ def assess(
         return Assessment(CLEAR, kind(), "model+encoder")
     if enc_clear:
         return Assessment(CLEAR, kind(), "encoder")
-    if patterns.source == "history":  # alarming words in a story of the past, with no sign of danger now
-        return Assessment(POSSIBLE, answer_type(patterns.crisis_type or guess_type(text), person, text), "patterns in a history")
+    if patterns.source in ("history", "craving"):  # a story of the past, or despair said of a craving: asked about
+        return Assessment(
+            POSSIBLE, answer_type(patterns.crisis_type or guess_type(text), person, text), f"patterns in a {patterns.source}"
+        )
     if model_crisis or model_possible:
         return Assessment(POSSIBLE, kind(), "model")
     if enc_possible:

@@ -66,6 +66,16 @@ async def test_a_no_offers_the_coping_exercise_one_tap_away(service: RunningServ
     assert "from 0 (none at all) to 10" in rating and "still here with you" not in rating
 
 
+async def test_despair_said_of_a_craving_is_asked_about_and_a_no_leads_to_the_exercise(service: RunningService) -> None:
+    """A client at 3am: asked directly, not paged; the no offers the craving exercise."""
+    sender = new_sender()
+    question = joined(await say(service, sender, "its 3am and i want to drink so bad i cant take it anymore"))
+    assert "ending your life" in question and escalations(service, sender) == []
+    buttons = [b["payload"] for m in await say(service, sender, "no") for b in m.get("buttons") or []]
+    assert '/ask_coping{"coping_need": "craving"}' in buttons
+    assert escalations(service, sender) == [] and [kind for kind, _ in reviews(service, sender)] == ["screening_no"]
+
+
 @pytest.mark.parametrize(
     "crisis_type, said, offered",
     [

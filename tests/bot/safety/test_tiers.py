@@ -47,6 +47,37 @@ def test_history_asks_unless_a_learned_layer_confirms(text: str) -> None:
     assert assess(text, True, risk(0.6), THRESHOLDS).tier == CLEAR  # the model and the encoder agree
 
 
+CRAVINGS = [
+    "i want to drink so bad i cant take it anymore",
+    "the cravings are so bad tonight, i cant do this anymore",
+    "tengo unas ganas de tomar y i cant take it anymore",
+]
+DESPAIR_AND_MORE = [
+    "i cant take it anymore",  # no craving: despair on its own
+    "cravings all day and i cant take it anymore, i want to die",  # another hit that counts
+    "the urges are bad and i cant take it anymore. i have the pills in my hand",
+    "i cant go on with these cravings",  # "can't go on" is not weighed down by a craving
+]
+
+
+@pytest.mark.parametrize("text", CRAVINGS)
+def test_despair_said_of_a_craving_is_asked_about_unless_a_learned_layer_confirms(text: str) -> None:
+    """A 3am "I want to drink so bad I can't take it anymore" gets the direct question, not the
+    suicide answer and a page; the question's "yes" still escalates."""
+    assert decide(text, model_says_crisis=False).source == "craving"
+    quiet = assess(text, False, risk(0.2, 0.6), THRESHOLDS)
+    assert (quiet.tier, quiet.source) == (POSSIBLE, "patterns in a craving")
+    assert assess(text, False, risk(0.9), THRESHOLDS).tier == CLEAR
+    assert assess(text, True, risk(0.6), THRESHOLDS).tier == CLEAR
+
+
+@pytest.mark.parametrize("text", DESPAIR_AND_MORE)
+def test_despair_without_a_craving_or_with_another_sign_stays_clear(text: str) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert verdict.crisis and verdict.source == "patterns"
+    assert assess(text, False, risk(0.2, 0.6), THRESHOLDS).tier == CLEAR
+
+
 def test_no_layer_no_danger() -> None:
     assert assess("what are your hours on saturday", False, risk(0.01), THRESHOLDS).tier == NONE
 
