@@ -54,7 +54,9 @@ class ActionFallback(CompanionAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         message = tracker.latest_message
-        reply = suggestions.did_you_mean(self.book_for(tracker), message.get("intent_ranking") or [], message.get("text") or "")
+        reply = suggestions.did_you_mean(
+            self.book_for(tracker), message.get("intent_ranking") or [], message.get("text") or "", message.get("entities") or []
+        )
         if reply is None:
             dispatcher.utter_message(response="utter_fallback")
         else:

@@ -82,12 +82,20 @@ def is_followup(text: str, named: Iterable[str]) -> bool:
 # What about insurance a follow-up asks: referrals (before copays: "do I need a referral or is
 # there just a copay?" is about the referral first) or what the person pays.
 ASPECTS: Tuple[Tuple[str, re.Pattern], ...] = (
-    ("referral", re.compile(r"\b(referr?als?|refer(?:red)?|pre-?auth\w*|prior auth\w*|authori[sz]ation)\b")),
+    (
+        "referral",
+        re.compile(
+            r"\b(referr?als?|refer(?:red)?|pre-?auth\w*|prior auth\w*|authori[sz]ation|"
+            r"referencias?|referidos?|(?:pre)?autorizaci[oó]n)\b"
+        ),
+    ),
     (
         "copay",
         re.compile(
             r"\b(co-?pays?|copayments?|co-?insurance|deductibles?|out[- ]of[- ]pocket|oop|"
-            r"how much (?:will|would|do|does|did) (?:i|we|he|she|they) (?:have to )?(?:pay|owe)|cost me|owe)\b"
+            r"how much (?:will|would|do|does|did) (?:i|we|he|she|they) (?:have to )?(?:pay|owe)|cost me|owe|"
+            r"copagos?|deducibles?|coaseguros?|de (?:mi|su|nuestro) bolsillo|"
+            r"cu[aá]nto (?:tendr[ií]a|tengo|tendr[ií]amos|tenemos|voy a tener|vamos a tener|tendr[aá]) que pagar)\b"
         ),
     ),
 )
@@ -238,11 +246,23 @@ def _track_words(track: Track, tracks: Sequence[Track]) -> List[str]:
     return sorted(words, key=len, reverse=True)
 
 
+# Words of a track's name that are also just a time of day ("i cant sleep at night").
+_TIMES_OF_DAY = frozenset(
+    _plain(word) for word in ("evening", "day", *_EVERYDAY_WORDS["evening"], *_EVERYDAY_WORDS["day"], "tarde", "tardes")
+)
+
+
 def names_a_track(text: str, tracks: Sequence[Track]) -> bool:
-    """Whether any word of a track's name, or its everyday form, is in ``text`` ("teens", "PHP",
-    "evenings"): looser than :func:`track_mentioned`, for offering the tracks, not answering."""
+    """Whether a word that names a track and is not just a time of day is in ``text`` ("teens",
+    "young adults", "PHP"): looser than :func:`track_mentioned`, for offering the tracks, not
+    answering."""
     lowered = _plain(text)
-    return any(re.search(rf"\b{re.escape(words)}\b", lowered) for track in tracks for words in _track_words(track, tracks))
+    return any(
+        re.search(rf"\b{re.escape(words)}\b", lowered)
+        for track in tracks
+        for words in _track_words(track, tracks)
+        if words not in _TIMES_OF_DAY
+    )
 
 
 @dataclass(frozen=True)

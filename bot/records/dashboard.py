@@ -7,7 +7,7 @@ Over the last ``days`` days up to and including today in the center's zone (the 
 - ``fallback_rate``: fallback messages / user messages, over the user messages of the period.
   A user message is a *fallback* when NLU gave it the intent ``nlu_fallback`` or the first action
   Rasa ran after it (before the next user message) was ``action_default_fallback`` (the policy
-  fallback) or ``utter_fallback`` (our rule's answer). None when there were no user messages.
+  fallback), ``action_fallback`` or ``utter_fallback`` (our rules' answers). None when there were no user messages.
 - ``top_intents``: the 10 most frequent intents of the period's user messages (``nlu_fallback``
   included), most frequent first, ties by name. With ``crisis_intents=False`` the crisis net's
   intents (``crisis``, ``risk_possible``, the crisis-mode replies ``crisis_*``) are left out: they

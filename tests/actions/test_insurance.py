@@ -127,7 +127,7 @@ async def test_the_copay_with_a_carrier_we_do_not_take_is_its_own_answer_not_a_r
         dispatcher, make_tracker("is there a copay?", "ask_insurance", slots={"insurer": "Medi-Cal"}), domain
     )
     text = dispatcher.messages[0]["text"]
-    assert "Since we don't accept Medi-Cal" in text and "no copay" in text and "payment plans" in text
+    assert "Since we don't accept Medi-Cal" in text and "wouldn't owe a copay" in text and "payment plans" in text
 
 
 async def test_the_answer_to_which_insurance_keeps_the_aspect(

@@ -274,9 +274,21 @@ def test_a_spanish_follow_up_keeps_the_time_of_day(book: AnswerBook) -> None:
     assert friday == (None, False, ["No tenemos grupos de la noche el viernes. Los próximos son el lunes."])
 
 
-@pytest.mark.parametrize("language, words", [("en", "no copay"), ("es", "no habría copago")])
-def test_the_copay_with_an_insurer_we_do_not_accept(book: AnswerBook, language: str, words: str) -> None:
-    question, answer = _answer(book, "is there a copay?", None, "Medi-Cal", None)
+@pytest.mark.parametrize(
+    "language, question, words, note",
+    [
+        ("en", "is there a copay?", "wouldn't owe a copay", "access line"),
+        ("es", "¿hay copago?", "no habría copago", "línea de acceso"),
+        ("es", "y cuánto tendría que pagar de mi bolsillo", "no habría copago", "línea de acceso"),
+    ],
+)
+def test_the_copay_with_an_insurer_we_do_not_accept(
+    book: AnswerBook, language: str, question: str, words: str, note: str
+) -> None:
+    """Asked in either language after Medi-Cal: no copay with it, what it costs without, and the
+    insurer's note; not the "we don't accept it" answer again."""
+    _, answer = _answer(book, question, None, "Medi-Cal", None)
+    assert answer.key == "insurance_not_accepted_copay"
     reply = book.in_language(language).render(answer.key, **answer.values)
-    assert words in reply.text and "$850" in reply.text and "access line" in book.render(answer.key, **answer.values).text
+    assert words in reply.text and "$850" in reply.text and note in reply.text and "IEHP" in reply.text
     assert reply.text != book.in_language(language).render("insurance_not_accepted", **answer.values).text

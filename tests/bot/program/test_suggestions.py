@@ -7,8 +7,8 @@ from typing import List, Tuple
 import pytest
 from rasa.shared.core.domain import Domain
 
-from bot.program.answers import AnswerBook
-from bot.program.suggestions import DID_YOU_MEAN, TOPICS, did_you_mean, intent_of, offered
+from bot.program.answers import AnswerBook, Reply
+from bot.program.suggestions import DID_YOU_MEAN, TOPICS, did_you_mean, intent_of, offerable, offered
 from bot.safety.names import CRISIS_INTENT, RISK_POSSIBLE_INTENT
 from bot.settings import PROJECT_ROOT
 
@@ -56,7 +56,7 @@ def test_every_topic_is_an_intent_a_person_may_start_with_and_none_is_urgent(boo
     intents = set(Domain.load(str(PROJECT_ROOT / "domain.yml")).intents)
     topics = [intent_of(b["payload"]) for b in book.in_language(language).render(TOPICS).buttons]
     assert topics and set(topics) <= intents and len(set(topics)) == len(topics)
-    assert not set(topics) & {CRISIS_INTENT, RISK_POSSIBLE_INTENT, "relapse", "inform", "affirm", "deny", "nlu_fallback"}
+    assert all(offerable(topic) for topic in topics)  # the data lists none the code would refuse
     assert [b["payload"] for b in book.in_language(language).render(TOPICS).buttons] == [
         b["payload"] for b in book.render(TOPICS).buttons
     ]
@@ -82,3 +82,33 @@ def test_the_tracks_are_not_offered_twice_nor_past_the_limit(book: AnswerBook) -
     assert [b["payload"] for b in offered(book, ranking(("ask_tracks", 0.5)), "teens")] == ["/ask_tracks"]
     full = ranking(("ask_cost", 0.5), ("ask_insurance", 0.3))
     assert [b["payload"] for b in offered(book, full, "teens")] == ["/ask_cost", "/ask_insurance"]
+
+
+@pytest.mark.parametrize(
+    "intent", [CRISIS_INTENT, RISK_POSSIBLE_INTENT, "crisis_safe", "crisis_false_alarm", "relapse", "affirm", "deny", "inform"]
+)
+def test_a_crisis_mode_reply_a_slip_or_a_yes_is_never_offered_even_if_the_data_lists_it(
+    book: AnswerBook, monkeypatch: pytest.MonkeyPatch, intent: str
+) -> None:
+    """A tap says the intent on the person's behalf: "/crisis_safe" would end crisis mode."""
+    render = book.render
+
+    def listed_by_mistake(key: str, **extra: object) -> Reply:
+        reply = render(key, **extra)
+        return Reply(reply.text, reply.buttons + [{"title": "Listed by mistake", "payload": f"/{intent}"}])
+
+    monkeypatch.setattr(book, "render", listed_by_mistake)
+    assert book.render(TOPICS).buttons[-1]["payload"] == f"/{intent}"
+    assert [b["payload"] for b in offered(book, ranking((intent, 0.9), ("ask_cost", 0.5)))] == ["/ask_cost"]
+
+
+def test_what_the_message_named_goes_with_the_button(book: AnswerBook) -> None:
+    """ "do you take iehp" at 0.7: the tap answers about IEHP's plan, not insurance in general."""
+    entities = [{"entity": "insurance_carrier", "value": "Medi-Cal", "start": 13, "end": 17}]
+    [button] = offered(book, ranking(("ask_insurance", 0.7)), "do you take iehp", entities)
+    assert button["payload"] == '/ask_insurance{"insurance_carrier": "Medi-Cal"}'
+
+
+@pytest.mark.parametrize("text", ["i cant sleep at night", "what about the mornings", "tengo ganas en la noche"])
+def test_a_time_of_day_alone_is_not_a_track(book: AnswerBook, text: str) -> None:
+    assert did_you_mean(book, ranking(("meeting_followup", 0.88)), text) is None
