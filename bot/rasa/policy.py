@@ -9,7 +9,10 @@ in one context. This policy says both, from the conversation's events (``bot.saf
   is acknowledged; "help is here" too; a clear statement of safety or a false alarm ends the mode;
   anything else gets the caring crisis-mode reply instead of an FAQ answer.
 - After the screening question, a clear "no" carries on (with the resources repeated once); a
-  "yes", or anything that is not a no, gets the crisis answer.
+  "yes", or anything that is not a no, gets the crisis answer. A question about something else
+  ("tenemos iehp" after a misread "mi hijo anda tomando mucho") is not an answer: the question is
+  asked once more, with 911 and 988 in it, and what follows that is read the same way, except
+  that another question then counts as a yes.
 
 Another crisis and a request for a person stay with their rules. It outranks RulePolicy by
 priority, has nothing to learn and runs in Rasa itself, so it works when the action server is down.
@@ -30,7 +33,16 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.mode import CRISIS_ANSWER, NOT_SAFE, in_crisis_mode, reply_intent, screening_pending
+from bot.safety.mode import (
+    CRISIS_ANSWER,
+    NOT_SAFE,
+    SCREENING_AGAIN,
+    asks_something_else,
+    in_crisis_mode,
+    reply_intent,
+    screening_asked_again,
+    screening_pending,
+)
 
 # In crisis mode: intent -> reply (anything else gets the default). None: the rules answer.
 CRISIS_MODE_REPLIES: Dict[str, Optional[str]] = {
@@ -72,7 +84,12 @@ class CrisisModePolicy(Policy):
     def own_replies_of() -> Set[str]:
         """The responses this policy predicts, after which it listens (the crisis answer too: it
         gives it after the screening question, where no rule knows what follows)."""
-        return {r for r in CRISIS_MODE_REPLIES.values() if r} | {CRISIS_MODE_DEFAULT, SCREENING_NO_REPLY, CRISIS_ANSWER}
+        return {r for r in CRISIS_MODE_REPLIES.values() if r} | {
+            CRISIS_MODE_DEFAULT,
+            SCREENING_NO_REPLY,
+            SCREENING_AGAIN,
+            CRISIS_ANSWER,
+        }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource  # nothing to learn: the behaviour is the same for every conversation
@@ -106,7 +123,11 @@ def next_action(tracker: DialogueStateTracker, own_replies: Set[str]) -> Optiona
     if in_crisis_mode(before):
         return CRISIS_MODE_REPLIES.get(intent, CRISIS_MODE_DEFAULT)
     if screening_pending(before) and intent != "crisis":
-        return SCREENING_NO_REPLY if intent in SCREENING_NO else CRISIS_ANSWER
+        if intent in SCREENING_NO:
+            return SCREENING_NO_REPLY
+        if asks_something_else(intent) and not screening_asked_again(before):
+            return SCREENING_AGAIN
+        return CRISIS_ANSWER
     return None
 
 

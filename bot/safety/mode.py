@@ -9,7 +9,8 @@ One source of truth, the events themselves, so the policy (Rasa's Event objects)
   ``crisis_safe`` and ``crisis_false_alarm`` intents, never a bare "ok"), and only when the NLU
   model and the encoder's reply head agree on it (``reply_intent``), or when staff set the
   ``crisis_active`` slot to false;
-- the screening question is awaiting its answer when it was the assistant's last words.
+- the screening question is awaiting its answer when it (or its asking again) was the
+  assistant's last words.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY
 
 CRISIS_ANSWER = "utter_crisis"
 SCREENING_QUESTION = "utter_risk_screen"
+SCREENING_AGAIN = "utter_risk_screen_again"  # asked once more after a question about something else
 CRISIS_SAFE_INTENT = "crisis_safe"
 FALSE_ALARM_INTENT = "crisis_false_alarm"
 ENDS_CRISIS = (CRISIS_SAFE_INTENT, FALSE_ALARM_INTENT)
@@ -134,5 +136,19 @@ def last_bot_action(events: Iterable[Any]) -> Optional[str]:
 
 
 def screening_pending(events: Sequence[Any]) -> bool:
-    """Was the screening question the assistant's last words?"""
-    return last_bot_action(events) == SCREENING_QUESTION
+    """Was the screening question, or its asking again, the assistant's last words?"""
+    return last_bot_action(events) in (SCREENING_QUESTION, SCREENING_AGAIN)
+
+
+def screening_asked_again(events: Sequence[Any]) -> bool:
+    """Was the screening question asked once more as the assistant's last words?"""
+    return last_bot_action(events) == SCREENING_AGAIN
+
+
+# Requests that say the person went on to something else instead of answering the screening question.
+_OTHER_REQUESTS = ("find_meeting", "request_callback", "request_group_reminder", "inform_track")
+
+
+def asks_something_else(intent: Optional[str]) -> bool:
+    """A question or a request about the program ("tenemos iehp", "how much is it")."""
+    return bool(intent) and (str(intent).startswith("ask_") or intent in _OTHER_REQUESTS)

@@ -54,6 +54,27 @@ async def test_a_clear_no_carries_on_and_leaves_a_review_item(service: RunningSe
     assert "still here with you" not in joined(await say(service, sender, "how much does the program cost"))
 
 
+async def test_a_question_instead_of_an_answer_is_asked_once_more_not_paged(service: RunningService) -> None:
+    """A family member who goes on to their next question after a misread screening: asked once
+    more (with 911 and 988), no escalation; a no then carries on."""
+    sender = new_sender()
+    await say(service, sender, '/risk_possible{"crisis_type": "overdose"}')
+    again = joined(await say(service, sender, "we have iehp"))
+    assert "ask once more" in again and "911" in again and "988" in again
+    assert escalations(service, sender) == []
+    assert "What can I help you with" in joined(await say(service, sender, "no"))
+    assert escalations(service, sender) == [] and [kind for kind, _ in reviews(service, sender)] == ["screening_no"]
+
+
+async def test_a_second_question_instead_of_an_answer_counts_as_a_yes(service: RunningService) -> None:
+    sender = new_sender()
+    await say(service, sender, SCREEN)
+    await say(service, sender, "how much does the program cost")
+    answer = joined(await say(service, sender, "what are your hours"))
+    assert "988" in answer and "911" in answer and "once more" not in answer
+    assert escalations(service, sender) == [("suicide", "open")]
+
+
 async def test_a_no_offers_the_coping_exercise_one_tap_away(service: RunningService) -> None:
     """A strong craving late at night is often what was asked about: after the no, its button
     starts the exercise with the 0-10 rating."""

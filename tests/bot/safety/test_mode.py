@@ -10,7 +10,15 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa.policy import CRISIS_MODE_DEFAULT, CRISIS_MODE_REPLIES, SCREENING_NO_REPLY, CrisisModePolicy, next_action
-from bot.safety.mode import NOT_SAFE, UNCLEAR, in_crisis_mode, reply_intent, says_not_safe, screening_pending
+from bot.safety.mode import (
+    NOT_SAFE,
+    SCREENING_AGAIN,
+    UNCLEAR,
+    in_crisis_mode,
+    reply_intent,
+    says_not_safe,
+    screening_pending,
+)
 
 OWN = CrisisModePolicy.own_replies_of()
 
@@ -102,7 +110,7 @@ def test_outside_crisis_mode_the_policy_stays_out_of_the_way() -> None:
         ("crisis_safe", SCREENING_NO_REPLY),
         ("crisis_false_alarm", SCREENING_NO_REPLY),
         ("affirm", "utter_crisis"),
-        ("ask_cost", "utter_crisis"),
+        ("ask_cost", SCREENING_AGAIN),  # a question instead of an answer: asked once more (below)
         ("nlu_fallback", "utter_crisis"),
         ("crisis", None),
     ],
@@ -225,3 +233,28 @@ def test_saying_not_safe_never_ends_crisis_mode_nor_answers_no_to_the_screening(
 )
 def test_statements_of_safety_are_not_read_as_not_safe(text: str) -> None:
     assert not says_not_safe(text)
+
+
+SCREENED = [
+    did("action_listen"),
+    said("risk_possible", "mi hijo anda tomando mucho"),
+    did("utter_risk_screen"),
+    did("action_listen"),
+]
+
+
+@pytest.mark.parametrize("question", ["ask_insurance", "ask_cost", "find_meeting", "request_callback"])
+def test_a_question_instead_of_an_answer_is_asked_once_more_then_counts_as_a_yes(question: str) -> None:
+    """ "tenemos iehp" after a misread screening is not an answer: asked once more (911 and 988 in
+    it), not the crisis answer and a page; a second question is a yes."""
+    assert reply(SCREENED, question, "tenemos iehp") == SCREENING_AGAIN
+    again = SCREENED + [said(question, "tenemos iehp"), did(SCREENING_AGAIN), did("action_listen")]
+    assert screening_pending(again)
+    assert reply(again, "ask_cost", "cuanto cuesta") == "utter_crisis"
+    assert reply(again, "deny", "no") == SCREENING_NO_REPLY
+    assert reply(again, "affirm", "si") == "utter_crisis"
+
+
+@pytest.mark.parametrize("answer", ["affirm", "thank", "greet", "nlu_fallback", "out_of_scope", "risk_possible"])
+def test_anything_else_but_a_no_is_still_a_yes_at_once(answer: str) -> None:
+    assert reply(SCREENED, answer) == "utter_crisis"
