@@ -55,7 +55,7 @@ class ActionAnswerInsurance(CompanionAction):
             else:
                 dispatcher.utter_message(response="utter_fallback")
             return []
-        answer = followups.insurance_answer(question, book.program)
+        answer = followups.insurance_answer(question, book.program, book.worded(book.program.insurance))
         if answer.from_book:
             send(dispatcher, book.render(answer.key, **answer.values))
         else:

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.program import schedule
 from bot.program.insurance import CarrierMatcher
-from bot.program.models import Carrier, CarrierStatus, Program, Track, Weekday
+from bot.program.models import Carrier, CarrierStatus, Insurance, Program, Track, Weekday
 from bot.program.schedule import ScheduleQuestion
 from bot.program.timewords import PARTS, time_phrases
 
@@ -166,7 +166,7 @@ class Answer:
 REFERRAL_SITUATION = "referral"
 
 
-def insurance_answer(question: InsuranceQuestion, program: Program) -> Answer:
+def insurance_answer(question: InsuranceQuestion, program: Program, insurance: Optional[Insurance] = None) -> Answer:
     """The book's answer for the insurer (is it accepted?), or for what was asked about it: what
     the person pays (a domain response with the program's verification), or referrals (the
     center's referral answer, told which insurer; without one, the insurer's own answer)."""
@@ -182,7 +182,8 @@ def insurance_answer(question: InsuranceQuestion, program: Program) -> Answer:
         return Answer(BOOK_ANSWERS[known.status], {"carrier": known})
     if aspect is None:
         return Answer("insurance_unknown", {"carrier_text": carrier}) if carrier else Answer("insurance_general")
-    values = {"verification": program.insurance.verification}
+    # A domain response gets plain values: the insurance data in the conversation's language.
+    values = {"verification": (insurance or program.insurance).verification}
     if carrier is None:
         return Answer(f"utter_insurance_{aspect}_which", values, from_book=False)
     return Answer(f"utter_insurance_{aspect}", {"carrier": carrier, **values}, from_book=False)

@@ -145,8 +145,9 @@ def screening_asked_again(events: Sequence[Any]) -> bool:
     return last_bot_action(events) == SCREENING_AGAIN
 
 
-# Requests that say the person went on to something else instead of answering the screening question.
-_OTHER_REQUESTS = ("find_meeting", "request_callback", "request_group_reminder", "inform_track")
+# Requests that say the person went on to something else instead of answering the screening
+# question; "inform" is a bare detail for a form ("tenemos iehp", "Aetna", a name).
+_OTHER_REQUESTS = ("find_meeting", "request_callback", "request_group_reminder", "inform_track", "inform")
 
 
 def asks_something_else(intent: Optional[str]) -> bool:

@@ -164,3 +164,14 @@ async def test_a_message_sent_here_by_the_topic_but_not_about_insurance_gets_its
     shown = message.get("text") or domain["responses"][message["response"]][0]["text"]
     assert expected in shown
     assert events == []
+
+
+async def test_a_spanish_copay_question_gets_the_verification_in_spanish(
+    service_env: Path, dispatcher: CollectingDispatcher, domain: Dict[str, Any]
+) -> None:
+    """The domain response's fill-in value came from the English data: English inside Spanish."""
+    tracker = make_tracker("¿hay copago?", "ask_insurance", slots={"language": "es"})
+    await ActionAnswerInsurance().run(dispatcher, tracker, domain)
+    [message] = [m for m in dispatcher.messages if m.get("response")]
+    assert message["response"] == "utter_insurance_copay_which"
+    assert message["verification"].startswith("Mándenos los datos de su tarjeta")

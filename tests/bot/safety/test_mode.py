@@ -243,7 +243,7 @@ SCREENED = [
 ]
 
 
-@pytest.mark.parametrize("question", ["ask_insurance", "ask_cost", "find_meeting", "request_callback"])
+@pytest.mark.parametrize("question", ["ask_insurance", "ask_cost", "find_meeting", "request_callback", "inform"])
 def test_a_question_instead_of_an_answer_is_asked_once_more_then_counts_as_a_yes(question: str) -> None:
     """ "tenemos iehp" after a misread screening is not an answer: asked once more (911 and 988 in
     it), not the crisis answer and a page; a second question is a yes."""
