@@ -25,6 +25,9 @@ MAX_OFFERED = 2
 # Offered, when there is room, for a message that names a track ("what about for teens?" with no
 # meeting search behind it reads as a meeting follow-up).
 TRACKS_INTENT = "ask_tracks"
+# Offered, when there is room, for a message that names what one answer is about: a bare "aetna"
+# with no form asking reads as a form's answer.
+ENTITY_TOPICS = {"insurance_carrier": "ask_insurance"}
 # Never offered: what a tap would say on the person's behalf (safe, a false alarm, yes, a slip).
 NEVER_OFFERED = frozenset(
     {"risk_possible", "relapse", "affirm", "deny", "inform", "stop", "nlu_fallback", "out_of_scope", "callback_edit"}
@@ -62,9 +65,12 @@ def offered(
             chosen.append(name)
         if len(chosen) == MAX_OFFERED:
             break
-    if len(chosen) < MAX_OFFERED and TRACKS_INTENT in catalogue and TRACKS_INTENT not in chosen:
-        if names_a_track(text, book.program.tracks):
-            chosen.append(TRACKS_INTENT)
+    named = [ENTITY_TOPICS[str(e.get("entity"))] for e in entities if str(e.get("entity")) in ENTITY_TOPICS]
+    if names_a_track(text, book.program.tracks):
+        named.append(TRACKS_INTENT)
+    for name in named:
+        if len(chosen) < MAX_OFFERED and name in catalogue and name not in chosen:
+            chosen.append(name)
     return [_with_entities(catalogue[name], entities) for name in chosen]
 
 

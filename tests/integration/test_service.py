@@ -111,6 +111,13 @@ async def test_a_follow_up_naming_a_track_with_no_search_behind_it_offers_the_pr
     assert "Adolescent IOP" in joined(await say(service, sender, "/ask_tracks"))
 
 
+async def test_a_bare_insurer_with_no_form_asking_offers_the_answer_about_it(service: RunningService) -> None:
+    sender = f"it-{uuid.uuid4()}"
+    payloads = [b["payload"] for m in await say(service, sender, "aetna") for b in m.get("buttons") or []]
+    assert payloads[0] == '/ask_insurance{"insurance_carrier": "Aetna"}'
+    assert "Aetna" in joined(await say(service, sender, payloads[0]))
+
+
 async def test_callback_request_saves_a_lead(service: RunningService) -> None:
     sender = f"it-{uuid.uuid4()}"
     assert "first name" in joined(await say(service, sender, "can someone call me back"))

@@ -120,3 +120,20 @@ async def test_a_greeting_before_a_question_gets_the_answer(service: RunningServ
     reply = joined(await say(service, new_sender(), message))
     assert expected in reply
     assert "¿Qué le gustaría saber?" not in reply and "Puedo responder sus preguntas" not in reply
+
+
+async def test_a_spanish_parent_who_goes_on_after_a_misread_screening_is_asked_once_more(service: RunningService) -> None:
+    """ "mi hijo tiene 16 y anda tomando mucho" may read as an overdose; the next message, an insurer,
+    is not an answer: asked once more in Spanish, no escalation; after the no, the insurer named
+    alone gets the insurance answer one tap away, about Medi-Cal."""
+    sender = new_sender()
+    await say(service, sender, "hola, ¿cuánto dura el programa?")  # the conversation is in Spanish
+    await say(service, sender, '/risk_possible{"crisis_type": "overdose"}')
+    again = joined(await say(service, sender, "tenemos iehp"))
+    assert "una vez más" in again and "911" in again and "marcar 2" in again
+    assert "¿En qué le puedo ayudar?" in joined(await say(service, sender, "no"))
+    payloads = [b["payload"] for m in await say(service, sender, "tenemos iehp") for b in m.get("buttons") or []]
+    assert payloads[0] == '/ask_insurance{"insurance_carrier": "Medi-Cal"}'
+    assert "no aceptamos Medi-Cal" in joined(await say(service, sender, payloads[0]))
+    with sqlite3.connect(service.database) as db:
+        assert db.execute("SELECT count(*) FROM escalations WHERE conversation_id = ?", (sender,)).fetchone() == (0,)

@@ -112,3 +112,10 @@ def test_what_the_message_named_goes_with_the_button(book: AnswerBook) -> None:
 @pytest.mark.parametrize("text", ["i cant sleep at night", "what about the mornings", "tengo ganas en la noche"])
 def test_a_time_of_day_alone_is_not_a_track(book: AnswerBook, text: str) -> None:
     assert did_you_mean(book, ranking(("meeting_followup", 0.88)), text) is None
+
+
+def test_a_bare_insurer_is_offered_the_insurance_answer_about_it(book: AnswerBook) -> None:
+    """ "aetna" with no form asking reads as a form's answer (inform 0.99): the insurance answer."""
+    entities = [{"entity": "insurance_carrier", "value": "Aetna"}]
+    [button] = offered(book, ranking(("inform", 0.99), ("ask_insurance", 0.01)), "aetna", entities)
+    assert button["payload"] == '/ask_insurance{"insurance_carrier": "Aetna"}'
