@@ -248,9 +248,7 @@ def _track_words(track: Track, tracks: Sequence[Track]) -> List[str]:
 
 
 # Words of a track's name that are also just a time of day ("i cant sleep at night").
-_TIMES_OF_DAY = frozenset(
-    _plain(word) for word in ("evening", "day", *_EVERYDAY_WORDS["evening"], *_EVERYDAY_WORDS["day"], "tarde", "tardes")
-)
+_TIMES_OF_DAY = frozenset(_plain(word) for word in ("evening", "day", *_EVERYDAY_WORDS["evening"], *_EVERYDAY_WORDS["day"]))
 
 
 def names_a_track(text: str, tracks: Sequence[Track]) -> bool:
