@@ -43,12 +43,15 @@ data/nlu/insurance_lookup.yml: data/program/insurance.yml $(VENV)/.installed
 # A new model is trained beside the one in service (models/candidate/), then the gate
 # (bot/understanding/gate.py) puts it in service only if it is no worse on the sealed sets. A
 # refused candidate stays there: `make train GATE=override` then runs the gate again, not training.
+# The stamp takes the time training *started*: a file edited while it ran is newer, so the next
+# `make train` trains again instead of keeping a model that never saw the edit.
 $(CANDIDATE_STAMP): $(TRAINING_INPUTS) data/nlu/insurance_lookup.yml $(VENV)/.installed
-	@mkdir -p $(VAR)/logs
+	@mkdir -p $(VAR)/logs $(CANDIDATE_DIR)
+	@touch $@.started
 	@echo "Training a candidate model (log: $(VAR)/logs/train.log) ..."
 	@$(BOT) rasa train --fixed-model-name companion --out $(CANDIDATE_DIR) > $(VAR)/logs/train.log 2>&1 \
 	  || { tail -30 $(VAR)/logs/train.log; exit 1; }
-	@touch $@
+	@touch -r $@.started $@ && rm -f $@.started
 
 $(MODEL_STAMP): $(CANDIDATE_STAMP)
 	@mkdir -p $(VAR)/logs

@@ -12,7 +12,8 @@ in one context. This policy says both, from the conversation's events (``bot.saf
   "yes", or anything that is not a no, gets the crisis answer. A question about something else
   ("tenemos iehp" after a misread "mi hijo anda tomando mucho") is not an answer: the question is
   asked once more, with 911 and 988 in it, and what follows that is read the same way, except
-  that another question then counts as a yes.
+  that another question then counts as a yes. After that "no", the question set aside is
+  answered (``action_answer_set_aside`` replays it, and the rules answer it as usual).
 
 Another crisis and a request for a person stay with their rules. It outranks RulePolicy by
 priority, has nothing to learn and runs in Rasa itself, so it works when the action server is down.
@@ -39,6 +40,7 @@ from bot.safety.mode import (
     SCREENING_AGAIN,
     asks_something_else,
     in_crisis_mode,
+    question_set_aside,
     reply_intent,
     screening_asked_again,
     screening_pending,
@@ -61,6 +63,7 @@ CRISIS_MODE_DEFAULT = "utter_crisis_mode"
 # After the screening question: a clear no; anything else but a new crisis is a yes.
 SCREENING_NO = ("deny", "crisis_safe", "crisis_false_alarm")
 SCREENING_NO_REPLY = "utter_risk_screen_no"
+ANSWER_SET_ASIDE = "action_answer_set_aside"  # actions/screening.py
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -89,6 +92,7 @@ class CrisisModePolicy(Policy):
             SCREENING_NO_REPLY,
             SCREENING_AGAIN,
             CRISIS_ANSWER,
+            ANSWER_SET_ASIDE,  # its replayed question ends in listening; so does finding none
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
@@ -111,6 +115,8 @@ class CrisisModePolicy(Policy):
 def next_action(tracker: DialogueStateTracker, own_replies: Set[str]) -> Optional[str]:
     """The reply to the latest message, or None when the rules decide."""
     latest = tracker.latest_action_name
+    if latest == SCREENING_NO_REPLY and question_set_aside(list(tracker.events)) is not None:
+        return ANSWER_SET_ASIDE
     if latest in own_replies:
         return ACTION_LISTEN_NAME
     if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:

@@ -76,6 +76,7 @@ class Match:
     trap: Optional[str]  # the trap that overruled it, or None when it counts
     told_as_history: bool = False  # it counts, in a message told as history, with no sign of danger now
     told_of_a_craving: bool = False  # despair said of a craving (CrisisPattern.ask_if_craving)
+    asked: bool = False  # a danger not happening yet (CrisisPattern.asked)
 
     @property
     def counts(self) -> bool:
@@ -143,6 +144,8 @@ def _explain_normalised(norm: str) -> List[Match]:
     matches: List[Match] = []
     history: Optional[bool] = None  # read only when a hit counts: most messages have none
     for pattern in PATTERNS:
+        if pattern.needs is not None and not pattern.needs.search(norm):
+            continue
         for hit in pattern.regex.finditer(norm):
             current = _is_current(norm, hit.start(), hit.end())
             trap = _trap_for(pattern, norm, hit.start(), hit.end(), current)
@@ -159,6 +162,7 @@ def _explain_normalised(norm: str) -> List[Match]:
                     told_as_history=trap is None and not current and bool(history),
                     # Not "not current": its own words ("anymore") read as now. Any other hit still counts.
                     told_of_a_craving=trap is None and pattern.ask_if_craving and CRAVING.search(norm) is not None,
+                    asked=trap is None and pattern.asked,
                 )
             )
     return sorted(matches, key=lambda m: m.start)
@@ -194,6 +198,7 @@ class Verdict:
     crisis_type: Optional[str]
     # "patterns"; "history" (patterns only in a message told as history: a possible crisis unless a
     # learned layer confirms it); "craving" (the same, for despair said of a craving, or of both);
+    # "plan" (the same, for a danger not happening yet: a plan to stop drinking alone);
     # "model"; "overruled" (model said crisis, patterns saw a benign use); "none"
     source: str
 
@@ -207,6 +212,8 @@ def decide(text: str, model_says_crisis: bool) -> Verdict:
             source = "history"
         elif all(m.told_as_history or m.told_of_a_craving for m in counting):
             source = "craving"
+        elif all(m.told_as_history or m.told_of_a_craving or m.asked for m in counting):
+            source = "plan"
         else:
             source = "patterns"
         return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), source)

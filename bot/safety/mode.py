@@ -150,6 +150,23 @@ def screening_asked_again(events: Sequence[Any]) -> bool:
 _OTHER_REQUESTS = ("find_meeting", "request_callback", "request_group_reminder", "inform_track", "inform")
 
 
+def question_set_aside(events: Sequence[Any]) -> Optional[int]:
+    """After a clear no to the screening question asked again: the index (in ``events``) of the
+    question the person asked instead of answering, so it can be answered now. None otherwise.
+
+    The events end with: the screening question, the person's question, the question asked again,
+    the "no" (and the reply to it)."""
+    users = [i for i, event in enumerate(events) if step_of(event).kind == "user"]
+    if len(users) < 2:
+        return None
+    question_at, no_at = users[-2], users[-1]
+    if last_bot_action(events[:no_at]) != SCREENING_AGAIN or last_bot_action(events[:question_at]) != SCREENING_QUESTION:
+        return None
+    if step_of(events[question_at]).name and asks_something_else(step_of(events[question_at]).name):
+        return question_at
+    return None
+
+
 def asks_something_else(intent: Optional[str]) -> bool:
     """A question or a request about the program ("tenemos iehp", "how much is it")."""
     return bool(intent) and (str(intent).startswith("ask_") or intent in _OTHER_REQUESTS)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, Pattern, Tuple
+from typing import FrozenSet, Optional, Pattern, Tuple
 
 SUICIDE = "suicide"
 SELF_HARM = "self_harm"
@@ -49,6 +49,11 @@ class CrisisPattern:
     # Despair said of a craving ("the cravings are so bad i cant take it anymore"): asked about
     # directly (the screening question), not paged, unless a learned layer sees clear danger.
     ask_if_craving: bool = False
+    # A danger that is not happening yet (a plan to stop drinking alone, cold turkey): always asked
+    # about, never paged on the pattern's word alone.
+    asked: bool = False
+    # Words the message must hold somewhere for a hit to count (before or after it).
+    needs: Optional[Pattern[str]] = None
 
 
 def _p(
@@ -58,8 +63,19 @@ def _p(
     traps: FrozenSet[str] = ALL_TRAPS,
     overdose_if_substance: bool = False,
     ask_if_craving: bool = False,
+    asked: bool = False,
+    needs: Optional[str] = None,
 ) -> CrisisPattern:
-    return CrisisPattern(name, crisis_type, re.compile(pattern), frozenset(traps), overdose_if_substance, ask_if_craving)
+    return CrisisPattern(
+        name,
+        crisis_type,
+        re.compile(pattern),
+        frozenset(traps),
+        overdose_if_substance,
+        ask_if_craving,
+        asked,
+        re.compile(needs) if needs else None,
+    )
 
 
 # Word fragments shared by several patterns.
@@ -390,6 +406,20 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         traps=ALL_TRAPS,  # "no shakes, no sweats" is a reassurance
     ),
     _p(
+        # Stopping heavy drinking or benzodiazepines alone and at once can bring seizures and
+        # delirium: "quitting tomorrow at home, no doctor", "mi mamá lo deja de golpe, sola en la casa".
+        "withdrawal plan",
+        MEDICAL,
+        r"\b(?:quit|quits|quitting|stop|stops|stopping|stopped|come off|coming off|get off|getting off|detox|detoxing|dry out|drying out)\b"
+        r"(?:\s+\S+){0,6}?\s+(?:cold turkey|at home|alone|on (?:my|his|her|their) own|by (?:my|him|her|them)sel(?:f|ves)|"
+        r"(?:with|w) no (?:doctor|dr|detox|medical help|help)|without (?:a |any )?(?:doctor|dr|detox|medical help|help|meds))\b"
+        r"|\b(?:dej\w*|parar|quitar\w*)\b(?:\s+\S+){0,6}?\s+(?:de golpe|de un jalon|de un dia para otro|sol[oa] en (?:la |su )?casa|"
+        r"sin (?:doctor|medico|ayuda medica|ayuda|desintoxicacion))\b",
+        asked=True,
+        needs=r"\b(?:drink\w*|alcohol|booze|beer|wine|vodka|liquor|bottles?|fifth|benzo\w*|xanax|klonopin|valium|ativan|alprazolam|"
+        r"clonazepam|lorazepam|diazepam|tom\w*|beb\w*|cerveza|cheve\w*|pisto|chupe|trago|botell\w*|pastillas|rivotril)\b",
+    ),
+    _p(
         "drink for the shakes",
         MEDICAL,
         r"\b(?:shak\w*|trembl\w*|tremors?)\b.{0,60}\b(?:beer|drink|shot|swig|glass of wine)\b.{0,12}\b(?:to|for|so|steady|calm|settle|stop|help)\b"
@@ -609,7 +639,7 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
         re.compile(
             r"^(?:so |and |but |also |hi |hey |hello |ok |okay |quick question |question )?(?:what|whats|how|hows|do you|does|can|could|is|are|should|where|why|which|who|when|tell me|any ?one know|anybody know|i was wondering|wondering|explain|define|is it true)\b"
             r"|\bsigns? (?:of|that)\b|\bsymptoms? (?:of|that)\b|\bwarning signs?\b|\bwhat (?:to do|do you do|should (?:you|i|we|someone|a person) do) (?:if|when|in)\b|\bin case (?:of|someone|somebody)\b"
-            r"|\bif (?:someone|somebody|anyone|a person|a client|a loved one|you|one|people|they)\b|\bpeople (?:who|that|with)\b|\bsomeone (?:who|that|with)\b|\bclients? (?:who|that|with)\b|\bpatients? (?:who|that|with)\b"
+            r"|\bif (?:someone|somebody|anyone|a person|a client|a loved one|you|one|people|they)\b|\bpeople (?:who|that|with)\b|(?<!tell )(?<!told )\bsomeone (?:who|that|with)\b|\bclients? (?:who|that|with)\b|\bpatients? (?:who|that|with)\b"
             r"|\b(?:hotline|lifeline|prevention|awareness|statistics|stats|rates?|risks? of|risk for|screening|trainings?|class|classes|courses?|workshops?|education|pamphlet|brochure|resources? (?:for|on|about)|response)\b"
             r"|\b(?:learn|know|read|more info\w*|information|questions?) (?:about|on|regarding|how)\b|\bcan (?:alcohol|withdrawal|cocaine|meth|xanax|benzos?|opioids?|fentanyl|heroin|detox|kratom|drinking|it)\b"
             r"|\b(?:do|does|will|would) (?:your|the|my) (?:program|insurance|center|staff|clinic|counselors?|plan|policy)\b|\bis it (?:normal|common|possible|dangerous|safe)\b|\bhow (?:common|likely|often|dangerous)\b"
@@ -677,6 +707,8 @@ CURRENT = re.compile(
     r"\b(?:right now|rn|rite now|tonight|today|this (?:morning|afternoon|evening|minute|second)|currently|at the moment|atm|just now|"
     r"just (?:took|did|swallowed|found|started|collapsed|passed out|cut|hurt|burned|used|relapsed on|hit|threw|shoved|pushed|punched|kicked|choked|strangled|slapped|attacked|beat|stabbed|threatened)|again|asap|hurry|emergency|please help|what do i do(?! if| when| in case)|"
     r"what should i do now|coming back|back again|still|lately|these days|this week|any ?more|anymore|all the time|every (?:day|night)|constantly|coming on|relapsed on|"
+    # a plan is danger now, whenever it is for ("I'm planning to kill myself on Friday after payday")
+    r"planning (?:to|on)|i plan to|made (?:up )?my mind(?: up)?|my mind is made up|"
     r"(?:he|she|they|hes|shes|theyre|my \w+)(?: is| are|s)? (?:not breathing|not waking|not responding|turning blue|blue|cold|unconscious|"
     r"unresponsive|passed out|dying|bleeding|seizing|overdosing)|(?:wont|cant|isnt|not) (?:wake|breath|breathe|respond)"
     r"|ahorita|ahora mismo|esta noche|otra vez|ya mismo|no para|no puedo parar|auxilio)\b"

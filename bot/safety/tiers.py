@@ -40,6 +40,11 @@ class Thresholds:
     # the encoder's danger below this) is asked about instead of escalated: informational
     # questions, school projects, goodbyes at graduation. 0 turns it off.
     pattern_doubt: float = 0.0
+    # Benign words (a question, a denial, "dead serious") overrule the patterns, but not an
+    # encoder this sure of danger: then the person is asked ("is it bad if i scratch my arms till
+    # they bleed", "is 20 of my ambien enough to be fatal? I'm not going to do anything stupid").
+    # Above 1 turns it off.
+    encoder_over_benign: float = 1.01
 
 
 @dataclass(frozen=True)
@@ -99,12 +104,14 @@ def assess(
     if patterns.source == "overruled":
         if model_crisis and enc_agree:
             return Assessment(POSSIBLE, kind(), "model+encoder over benign words")
+        if risk is not None and risk.possible >= thresholds.encoder_over_benign:
+            return Assessment(POSSIBLE, kind(), "encoder over benign words")
         return Assessment(NONE, None, "benign words")
     if model_crisis and enc_agree:
         return Assessment(CLEAR, kind(), "model+encoder")
     if enc_clear:
         return Assessment(CLEAR, kind(), "encoder")
-    if patterns.source in ("history", "craving"):  # a story of the past, or despair said of a craving: asked about
+    if patterns.source in ("history", "craving", "plan"):  # the past, despair said of a craving, a plan: asked about
         return Assessment(
             POSSIBLE, answer_type(patterns.crisis_type or guess_type(text), person, text), f"patterns in a {patterns.source}"
         )

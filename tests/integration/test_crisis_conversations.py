@@ -98,23 +98,42 @@ async def test_despair_said_of_a_craving_is_asked_about_and_a_no_leads_to_the_ex
 
 
 @pytest.mark.parametrize(
-    "crisis_type, said, offered",
+    "crisis_type, person, said, offered",
     [
-        ("someone_else", "If that changes and they are in danger, call 911", "/ask_help_loved_one"),
-        ("violence", "1-800-799-7233", "/ask_coping"),
+        ("someone_else", "other", "If that changes and they are in danger, call 911", "/ask_help_loved_one"),
+        ("violence", "self", "1-800-799-7233", "/ask_coping"),
+        ("overdose", "other", "give naloxone (Narcan) if there is any, and stay with them", "/ask_help_loved_one"),
+        ("medical", "other", "have a seizure, see or hear things", "/ask_help_loved_one"),
     ],
 )
 async def test_a_no_about_someone_else_or_danger_at_home_gets_what_fits_it(
-    service: RunningService, crisis_type: str, said: str, offered: str
+    service: RunningService, crisis_type: str, person: str, said: str, offered: str
 ) -> None:
-    """The craving button is for the writer's own danger; a question about someone else, or about
-    danger at home, gets its own resources and buttons instead."""
+    """The craving button is for the writer's own danger; a question about someone else (a parent
+    asked whether their son took too much), or about danger at home, gets its own resources and
+    buttons instead."""
     sender = new_sender()
-    await say(service, sender, '/risk_possible{"crisis_type": "%s"}' % crisis_type)
+    await say(service, sender, '/risk_possible{"crisis_type": "%s", "crisis_person": "%s"}' % (crisis_type, person))
     messages = await say(service, sender, "no")
     buttons = [b["payload"] for m in messages for b in m.get("buttons") or []]
     assert said in joined(messages) and offered in buttons
     assert '/ask_coping{"coping_need": "craving"}' not in buttons
+
+
+async def test_a_question_asked_instead_of_an_answer_is_answered_after_the_no(service: RunningService) -> None:
+    """A parent asked whether their son took too much asks about insurance instead; after the
+    "no", the insurance question is answered without being asked again, and shown once."""
+    sender = new_sender()
+    await say(service, sender, '/risk_possible{"crisis_type": "overdose", "crisis_person": "other"}')
+    again = joined(await say(service, sender, "do you take aetna?"))
+    assert "911" in again and "Aetna" not in again
+    after_no = joined(await say(service, sender, "no"))
+    assert "give naloxone (Narcan) if there is any" in after_no and "Aetna" in after_no
+    assert escalations(service, sender) == []
+    said = rows(
+        service, "SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user' AND data LIKE '%take aetna%'", sender
+    )
+    assert said == [(2,)]  # said once, replayed once; the console shows it once (tests/bot/records/)
 
 
 async def test_crisis_mode_listens_and_ends_only_on_a_statement_of_safety(service: RunningService) -> None:

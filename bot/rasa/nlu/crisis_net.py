@@ -47,7 +47,15 @@ from bot.encoder.minilm import SentenceEncoder, shared_encoder
 from bot.language.detect import shared_detector
 from bot.rasa.nlu.embeddings import embeddings_for
 from bot.safety.examples import CrisisItem, NotCrisisItem, load
-from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
+from bot.safety.names import (
+    CRISIS_INTENT,
+    CRISIS_PERSON_ENTITY,
+    CRISIS_REPLY,
+    CRISIS_TYPE_ENTITY,
+    DIAGNOSTICS,
+    RISK_POSSIBLE_INTENT,
+)
+from bot.safety.patterns import SOMEONE_ELSE
 from bot.safety.risk import REPLY_KINDS, LabelledExample, Reply, RiskModel, RiskScore, segments
 from bot.safety.tiers import CLEAR, POSSIBLE, Assessment, Thresholds, assess, encoder_tier
 
@@ -225,29 +233,32 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             if reply is not None:
                 message.set(CRISIS_REPLY, {"intent": reply.intent, "confidence": round(reply.confidence, 3)}, add_to_output=True)
             if verdict.tier == CLEAR:
-                self._mark(message, CRISIS_INTENT, text, verdict)
+                self._mark(message, CRISIS_INTENT, text, verdict, risk)
             elif verdict.tier == POSSIBLE:
-                self._mark(message, RISK_POSSIBLE_INTENT, text, verdict)
+                self._mark(message, RISK_POSSIBLE_INTENT, text, verdict, risk)
             elif name in SAFETY_INTENTS:
                 self._overrule(message)  # never leave a safety intent the verdict rejected
         return messages
 
     @staticmethod
-    def _mark(message: Message, intent: str, text: str, verdict: Assessment) -> None:
+    def _mark(message: Message, intent: str, text: str, verdict: Assessment, risk: Optional[RiskScore]) -> None:
         chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get(INTENT_NAME_KEY) not in SAFETY_INTENTS]
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [dict(chosen)] + ranking, add_to_output=True)
-        entities = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != CRISIS_TYPE_ENTITY]
-        entities.append(
-            {
-                ENTITY_ATTRIBUTE_TYPE: CRISIS_TYPE_ENTITY,
-                ENTITY_ATTRIBUTE_VALUE: verdict.crisis_type,
-                ENTITY_ATTRIBUTE_START: 0,
-                ENTITY_ATTRIBUTE_END: len(text),
-                EXTRACTOR: CrisisSafetyNet.__name__,
-            }
-        )
+        ours = (CRISIS_TYPE_ENTITY, CRISIS_PERSON_ENTITY)
+        entities = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in ours]
+        person = "other" if verdict.crisis_type == SOMEONE_ELSE or (risk is not None and risk.person == "other") else "self"
+        for entity, value in zip(ours, (verdict.crisis_type, person)):
+            entities.append(
+                {
+                    ENTITY_ATTRIBUTE_TYPE: entity,
+                    ENTITY_ATTRIBUTE_VALUE: value,
+                    ENTITY_ATTRIBUTE_START: 0,
+                    ENTITY_ATTRIBUTE_END: len(text),
+                    EXTRACTOR: CrisisSafetyNet.__name__,
+                }
+            )
         message.set(ENTITIES, entities, add_to_output=True)
         log.info("%s: %s danger (%s), by %s", intent, verdict.tier, verdict.crisis_type, verdict.source)
 

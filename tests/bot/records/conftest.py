@@ -89,6 +89,7 @@ class Chat:
         confidence: float = 0.95,
         entities: Sequence[Dict[str, Any]] = (),
         safety: Optional[Dict[str, Any]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
     ) -> "Chat":
         parse: Dict[str, Any] = {
             "intent": {"name": intent, "confidence": confidence},
@@ -98,7 +99,8 @@ class Chat:
         }
         if safety is not None:
             parse["crisis_safety_net"] = safety
-        metadata = verified(self.client, self.sender) if self.client else {}  # as the channel seals it
+        sealed = verified(self.client, self.sender) if self.client else {}  # as the channel seals it
+        metadata = {**sealed, **(metadata or {})}
         self.events.append(
             UserUttered(
                 text,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.records.conversations import ActionTurn, BotTurn, SessionStart, UserTurn, transcript
+from bot.safety.names import REPLAYED
 from bot.storage.db import make_engine
 from bot.storage.schema import migrate
-from tests.bot.records.conftest import World, local
+from tests.bot.records.conftest import Chat, World, local, tracker_store
 
 
 def test_turns_in_order_without_action_listen(shared_world: World) -> None:
@@ -127,3 +128,20 @@ async def test_the_transcript_says_which_language_the_conversation_is_in(tmp_pat
     spanish, english = transcript(engine, "c-es"), transcript(engine, "c-en")
     assert spanish is not None and english is not None
     assert (spanish.language, english.language) == ("es", "en")
+
+
+async def test_a_replayed_question_is_shown_once(tmp_path: Path) -> None:
+    """A question set aside by the screening question is replayed to answer it (actions/screening.py):
+    the person said it once, and the transcript shows it once, with the answer after the "no"."""
+    path = tmp_path / "replay.db"
+    migrate(make_engine(f"sqlite:///{path}"))
+    store = tracker_store(path)
+    chat = Chat("c-aside", local(2026, 3, 21, 22, 0)).user("my son took something", "risk_possible").action("utter_risk_screen")
+    chat.user("do you take aetna?", "ask_insurance").action("utter_risk_screen_again").user("no", "deny")
+    chat.action("utter_risk_screen_no").action("action_answer_set_aside")
+    chat.user("do you take aetna?", "ask_insurance", metadata={REPLAYED: True}).action("action_answer_insurance")
+    await chat.bot("Yes, we work with Aetna.").save(store)
+    found = transcript(make_engine(f"sqlite:///{path}"), "c-aside", mask=False)
+    assert found is not None
+    assert [t.text for t in found.turns if isinstance(t, UserTurn)] == ["my son took something", "do you take aetna?", "no"]
+    assert [t.text for t in found.turns if isinstance(t, BotTurn)] == ["Yes, we work with Aetna."]

@@ -279,3 +279,27 @@ def test_withdrawal_danger_in_english(text: str, alarm: bool) -> None:
     assert verdict.crisis is alarm, explain(text)
     if alarm:
         assert verdict.crisis_type == MEDICAL
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # a plan to stop drinking or benzodiazepines alone and at once: asked about, not paged
+        ("been drinking 2 bottles of wine a day for a year. quitting tomorrow at home, no doctor", "plan"),
+        ("my son stopped his klonopin yesterday with no doctor, says he doesn't need help", "plan"),
+        ("I drink every day and I want to just stop tomorrow cold turkey", "plan"),  # the drink said before the plan
+        ("Mi mamá toma diario desde hace años y dice que mañana lo deja de golpe, sola en la casa", "plan"),
+        # with signs of withdrawal now it is clear danger
+        ("quit drinking cold turkey two days ago and now im seeing bugs on the wall", "patterns"),
+        # not a plan to stop drinking alone
+        ("I quit smoking cold turkey last week, any tips for the cravings?", "none"),  # no alcohol or benzodiazepines
+        ("I want to quit drinking with medical help this time", "none"),
+        ("i dont want to quit drinking cold turkey, can you help me find a detox", "none"),  # negated
+        ("I quit drinking cold turkey in 2015 and had a seizure", "none"),  # the past
+    ],
+)
+def test_a_plan_to_stop_drinking_alone_is_asked_about(text: str, source: str) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert verdict.source == source, explain(text)
+    if source != "none":
+        assert verdict.crisis_type == MEDICAL

@@ -9,12 +9,20 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa.policy import CRISIS_MODE_DEFAULT, CRISIS_MODE_REPLIES, SCREENING_NO_REPLY, CrisisModePolicy, next_action
+from bot.rasa.policy import (
+    ANSWER_SET_ASIDE,
+    CRISIS_MODE_DEFAULT,
+    CRISIS_MODE_REPLIES,
+    SCREENING_NO_REPLY,
+    CrisisModePolicy,
+    next_action,
+)
 from bot.safety.mode import (
     NOT_SAFE,
     SCREENING_AGAIN,
     UNCLEAR,
     in_crisis_mode,
+    question_set_aside,
     reply_intent,
     says_not_safe,
     screening_pending,
@@ -258,3 +266,28 @@ def test_a_question_instead_of_an_answer_is_asked_once_more_then_counts_as_a_yes
 @pytest.mark.parametrize("answer", ["affirm", "thank", "greet", "nlu_fallback", "out_of_scope", "risk_possible"])
 def test_anything_else_but_a_no_is_still_a_yes_at_once(answer: str) -> None:
     assert reply(SCREENED, answer) == "utter_crisis"
+
+
+def test_after_a_no_the_question_set_aside_is_answered() -> None:
+    """ "tenemos iehp" waited while the screening question was asked again; after the "no" it is
+    handed back to the rules (actions/screening.py), once."""
+    again = SCREENED + [said("ask_insurance", "tenemos iehp"), did(SCREENING_AGAIN), did("action_listen")]
+    no = again + [said("deny", "no")]
+    answered = no + [did(SCREENING_NO_REPLY)]
+    assert question_set_aside(answered) == len(SCREENED)
+    assert next_action(tracker(answered), OWN) == ANSWER_SET_ASIDE
+    replayed = answered + [did(ANSWER_SET_ASIDE), did("action_listen"), said("ask_insurance", "tenemos iehp")]
+    assert next_action(tracker(replayed), OWN) is None  # the rules answer it
+    assert question_set_aside(replayed) is None
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        SCREENED + [said("deny", "no"), did(SCREENING_NO_REPLY)],  # a plain no: nothing set aside
+        SCREENED + [said("affirm", "si"), did("utter_crisis")],  # a yes: the crisis answer
+    ],
+)
+def test_nothing_is_replayed_when_nothing_was_set_aside(events: List[Event]) -> None:
+    assert question_set_aside(events) is None
+    assert next_action(tracker(events), OWN) == "action_listen"

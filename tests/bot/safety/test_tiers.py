@@ -97,3 +97,39 @@ def test_a_pattern_both_learned_layers_doubt_is_asked_about(model_crisis: bool, 
     text = "i want to kill myself"
     assert assess(text, model_crisis, risk(0.0, danger), DOUBTING).tier == tier
     assert assess(text, model_crisis, risk(0.0, danger), THRESHOLDS).tier == CLEAR  # off: the pattern always counts
+
+
+OVER_BENIGN = Thresholds(encoder_clear=0.8, encoder_agree=0.5, encoder_possible=0.5, encoder_over_benign=0.95)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it bad if i scratch my arms till they bleed when i want to drink",  # a question trap
+        "my friend is asking me to help him find a way to kill himself and he's dead serious",  # "dead serious"
+    ],
+)
+def test_benign_words_do_not_silence_an_encoder_that_is_sure(text: str) -> None:
+    assert decide(text, model_says_crisis=True).source == "overruled"
+    sure = assess(text, False, risk(0.02, 0.97), OVER_BENIGN)
+    assert (sure.tier, sure.source) == (POSSIBLE, "encoder over benign words")
+    assert assess(text, False, risk(0.02, 0.9), OVER_BENIGN).tier == NONE  # under the threshold: the words decide
+    assert assess(text, False, risk(0.02, 0.97), THRESHOLDS).tier == NONE  # off unless configured
+
+
+def test_a_plan_is_danger_now_even_beside_a_scheduling_question() -> None:
+    """ "tell someone that" read as an informational question, and the plan was silenced."""
+    text = (
+        "Hi, I was wondering what time the Tuesday evening group starts. Also I guess I should tell someone "
+        "that I'm planning to kill myself on Friday after payday, so maybe it doesn't matter what time it starts."
+    )
+    verdict = decide(text, model_says_crisis=False)
+    assert verdict.crisis and verdict.crisis_type == "suicide"
+    assert assess(text, False, risk(0.0), THRESHOLDS).tier == CLEAR
+
+
+def test_a_plan_to_stop_drinking_alone_asks_unless_a_learned_layer_sees_clear_danger() -> None:
+    text = "been drinking 2 bottles of wine a day for a year. quitting tomorrow at home, no doctor"
+    quiet = assess(text, False, risk(0.01), THRESHOLDS)
+    assert (quiet.tier, quiet.source, quiet.crisis_type) == (POSSIBLE, "patterns in a plan", "medical")
+    assert assess(text, False, risk(0.9), THRESHOLDS).tier == CLEAR

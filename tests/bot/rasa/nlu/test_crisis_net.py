@@ -105,6 +105,10 @@ def crisis_type(msg: Message) -> Optional[str]:
     return next((e["value"] for e in msg.get("entities") if e["entity"] == "crisis_type"), None)
 
 
+def crisis_person(msg: Message) -> Optional[str]:
+    return next((e["value"] for e in msg.get("entities") if e["entity"] == "crisis_person"), None)
+
+
 def intent(msg: Message) -> str:
     return msg.get("intent")["name"]
 
@@ -120,7 +124,7 @@ def test_patterns_override_the_model() -> None:
     assert [i["name"] for i in msg.get("intent_ranking")].count("crisis") == 1 and msg.get("intent_ranking")[0][
         "name"
     ] == "crisis"
-    assert crisis_type(msg) == "suicide"
+    assert crisis_type(msg) == "suicide" and crisis_person(msg) == "self"
     assert msg.get(DIAGNOSTICS)["tier"] == "clear" and msg.get(DIAGNOSTICS)["decided_by"] == "patterns"
 
 
@@ -281,3 +285,16 @@ def test_training_reuses_the_featurizers_embeddings_and_encodes_only_the_rest(mo
     rows = crisis_net._embeddings(examples, TrainingData([featured]))
     assert encoded == ["i want to end it"]
     assert rows.shape == (2, 384) and rows[0, 0] == 1.0 and rows[1, 0] == 0.5
+
+
+def test_whose_danger_it_is_goes_with_the_type(risk_model: RiskModel) -> None:
+    """A parent asked about a son's overdose gets the reply for someone else after a "no"
+    (domain.yml, utter_risk_screen_no): the person is an entity beside the type."""
+    [msg] = build(risk_model).process([message("my roommate is blue and wont wake up after using", [("ask_cost", 0.3)])])
+    assert intent(msg) == "crisis" and crisis_type(msg) == "overdose" and crisis_person(msg) == "other"
+    [msg] = build(risk_model).process(
+        [message("my friend says she is going to kill herself tonight", [("ask_help_loved_one", 0.6)])]
+    )
+    assert (crisis_type(msg) == "someone_else") == (crisis_person(msg) == "other")  # suicide and self-harm say it in the type
+    [msg] = build(risk_model).process([message("what are your hours", [("ask_hours", 0.9)])])
+    assert crisis_person(msg) is None  # no danger, no entity
