@@ -213,6 +213,9 @@ async def _parse_message_off_the_loop(
 
 
 ACTION_FAILED = "utter_action_failed"
+# Actions whose failure needs no word to the person: the question set aside by the screening
+# question was already answered with 911 and 988, and can be asked again.
+QUIET_ON_FAILURE = ("action_answer_set_aside",)
 _remote_run = RemoteAction.run
 
 
@@ -241,6 +244,9 @@ async def _run_remote_action(
     except ActionExecutionRejection:
         raise  # a form validation's own refusal, not a failure
     except (RasaException, asyncio.TimeoutError) as exc:
+        if self.name() in QUIET_ON_FAILURE:
+            log.error("custom action %s failed (%s); nothing is lost, nothing said", self.name(), exc.__class__.__name__)
+            return []
         log.error("custom action %s failed (%s); the person is asked to send it again", self.name(), exc.__class__.__name__)
         message = await nlg.generate(ACTION_FAILED, tracker, output_channel.name())
         if message is None:

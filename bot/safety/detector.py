@@ -20,6 +20,7 @@ from bot.safety.patterns import (
     NEGATED,
     OVERDOSE,
     PATTERNS,
+    PLANNED,
     SELF_HARM,
     SOMEONE_ELSE,
     SUBSTANCE,
@@ -105,7 +106,7 @@ def _words(text: str) -> List[str]:
 def _is_current(text: str, start: int, end: int) -> bool:
     """ "again", "right now", "he isn't breathing" in the hit's clause or the next one."""
     clause_start, _, next_end = _clause_bounds(text, start, end)
-    return bool(CURRENT.search(text[clause_start:next_end]))
+    return bool(CURRENT.search(text[clause_start:next_end]) or PLANNED.search(text[clause_start:start]))
 
 
 def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int, current: bool) -> Optional[str]:
@@ -216,7 +217,9 @@ def decide(text: str, model_says_crisis: bool) -> Verdict:
             source = "plan"
         else:
             source = "patterns"
-        return Verdict(True, min((m.crisis_type for m in counting), key=URGENCY.index), source)
+        # A plan to stop drinking alone beside a death wish is a suicide answer, not a medical one.
+        typed = [m for m in counting if not m.asked] or counting
+        return Verdict(True, min((m.crisis_type for m in typed), key=URGENCY.index), source)
     if model_says_crisis:
         # Every alarming phrase was recognised as benign (a question, the past, a film), or the
         # message is a known figure of speech: the model's guess is overruled.

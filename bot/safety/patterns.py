@@ -411,13 +411,15 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         "withdrawal plan",
         MEDICAL,
         r"\b(?:quit|quits|quitting|stop|stops|stopping|stopped|come off|coming off|get off|getting off|detox|detoxing|dry out|drying out)\b"
-        r"(?:\s+\S+){0,6}?\s+(?:cold turkey|at home|alone|on (?:my|his|her|their) own|by (?:my|him|her|them)sel(?:f|ves)|"
+        r"(?:\s+[^\s.,;!?]+){0,6}?\s+(?:cold turkey|at home|alone|on (?:my|his|her|their) own|by (?:my|him|her|them)sel(?:f|ves)|"
         r"(?:with|w) no (?:doctor|dr|detox|medical help|help)|without (?:a |any )?(?:doctor|dr|detox|medical help|help|meds))\b"
-        r"|\b(?:dej\w*|parar|quitar\w*)\b(?:\s+\S+){0,6}?\s+(?:de golpe|de un jalon|de un dia para otro|sol[oa] en (?:la |su )?casa|"
+        r"|\b(?:dej\w*|parar|quitar\w*)\b(?:\s+[^\s.,;!?]+){0,6}?\s+(?:de golpe|de un jalon|de un dia para otro|sol[oa] en (?:la |su )?casa|"
         r"sin (?:doctor|medico|ayuda medica|ayuda|desintoxicacion))\b",
         asked=True,
-        needs=r"\b(?:drink\w*|alcohol|booze|beer|wine|vodka|liquor|bottles?|fifth|benzo\w*|xanax|klonopin|valium|ativan|alprazolam|"
-        r"clonazepam|lorazepam|diazepam|tom\w*|beb\w*|cerveza|cheve\w*|pisto|chupe|trago|botell\w*|pastillas|rivotril)\b",
+        # alcohol or a benzodiazepine named somewhere ("tomorrow", "Tom", "el bebe" are not)
+        needs=r"\b(?:drink\w*|alcohol|booze|beer|wine|vodka|liquor|bottles? (?:of|a day)|a fifth|benzo\w*|xanax|klonopin|valium|ativan|"
+        r"alprazolam|clonazepam|lorazepam|diazepam|toma|tomo|toman|tomar|tomando|tomaba|bebo|bebe diario|beber|bebiendo|cerveza\w*|"
+        r"cheve\w*|pisto|chupe|trago\w*|botell\w* (?:de|al dia)|pastillas (?:para|de) (?:dormir|los nervios|la ansiedad)|rivotril)\b",
     ),
     _p(
         "drink for the shakes",
@@ -707,11 +709,14 @@ CURRENT = re.compile(
     r"\b(?:right now|rn|rite now|tonight|today|this (?:morning|afternoon|evening|minute|second)|currently|at the moment|atm|just now|"
     r"just (?:took|did|swallowed|found|started|collapsed|passed out|cut|hurt|burned|used|relapsed on|hit|threw|shoved|pushed|punched|kicked|choked|strangled|slapped|attacked|beat|stabbed|threatened)|again|asap|hurry|emergency|please help|what do i do(?! if| when| in case)|"
     r"what should i do now|coming back|back again|still|lately|these days|this week|any ?more|anymore|all the time|every (?:day|night)|constantly|coming on|relapsed on|"
-    # a plan is danger now, whenever it is for ("I'm planning to kill myself on Friday after payday")
-    r"planning (?:to|on)|i plan to|made (?:up )?my mind(?: up)?|my mind is made up|"
     r"(?:he|she|they|hes|shes|theyre|my \w+)(?: is| are|s)? (?:not breathing|not waking|not responding|turning blue|blue|cold|unconscious|"
     r"unresponsive|passed out|dying|bleeding|seizing|overdosing)|(?:wont|cant|isnt|not) (?:wake|breath|breathe|respond)"
     r"|ahorita|ahora mismo|esta noche|otra vez|ya mismo|no para|no puedo parar|auxilio)\b"
+)
+# A plan said right before the hit is danger now, whenever it is for ("I'm planning to kill myself
+# on Friday after payday"); only there, so "I ODed last year but I plan to come to group" is history.
+PLANNED = re.compile(
+    r"\b(?:planning (?:to|on)|(?:i|my) plan (?:is )?to|made (?:up )?my mind(?: up)? to|(?:i|ive|i have) decided to) ?$"
 )
 # Everyday figures of speech and other senses of alarming words. They never hide a pattern that
 # counts; they let the safety net overrule the NLU model's crisis guess ("I'm dying to know").

@@ -104,6 +104,7 @@ async def test_despair_said_of_a_craving_is_asked_about_and_a_no_leads_to_the_ex
         ("violence", "self", "1-800-799-7233", "/ask_coping"),
         ("overdose", "other", "give naloxone (Narcan) if there is any, and stay with them", "/ask_help_loved_one"),
         ("medical", "other", "have a seizure, see or hear things", "/ask_help_loved_one"),
+        ("medical", "self", "please don't do it alone or all at once", "/ask_detox"),
     ],
 )
 async def test_a_no_about_someone_else_or_danger_at_home_gets_what_fits_it(
@@ -117,7 +118,8 @@ async def test_a_no_about_someone_else_or_danger_at_home_gets_what_fits_it(
     messages = await say(service, sender, "no")
     buttons = [b["payload"] for m in messages for b in m.get("buttons") or []]
     assert said in joined(messages) and offered in buttons
-    assert '/ask_coping{"coping_need": "craving"}' not in buttons
+    # the craving button is for the writer's own craving: not about someone else or danger at home
+    assert ('/ask_coping{"coping_need": "craving"}' in buttons) is (crisis_type == "medical" and person == "self")
 
 
 async def test_a_question_asked_instead_of_an_answer_is_answered_after_the_no(service: RunningService) -> None:

@@ -243,6 +243,11 @@ async def test_a_down_action_server_gets_a_clear_answer_with_the_phone_number(nl
     assert not [e for e in events if isinstance(e, SlotSet)]  # not a form validation: nothing to undo
 
 
+async def test_replaying_a_question_set_aside_fails_without_a_word(nlg: CenterFactsNLG) -> None:
+    """After the screening "no" the person has 911 and 988 already; "send it again" would only confuse."""
+    assert await run_patched("action_answer_set_aside", f"http://127.0.0.1:{closed_port()}/webhook", nlg) == []
+
+
 async def test_a_failed_form_validation_asks_the_same_question_again(nlg: CenterFactsNLG) -> None:
     events = await run_patched("validate_callback_form", f"http://127.0.0.1:{closed_port()}/webhook", nlg)
     assert [(e.key, e.value) for e in events if isinstance(e, SlotSet)] == [("cb_contact", None)]  # cb_first_name is kept

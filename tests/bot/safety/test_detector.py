@@ -296,6 +296,12 @@ def test_withdrawal_danger_in_english(text: str, alarm: bool) -> None:
         ("I want to quit drinking with medical help this time", "none"),
         ("i dont want to quit drinking cold turkey, can you help me find a detox", "none"),  # negated
         ("I quit drinking cold turkey in 2015 and had a seizure", "none"),  # the past
+        # neither alcohol nor a benzodiazepine ("tomorrow", "Tom", "el bebe" are not), or not one plan
+        ("I'm quitting smoking tomorrow, cold turkey", "none"),
+        ("I quit weed cold turkey, want to start IOP tomorrow", "none"),
+        ("I stopped by the office alone on the fifth", "none"),
+        ("voy a dejar al bebe solo en la casa mientras voy al grupo", "none"),
+        ("I plan to quit my job. I drink at home on weekends", "none"),  # the sentence ends before "at home"
     ],
 )
 def test_a_plan_to_stop_drinking_alone_is_asked_about(text: str, source: str) -> None:
@@ -303,3 +309,17 @@ def test_a_plan_to_stop_drinking_alone_is_asked_about(text: str, source: str) ->
     assert verdict.source == source, explain(text)
     if source != "none":
         assert verdict.crisis_type == MEDICAL
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis_type"),
+    [
+        ("I'm coming off xanax on my own and I keep thinking about killing myself", "suicide"),
+        ("im detoxing from alcohol by myself and i want to kill myself", "suicide"),
+    ],
+)
+def test_a_death_wish_beside_a_plan_to_stop_drinking_gets_the_answer_for_the_death_wish(text: str, crisis_type: str) -> None:
+    """The plan is only asked about; the hit that is danger now names the answer (medical would
+    have sent the seizure steps without 988)."""
+    verdict = decide(text, model_says_crisis=False)
+    assert (verdict.source, verdict.crisis_type) == ("patterns", crisis_type), explain(text)

@@ -128,6 +128,20 @@ def test_a_plan_is_danger_now_even_beside_a_scheduling_question() -> None:
     assert assess(text, False, risk(0.0), THRESHOLDS).tier == CLEAR
 
 
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("my plan is to kill myself tonight", "patterns"),
+        ("I've decided to end my life, what are your hours", "patterns"),
+        # a plan elsewhere in the message does not make a past event current
+        ("I overdosed in 2019 but I plan to come to group monday", "none"),
+        ("I plan to start the program monday", "none"),
+    ],
+)
+def test_only_a_plan_said_right_before_the_danger_makes_it_current(text: str, source: str) -> None:
+    assert decide(text, model_says_crisis=False).source == source
+
+
 def test_a_plan_to_stop_drinking_alone_asks_unless_a_learned_layer_sees_clear_danger() -> None:
     text = "been drinking 2 bottles of wine a day for a year. quitting tomorrow at home, no doctor"
     quiet = assess(text, False, risk(0.01), THRESHOLDS)
