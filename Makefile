@@ -13,7 +13,8 @@ CANDIDATE_DIR := models/candidate
 CANDIDATE_STAMP := $(CANDIDATE_DIR)/.trained
 # GATE=override: `make train` puts a candidate in service even if the gate refuses it (logged).
 GATE ?=
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
+# bot/safety/risk.py: its FORMAT names the layout of the crisis classifier a model holds.
+TRAINING_INPUTS := config.yml domain.yml bot/safety/risk.py $(shell find data -name '*.yml' 2>/dev/null | grep -v insurance_lookup)
 CONVERSATION_TESTS := $(wildcard tests/test_*stories.yml)
 
 .PHONY: help setup run haproxy migrate migration train test lint format validate pytest conversations evaluate eval-safety shell bench bench-meetings bench-parse eval-safety-public meetings-refresh check-data clean browser seed-fingerprints

@@ -56,6 +56,7 @@ from bot.safety.names import (
     RISK_POSSIBLE_INTENT,
 )
 from bot.safety.patterns import SOMEONE_ELSE
+from bot.safety.risk import FORMAT as RISK_FORMAT
 from bot.safety.risk import REPLY_KINDS, LabelledExample, Reply, RiskModel, RiskScore, segments
 from bot.safety.tiers import CLEAR, POSSIBLE, Assessment, Thresholds, assess, encoder_tier
 
@@ -146,7 +147,7 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         # The labelled files are read here, not given by the graph: retrain when they change.
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"layout {RISK_FORMAT}".encode())
         for path in _files({**cls.get_default_config(), **config}):
             digest.update(path.read_bytes() if path.is_file() else b"missing")
         return digest.hexdigest()
