@@ -104,7 +104,8 @@ def _words(text: str) -> List[str]:
 
 
 def _is_current(text: str, start: int, end: int) -> bool:
-    """ "again", "right now", "he isn't breathing" in the hit's clause or the next one."""
+    """ "again", "right now", "he isn't breathing" in the hit's clause or the next one, or a plan
+    said right before the hit ("I'm planning to ...")."""
     clause_start, _, next_end = _clause_bounds(text, start, end)
     return bool(CURRENT.search(text[clause_start:next_end]) or PLANNED.search(text[clause_start:start]))
 

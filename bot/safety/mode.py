@@ -162,9 +162,7 @@ def question_set_aside(events: Sequence[Any]) -> Optional[int]:
     question_at, no_at = users[-2], users[-1]
     if last_bot_action(events[:no_at]) != SCREENING_AGAIN or last_bot_action(events[:question_at]) != SCREENING_QUESTION:
         return None
-    if step_of(events[question_at]).name and asks_something_else(step_of(events[question_at]).name):
-        return question_at
-    return None
+    return question_at if asks_something_else(step_of(events[question_at]).name) else None
 
 
 def asks_something_else(intent: Optional[str]) -> bool:

@@ -34,3 +34,18 @@ def user_event(text: str, intent: str, crisis_type: Optional[str] = None, timest
         "text": text,
         "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": entities, "text": text},
     }
+
+
+# One message per reply the encoder's reply head tells apart (bot/safety/risk.py REPLY_KINDS), for
+# the small classifiers the tests train.
+REPLY_EXAMPLES: Dict[str, str] = {
+    "im safe now, i wont do anything": "crisis_safe",
+    "this isnt an emergency, i was asking for my boyfriend": "crisis_false_alarm",
+    "i cant call, he will hear me": "crisis_cannot_call",
+    "ok i texted 988": "crisis_contacted",
+    "the ambulance is here": "crisis_help_arrived",
+    "ok": "affirm",
+    "no not really": "deny",
+    "can i talk to a real person": "request_human",
+    "i am going to kill myself": "crisis",
+}

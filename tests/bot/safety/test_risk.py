@@ -10,6 +10,7 @@ import pytest
 
 from bot.encoder.minilm import shared_encoder
 from bot.safety.risk import FORMAT, LabelledExample, Reply, RiskModel, RiskScore, segments
+from tests.bot.safety.conftest import REPLY_EXAMPLES
 
 EXAMPLES = [
     LabelledExample("i want to end my life tonight", "clear", "suicide"),
@@ -29,22 +30,10 @@ EXAMPLES = [
 ]
 
 
-REPLIES = {
-    "im safe now, i wont do anything": "crisis_safe",
-    "this isnt an emergency, i was asking for my boyfriend": "crisis_false_alarm",
-    "i cant call, he will hear me": "crisis_cannot_call",
-    "ok i texted 988": "crisis_contacted",
-    "the ambulance is here": "crisis_help_arrived",
-    "ok": "affirm",
-    "no not really": "deny",
-    "can i talk to a real person": "request_human",
-}
-
-
 @pytest.fixture(scope="module")
 def model() -> RiskModel:
-    examples = EXAMPLES + [LabelledExample(text, "none") for text in REPLIES]
-    labels = ["crisis" if e.risk != "none" else "other" for e in EXAMPLES] + list(REPLIES.values())
+    examples = EXAMPLES + [LabelledExample(text, "none") for text in REPLY_EXAMPLES]
+    labels = ["crisis" if e.risk != "none" else "other" for e in EXAMPLES] + list(REPLY_EXAMPLES.values())
     embeddings = shared_encoder().encode_sorted([e.text for e in examples])
     return RiskModel.train(embeddings, examples, list(range(len(examples))), labels, c=8.0)
 

@@ -21,6 +21,7 @@ from bot.rasa.nlu.embeddings import PENDING
 from bot.rasa.nlu.featurizer import SentenceFeaturizer
 from bot.safety.names import DIAGNOSTICS
 from bot.safety.risk import LabelledExample, RiskModel
+from tests.bot.safety.conftest import REPLY_EXAMPLES
 
 CRISES = [
     ("i dont see a way forward, i just want it all to stop forever", "suicide"),
@@ -67,17 +68,7 @@ def risk_model() -> RiskModel:
     ]
     examples += [LabelledExample(t, "none") for t in ORDINARY]
     examples += [LabelledExample("kinda feel like everyone would be better off", "possible", "suicide")]
-    replies = {
-        "im safe now, i wont do anything": "crisis_safe",
-        "this isnt an emergency, i was asking for my boyfriend": "crisis_false_alarm",
-        "i cant call, he will hear me": "crisis_cannot_call",
-        "ok i texted 988": "crisis_contacted",
-        "the ambulance is here": "crisis_help_arrived",
-        "ok": "affirm",
-        "no not really": "deny",
-        "can i talk to a real person": "request_human",
-        "i am going to kill myself": "crisis",
-    }
+    replies = REPLY_EXAMPLES
     examples += [LabelledExample(t, "none") for t in replies]
     first = len(examples) - len(replies)
     indexes = list(range(len(ORDINARY) + len(CRISES) + 1)) + list(range(first, len(examples)))
