@@ -51,6 +51,7 @@ from bot.storage.rasa_events import (
     from_epoch,
     json_text,
     like_pattern,
+    person_wrote,
 )
 from bot.storage.times import from_db as aware
 
@@ -218,7 +219,7 @@ def _enrolled(conversation_id: Any) -> Any:
 
 def _grouped(flt: ConversationFilter, zone: dt.tzinfo) -> Any:
     """One row per conversation, with the message-level filters applied (GROUP BY over events)."""
-    is_user = events.c.type_name == USER
+    is_user = person_wrote()
     user_messages = _count_where(is_user)
     query = (
         sa.select(

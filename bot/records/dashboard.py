@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 
 from bot.safety.names import CRISIS_INTENT, RISK_POSSIBLE_INTENT
 from bot.storage.db import escalations, leads
-from bot.storage.rasa_events import ACTION, USER, day_bounds, events, events_exist
+from bot.storage.rasa_events import ACTION, USER, day_bounds, events, events_exist, person_wrote
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_fallback", "utter_fallback")
@@ -85,7 +85,7 @@ def dashboard(
     top: List[IntentCount] = []
     with engine.connect() as connection:
         if events_exist(connection):
-            is_user = events.c.type_name == USER
+            is_user = person_wrote()
             # The first user message of every conversation that started in the period.
             firsts = (
                 sa.select(sa.func.min(events.c.timestamp).label("first"))
@@ -104,7 +104,7 @@ def dashboard(
             )
             steps = (
                 sa.select(events.c.type_name, events.c.intent_name, events.c.timestamp, following.label("next_action"))
-                .where(events.c.type_name.in_((USER, ACTION)), events.c.timestamp >= start)
+                .where((events.c.type_name == ACTION) | person_wrote(), events.c.timestamp >= start)
                 .subquery()
             )
             fallback = (steps.c.intent_name == FALLBACK_INTENT) | steps.c.next_action.in_(FALLBACK_ACTIONS)

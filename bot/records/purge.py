@@ -85,6 +85,15 @@ def _chunks(values: Sequence[Any]) -> Iterator[List[Any]]:
         yield list(values[start : start + CHUNK])
 
 
+def _lock_out_writers(connection: Connection) -> None:
+    """No message can reach a conversation between choosing it and removing it: it would be
+    removed with the rest (a plain SELECT locks nothing). Readers go on; writers wait for the commit."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(leads.delete().where(sa.false()))  # a write takes SQLite's one write lock
+    else:
+        connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+
+
 def _old_conversations(connection: Connection, cutoff: float) -> List[str]:
     query = (
         sa.select(events.c.sender_id)
@@ -146,12 +155,10 @@ def purge(engine: Engine, older_than: dt.timedelta, *, now: Optional[dt.datetime
     cutoff = now - older_than
     removed = {table: 0 for table in TABLES}
     with engine.begin() as connection:
-        if not dry_run and connection.dialect.name == "sqlite":
-            # A write first takes SQLite's write lock, so no message can reach a conversation
-            # between choosing it and removing it (a plain SELECT would not lock anything).
-            connection.execute(leads.delete().where(sa.false()))
         if not events_exist(connection):
             return PurgeResult(cutoff=cutoff, dry_run=dry_run, conversations=0, kept_unresolved=0, removed=removed)
+        if not dry_run:
+            _lock_out_writers(connection)
         old = _old_conversations(connection, cutoff.timestamp())
         protected = _unresolved(connection, old)
         doomed = [conversation for conversation in old if conversation not in protected]

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from bot.review.store import InboxFilter, visibility
 from bot.storage.db import missed_crises, review_items, review_labels
-from bot.storage.rasa_events import USER, events
+from bot.storage.rasa_events import events, person_wrote
 
 WEEKS = 8
 TOP_CONFUSIONS = 8
@@ -80,7 +80,7 @@ def review_figures(
                 connection,
                 sa.select(sa.func.count())
                 .select_from(events)
-                .where(events.c.type_name == USER, events.c.timestamp >= start.timestamp(), events.c.timestamp < end.timestamp()),
+                .where(person_wrote(), events.c.timestamp >= start.timestamp(), events.c.timestamp < end.timestamp()),
             )
             in_week = [review_items.c.message_at >= start, review_items.c.message_at < end, *shown]
             unsure_count = _count(connection, sa.select(sa.func.count()).select_from(review_items).where(unsure, *in_week))

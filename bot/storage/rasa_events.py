@@ -8,10 +8,15 @@ queries answer "nothing yet" instead of failing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Optional, Tuple, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from bot.safety.names import REPLAYED
 
 rasa_metadata = sa.MetaData()
 
@@ -39,13 +44,43 @@ def events_exist(bind: Union[Engine, Connection]) -> bool:
     return sa.inspect(bind).has_table("events")
 
 
-def json_text(path: str) -> Any:
-    """A string inside ``events.data`` (e.g. ``"$.text"``), read by SQLite's JSON1 ``json_extract``.
+class json_text(FunctionElement):
+    """A string inside ``events.data`` (e.g. ``json_text("$.text")``), or NULL where it has none.
 
     Reading the value rather than LIKE over the raw JSON matches what people wrote: non-ASCII
-    letters are escaped in the stored JSON and keys would match too.
+    letters are escaped in the stored JSON and keys would match too. Rasa stores the JSON as text
+    on every back end, so each reads it with its own function (below).
     """
-    return sa.func.json_extract(events.c.data, path)
+
+    type = sa.Text()
+    inherit_cache = True
+
+    def __init__(self, path: str):
+        if not JSON_PATH.fullmatch(path):
+            raise ValueError(f"{path!r} is not a JSON path of names like '$.metadata.replayed'")
+        super().__init__(events.c.data, sa.literal_column(f"'{path}'"))
+        self.path = path
+
+
+JSON_PATH = re.compile(r"\$(\.[a-z_]+)+")  # names only: the path is written into the SQL
+
+
+@compiles(json_text)
+def _json_text_sqlite(element: json_text, compiler: Any, **kw: Any) -> str:
+    return f"json_extract({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_text, "postgresql")
+def _json_text_postgresql(element: json_text, compiler: Any, **kw: Any) -> str:
+    # #>> gives the value as text (a boolean as 'true'); SQLite's json_extract gives 1.
+    keys = ",".join(element.path.split(".")[1:])
+    return f"(CAST({compiler.process(events.c.data, **kw)} AS json) #>> '{{{keys}}}')"
+
+
+def person_wrote() -> Any:
+    """The user events the person sent: not the copy of a question the assistant replays to answer
+    it (actions/screening.py), so a message said once is counted once."""
+    return (events.c.type_name == USER) & json_text(f"$.metadata.{REPLAYED}").is_(None)
 
 
 def like_pattern(text: str) -> str:

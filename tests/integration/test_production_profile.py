@@ -102,6 +102,27 @@ async def test_a_crisis_is_answered_and_recorded_once_in_postgresql(production: 
     assert len(said) == 1
 
 
+async def test_the_console_lists_finds_and_shows_conversations_kept_in_postgresql(
+    production: Tuple[RunningService, Engine, str],
+) -> None:
+    """The console's queries read Rasa's JSON events on PostgreSQL as on SQLite (bot/storage/rasa_events.py)."""
+    service, database, _ = production
+    UserStore(database).add("ana", "Ana Ruiz", "admissions", PASSWORD)
+    sender = f"pg-{uuid.uuid4()}"
+    await say(service, sender, "¿aceptan Medi-Cal?")
+    http, _ = await staff_session(service)
+    try:
+        listed = await http.get("/api/conversations", params={"q": "medi-cal", "language": "es"})
+        shown = await http.get(f"/api/conversations/{sender}")
+        assert (listed.status, shown.status) == (200, 200), await listed.text()
+        found, transcript = await listed.json(), await shown.json()
+    finally:
+        await http.close()
+    assert [(item["conversation_id"], item["user_messages"], item["language"]) for item in found["items"]] == [(sender, 1, "es")]
+    said = [turn["text"] for turn in transcript["turns"] if turn["kind"] == "user"]
+    assert transcript["language"] == "es" and said == ["¿aceptan Medi-Cal?"]
+
+
 async def test_a_conversation_locked_by_another_instance_waits_its_turn(production: Tuple[RunningService, Engine, str]) -> None:
     service, _, redis_url = production
     url = make_url(redis_url)

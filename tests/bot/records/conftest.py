@@ -1,4 +1,6 @@
-"""A realistic set of conversations written through Rasa's tracker store into a real SQLite file.
+"""A realistic set of conversations written through Rasa's tracker store into a real database:
+a SQLite file, and (``shared_world`` and ``world`` are parametrized) a scratch PostgreSQL database,
+as the production profile keeps them.
 
 Times are fixed in the center's zone (America/Los_Angeles) and "now" is NOW, so every number the
 console shows can be worked out by hand from the table below.
@@ -19,10 +21,11 @@ console shows can be worked out by hand from the table below.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,6 +42,7 @@ from bot.rasa.tracker_store import CachedSQLTrackerStore
 from bot.safety.escalations import EscalationStore
 from bot.storage.db import leads, make_engine
 from tests.identity import verified
+from tests.servers import fresh_postgres
 
 ZONE = ZoneInfo("America/Los_Angeles")
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=ZONE)
@@ -141,20 +145,43 @@ class Chat:
             await store.save(tracker)
 
 
+def set_aside_and_answered(sender: str, start: dt.datetime) -> Chat:
+    """A question asked instead of answering the screening question, then the "no", then the same
+    question replayed by the assistant and answered (actions/screening.py): two messages written."""
+    return (
+        Chat(sender, start)
+        .user("how much does it cost", "ask_cost", 0.9)
+        .action("utter_risk_screen_again")
+        .bot("Before that: are you thinking about ending your life?")
+        .action("action_listen")
+        .user("no", "deny", 0.99)
+        .action("utter_risk_screen_no")
+        .bot("Thank you for telling me.")
+        .action("action_answer_set_aside")
+        .action("action_listen")
+        .user("how much does it cost", "ask_cost", 0.9, metadata={"replayed": True})
+        .action("utter_cost")
+        .bot("Our program costs ...")
+        .action("action_listen")
+    )
+
+
 CRISIS_ENTITY = [{"entity": "crisis_type", "value": "suicide", "start": 0, "end": 28, "extractor": "CrisisSafetyNet"}]
 PATTERNS = {"model_crisis": False, "model_confidence": 0.12, "decided_by": "patterns"}
 
 
 @dataclass
 class World:
-    path: Path
+    database: Union[Path, str]  # a SQLite file, or a PostgreSQL URL
     engine: Engine
     lead_ids: Dict[str, int] = field(default_factory=dict)
     escalation_ids: Dict[str, str] = field(default_factory=dict)
 
 
-def tracker_store(path: Path) -> CachedSQLTrackerStore:
-    return CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(path))
+def tracker_store(database: Union[Path, str]) -> CachedSQLTrackerStore:
+    if isinstance(database, Path):
+        return CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(database))
+    return CachedSQLTrackerStore(domain=DOMAIN, host=database)  # a URL, as endpoints.yml gives it
 
 
 def set_lead_created(engine: Engine, lead_id: int, at: dt.datetime) -> None:
@@ -162,14 +189,14 @@ def set_lead_created(engine: Engine, lead_id: int, at: dt.datetime) -> None:
         connection.execute(leads.update().where(leads.c.id == lead_id).values(created_at=at.astimezone(dt.timezone.utc)))
 
 
-async def build_world(path: Path) -> World:
-    store = tracker_store(path)
-    engine = make_engine(path)
+async def build_world(database: Union[Path, str]) -> World:
+    store = tracker_store(database)
+    engine = make_engine(database)
     clients = ClientStore(engine)
     clients.add("C-1", "Sam", "adult_evening", "Dana")
     clients.add("C-2", "Lee", "adult_day", "Dana")
     clients.add("C-3", "Kim", "adult_day", "Ravi")  # never wrote
-    world = World(path=path, engine=engine)
+    world = World(database=database, engine=engine)
 
     chats = [
         Chat("c-fallback", local(2026, 3, 20, 10, 0))
@@ -280,22 +307,40 @@ async def build_world(path: Path) -> World:
     return world
 
 
-def make_world(path: Path) -> World:
-    return asyncio.run(build_world(path))
+def make_world(database: Union[Path, str]) -> World:
+    return asyncio.run(build_world(database))
 
 
-@pytest.fixture(scope="module")
-def shared_world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """One world for the read-only tests of a module."""
-    return make_world(tmp_path_factory.mktemp("console") / "companion.db")
+BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> World:
-    """A world of its own, for tests that change it."""
-    return make_world(tmp_path / "companion.db")
+@contextlib.contextmanager
+def world_on(backend: str, directory: Path) -> Iterator[World]:
+    if backend == "sqlite":
+        yield make_world(directory / "companion.db")
+        return
+    with fresh_postgres() as scratch:
+        world = make_world(scratch.url.render_as_string(hide_password=False))
+        try:
+            yield world
+        finally:
+            world.engine.dispose()  # before the scratch database is dropped
 
 
-def count(engine: Engine, table: str, where: str = "1") -> int:
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One world for the read-only tests of a module, on each back end."""
+    with world_on(request.param, tmp_path_factory.mktemp("console")) as world:
+        yield world
+
+
+@pytest.fixture(params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """A world of its own, for tests that change it, on each back end."""
+    with world_on(request.param, tmp_path) as world:
+        yield world
+
+
+def count(engine: Engine, table: str, where: str = "1 = 1") -> int:
     with engine.connect() as connection:
         return int(connection.execute(sa.text(f"SELECT COUNT(*) FROM {table} WHERE {where}")).scalar())

@@ -14,7 +14,7 @@ from bot.records.conversations import ConversationFilter, list_conversations
 from bot.storage.db import make_engine
 from bot.storage.rasa_events import events, rasa_metadata
 from bot.storage.schema import migrate
-from tests.bot.records.conftest import ORDER, ZONE, World, local
+from tests.bot.records.conftest import ORDER, ZONE, World, local, set_aside_and_answered, tracker_store
 
 
 def ids(world: World, **changes: Any) -> List[str]:
@@ -44,6 +44,12 @@ def test_summary_fields(shared_world: World) -> None:
     client = by_id["c-client"]
     assert client.user_messages == 3  # both sessions
     assert client.started_at == local(2026, 3, 10, 18, 0) and client.last_at == local(2026, 3, 20, 8, 0, 15)
+
+
+async def test_a_replayed_question_counts_once_and_is_found_once(world: World) -> None:
+    await set_aside_and_answered("c-replay", local(2026, 3, 20, 11, 0)).save(tracker_store(world.database))
+    found = list_conversations(world.engine, ConversationFilter(text="how much does"), ZONE)
+    assert [(item.conversation_id, item.user_messages) for item in found.items] == [("c-replay", 2)]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from bot.records.dashboard import dashboard
 from bot.storage.db import make_engine
 from bot.storage.schema import migrate
-from tests.bot.records.conftest import NOW, ZONE, Chat, World, local, tracker_store
+from tests.bot.records.conftest import NOW, ZONE, Chat, World, local, set_aside_and_answered, tracker_store
 
 
 def test_conversations_per_day_zero_filled_in_the_center_s_zone(shared_world: World) -> None:
@@ -53,6 +53,14 @@ def test_top_intents(shared_world: World) -> None:
         ("nlu_fallback", 1),
         ("thank", 1),
     ]
+
+
+async def test_a_replayed_question_counts_once(world: World) -> None:
+    await set_aside_and_answered("c-replay", local(2026, 3, 20, 11, 0)).save(tracker_store(world.database))
+    board = dashboard(world.engine, ZONE, days=30, now=NOW)
+    assert (board.user_messages, board.fallback_messages) == (11 + 2, 2)
+    counts = {i.name: i.count for i in board.top_intents}
+    assert (counts["ask_cost"], counts["deny"]) == (1 + 1, 1)
 
 
 def test_escalation_and_lead_counts(shared_world: World) -> None:

@@ -48,7 +48,7 @@ async def queue(world: World) -> World:
         .user("hi", "greet")
         .bot("Hello!")
         .user(LIVE_MESSAGE, "request_human")
-        .save(tracker_store(world.path))
+        .save(tracker_store(world.database))
     )
     store = HandoffStore(world.engine)
     store.request("c-client", "crisis", utc(NOW - 5 * MINUTE))
@@ -304,7 +304,7 @@ async def test_turns_since_gives_only_newer_turns_with_who_wrote_them(world: Wor
         _staff_bot("A message with odd details", "not a dict", NOW + 3 * MINUTE),
         _staff_bot("Written by someone nameless", {"kind": "staff", "status": "active"}, NOW + 4 * MINUTE),
     ]
-    await chat.save(tracker_store(world.path))
+    await chat.save(tracker_store(world.database))
     newer, newest = turns_since(world.engine, "c-prospect", last, mask=True)
     assert newest > last
     user, joined, staff, odd, nameless = newer

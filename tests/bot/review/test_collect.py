@@ -115,3 +115,25 @@ def test_the_same_question_again_is_a_complaint_but_a_greeting_twice_is_not() ->
 @pytest.mark.parametrize("text", ["what did i ask about insurance", "what's not covered", "i meant to ask earlier about parking"])
 def test_ordinary_messages_are_not_complaints(text: str) -> None:
     assert not says_the_answer_missed(text)
+
+
+def test_a_question_answered_after_the_screening_is_observed_once_and_its_answer_is_its_own() -> None:
+    """actions/screening.py replays a question set aside by the screening question: the copy is not
+    a second message, and a complaint after it is about the copy's answer, not about the "no"."""
+    unsure = [("ask_cost", 0.6), ("ask_insurance", 0.3)]
+    question = user("how much does it cost", unsure)
+    replayed = {**user("how much does it cost", unsure), "metadata": {"replayed": True}}
+    events = [
+        question,
+        *bot("Before that: are you safe right now?", "utter_risk_screen_again"),
+        user("no", [("deny", 0.99)]),
+        *bot("Thank you for telling me.", "utter_risk_screen_no"),
+        {"event": "action", "name": "action_answer_set_aside"},
+        replayed,
+        *bot("Our program costs ...", "utter_cost"),
+        user("that's not what I asked", SURE),
+    ]
+    assert reasons_of(events) == [
+        ("how much does it cost", [LOW_CONFIDENCE]),
+        ("how much does it cost", [LOW_CONFIDENCE, REPHRASED]),
+    ]

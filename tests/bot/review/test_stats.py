@@ -59,3 +59,13 @@ def test_an_empty_inbox_has_no_share_without_messages(engine: Engine) -> None:
     figures = review_figures(engine, ZONE, crisis=True, include_client_conversations=True, now=dt.datetime.now(dt.timezone.utc))
     assert all(w.unsure_share is None and w.unsure == 0 for w in figures.weeks)
     assert (figures.inbox, figures.missed_crises, figures.confusions) == (0, 0, [])
+
+
+def test_a_replayed_question_is_one_message(engine: Engine) -> None:
+    """The copy actions/screening.py replays to answer a question set aside is not a message written."""
+    now = time.time()
+    asked = user("how much does it cost", [("ask_cost", 0.9)], timestamp=now - 30)
+    replayed = {**user("how much does it cost", [("ask_cost", 0.9)], timestamp=now - 20), "metadata": {"replayed": True}}
+    save(engine, "a", [asked, user("no", [("deny", 0.99)], timestamp=now - 25), replayed])
+    figures = review_figures(engine, ZONE, crisis=True, include_client_conversations=True)
+    assert sum(w.user_messages for w in figures.weeks) == 2
