@@ -71,12 +71,12 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
 def world(service_env: Path, no_meeting_feeds: None, world_template: World) -> Iterator[World]:
     service_env.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{world_template.path}{suffix}")
+        source = Path(f"{world_template.database}{suffix}")
         if source.exists():
             shutil.copyfile(source, f"{service_env}{suffix}")
     engine = make_engine(service_env)
     yield World(
-        path=service_env,
+        database=service_env,
         engine=engine,
         lead_ids=dict(world_template.lead_ids),
         escalation_ids=dict(world_template.escalation_ids),

@@ -104,7 +104,7 @@ async def test_a_clinician_asking_for_prospects_without_escalation_is_told_why(a
 
 
 async def test_paging(as_role: Callable[..., Any], world: World) -> None:
-    store = tracker_store(world.path)
+    store = tracker_store(world.database)
     for n in range(30):
         await Chat(f"c-many-{n:02d}", local(2026, 1, 1, 8, n)).user(f"message {n}", "greet").save(store)
     store.engine.dispose()
@@ -214,7 +214,7 @@ async def test_a_role_that_does_not_need_contact_details_gets_them_masked(
 
 
 async def test_everything_from_a_conversation_is_escaped(as_role: Callable[..., Any], world: World) -> None:
-    store = tracker_store(world.path)
+    store = tracker_store(world.database)
     await (
         Chat("c-xss", local(2026, 3, 20, 11, 0))
         .user('<script>alert("x")</script> <img src=x onerror=alert(1)>', "greet<b>")
@@ -233,7 +233,7 @@ async def test_everything_from_a_conversation_is_escaped(as_role: Callable[..., 
 
 async def test_bidi_controls_in_a_conversation_are_shown_not_obeyed(as_role: Callable[..., Any], world: World) -> None:
     """U+202E would show "I feel fine" written backwards as "enif leef I": staff see the marker."""
-    store = tracker_store(world.path)
+    store = tracker_store(world.database)
     await (
         Chat("c-bidi", local(2026, 3, 20, 11, 0))
         .user("I am \u202eenif leef I\u202c tonight", "greet")

@@ -441,7 +441,7 @@ async def test_events_after_n_gives_only_newer_turns_and_the_handoff(
             timestamp=local(2026, 3, 20, 12, 1).timestamp(),
         )
     )
-    await chat.save(tracker_store(world.path))
+    await chat.save(tracker_store(world.database))
     newer = await (await ana.get(f"/console/live/c-prospect/events?after={first['after']}")).json()
     user, staff = newer["turns"]
     assert (user["kind"], user["text"], user["crisis"]) == ("user", "are you a real person?", False)
@@ -468,7 +468,7 @@ async def test_with_rasa_s_events_a_request_waits_for_the_next_turn(as_role: Log
 
     async def a_turn_is_saved() -> None:
         await asyncio.sleep(0.3)
-        store = tracker_store(world.path)
+        store = tracker_store(world.database)
         await Chat("c-prospect", local(2026, 3, 20, 12, 5)).user("hello? anyone there", "greet").save(store)
         store.engine.dispose()
         feed.notify("c-prospect")
@@ -495,7 +495,7 @@ async def test_events_of_a_conversation_nobody_took(as_role: Login) -> None:
 
 
 async def test_live_chat_shows_bidi_controls_as_markers(as_role: Login, world: World) -> None:
-    store = tracker_store(world.path)
+    store = tracker_store(world.database)
     await Chat("c-prospect", local(2026, 3, 20, 12, 0)).user("pay \u202e0001$ \u202cnow", "inform").save(store)
     store.engine.dispose()
     client = await as_role(A)
@@ -695,7 +695,7 @@ async def test_the_queue_page_lists_requests_with_a_take_over_form(as_role: Logi
 
 async def test_an_odd_conversation_id_end_to_end(as_role: Login, world: World, store: HandoffStore, rasa: FakeRasa) -> None:
     odd = "web 1/ä?x#y"
-    await Chat(odd, local(2026, 3, 20, 11, 0)).user("talk to a person", "request_human").save(tracker_store(world.path))
+    await Chat(odd, local(2026, 3, 20, 11, 0)).user("talk to a person", "request_human").save(tracker_store(world.database))
     store.request(odd, "requested", now())
     ana = await as_role(A)
     html = await (await ana.get("/console/live")).text()
@@ -732,7 +732,7 @@ async def crisis_in_anas_chat(as_role: Login, world: World, store: HandoffStore,
     await (
         Chat("c-prospect", local(2026, 3, 20, 12, 0))
         .user("I want to end it all", "crisis", 1.0, CRISIS_ENTITY, PATTERNS)
-        .save(tracker_store(world.path))
+        .save(tracker_store(world.database))
     )
     assert scalar(world, "SELECT status FROM escalations WHERE conversation_id = 'c-prospect'") == "open"
     return ana
