@@ -15,7 +15,7 @@ from rasa_sdk.events import ActionExecuted, EventType, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.safety.mode import question_set_aside
-from bot.safety.names import REPLAYED
+from bot.said import REPLAYED
 
 
 class ActionAnswerSetAside(Action):

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, NamedTuple, Sequence, Tuple
 
+from bot.said import is_external
+
 if TYPE_CHECKING:
     from bot.program.answers import AnswerBook
 
-EXTERNAL_PREFIX = "EXTERNAL: "  # rasa.shared.core.constants.EXTERNAL_MESSAGE_PREFIX
 NOTICE_HANDLED = "notice_handled"  # on an action's response messages: the action placed the notice
 
 # Replies whose urgent steps come before the notice (a person in danger reads them first).
@@ -56,7 +57,7 @@ def notice_due(events: Sequence[Mapping[str, Any]], notices: Notices) -> bool:
     so far carried it. False for a hand-built tracker with no session (nothing to go by)."""
     session = _latest_session(events)
     users = [e for e in session if e.get("event") == "user"]
-    if not users or str(users[-1].get("text") or "").startswith(EXTERNAL_PREFIX):
+    if not users or is_external(users[-1]):  # a reminder firing: the person wrote nothing
         return False
     return not any(notices.carried_by(str(e.get("text") or "")) for e in session if e.get("event") == "bot")
 

@@ -21,7 +21,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.language.choice import conversation_language
-from bot.safety.names import REPLAYED
+from bot.said import person_wrote
 
 LANGUAGE_SLOT = "language"
 
@@ -42,8 +42,6 @@ class LanguagePolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        language = conversation_language(
-            e.parse_data for e in tracker.events if isinstance(e, UserUttered) and not (e.metadata or {}).get(REPLAYED)
-        )
+        language = conversation_language(e.parse_data for e in tracker.events if isinstance(e, UserUttered) and person_wrote(e))
         events = [SlotSet(LANGUAGE_SLOT, language)] if tracker.get_slot(LANGUAGE_SLOT) != language else []
         return self._prediction(self._default_predictions(domain), events=events)

@@ -193,5 +193,5 @@ def _latest_session(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
             latest.append({"event": SessionStarted.type_name})
             break
         if isinstance(event, (UserUttered, BotUttered)):
-            latest.append({"event": event.type_name, "text": event.text})
+            latest.append({"event": event.type_name, "text": event.text, "metadata": event.metadata})
     return latest[::-1]

@@ -45,6 +45,7 @@ from bot.safety.mode import (
     screening_asked_again,
     screening_pending,
 )
+from bot.said import is_external
 
 # In crisis mode: intent -> reply (anything else gets the default). None: the rules answer.
 CRISIS_MODE_REPLIES: Dict[str, Optional[str]] = {
@@ -119,8 +120,8 @@ def next_action(tracker: DialogueStateTracker, own_replies: Set[str]) -> Optiona
         return ANSWER_SET_ASIDE
     if latest in own_replies:
         return ACTION_LISTEN_NAME
-    if latest != ACTION_LISTEN_NAME or tracker.latest_message is None:
-        return None
+    if latest != ACTION_LISTEN_NAME or tracker.latest_message is None or is_external(tracker.latest_message):
+        return None  # a reminder firing is answered by its rule, and the person's state waits
     events = list(tracker.events)
     before = _before_latest_message(events)
     intent = reply_intent(tracker.latest_message.parse_data)

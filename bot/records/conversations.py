@@ -34,7 +34,8 @@ from bot.language.choice import DEFAULT as DEFAULT_LANGUAGE
 from bot.language.detect import LANGUAGES
 from bot.leads.work import LeadRow, leads_for_conversation
 from bot.records.masking import EMAIL, PHONE, for_staff
-from bot.safety.names import CRISIS_INTENT, DIAGNOSTICS, REPLAYED
+from bot.safety.names import CRISIS_INTENT, DIAGNOSTICS
+from bot.said import person_wrote as written_by_the_person
 from bot.storage.db import client_conversations, clients, escalation_messages, escalations, leads
 from bot.storage.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.storage.rasa_events import (
@@ -471,7 +472,7 @@ def _turns(rows: Sequence[Any], mask: bool) -> List[Turn]:
         at = from_epoch(row.timestamp) or dt.datetime.fromtimestamp(0, dt.timezone.utc)
         if row.type_name == USER:
             data = _load(row.data)
-            if not (data.get("metadata") or {}).get(REPLAYED):  # said once, shown once (actions/screening.py)
+            if written_by_the_person(data):  # not a reminder firing, nor a question replayed (bot/said.py)
                 turns.append(_user_turn(data, at, mask))
         elif row.type_name == BOT:
             turns.append(_bot_turn(_load(row.data), at, mask))

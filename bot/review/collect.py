@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.review.normalize import normalize
-from bot.safety.names import CRISIS_INTENT, REPLAYED, RISK_POSSIBLE_INTENT
+from bot.safety.names import CRISIS_INTENT, RISK_POSSIBLE_INTENT
+from bot.said import person_wrote
 
 FALLBACK = "fallback"
 OUT_OF_SCOPE = "out_of_scope"
@@ -178,9 +179,9 @@ def observations(
     before = previous[-1] if previous else None
     for turn in turns:
         text = str(turn.event.get("text") or "").strip()
-        if (turn.event.get("metadata") or {}).get(REPLAYED):
-            # The copy of a question answered later (actions/screening.py) was observed when it was
-            # said; its turn only holds the answer, so "that's not what I asked" next is about it.
+        if not person_wrote(turn.event):
+            # A reminder firing, or the copy of a question answered later (observed when it was
+            # said): its turn only holds the answer, so "that's not what I asked" next is about it.
             before = turn
             continue
         if text and not _is_payload(text) and not turn.in_form:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
 
 from bot.safety.detector import normalise
 from bot.safety.names import CRISIS_INTENT, CRISIS_REPLY
+from bot.said import is_external
 
 CRISIS_ANSWER = "utter_crisis"
 SCREENING_QUESTION = "utter_risk_screen"
@@ -29,7 +30,8 @@ CRISIS_SAFE_INTENT = "crisis_safe"
 FALSE_ALARM_INTENT = "crisis_false_alarm"
 ENDS_CRISIS = (CRISIS_SAFE_INTENT, FALSE_ALARM_INTENT)
 STAFF_SLOT = "crisis_active"
-_QUIET_ACTIONS = ("action_listen", "action_extract_slots", "action_session_start")
+ACTION_LISTEN = "action_listen"
+_QUIET_ACTIONS = (ACTION_LISTEN, "action_extract_slots", "action_session_start")
 # Replies the encoder's reply head recognises better than the NLU model (the dev set: 90-100%
 # against 50-80%); it decides them from this confidence on.
 ANSWERED_BY_REPLY_HEAD = ("crisis_cannot_call", "crisis_contacted", "crisis_help_arrived")
@@ -87,7 +89,7 @@ def reply_intent(parse: Optional[Mapping[str, Any]]) -> Optional[str]:
 class Step:
     """What matters of one event here."""
 
-    kind: str  # "user", "action", "slot" or "other"
+    kind: str  # "user", "external" (a reminder firing), "action", "slot" or "other"
     name: Optional[str] = None  # the intent, the action or the slot
     value: Any = None  # a slot's value
 
@@ -96,6 +98,8 @@ def step_of(event: Any) -> Step:
     """A Rasa Event object or a rasa-sdk event dict, reduced to a Step."""
     data: Mapping[str, Any] = event if isinstance(event, Mapping) else {}
     kind = data.get("event") if data else getattr(event, "type_name", None)
+    if kind == "user" and is_external(event):
+        return Step("external")
     if kind == "user":
         return Step("user", reply_intent(data.get("parse_data") if data else getattr(event, "parse_data", None)))
     if kind == "action":
@@ -109,9 +113,25 @@ def step_of(event: Any) -> Step:
     return Step("other")
 
 
+def _person_s_steps(events: Iterable[Any]) -> Iterable[Tuple[int, Step]]:
+    """The steps (with their index) of the person's conversation with the assistant: a reminder
+    that fires, and what the assistant did about it up to listening again, are left out. The
+    person did not say it, so it neither answers the screening question nor ends crisis mode,
+    and the question still waits for the person's answer after it."""
+    in_reminder = False
+    for index, event in enumerate(events):
+        step = step_of(event)
+        if step.kind == "external":
+            in_reminder = True
+        elif in_reminder:
+            in_reminder = not (step.kind == "action" and step.name == ACTION_LISTEN)
+        else:
+            yield index, step
+
+
 def in_crisis_mode(events: Sequence[Any]) -> bool:
     """After these events, is the conversation in crisis mode?"""
-    steps = [step_of(e) for e in events]
+    steps = [step for _, step in _person_s_steps(events)]
     active = False
     for step in steps:
         if step.kind == "user" and step.name == CRISIS_INTENT:
@@ -128,8 +148,7 @@ def in_crisis_mode(events: Sequence[Any]) -> bool:
 def last_bot_action(events: Iterable[Any]) -> Optional[str]:
     """The assistant's last action before these events end (listening and slot filling aside)."""
     last = None
-    for event in events:
-        step = step_of(event)
+    for _, step in _person_s_steps(events):
         if step.kind == "action" and step.name not in _QUIET_ACTIONS:
             last = step.name
     return last
@@ -156,7 +175,7 @@ def question_set_aside(events: Sequence[Any]) -> Optional[int]:
 
     The events end with: the screening question, the person's question, the question asked again,
     the "no" (and the reply to it)."""
-    users = [i for i, event in enumerate(events) if step_of(event).kind == "user"]
+    users = [i for i, step in _person_s_steps(events) if step.kind == "user"]
     if len(users) < 2:
         return None
     question_at, no_at = users[-2], users[-1]

@@ -10,6 +10,3 @@ DIAGNOSTICS = "crisis_safety_net"
 RISK_POSSIBLE_INTENT = "risk_possible"
 # What the encoder's reply head reads the message as, for crisis mode (bot/safety/mode.py).
 CRISIS_REPLY = "crisis_reply"
-# Metadata of a message the assistant replays to answer it later (a question set aside by the
-# screening question, actions/screening.py): the transcript shows the person's words once.
-REPLAYED = "replayed"

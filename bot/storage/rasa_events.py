@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from bot.safety.names import REPLAYED
+from bot.said import IS_EXTERNAL, REPLAYED
 
 rasa_metadata = sa.MetaData()
 
@@ -78,9 +78,13 @@ def _json_text_postgresql(element: json_text, compiler: Any, **kw: Any) -> str:
 
 
 def person_wrote() -> Any:
-    """The user events the person sent: not the copy of a question the assistant replays to answer
-    it (actions/screening.py), so a message said once is counted once."""
-    return (events.c.type_name == USER) & json_text(f"$.metadata.{REPLAYED}").is_(None)
+    """The user events the person wrote (bot/said.py): not a reminder firing, nor the copy of a
+    question replayed to answer it, so a message is counted once and only the person's."""
+    return (
+        (events.c.type_name == USER)
+        & json_text(f"$.metadata.{REPLAYED}").is_(None)
+        & json_text(f"$.metadata.{IS_EXTERNAL}").is_(None)
+    )
 
 
 def like_pattern(text: str) -> str:

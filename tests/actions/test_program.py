@@ -130,7 +130,9 @@ async def test_later_replies_do_not_repeat_the_notice(service_env: Path, domain:
 
 
 async def test_a_reminder_the_service_triggers_does_not_use_up_the_notice(service_env: Path, domain: Dict[str, Any]) -> None:
-    [message], _ = await answer(conversation("EXTERNAL: ask_cost", "ask_cost"), domain)
+    fired = conversation("EXTERNAL: ask_cost", "ask_cost")
+    fired.events[-1]["metadata"] = {"is_external": True}  # as Rasa's UserUttered.create_external marks it
+    [message], _ = await answer(fired, domain)
     assert NOTICE not in message["text"]
 
 

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.screening import ActionAnswerSetAside
-from bot.safety.names import REPLAYED
+from bot.said import REPLAYED
 from tests.actions.conftest import DOMAIN
 
 

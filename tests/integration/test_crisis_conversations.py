@@ -8,11 +8,12 @@ import sqlite3
 import uuid
 from typing import List
 
+import aiohttp
 import pytest
 
 from bot.service.process import RunningService
 from tests.integration.test_clients import open_socket
-from tests.integration.test_service import joined, say, service  # noqa: F401 - the module's whole service
+from tests.integration.test_service import TOKEN, joined, say, service  # noqa: F401 - the module's whole service
 
 pytestmark = pytest.mark.integration
 SCREEN = '/risk_possible{"crisis_type": "suicide"}'  # the tier is the NLU's to decide; `make eval-safety` measures it
@@ -44,6 +45,23 @@ async def test_a_yes_to_the_screening_question_is_a_crisis_with_an_escalation(se
     assert "988" in answer and "911" in answer
     assert escalations(service, sender) == [("suicide", "open")]
     assert "still here with you" in joined(await say(service, sender, "how much does it cost"))
+
+
+async def test_a_group_reminder_firing_meanwhile_leaves_the_screening_question_waiting(service: RunningService) -> None:
+    """A reminder (Rasa's external intent, as a group reminder fires) is not the person's answer:
+    it is said as usual, and the person's "yes" after it is still a yes."""
+    sender = new_sender()
+    await say(service, sender, SCREEN)
+    async with aiohttp.ClientSession() as http:
+        fired = await http.post(
+            f"{service.rasa_url}/conversations/{sender}/trigger_intent", params={"token": TOKEN}, json={"name": "ask_next_group"}
+        )
+        assert fired.status == 200, await fired.text()
+        said = joined((await fired.json())["messages"])
+    assert "group" in said.lower() and "ending your life" not in said and escalations(service, sender) == []
+    answer = joined(await say(service, sender, "yes"))
+    assert "988" in answer and "911" in answer
+    assert escalations(service, sender) == [("suicide", "open")]
 
 
 async def test_a_clear_no_carries_on_and_leaves_a_review_item(service: RunningService) -> None:

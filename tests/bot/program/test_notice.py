@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import pytest
+from rasa.shared.core.events import UserUttered
 
 from bot.program.notice import Notices, notice_due, with_notice, with_notice_in_text
 
@@ -41,7 +42,7 @@ def bot(text: str) -> Dict[str, Any]:
         # A crisis reply came first, with the notice after its steps, or saying it in its own words.
         (START + [user("i want to die"), bot("Please call 988.\n" + NOTICES.after_urgent), user("ok")], False),
         (START + [user("i want to die"), bot("I'm an assistant bot, so call 988."), user("ok")], False),
-        (START + [user("EXTERNAL: ask_next_group")], False),  # a reminder, not the person
+        (START + [UserUttered.create_external("ask_next_group").as_dict()], False),  # a reminder, not the person
         (START, False),
         ([user("hand-built tracker, no session")], False),
     ],

@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.language.choice import READING_KEY
 from bot.rasa.language_policy import LanguagePolicy
-from bot.safety.names import REPLAYED
+from bot.said import REPLAYED
 from bot.settings import PROJECT_ROOT
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))

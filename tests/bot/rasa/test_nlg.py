@@ -113,7 +113,7 @@ async def test_no_notice_once_a_reply_carried_it(program_copy: Path, notice: str
 
 async def test_no_notice_for_a_reminder_the_service_triggered(program_copy: Path, notice: str) -> None:
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
-    t = conversation(SESSION + [UserUttered("EXTERNAL: remind_next_group")])
+    t = conversation(SESSION + [UserUttered.create_external("ask_next_group")])
     assert notice not in (await nlg.generate("utter_out_of_scope", t, "rest"))["text"]
 
 

@@ -80,3 +80,15 @@ def test_the_versions_bot_rasa_was_written_for(package: str, version: str) -> No
 def test_rasa_s_source_is_what_our_code_was_written_against(module: str, member: str, digest: str, ours: str) -> None:
     found = hashlib.sha256(rasa_source(module, member).encode()).hexdigest()
     assert found == digest, f"Rasa's {module}.{member} changed: re-read {ours} against it, then update the pin"
+
+
+def test_the_key_that_marks_an_external_message_is_rasa_s() -> None:
+    """bot/said.py reads it without importing Rasa (the action server and the console use it too)."""
+    from rasa.shared.core.constants import IS_EXTERNAL
+    from rasa.shared.core.events import UserUttered
+
+    from bot import said
+
+    assert said.IS_EXTERNAL == IS_EXTERNAL
+    assert said.is_external(UserUttered.create_external("ask_next_group"))
+    assert said.is_external(UserUttered.create_external("ask_next_group").as_dict())

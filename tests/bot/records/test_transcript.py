@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.records.conversations import ActionTurn, BotTurn, SessionStart, UserTurn, transcript
-from bot.safety.names import REPLAYED
+from rasa.shared.core.events import UserUttered
+
+from bot.records.conversations import (
+    ActionTurn,
+    BotTurn,
+    ConversationFilter,
+    SessionStart,
+    UserTurn,
+    list_conversations,
+    transcript,
+)
+from bot.said import REPLAYED
 from bot.storage.db import make_engine
 from bot.storage.schema import migrate
-from tests.bot.records.conftest import Chat, World, local, tracker_store
+from tests.bot.records.conftest import ZONE, Chat, World, local, tracker_store
 
 
 def test_turns_in_order_without_action_listen(shared_world: World) -> None:
@@ -145,3 +155,19 @@ async def test_a_replayed_question_is_shown_once(tmp_path: Path) -> None:
     assert found is not None
     assert [t.text for t in found.turns if isinstance(t, UserTurn)] == ["my son took something", "do you take aetna?", "no"]
     assert [t.text for t in found.turns if isinstance(t, BotTurn)] == ["Yes, we work with Aetna."]
+
+
+async def test_a_reminder_firing_is_not_shown_nor_counted_as_the_person_s_message(world: World) -> None:
+    """Rasa records a reminder firing as a user event ("EXTERNAL: ask_next_group"): the person
+    wrote nothing, so the transcript shows only what the assistant said, and the list counts none."""
+    chat = Chat("c-reminded", local(2026, 3, 20, 11, 0)).user("remind me before group", "request_group_reminder")
+    chat.bot("I'll remind you 30 minutes before each group.")
+    chat.events.append(UserUttered.create_external("ask_next_group"))
+    chat.events[-1].timestamp = chat.clock
+    await chat.action("action_answer_next_group").bot("Reminder: your group starts at 6 pm.").save(tracker_store(world.database))
+    found = transcript(world.engine, "c-reminded", mask=False)
+    assert found is not None
+    assert [t.text for t in found.turns if isinstance(t, UserTurn)] == ["remind me before group"]
+    assert [t.text for t in found.turns if isinstance(t, BotTurn)][-1] == "Reminder: your group starts at 6 pm."
+    listed = list_conversations(world.engine, ConversationFilter(), ZONE)
+    assert {item.conversation_id: item.user_messages for item in listed.items}["c-reminded"] == 1

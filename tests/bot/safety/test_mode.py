@@ -291,3 +291,33 @@ def test_after_a_no_the_question_set_aside_is_answered() -> None:
 def test_nothing_is_replayed_when_nothing_was_set_aside(events: List[Event]) -> None:
     assert question_set_aside(events) is None
     assert next_action(tracker(events), OWN) == "action_listen"
+
+
+def reminder_fired() -> List[Event]:
+    """A group reminder firing (Rasa's external intent) and its answer, then listening again."""
+    return [UserUttered.create_external("ask_next_group"), did("action_answer_next_group"), did("action_listen")]
+
+
+def test_a_reminder_firing_is_answered_by_its_rule_whatever_the_person_s_state() -> None:
+    for before in (SCREENED, crisis()):
+        fired = before + [UserUttered.create_external("ask_next_group")]
+        assert next_action(tracker(fired), OWN) is None
+
+
+@pytest.mark.parametrize(
+    "answer, expected", [("affirm", "utter_crisis"), ("deny", SCREENING_NO_REPLY), ("ask_cost", SCREENING_AGAIN)]
+)
+def test_the_screening_question_still_waits_for_the_person_after_a_reminder(answer: str, expected: str) -> None:
+    """The person did not write the reminder: it is not their answer, and their "yes" after it still is."""
+    assert screening_pending(SCREENED + reminder_fired())
+    assert reply(SCREENED + reminder_fired(), answer) == expected
+
+
+def test_a_reminder_neither_ends_crisis_mode_nor_sets_a_question_aside() -> None:
+    assert in_crisis_mode(crisis() + reminder_fired())
+    assert reply(crisis() + reminder_fired(), "ask_cost") == CRISIS_MODE_DEFAULT
+    no = SCREENED + [said("ask_insurance", "tenemos iehp"), did(SCREENING_AGAIN), did("action_listen")]
+    no += reminder_fired() + [said("deny", "no"), did(SCREENING_NO_REPLY)]
+    assert question_set_aside(no) == len(SCREENED)
+    only_the_reminder = SCREENED + reminder_fired() + [said("deny", "no"), did(SCREENING_NO_REPLY)]
+    assert question_set_aside(only_the_reminder) is None
