@@ -51,6 +51,7 @@ from bot.settings import get_settings
 from bot.storage.db import private_file, sqlite_pragmas
 from bot.storage.journal import Journal
 from bot.storage.schema import migrate
+from bot.text import storable_json
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +247,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     def _write_turn(self, turn: Turn, from_journal: bool = False) -> List[str]:
         """The turn's events, escalation, safety review items, inbox items and client links: one transaction."""
-        sender_id, new, earlier = turn["sender_id"], turn["events"], turn["earlier"]
+        sender_id = turn["sender_id"]
+        # Whatever the entry point (the channels, Rasa's HTTP API, an action's reply, a journaled
+        # turn from before): a NUL or a lone surrogate must not refuse the turn and its escalation.
+        new, earlier = storable_json(turn["events"]), storable_json(turn["earlier"])
         with self.engine.begin() as connection:
             if from_journal and self._already_written(connection, sender_id, new[0]):
                 return []  # copied before a crash, which left it in the journal

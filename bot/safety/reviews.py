@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.safety.escalations import event_time
+from bot.safety.escalations import event_time, known_type
 from bot.storage.db import escalations, safety_reviews
 
 SCREENING_NO = "screening_no"
@@ -80,7 +80,7 @@ def add_review_items(
                     conversation_id=conversation_id,
                     kind=item.kind,
                     message=item.message,
-                    crisis_type=crisis_type,
+                    crisis_type=known_type(crisis_type) if crisis_type is not None else None,
                     escalation_id=open_escalation if item.kind == FALSE_ALARM else None,
                     created_at=item.at,
                 )

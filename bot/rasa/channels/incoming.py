@@ -2,7 +2,7 @@
 
 A conversation id (``sender`` on REST, ``session_id`` on socket.io) that is missing or empty is
 refused, never mapped to a shared "default" conversation; the text must be text; metadata must be
-a small JSON object.
+a small JSON object. What no database can keep (a NUL, half of a UTF-16 pair) is taken out of both.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
+
+from bot.text import storable, storable_json
 
 MAX_SENDER_CHARS = 255  # Rasa's events.sender_id column
 MAX_METADATA_BYTES = 4096
@@ -40,7 +42,10 @@ def check_fields(sender: Any, text: Any, metadata: Any, sender_name: str = "send
         raise BadMessage('"metadata" must be a JSON object when given')
     if len(json.dumps(metadata)) > MAX_METADATA_BYTES:
         raise BadMessage(f'"metadata" must be at most {MAX_METADATA_BYTES} bytes of JSON')
-    return Incoming(sender, text, metadata)
+    text = storable(text)  # a stray NUL must not cost the person their message
+    if not text.strip():
+        raise BadMessage('"message" must be a non-empty string')
+    return Incoming(sender, text, storable_json(metadata))
 
 
 def parse_body(raw: bytes) -> Incoming:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import sqlite3
 import stat
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clients.store import ClientStore
 from bot.rasa.tracker_store import CachedSQLTrackerStore
+from bot.records.conversations import ConversationFilter, list_conversations
 from bot.safety.notifier import signature_is_valid
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.storage.db import escalations
@@ -352,6 +354,24 @@ async def test_on_postgresql_a_conversation_and_its_escalation_are_kept(
     assert texts(again) == ["i want to end my life tonight"]
     with postgres.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(escalations)).scalar() == 1
+
+
+async def test_on_postgresql_a_crisis_message_with_a_nul_or_half_a_pair_is_kept_with_its_escalation(
+    postgres: Engine, db: str
+) -> None:
+    """Rasa's HTTP API (or an old journaled turn) does not pass through our channels' checks: the
+    store keeps what PostgreSQL can hold, and the console can still read every conversation."""
+    url = postgres.url.render_as_string(hide_password=False)
+    on_postgres = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    tracker = DialogueStateTracker("pg-nul", DOMAIN.slots)
+    tracker.update(UserUttered("i want to die\x00 \ud83d", {"name": "crisis", "confidence": 1.0}))
+    tracker.update(ActionExecuted("utter_crisis"))
+    await on_postgres.save(tracker)
+    assert len(on_postgres.journal) == 0  # written, not left waiting
+    with postgres.connect() as connection:
+        assert connection.execute(sa.select(escalations.c.message)).scalars().all() == ["i want to die \ufffd"]
+    listed = list_conversations(on_postgres.engine, ConversationFilter(text="want to die"), dt.timezone.utc)
+    assert [item.conversation_id for item in listed.items] == ["pg-nul"]
 
 
 async def test_with_a_shared_lock_store_each_instance_reads_what_the_other_wrote(

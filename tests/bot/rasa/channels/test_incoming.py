@@ -27,6 +27,7 @@ from bot.rasa.channels.incoming import BadMessage, parse_body, parse_event
         (b'{"sender": "s1"}', '"message" must be a non-empty string'),
         (b'{"sender": "s1", "message": ["hi"]}', '"message" must be a non-empty string'),
         (b'{"sender": "s1", "message": "hi", "metadata": []}', '"metadata" must be a JSON object'),
+        (b'{"sender": "s1", "message": "\\u0000 "}', '"message" must be a non-empty string'),
         (json.dumps({"sender": "s1", "message": "hi", "metadata": {"x": "y" * 5000}}).encode(), "at most 4096 bytes"),
     ],
 )
@@ -59,3 +60,12 @@ def test_socket_events_that_are_not_messages_are_ignored(data: object) -> None:
 def test_a_socket_event_s_metadata_may_come_as_a_json_string() -> None:
     incoming = parse_event({"message": "hi", "session_id": "w", "customData": '{"client_token": "t"}'}, "customData")
     assert incoming is not None and incoming.metadata == {"client_token": "t"}
+
+
+def test_what_no_database_can_keep_is_taken_out_and_the_message_kept() -> None:
+    """PostgreSQL refuses a NUL in text and cannot read JSON holding one or half of a UTF-16 pair."""
+    raw = b'{"sender": "w", "message": "I want to die\\u0000 \\ud83d", "metadata": {"n\\u0000": ["\\udc00x"]}}'
+    incoming = parse_body(raw)
+    assert (incoming.text, incoming.metadata) == ("I want to die \ufffd", {"n": ["\ufffdx"]})
+    emoji = parse_body('{"sender": "w", "message": "help \\ud83d\\ude4f"}'.encode())
+    assert emoji.text == "help \U0001f64f"  # a whole pair is one character, kept
