@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # turn and copies it in later, retrying every JOURNAL_RETRY_SECONDS (docs/operations.md, "Security and reliability").
     db_busy_timeout_seconds: float = Field(5.0, env="DB_BUSY_TIMEOUT_SECONDS", gt=0, le=60)
     journal_retry_seconds: float = Field(2.0, env="JOURNAL_RETRY_SECONDS", gt=0, le=300)
+    # Which of `bot run --instances N`'s Rasa instances this is (set by the supervisor): each keeps
+    # its own journal, since a journal has one writer.
+    rasa_instance: int = Field(1, env="RASA_INSTANCE", ge=1, le=64)
+    rasa_instances: int = Field(1, env="RASA_INSTANCES", ge=1, le=64)
     # How often the web app checks every crisis turn in the database against the escalations.
     reconcile_seconds: float = Field(60.0, env="RECONCILE_SECONDS", gt=0, le=3600)
     # The review inbox (docs/console.md): an answered message goes in when its top intent's

@@ -48,7 +48,7 @@ from bot.safety.alarms import ESCALATION_UNRECORDED, STORAGE_FAILED, STORAGE_REC
 from bot.safety.escalations import crisis_messages, record_crisis_turns
 from bot.safety.reviews import add_review_items
 from bot.settings import get_settings
-from bot.storage.db import private_file, sqlite_pragmas
+from bot.storage.db import postgresql_session, private_file, sqlite_pragmas
 from bot.storage.journal import Journal
 from bot.storage.schema import migrate
 from bot.text import storable_json
@@ -88,6 +88,25 @@ def verified_clients(key: str, sender_id: str, new: Iterable[Dict[str, Any]]) ->
     return links
 
 
+def journal_path(var_dir: Path, instance: int) -> Path:
+    """Each Rasa instance's own journal on a shared database (a journal has one writer)."""
+    return var_dir / ("tracker.pending.jsonl" if instance == 1 else f"tracker.pending.{instance}.jsonl")
+
+
+def adopt_orphans(journal: Journal, var_dir: Path, instances: int) -> None:
+    """Turns journaled by an instance this start does not run (started before with more
+    instances) are taken over by the first instance, which copies them in with its own."""
+    for path in sorted(var_dir.glob("tracker.pending.*.jsonl")):
+        number = path.name.split(".")[2]
+        if not number.isdigit() or int(number) <= instances:
+            continue
+        orphaned = Journal(path)
+        for record in orphaned.records():
+            journal.append({key: value for key, value in record.items() if key != "id"})
+        orphaned.remove([record["id"] for record in orphaned.records()])
+        log.warning("journaled turns of Rasa instance %s (%s) taken over by instance 1", number, path)
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
     engine: sa.engine.Engine  # set by Rasa's untyped base class, replaced below
 
@@ -117,6 +136,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "connect", sqlite_pragmas)
         else:  # a restarted database server costs a retry, not an error
             self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
+            if url.get_backend_name() == "postgresql":
+                sa.event.listen(self.engine, "connect", postgresql_session)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         migrate(self.engine)  # our tables (escalations, ...) live beside Rasa's events
         settings = get_settings()
@@ -128,12 +149,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._retry_seconds = settings.journal_retry_seconds
         self._client_key = settings.client_token_key()
         self._review = Thresholds(settings.review_confidence, settings.review_margin)
-        journal = (
-            sqlite_file.with_name(sqlite_file.name + ".pending.jsonl")
-            if sqlite_file
-            else settings.var_dir / "tracker.pending.jsonl"
-        )
-        self.journal = Journal(journal)
+        if sqlite_file:
+            self.journal = Journal(sqlite_file.with_name(sqlite_file.name + ".pending.jsonl"))
+        else:
+            self.journal = Journal(journal_path(settings.var_dir, settings.rasa_instance))
+            if settings.rasa_instance == 1:
+                adopt_orphans(self.journal, settings.var_dir, settings.rasa_instances)
         self.alarm = StorageAlarm(settings)
         self._outage = False
         self._retrier: Optional["asyncio.Task[None]"] = None

@@ -133,6 +133,7 @@ def children(settings: Settings, instances: int = 1) -> List[Child]:
     procs: List[Child] = []
     for number, (rasa_port, action_port) in enumerate(zip(rasa_ports, action_ports), start=1):
         own = {"RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+        own.update(RASA_INSTANCE=str(number), RASA_INSTANCES=str(instances))
         procs.append(
             Child(
                 f"actions{number}",

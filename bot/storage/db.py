@@ -349,6 +349,19 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def postgresql_session(dbapi_connection, _record) -> None:
+    """Every PostgreSQL connection, Rasa's tracker store's included: a writer waits
+    DB_BUSY_TIMEOUT_SECONDS for a lock, as on SQLite, before it fails (the tracker store then
+    journals the turn) rather than holding up the conversation for as long as the lock is held;
+    times come back in UTC, as they are stored.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET lock_timeout = {int(get_settings().db_busy_timeout_seconds * 1000)}")
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.commit()  # SETs outside any transaction of the caller's
+
+
 def private_file(path: Path) -> None:
     """Creates the database file readable by its owner only (it holds what people wrote); SQLite
     creates its -wal and -shm files with the same mode."""
@@ -366,7 +379,10 @@ def make_engine(database: Union[Path, str]) -> Engine:
     url = sa.engine.make_url(f"sqlite:///{database}" if isinstance(database, Path) else database)
     if url.get_backend_name() != "sqlite":
         # pool_pre_ping: a server restarted under a long-running process costs one retry, not an error.
-        return sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+        engine = sa.create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+        if url.get_backend_name() == "postgresql":
+            sa.event.listen(engine, "connect", postgresql_session)
+        return engine
     if url.database and url.database != ":memory:":
         private_file(Path(url.database))
     engine = sa.create_engine(url, future=True, hide_parameters=True)

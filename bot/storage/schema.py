@@ -66,6 +66,7 @@ def _upgrade(engine: Engine) -> None:
     finished meanwhile is not run twice."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SET LOCAL lock_timeout = 0"))  # another process's migration: wait it out
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
         command.upgrade(alembic_config(connection), "head")
 

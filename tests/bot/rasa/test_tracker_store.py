@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import sqlite3
 import stat
+import threading
 import time
 from pathlib import Path
 from typing import AsyncIterator, Iterator
@@ -388,3 +389,66 @@ async def test_with_a_shared_lock_store_each_instance_reads_what_the_other_wrote
         tracker.update(ActionExecuted("action_listen"))
         await instance.save(tracker)
     assert texts(await second.retrieve("pg2")) == ["hi", "do you take aetna", "thanks"]
+
+
+async def test_each_instance_keeps_its_own_journal_and_the_first_takes_over_those_left_behind(
+    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journal has one writer: two instances sharing one file lost each other's turns when either
+    rewrote it. Started again with fewer instances, the first copies in what the others left."""
+    url = postgres.url.render_as_string(hide_password=False)
+    var = get_settings().var_dir
+    monkeypatch.setenv("RASA_INSTANCE", "2")
+    monkeypatch.setenv("RASA_INSTANCES", "2")
+    get_settings.cache_clear()
+    second = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    assert second.journal.path == var / "tracker.pending.2.jsonl"
+    tracker = DialogueStateTracker("pg-left", DOMAIN.slots)
+    crisis_turn(tracker)
+    turn = {"sender_id": "pg-left", "events": [e.as_dict() for e in tracker.events], "earlier": [], "crisis_type": "suicide"}
+    second.journal.append(turn)  # the database refused it, then the instance stopped
+    monkeypatch.setenv("RASA_INSTANCE", "1")
+    monkeypatch.setenv("RASA_INSTANCES", "1")
+    get_settings.cache_clear()
+    first = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    assert first.journal.path == var / "tracker.pending.jsonl" and not (var / "tracker.pending.2.jsonl").exists()
+    await until(lambda: len(first.journal) == 0, "the journal left behind copied in")
+    assert texts(await first.retrieve("pg-left")) == ["i want to end my life tonight"]
+    with postgres.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(escalations)).scalar() == 1
+
+
+async def test_on_postgresql_a_turn_waits_for_a_lock_only_as_long_as_on_sqlite_then_is_journaled(
+    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The purge locks writers out of the events; a turn arriving meanwhile waits
+    DB_BUSY_TIMEOUT_SECONDS, then is journaled and copied in later, not held for the whole purge."""
+    monkeypatch.setenv("DB_BUSY_TIMEOUT_SECONDS", "0.5")
+    get_settings.cache_clear()
+    url = postgres.url.render_as_string(hide_password=False)
+    on_postgres = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    with on_postgres.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW lock_timeout").scalar() == "500ms"
+        assert connection.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+    tracker = DialogueStateTracker("pg-wait", DOMAIN.slots)
+    crisis_turn(tracker)
+    locked, done = threading.Event(), threading.Event()
+
+    def purge() -> None:  # holds the lock until the turn is saved, or 20 s at most
+        with postgres.begin() as connection:
+            connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+            locked.set()
+            done.wait(20)
+
+    holder = threading.Thread(target=purge)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        await on_postgres.save(tracker)
+        assert len(on_postgres.journal) == 1  # it did not wait for the purge: journaled, copied in later
+    finally:
+        done.set()
+        holder.join()
+    await until(lambda: len(on_postgres.journal) == 0, "the journal copied in")
+    with postgres.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(escalations)).scalar() == 1

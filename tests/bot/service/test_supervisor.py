@@ -116,6 +116,8 @@ def test_several_instances_each_get_an_action_server_of_their_own_behind_haproxy
     assert rasa1.env["ACTION_PORT"] == procs[0].env["ACTION_PORT"] != rasa2.env["ACTION_PORT"]
     assert procs[0].health_url == f"http://127.0.0.1:{procs[0].env['ACTION_PORT']}/health"
     assert rasa1.argv[rasa1.argv.index("--port") + 1] == rasa1.env["RASA_PORT"]
+    # each its own journal (bot/rasa/tracker_store.py journal_path)
+    assert [(r.env["RASA_INSTANCE"], r.env["RASA_INSTANCES"]) for r in (rasa1, rasa2)] == [("1", "2"), ("2", "2")]
     assert rasa1.argv[rasa1.argv.index("--interface") + 1] == "127.0.0.1"  # only HAProxy faces the network
     config = (production_settings.var_dir / "haproxy.cfg").read_text()
     assert f"bind {production_settings.host}:{production_settings.rasa_port}" in config
