@@ -85,9 +85,14 @@ def first_name(text: str) -> str:
     return candidate.split()[0].capitalize() if candidate.islower() else candidate.split()[0]
 
 
+# The leads table's columns (bot/storage/db.py): PostgreSQL refuses a longer value, and with it the lead.
+MAX_PHONE_CHARS = 32
+MAX_EMAIL_CHARS = 254
+
+
 def contact(text: str, region: str = "US") -> Contact:
     email = _EMAIL.search(text)
-    if email:
+    if email and len(email.group(0)) <= MAX_EMAIL_CHARS:
         return Contact(email=email.group(0).lower())
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
         number = match.number
@@ -97,7 +102,9 @@ def contact(text: str, region: str = "US") -> Contact:
                 if phonenumbers.region_code_for_number(number) == region
                 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
             )
-            return Contact(phone=phonenumbers.format_number(number, fmt))
+            phone = phonenumbers.format_number(number, fmt)
+            if len(phone) <= MAX_PHONE_CHARS:  # an extension of twenty digits is not one to call
+                return Contact(phone=phone)
     if len(re.sub(r"\D", "", text)) >= 5:
         raise InvalidAnswer("callback_invalid_phone")
     raise InvalidAnswer("callback_invalid_contact")

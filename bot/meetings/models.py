@@ -72,6 +72,10 @@ class Attendance(str, Enum):
         return self is not Attendance.in_person
 
 
+ID_CHARS = 200  # meetings.id (bot/storage/db.py)
+MAX_KEY_CHARS = ID_CHARS - 64 - 1  # a source's name is at most 64 characters (bot/meetings/sources.py)
+
+
 class Meeting(BaseModel):
     """One weekly meeting. A feed row that meets on several days becomes one Meeting per day."""
 
@@ -101,6 +105,13 @@ class Meeting(BaseModel):
         extra = Extra.forbid
         allow_mutation = False
         anystr_strip_whitespace = True
+
+    @validator("key")
+    def _fits_the_id(cls, value: str) -> str:
+        # The id is "<source>:<key>" in a column of ID_CHARS; a longer one refused the source's refresh.
+        if len(value) > MAX_KEY_CHARS:
+            raise ValueError(f"must be at most {MAX_KEY_CHARS} characters (a meeting's id is its source's name and its key)")
+        return value
 
     @validator("day")
     def _weekday(cls, value: int) -> int:

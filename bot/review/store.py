@@ -24,7 +24,7 @@ from bot.review.normalize import review_key
 from bot.safety.escalations import CrisisMessage, record, utcnow
 from bot.safety.names import CRISIS_INTENT
 from bot.safety.patterns import UNSPECIFIED
-from bot.storage.db import client_conversations, escalations, missed_crises, review_items, review_labels
+from bot.storage.db import client_conversations, escalations, missed_crises, one_at_a_time, review_items, review_labels
 from bot.storage.paging import DEFAULT_PER_PAGE, Page, check_paging
 from bot.storage.rasa_events import events
 
@@ -407,6 +407,7 @@ class ReviewStore:
             items = connection.execute(sa.select(review_items).where(review_items.c.key == key)).all()
             if not items:
                 raise NotFound("No inbox row with that key")
+            one_at_a_time(connection, f"review_label:{key}")  # two staff labelling the row at once
             updated = connection.execute(review_labels.update().where(review_labels.c.key == key).values(**values))
             if updated.rowcount == 0:
                 connection.execute(review_labels.insert().values(key=key, **values))

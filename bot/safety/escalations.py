@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot.safety.detector import URGENCY
 from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY
 from bot.safety.patterns import UNSPECIFIED
-from bot.storage.db import counts_by, escalation_messages, escalations, notifications
+from bot.storage.db import counts_by, escalation_messages, escalations, notifications, one_at_a_time
 
 EVENT_CREATED = "escalation.created"
 EVENT_UPDATED = "escalation.updated"  # a later message showed another kind of danger
@@ -124,6 +124,7 @@ def queue_notification(connection: Connection, escalation_id: str, event: str, t
 
 def record(connection: Connection, message: CrisisMessage) -> str:
     """Add a crisis message to the conversation's unresolved escalation, opening one if needed."""
+    one_at_a_time(connection, f"escalation:{message.conversation_id}")  # a crisis turn and a staff label at once
     current = connection.execute(
         sa.select(escalations.c.id, escalations.c.crisis_type).where(
             escalations.c.conversation_id == message.conversation_id, escalations.c.status != "resolved"

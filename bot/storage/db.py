@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, Sequence, Union
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.settings import get_settings
 
@@ -360,6 +360,17 @@ def postgresql_session(dbapi_connection, _record) -> None:
     cursor.execute("SET TIME ZONE 'UTC'")
     cursor.close()
     dbapi_connection.commit()  # SETs outside any transaction of the caller's
+
+
+def one_at_a_time(connection: Connection, what: str) -> None:
+    """Until the transaction ends, no other transaction gets past this for the same ``what``.
+
+    For a read, then a write that depends on it (an escalation opened unless one is open, a label
+    updated or else inserted): SQLite lets one writer at a time do that anyway, while PostgreSQL
+    would let two transactions both read "none" and both insert, and one fail on the unique index.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:what, 0))"), {"what": what})
 
 
 def private_file(path: Path) -> None:

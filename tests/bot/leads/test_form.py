@@ -52,6 +52,9 @@ def test_contact_accepted(text: str, phone: str, email: str) -> None:
         ("12345", "callback_invalid_phone"),
         ("nope", "callback_invalid_contact"),
         ("sam@", "callback_invalid_contact"),
+        # longer than the leads table keeps: refused here with a hint, not by PostgreSQL with the lead
+        ("call me at 201-555-0123 ext. 1234567890123456789", "callback_invalid_phone"),
+        ("a" * 250 + "@example.com", "callback_invalid_contact"),
     ],
 )
 def test_contact_refused_with_a_hint(text: str, hint: str) -> None:
@@ -168,3 +171,9 @@ def test_a_problem_names_its_answer_with_its_values() -> None:
     with pytest.raises(form.InvalidAnswer) as caught:
         form.free_text("x" * 121)
     assert (caught.value.key, caught.value.values) == ("callback_invalid_long", {"limit": 120})
+
+
+def test_the_contact_bounds_are_the_leads_table_s() -> None:
+    from bot.storage.db import leads
+
+    assert (leads.c.phone.type.length, leads.c.email.type.length) == (form.MAX_PHONE_CHARS, form.MAX_EMAIL_CHARS)

@@ -578,6 +578,17 @@ def test_a_repeated_slug_is_a_problem_for_the_second_row(intergroup: Source, spe
     ]
 
 
+def test_a_slug_too_long_for_a_meeting_id_is_a_problem_for_its_row_only(
+    intergroup: Source, spec_row: Row, online_row: Row
+) -> None:
+    """PostgreSQL keeps ids of up to 200 characters: one longer refused the whole source's refresh."""
+    result = meeting_guide.parse([{**spec_row, "slug": "s" * 136}, online_row], intergroup)
+    assert [m.key for m in result.meetings] == ["lunch-bunch"]
+    assert [(p.position, p.problem.split(":")[0]) for p in result.problems] == [(0, "key " + repr("s" * 136))]
+    assert "at most 135 characters" in result.problems[0].problem
+    assert meeting_guide.parse([{**spec_row, "slug": "s" * 135}], intergroup).problems == []
+
+
 def test_split_days_do_not_collide_with_numbered_slugs(intergroup: Source, spec_row: Row, online_row: Row) -> None:
     # The spec numbers slugs of one name: "easy-does-it", "easy-does-it-2".
     spec_row.update(slug="easy-does-it", day=[1, 2])
