@@ -273,7 +273,15 @@ class EscalationStore:
                 raise EscalationNotFound(escalation_id)
             if status not in allowed_from:
                 raise InvalidTransition(f"escalation {escalation_id} is {status}")
-            connection.execute(escalations.update().where(escalations.c.id == escalation_id).values(**values))
+            # Only from the status read: a resolve and an acknowledge at once must not leave a
+            # resolved escalation acknowledged (unresolved) again.
+            changed = connection.execute(
+                escalations.update()
+                .where(escalations.c.id == escalation_id, escalations.c.status.in_(tuple(allowed_from)))
+                .values(**values)
+            ).rowcount
+            if changed == 0:
+                raise InvalidTransition(f"escalation {escalation_id} changed meanwhile: read it again")
         return self.get(escalation_id)
 
     def acknowledge(self, escalation_id: str, by: str, note: Optional[str] = None) -> Dict[str, Any]:

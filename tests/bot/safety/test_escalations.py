@@ -20,6 +20,7 @@ from bot.safety.escalations import (
     utcnow,
 )
 from bot.storage.db import escalations, notifications
+from bot.storage.schema import migrate
 from tests.bot.safety.conftest import user_event
 
 
@@ -213,3 +214,26 @@ def test_a_crisis_type_typed_by_hand_is_recorded_as_unspecified(typed: object) -
         "c1", [user_event("yes", "affirm"), {"event": "action", "name": "utter_crisis", "timestamp": 2.0}], current_type=typed
     )
     assert answered.crisis_type == "unspecified"
+
+
+def test_a_resolve_landing_between_the_read_and_the_write_of_an_acknowledge_stands(postgres: Engine) -> None:
+    """Two staff at once: the acknowledge read "open", then the other resolved it. On PostgreSQL
+    the acknowledge's write sees the resolve: it is refused, and the escalation stays resolved."""
+    migrate(postgres)
+    store = EscalationStore(postgres)
+    [escalation_id] = record_crisis_events(postgres, "c1", [user_event("kms", "crisis", "suicide")])
+    other = EscalationStore(postgres)
+    resolved_meanwhile = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("SELECT escalations.status") and not resolved_meanwhile:
+            resolved_meanwhile.append("resolving")  # before: the resolve's own read comes here too
+            other.resolve(escalation_id, "Dana")
+
+    sa.event.listen(postgres, "after_cursor_execute", after)
+    try:
+        with pytest.raises(InvalidTransition, match="changed meanwhile"):
+            store.acknowledge(escalation_id, "Sam")
+    finally:
+        sa.event.remove(postgres, "after_cursor_execute", after)
+    assert resolved_meanwhile and store.get(escalation_id)["status"] == "resolved"
