@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.clients.store import Client, ClientStore
 from bot.storage.db import client_conversations, clients, craving_checkins
-from bot.storage.rasa_events import USER, events, events_exist, from_epoch
+from bot.storage.rasa_events import events, events_exist, from_epoch, person_wrote
 from bot.storage.times import from_db as aware
 
 
@@ -77,7 +77,7 @@ def _last_contacts(connection: Connection, client_id: Optional[str] = None) -> D
     query = (
         sa.select(client_conversations.c.client_id, sa.func.max(events.c.timestamp).label("last"))
         .join(events, events.c.sender_id == client_conversations.c.conversation_id)
-        .where(events.c.type_name == USER)
+        .where(person_wrote())  # a reminder that fired is not the client in touch
         .group_by(client_conversations.c.client_id)
     )
     if client_id is not None:

@@ -322,7 +322,7 @@ def first_user_messages(
     number = sa.func.row_number().over(partition_by=events.c.sender_id, order_by=order)
     ranked = (
         sa.select(events.c.sender_id, events.c.data, number.label("n"))
-        .where(events.c.type_name == USER, events.c.sender_id.in_(list(conversation_ids)))
+        .where(person_wrote(), events.c.sender_id.in_(list(conversation_ids)))
         .subquery()
     )
     found = {}

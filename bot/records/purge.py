@@ -59,6 +59,7 @@ TABLES = (
     "events",
 )
 CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound parameters
+BATCH = 200  # conversations per transaction: a lock held for a moment, not for the whole purge
 _DURATION = re.compile(r"\s*(\d+)\s*([dw])\s*", re.IGNORECASE)
 
 
@@ -94,14 +95,20 @@ def _lock_out_writers(connection: Connection) -> None:
         connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
 
 
-def _old_conversations(connection: Connection, cutoff: float) -> List[str]:
+def _old_conversations(connection: Connection, cutoff: float, among: Optional[Sequence[str]] = None) -> List[str]:
+    """The conversations with no event since ``cutoff`` (of ``among`` only, when given)."""
     query = (
         sa.select(events.c.sender_id)
         .group_by(events.c.sender_id)
         .having(sa.func.max(events.c.timestamp) < cutoff)
         .order_by(events.c.sender_id)
     )
-    return list(connection.execute(query).scalars())
+    if among is None:
+        return list(connection.execute(query).scalars())
+    found: List[str] = []
+    for chunk in _chunks(among):
+        found.extend(connection.execute(query.where(events.c.sender_id.in_(chunk))).scalars())
+    return found
 
 
 def _unresolved(connection: Connection, conversation_ids: Sequence[str]) -> set:
@@ -146,7 +153,13 @@ def _apply(connection: Connection, table: sa.Table, column: Any, values: Sequenc
 
 
 def purge(engine: Engine, older_than: dt.timedelta, *, now: Optional[dt.datetime] = None, dry_run: bool = False) -> PurgeResult:
-    """Removes (or with ``dry_run`` only counts) the conversations inactive since now - older_than."""
+    """Removes (or with ``dry_run`` only counts) the conversations inactive since now - older_than.
+
+    BATCH conversations at a time, each batch in a transaction of its own that locks writers out
+    of the events only while it runs: a message arriving meanwhile waits a moment, not for the
+    whole purge (past DB_BUSY_TIMEOUT_SECONDS it would be journaled). Each conversation goes
+    whole or not at all; a batch checks again that its conversations are still inactive.
+    """
     if older_than <= dt.timedelta(0):
         raise ValueError("older_than must be positive")
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -154,37 +167,50 @@ def purge(engine: Engine, older_than: dt.timedelta, *, now: Optional[dt.datetime
         raise ValueError("now must be timezone-aware")
     cutoff = now - older_than
     removed = {table: 0 for table in TABLES}
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         if not events_exist(connection):
             return PurgeResult(cutoff=cutoff, dry_run=dry_run, conversations=0, kept_unresolved=0, removed=removed)
-        if not dry_run:
-            _lock_out_writers(connection)
-        old = _old_conversations(connection, cutoff.timestamp())
-        protected = _unresolved(connection, old)
-        doomed = [conversation for conversation in old if conversation not in protected]
-        escalation_ids = _ids(connection, escalations.c.id, escalations.c.conversation_id, doomed)
-        lead_ids = _ids(connection, leads.c.id, leads.c.conversation_id, doomed)
-        removed["missed_crises"] = _apply(connection, missed_crises, missed_crises.c.conversation_id, doomed, dry_run)
-        keys = set(_ids(connection, review_items.c.key, review_items.c.conversation_id, doomed))
-        removed["review_items"] = _apply(connection, review_items, review_items.c.conversation_id, doomed, dry_run)
-        removed["review_labels"] = _apply(
-            connection, review_labels, review_labels.c.key, _keys_left_empty(connection, keys, doomed), dry_run
-        )
-        removed["notifications"] = _apply(connection, notifications, notifications.c.escalation_id, escalation_ids, dry_run)
-        removed["safety_reviews"] = _apply(connection, safety_reviews, safety_reviews.c.conversation_id, doomed, dry_run)
-        removed["escalation_messages"] = _apply(
-            connection, escalation_messages, escalation_messages.c.escalation_id, escalation_ids, dry_run
-        )
-        removed["escalations"] = _apply(connection, escalations, escalations.c.id, escalation_ids, dry_run)
-        removed["lead_notes"] = _apply(connection, lead_notes, lead_notes.c.lead_id, lead_ids, dry_run)
-        removed["leads"] = _apply(connection, leads, leads.c.id, lead_ids, dry_run)
-        removed["craving_checkins"] = _apply(connection, craving_checkins, craving_checkins.c.conversation_id, doomed, dry_run)
-        removed["handoffs"] = _apply(connection, handoffs, handoffs.c.conversation_id, doomed, dry_run)
-        removed["client_conversations"] = _apply(
-            connection, client_conversations, client_conversations.c.conversation_id, doomed, dry_run
-        )
-        removed["events"] = _apply(connection, events, events.c.sender_id, doomed, dry_run)
-    return PurgeResult(cutoff=cutoff, dry_run=dry_run, conversations=len(doomed), kept_unresolved=len(protected), removed=removed)
+        candidates = _old_conversations(connection, cutoff.timestamp())
+    conversations = kept = 0
+    for start in range(0, len(candidates), BATCH):
+        with engine.begin() as connection:
+            if not dry_run:
+                _lock_out_writers(connection)
+            old = _old_conversations(connection, cutoff.timestamp(), candidates[start : start + BATCH])
+            protected = _unresolved(connection, old)
+            doomed = [conversation for conversation in old if conversation not in protected]
+            for table, count in _remove(connection, doomed, dry_run).items():
+                removed[table] += count
+        conversations, kept = conversations + len(doomed), kept + len(protected)
+    return PurgeResult(cutoff=cutoff, dry_run=dry_run, conversations=conversations, kept_unresolved=kept, removed=removed)
+
+
+def _remove(connection: Connection, doomed: Sequence[str], dry_run: bool) -> Dict[str, int]:
+    """Everything of the ``doomed`` conversations, dependents first (or, on a dry run, its count)."""
+    removed: Dict[str, int] = {}
+    escalation_ids = _ids(connection, escalations.c.id, escalations.c.conversation_id, doomed)
+    lead_ids = _ids(connection, leads.c.id, leads.c.conversation_id, doomed)
+    removed["missed_crises"] = _apply(connection, missed_crises, missed_crises.c.conversation_id, doomed, dry_run)
+    keys = set(_ids(connection, review_items.c.key, review_items.c.conversation_id, doomed))
+    removed["review_items"] = _apply(connection, review_items, review_items.c.conversation_id, doomed, dry_run)
+    removed["review_labels"] = _apply(
+        connection, review_labels, review_labels.c.key, _keys_left_empty(connection, keys, doomed), dry_run
+    )
+    removed["notifications"] = _apply(connection, notifications, notifications.c.escalation_id, escalation_ids, dry_run)
+    removed["safety_reviews"] = _apply(connection, safety_reviews, safety_reviews.c.conversation_id, doomed, dry_run)
+    removed["escalation_messages"] = _apply(
+        connection, escalation_messages, escalation_messages.c.escalation_id, escalation_ids, dry_run
+    )
+    removed["escalations"] = _apply(connection, escalations, escalations.c.id, escalation_ids, dry_run)
+    removed["lead_notes"] = _apply(connection, lead_notes, lead_notes.c.lead_id, lead_ids, dry_run)
+    removed["leads"] = _apply(connection, leads, leads.c.id, lead_ids, dry_run)
+    removed["craving_checkins"] = _apply(connection, craving_checkins, craving_checkins.c.conversation_id, doomed, dry_run)
+    removed["handoffs"] = _apply(connection, handoffs, handoffs.c.conversation_id, doomed, dry_run)
+    removed["client_conversations"] = _apply(
+        connection, client_conversations, client_conversations.c.conversation_id, doomed, dry_run
+    )
+    removed["events"] = _apply(connection, events, events.c.sender_id, doomed, dry_run)
+    return removed
 
 
 def format_result(result: PurgeResult) -> str:

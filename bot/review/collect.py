@@ -25,7 +25,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.review.normalize import normalize
 from bot.safety.names import CRISIS_INTENT, RISK_POSSIBLE_INTENT
-from bot.said import person_wrote
+from bot.said import is_replayed, person_wrote
 
 FALLBACK = "fallback"
 OUT_OF_SCOPE = "out_of_scope"
@@ -181,8 +181,9 @@ def observations(
         text = str(turn.event.get("text") or "").strip()
         if not person_wrote(turn.event):
             # A reminder firing, or the copy of a question answered later (observed when it was
-            # said): its turn only holds the answer, so "that's not what I asked" next is about it.
-            before = turn
+            # said): not observed. After the copy, "that's not what I asked" is about its answer.
+            if is_replayed(turn.event):
+                before = turn
             continue
         if text and not _is_payload(text) and not turn.in_form:
             # the same question again, word for word (a greeting said twice is not a complaint)

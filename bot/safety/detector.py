@@ -203,6 +203,9 @@ class Verdict:
     # "plan" (the same, for a danger not happening yet: a plan to stop drinking alone);
     # "model"; "overruled" (model said crisis, patterns saw a benign use); "none"
     source: str
+    # Overruled: every alarming phrase was negated ("I'm not going to hurt myself"), which the
+    # encoder cannot read (bot/safety/tiers.py lets it overrule other benign uses).
+    denied: bool = False
 
 
 def decide(text: str, model_says_crisis: bool) -> Verdict:
@@ -225,6 +228,7 @@ def decide(text: str, model_says_crisis: bool) -> Verdict:
         # Every alarming phrase was recognised as benign (a question, the past, a film), or the
         # message is a known figure of speech: the model's guess is overruled.
         if matches or BENIGN_USES.search(norm):
-            return Verdict(False, None, "overruled")
+            denied = bool(matches) and all(m.trap == "negated" for m in matches)
+            return Verdict(False, None, "overruled", denied)
         return Verdict(True, _guess_type_normalised(norm), "model")
     return Verdict(False, None, "none")

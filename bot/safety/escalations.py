@@ -268,9 +268,14 @@ class EscalationStore:
 
     def _transition(self, escalation_id: str, allowed_from: Iterable[str], values: Dict[str, Any]) -> Dict[str, Any]:
         with self.engine.begin() as connection:
-            status = connection.execute(sa.select(escalations.c.status).where(escalations.c.id == escalation_id)).scalar()
-            if status is None:
+            conversation_id = connection.execute(
+                sa.select(escalations.c.conversation_id).where(escalations.c.id == escalation_id)
+            ).scalar()
+            if conversation_id is None:
                 raise EscalationNotFound(escalation_id)
+            # A crisis message being added (record) waits, or is added first: never to a resolved one.
+            one_at_a_time(connection, f"escalation:{conversation_id}")
+            status = connection.execute(sa.select(escalations.c.status).where(escalations.c.id == escalation_id)).scalar()
             if status not in allowed_from:
                 raise InvalidTransition(f"escalation {escalation_id} is {status}")
             # Only from the status read: a resolve and an acknowledge at once must not leave a

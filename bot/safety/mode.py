@@ -123,9 +123,13 @@ def _person_s_steps(events: Iterable[Any]) -> Iterable[Tuple[int, Step]]:
         step = step_of(event)
         if step.kind == "external":
             in_reminder = True
-        elif in_reminder:
-            in_reminder = not (step.kind == "action" and step.name == ACTION_LISTEN)
+        elif in_reminder and step.kind == "action":
+            # Its answer, up to listening again (or, in a paused conversation, none at all: the
+            # person's next message or a slot staff set is read as usual).
+            in_reminder = step.name != ACTION_LISTEN
         else:
+            if step.kind == "user":
+                in_reminder = False
             yield index, step
 
 

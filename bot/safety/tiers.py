@@ -43,7 +43,9 @@ class Thresholds:
     # Benign words (a question, a denial, "dead serious") overrule the patterns, but not an
     # encoder this sure of danger: then the person is asked ("is it bad if i scratch my arms till
     # they bleed", "is 20 of my ambien enough to be fatal? I'm not going to do anything stupid").
-    # Above 1 turns it off.
+    # Not a plain denial, every alarming phrase negated ("I'm safe, I'm not going to hurt
+    # myself"): the encoder cannot read a negation, and in crisis mode that is the statement of
+    # safety that ends it. Above 1 turns it off.
     encoder_over_benign: float = 1.01
 
 
@@ -104,7 +106,7 @@ def assess(
     if patterns.source == "overruled":
         if model_crisis and enc_agree:
             return Assessment(POSSIBLE, kind(), "model+encoder over benign words")
-        if risk is not None and risk.possible >= thresholds.encoder_over_benign:
+        if risk is not None and risk.possible >= thresholds.encoder_over_benign and not patterns.denied:
             return Assessment(POSSIBLE, kind(), "encoder over benign words")
         return Assessment(NONE, None, "benign words")
     if model_crisis and enc_agree:

@@ -167,6 +167,15 @@ async def test_crisis_mode_listens_and_ends_only_on_a_statement_of_safety(servic
     assert escalations(service, sender) == [("suicide", "open")]
 
 
+async def test_a_denial_the_encoder_misreads_still_ends_crisis_mode(service: RunningService) -> None:
+    """ "not going to hurt myself" reads as danger to the encoder (it cannot read the negation);
+    said as a statement of safety it ends crisis mode, as the person means it."""
+    sender = new_sender()
+    assert "988" in joined(await say(service, sender, "i keep cuting myself again and i cant stop"))
+    assert GLAD in joined(await say(service, sender, "i'm safe for tonight, thank you. i'm not going to hurt myself"))
+    assert "still here with you" not in joined(await say(service, sender, "what time is group tomorrow"))
+
+
 async def test_a_false_alarm_is_answered_kept_for_review_and_the_chat_goes_on(service: RunningService) -> None:
     sender = new_sender()
     assert "Call 911" in joined(await say(service, sender, "my boyfriend is overdosing"))

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+from bot.said import IS_EXTERNAL, REPLAYED
 from bot.text import storable, storable_json
 
 MAX_SENDER_CHARS = 255  # Rasa's events.sender_id column
@@ -45,7 +46,10 @@ def check_fields(sender: Any, text: Any, metadata: Any, sender_name: str = "send
     text = storable(text)  # a stray NUL must not cost the person their message
     if not text.strip():
         raise BadMessage('"message" must be a non-empty string')
-    return Incoming(sender, text, storable_json(metadata))
+    # The marks of what the assistant itself says (bot/said.py) are never the sender's to set: a
+    # message marked so would be left out of crisis mode and the transcript.
+    kept = {key: value for key, value in storable_json(metadata).items() if key not in (IS_EXTERNAL, REPLAYED)}
+    return Incoming(sender, text, kept)
 
 
 def parse_body(raw: bytes) -> Incoming:

@@ -154,13 +154,15 @@ def test_one_transaction(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_message_can_slip_in_while_it_chooses(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writes to the events are locked out before the old conversations are chosen: a message
-    written between choosing and removing would be removed with them."""
+    """Writes to the events are locked out before a batch's old conversations are chosen again: a
+    message written between choosing and removing would be removed with them."""
     original = purge_module._old_conversations
     attempts = []
     other_writer = sa.create_engine(world.engine.url, poolclass=sa.pool.NullPool)
 
-    def choose_then_try_to_write(connection, cutoff):  # type: ignore[no-untyped-def]
+    def choose_then_try_to_write(connection, cutoff, among=None):  # type: ignore[no-untyped-def]
+        if among is None:  # the first look, before any batch: nothing is removed on it
+            return original(connection, cutoff)
         try:
             with other_writer.begin() as other:
                 if other.dialect.name == "sqlite":
@@ -171,7 +173,7 @@ def test_no_message_can_slip_in_while_it_chooses(world: World, monkeypatch: pyte
             attempts.append("written")
         except sa.exc.OperationalError as exc:
             attempts.append(type(exc.orig).__name__)
-        return original(connection, cutoff)
+        return original(connection, cutoff, among)
 
     monkeypatch.setattr(purge_module, "_old_conversations", choose_then_try_to_write)
     try:
@@ -179,6 +181,32 @@ def test_no_message_can_slip_in_while_it_chooses(world: World, monkeypatch: pyte
     finally:
         other_writer.dispose()
     assert attempts == ["OperationalError" if world.engine.dialect.name == "sqlite" else "LockNotAvailable"]
+
+
+def test_batch_by_batch_it_removes_the_same_and_keeps_a_conversation_active_since_it_looked(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One conversation a transaction: the same result; and a conversation written to after the
+    first look (here, before its batch) is still inactive no more, so it stays."""
+    before = snapshot(world)
+    monkeypatch.setattr(purge_module, "BATCH", 1)
+    original = purge_module._lock_out_writers
+    batches = []
+
+    def a_message_arrives_before_c_old_s_batch(connection):  # type: ignore[no-untyped-def]
+        batches.append(len(batches))
+        if len(batches) == 1:  # in order of id: c-old first, then c-old-open
+            with world.engine.begin() as other:
+                other.execute(
+                    sa.text("INSERT INTO events (sender_id, type_name, timestamp) VALUES ('c-old', 'user', :at)"),
+                    {"at": NOW.timestamp()},
+                )
+        original(connection)
+
+    monkeypatch.setattr(purge_module, "_lock_out_writers", a_message_arrives_before_c_old_s_batch)
+    result = purge(world.engine, dt.timedelta(days=90), now=NOW)
+    assert len(batches) == 2 and (result.conversations, result.kept_unresolved) == (0, 1)  # c-old active again
+    assert snapshot(world) == {**before, "events": before["events"] + 1}
 
 
 @pytest.mark.parametrize("text, days", [("90d", 90), ("1d", 1), ("12w", 84), (" 2W ", 14), ("365D", 365)])

@@ -12,6 +12,7 @@ from bot.records.conversations import (
     ConversationFilter,
     SessionStart,
     UserTurn,
+    first_user_messages,
     list_conversations,
     transcript,
 )
@@ -171,3 +172,6 @@ async def test_a_reminder_firing_is_not_shown_nor_counted_as_the_person_s_messag
     assert [t.text for t in found.turns if isinstance(t, BotTurn)][-1] == "Reminder: your group starts at 6 pm."
     listed = list_conversations(world.engine, ConversationFilter(), ZONE)
     assert {item.conversation_id: item.user_messages for item in listed.items}["c-reminded"] == 1
+    with world.engine.connect() as connection:  # the live queue's "latest message"
+        latest = first_user_messages(connection, ["c-reminded"], newest=True)
+    assert latest["c-reminded"]["text"] == "remind me before group"

@@ -137,3 +137,14 @@ def test_a_question_answered_after_the_screening_is_observed_once_and_its_answer
         ("how much does it cost", [LOW_CONFIDENCE]),
         ("how much does it cost", [LOW_CONFIDENCE, REPHRASED]),
     ]
+
+
+def test_a_complaint_after_a_reminder_fired_is_not_about_the_reminder() -> None:
+    """Rasa records a reminder firing as a user event ("EXTERNAL: ask_next_group"): never an inbox row."""
+    reminder = {"event": "user", "text": "EXTERNAL: ask_next_group", "metadata": {"is_external": True}, "parse_data": {}}
+    events = [
+        reminder,
+        *bot("Reminder: your group starts at 6 pm.", "action_answer_next_group"),
+        user("thats not what i asked", SURE),
+    ]
+    assert reasons_of(events) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -216,19 +217,20 @@ def test_a_crisis_type_typed_by_hand_is_recorded_as_unspecified(typed: object) -
     assert answered.crisis_type == "unspecified"
 
 
-def test_a_resolve_landing_between_the_read_and_the_write_of_an_acknowledge_stands(postgres: Engine) -> None:
-    """Two staff at once: the acknowledge read "open", then the other resolved it. On PostgreSQL
-    the acknowledge's write sees the resolve: it is refused, and the escalation stays resolved."""
+def test_a_resolve_written_between_the_read_and_the_write_of_an_acknowledge_stands(postgres: Engine) -> None:
+    """The acknowledge read "open", then the escalation was resolved (here by a plain update, as
+    a writer that takes no lock would): the acknowledge's write holds only from "open", so it is
+    refused and the escalation stays resolved."""
     migrate(postgres)
     store = EscalationStore(postgres)
     [escalation_id] = record_crisis_events(postgres, "c1", [user_event("kms", "crisis", "suicide")])
-    other = EscalationStore(postgres)
     resolved_meanwhile = []
 
     def after(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if statement.startswith("SELECT escalations.status") and not resolved_meanwhile:
-            resolved_meanwhile.append("resolving")  # before: the resolve's own read comes here too
-            other.resolve(escalation_id, "Dana")
+            resolved_meanwhile.append(True)
+            with postgres.begin() as other:
+                other.execute(escalations.update().where(escalations.c.id == escalation_id).values(status="resolved"))
 
     sa.event.listen(postgres, "after_cursor_execute", after)
     try:
@@ -237,3 +239,35 @@ def test_a_resolve_landing_between_the_read_and_the_write_of_an_acknowledge_stan
     finally:
         sa.event.remove(postgres, "after_cursor_execute", after)
     assert resolved_meanwhile and store.get(escalation_id)["status"] == "resolved"
+
+
+def test_a_crisis_message_arriving_while_staff_resolve_is_never_swallowed_by_the_resolve(postgres: Engine) -> None:
+    """While a resolve is under way, a crisis message in the same conversation waits for it, then
+    opens a new escalation (and a page): it is never added to the escalation being resolved."""
+    migrate(postgres)
+    store = EscalationStore(postgres)
+    [escalation_id] = record_crisis_events(postgres, "c1", [user_event("kms", "crisis", "suicide")])
+    waited = []
+
+    def crisis_message() -> None:
+        record_crisis_events(postgres, "c1", [user_event("im going to do it tonight", "crisis", "suicide")])
+
+    def after(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("SELECT escalations.status") and not waited:
+            worker = threading.Thread(target=crisis_message)
+            worker.start()
+            worker.join(1.0)
+            waited.append(worker)
+
+    sa.event.listen(postgres, "after_cursor_execute", after)
+    try:
+        store.resolve(escalation_id, "Dana")
+    finally:
+        sa.event.remove(postgres, "after_cursor_execute", after)
+    waited[0].join(10)
+    with postgres.connect() as connection:
+        rows = connection.execute(sa.select(escalations.c.id, escalations.c.status, escalations.c.message)).all()
+    assert sorted((status, message) for _, status, message in rows) == [
+        ("open", "im going to do it tonight"),
+        ("resolved", "kms"),
+    ]

@@ -321,3 +321,13 @@ def test_a_reminder_neither_ends_crisis_mode_nor_sets_a_question_aside() -> None
     assert question_set_aside(no) == len(SCREENED)
     only_the_reminder = SCREENED + reminder_fired() + [said("deny", "no"), did(SCREENING_NO_REPLY)]
     assert question_set_aside(only_the_reminder) is None
+
+
+def test_in_a_paused_conversation_a_reminder_hides_nothing_the_person_or_staff_do_after_it() -> None:
+    """Paused by a handoff, Rasa records the reminder but runs no actions after it, so no
+    listening closes it: the person's crisis message and staff ending crisis mode still count."""
+    paused_reminder = [UserUttered.create_external("ask_next_group")]
+    crisis_said = [said("crisis", "i want to end it"), did("utter_crisis")]
+    assert in_crisis_mode(paused_reminder + crisis_said)
+    assert not in_crisis_mode(crisis() + paused_reminder + [SlotSet("crisis_active", False)])
+    assert reply(paused_reminder + crisis_said + [did("action_listen")], "affirm", "ok") == "utter_crisis_mode_ack"

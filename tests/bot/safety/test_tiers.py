@@ -117,6 +117,28 @@ def test_benign_words_do_not_silence_an_encoder_that_is_sure(text: str) -> None:
     assert assess(text, False, risk(0.02, 0.97), THRESHOLDS).tier == NONE  # off unless configured
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm safe now. i'm not going to hurt myself",
+        "I'm safe for tonight, thank you. I'm not going to hurt myself",
+        "i would never kill myself, i just wanted to vent",
+    ],
+)
+def test_a_plain_denial_is_not_overruled_by_the_encoder(text: str) -> None:
+    """The encoder cannot read a negation (0.96 on "i'm not going to hurt myself"): a statement of
+    safety, in crisis mode the one that ends it, must not become a screening question."""
+    verdict = decide(text, model_says_crisis=True)
+    assert (verdict.source, verdict.denied) == ("overruled", True)
+    assert assess(text, False, risk(0.94, 0.96), OVER_BENIGN).tier == NONE
+
+
+def test_a_denial_beside_a_question_about_a_method_is_still_asked_about() -> None:
+    text = "is 20 of my ambien enough to be fatal? I'm not going to do anything stupid"
+    assert not decide(text, model_says_crisis=True).denied
+    assert assess(text, False, risk(0.02, 0.97), OVER_BENIGN).tier == POSSIBLE
+
+
 def test_a_plan_is_danger_now_even_beside_a_scheduling_question() -> None:
     """ "tell someone that" read as an informational question, and the plan was silenced."""
     text = (

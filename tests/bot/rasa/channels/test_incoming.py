@@ -69,3 +69,11 @@ def test_what_no_database_can_keep_is_taken_out_and_the_message_kept() -> None:
     assert (incoming.text, incoming.metadata) == ("I want to die \ufffd", {"n": ["\ufffdx"]})
     emoji = parse_body('{"sender": "w", "message": "help \\ud83d\\ude4f"}'.encode())
     assert emoji.text == "help \U0001f64f"  # a whole pair is one character, kept
+
+
+def test_the_marks_of_the_assistant_s_own_messages_are_not_the_sender_s_to_set() -> None:
+    """A message marked external or replayed would be left out of crisis mode and the transcript."""
+    raw = b'{"sender": "w", "message": "i want to die", "metadata": {"is_external": true, "replayed": true, "page": "/"}}'
+    assert parse_body(raw).metadata == {"page": "/"}
+    event = {"message": "hi", "session_id": "w", "customData": {"is_external": True, "client_token": "t"}}
+    assert parse_event(event, "customData").metadata == {"client_token": "t"}  # type: ignore[union-attr]
