@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 
@@ -25,6 +26,7 @@ from bot.meetings.store import IndexCache, MeetingStore
 from bot.program.answers import AnswerBook, Reply
 from bot.program.models import Track
 from bot.program.notice import NOTICE_HANDLED, Notices, notice_due, with_notice
+from bot.said import is_external
 from bot.settings import get_settings
 from bot.storage.db import make_engine
 from bot.storage.schema import migrate
@@ -132,10 +134,26 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
 
 
+# Whether a coping exercise is running (actions/coping.py): the rules send "ok", "more" and
+# "done" to it while it is.
+EXERCISE_SLOT = "coping_active"
+
+
+def _person_moved_on(action: "CompanionAction", tracker: Tracker, answered: bool) -> bool:
+    """An answer to something else ends a running exercise, so a later "ok" or "more" is not
+    taken for its next step. A reminder firing meanwhile is not the person moving on."""
+    if not (answered and action.ends_an_exercise and tracker.get_slot(EXERCISE_SLOT)):
+        return False
+    said = next((event for event in reversed(tracker.events) if event.get("event") == "user"), None)
+    return said is not None and not is_external(said)
+
+
 def _with_first_reply_notice(run: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(run)
     async def run_with_notice(self: "CompanionAction", dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any) -> Any:
         events = await run(self, dispatcher, tracker, domain)
+        if _person_moved_on(self, tracker, bool(dispatcher.messages)):
+            events = [*events, SlotSet(EXERCISE_SLOT, False)]
         if dispatcher.messages:
             book = self.book_for(tracker)
             notices = Notices.of(book)
@@ -158,8 +176,11 @@ class CompanionAction(Action, ABC):
     """Base of our actions; abstract so rasa-sdk does not register it.
 
     Any of them may give a conversation's first reply, so every run is wrapped to add the
-    automated-assistant notice to it (bot/program/notice.py), whatever the action.
+    automated-assistant notice to it (bot/program/notice.py), whatever the action, and to end a
+    coping exercise the person left for another question (``ends_an_exercise``).
     """
+
+    ends_an_exercise = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

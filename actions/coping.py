@@ -18,13 +18,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import CompanionAction, book_in, identity_of, resources, send
+from actions.common import EXERCISE_SLOT, CompanionAction, book_in, identity_of, resources, send
 from actions.questions import replies_for
 from bot.coping.checkins import Checkin
 from bot.coping.exercise import Coach, Person, RatingError, Turn, parse_rating
 
 STATE_SLOT = "coping"
-ACTIVE_SLOT = "coping_active"
+ACTIVE_SLOT = EXERCISE_SLOT
 RATE_NOW_SLOT = "coping_rate_now"
 RATING_SLOT = "craving_rating"
 RATING_FORM = "craving_rating_form"
@@ -75,6 +75,8 @@ def play(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> List
 
 
 class ActionStartCoping(CompanionAction):
+    ends_an_exercise = False  # the exercise's own actions keep it running
+
     def name(self) -> str:
         return "action_start_coping"
 
@@ -86,6 +88,8 @@ class ActionStartCoping(CompanionAction):
 
 class CoachTurnAction(CompanionAction, ABC):
     """One turn of the running exercise: a Coach method applied to the exercise so far."""
+
+    ends_an_exercise = False
 
     @abstractmethod
     def turn(self, coach: Coach, state: Optional[Dict[str, Any]]) -> Turn:
@@ -133,6 +137,8 @@ class ActionCopingStop(CoachTurnAction):
 class ActionAskCravingRating(CompanionAction):
     """The rating form's question, worded for what is being rated (the craving, the stress...)."""
 
+    ends_an_exercise = False
+
     def name(self) -> str:
         return f"action_ask_{RATING_SLOT}"
 
@@ -166,6 +172,8 @@ class ValidateCravingRatingForm(FormValidationAction):
 
 class ActionRecordCraving(CompanionAction):
     """The rating form is done: store the rating and go on (the first step, or the close)."""
+
+    ends_an_exercise = False
 
     def name(self) -> str:
         return "action_record_craving"

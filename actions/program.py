@@ -49,6 +49,8 @@ class ActionFallback(CompanionAction):
     """A message the model was unsure of: its likeliest answers as buttons, or, when none is likely
     enough, the plain "could you put it another way" (bot/program/suggestions.py)."""
 
+    ends_an_exercise = False  # not understood: the person may still be in the exercise
+
     def name(self) -> str:
         return "action_fallback"
 

@@ -19,6 +19,7 @@ from actions.coping import (
     ActionStartCoping,
     ValidateCravingRatingForm,
 )
+from actions.program import ActionAnswerQuestion, ActionFallback
 from tests.actions.conftest import make_tracker
 from tests.identity import verified
 
@@ -211,3 +212,24 @@ async def test_next_with_no_exercise_offers_one(
 ) -> None:
     values = slots(await ActionCopingNext().run(dispatcher, make_tracker("next step", "coping_next"), domain))
     assert values["coping_active"] is False and "not in the middle of an exercise" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(
+    "action, metadata, ends",
+    [
+        (ActionAnswerQuestion(), {}, True),  # the person asked about something else: the exercise ends
+        (ActionAnswerQuestion(), {"is_external": True}, False),  # a reminder firing is not the person moving on
+        (ActionFallback(), {}, False),  # not understood: they may still be in the exercise
+    ],
+)
+async def test_an_answer_to_another_question_ends_a_running_exercise(
+    service_env: Path, domain: Dict[str, Any], action: Any, metadata: Dict[str, Any], ends: bool
+) -> None:
+    """Else a later "ok" or "more" (a meeting search's next page) was taken for its next step."""
+    tracker = make_tracker(
+        "how much does it cost", "ask_cost", slots={"coping_active": True}, metadata=metadata, input_channel="rest"
+    )
+    events = await action.run(CollectingDispatcher(), tracker, domain)
+    assert (slots(events).get("coping_active") is False) is ends
+    idle = make_tracker("how much does it cost", "ask_cost", slots={"coping_active": False}, input_channel="rest")
+    assert "coping_active" not in slots(await action.run(CollectingDispatcher(), idle, domain))
