@@ -31,6 +31,8 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 def storable(text: str) -> str:
     """``text`` with NUL removed and lone surrogates replaced by U+FFFD: the same on every back end."""
+    if text.isascii() and "\x00" not in text:  # nearly every string of every turn: nothing to do
+        return text
     return _UNSTORABLE.sub(lambda found: "" if found.group() == "\x00" else "\ufffd", text)
 
 

@@ -40,6 +40,7 @@ from bot.coping.checkins import Checkin, CheckinStore
 from bot.leads.store import Lead, LeadStore
 from bot.rasa.tracker_store import CachedSQLTrackerStore
 from bot.safety.escalations import EscalationStore
+from bot.said import REPLAYED
 from bot.storage.db import leads, make_engine
 from tests.identity import verified
 from tests.servers import fresh_postgres
@@ -159,7 +160,7 @@ def set_aside_and_answered(sender: str, start: dt.datetime) -> Chat:
         .bot("Thank you for telling me.")
         .action("action_answer_set_aside")
         .action("action_listen")
-        .user("how much does it cost", "ask_cost", 0.9, metadata={"replayed": True})
+        .user("how much does it cost", "ask_cost", 0.9, metadata={REPLAYED: True})
         .action("utter_cost")
         .bot("Our program costs ...")
         .action("action_listen")
