@@ -7,6 +7,12 @@ feeds live views (bot/records/event_feed.py). So this one connects in the backgr
 server answers meanwhile), keeps what is published until then (bounded) and sends it once the
 connection is up, logs the host only (never an event's text), and says what to check while
 RabbitMQ cannot be reached.
+
+Each event is still one message in Rasa's format, but sending costs less: Rasa starts a task per
+event (about ten a chat message) and waits for RabbitMQ to confirm each one, which took about
+0.4 ms of the Rasa process's CPU an event here. This one sends in order from one task, and
+without publisher confirms: the database holds every event, and an event lost in a RabbitMQ crash
+costs a live view one poll.
 With RABBITMQ_URL unset there is no broker (the embedded default).
 
 Written for Rasa 3.6.21's PikaEventBroker (tests/bot/rasa/test_rasa_internals.py pins it).
@@ -18,7 +24,7 @@ import asyncio
 import collections
 import logging
 from asyncio import AbstractEventLoop
-from typing import Any, Deque, Dict, List, Optional, Text
+from typing import Any, Deque, Dict, List, Optional, Text, Tuple
 from urllib.parse import urlsplit
 
 import aio_pika
@@ -28,7 +34,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 log = logging.getLogger(__name__)
 
-# Events kept while RabbitMQ cannot be reached; past this the oldest go (the database has them all).
+# Events kept while RabbitMQ cannot be reached, or waiting to be sent; past this the oldest go (the
+# database has them all).
 MAX_UNPUBLISHED = 10_000
 CONNECT_TIMEOUT_SECONDS = 5.0
 RETRY_MAX_SECONDS = 30.0
@@ -48,7 +55,9 @@ class RabbitMQEventBroker(PikaEventBroker):
         )
         self._url = url
         self._unpublished_events: Deque[Dict[Text, Any]] = collections.deque(maxlen=MAX_UNPUBLISHED)
+        self._outgoing: Deque[Tuple[Dict[Text, Any], Optional[Dict[Text, Text]]]] = collections.deque(maxlen=MAX_UNPUBLISHED)
         self._connecting: Optional[asyncio.Task] = None
+        self._sending: Optional[asyncio.Task] = None
 
     @classmethod
     async def from_endpoint_config(
@@ -88,9 +97,28 @@ class RabbitMQEventBroker(PikaEventBroker):
             self._publish_unpublished_messages()
             return
 
+    async def connect(self) -> None:
+        self._connection = await self._connect()
+        self._connection.reconnect_callbacks.add(self._publish_unpublished_messages)
+        channel = await self._connection.channel(publisher_confirms=False)
+        self._exchange = await self._set_up_exchange(channel)
+
     async def _connect(self) -> aio_pika.abc.AbstractRobustConnection:
         # One attempt: connect_until_up retries. The URL carries the virtual host and TLS (amqps).
         return await aio_pika.connect_robust(self._url, timeout=CONNECT_TIMEOUT_SECONDS)
+
+    def publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
+        """Queues the event; one task sends what is queued, in order (a turn's events go together)."""
+        self._outgoing.append((event, headers))
+        if self._sending is None:
+            self._sending = self._loop.create_task(self._send_outgoing())
+
+    async def _send_outgoing(self) -> None:
+        try:
+            while self._outgoing:
+                await self._publish(*self._outgoing.popleft())
+        finally:
+            self._sending = None
 
     async def _publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
         # Rasa's deep-copies every event for a debug line and logs the event, text and all, when a
@@ -109,4 +137,6 @@ class RabbitMQEventBroker(PikaEventBroker):
     async def close(self) -> None:
         if self._connecting is not None:
             self._connecting.cancel()
+        if self._sending is not None:  # what is queued goes out first, if RabbitMQ takes it soon
+            await asyncio.wait([self._sending], timeout=CONNECT_TIMEOUT_SECONDS)
         await super().close()

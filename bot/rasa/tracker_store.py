@@ -3,8 +3,11 @@ never loses a turn: what the database refuses is journaled on disk and copied in
 
 Rasa reads a conversation's events from the database on every message and counts them again before
 saving. With one Rasa process (the embedded default: in-memory lock store), every write goes
-through this process, so the events it last saved are exactly what the database would return
-(with a shared lock store, REDIS_URL, several processes may write: then there is no cache).
+through this process, so the events it last saved are exactly what the database would return.
+With a shared lock store (REDIS_URL) several processes may write, so a cached conversation is used
+only while the database still holds the same number of its rows and the same last row id (one
+indexed aggregate, instead of reading and decoding every event of the session); any other
+writer's row changes that, and the conversation is read again.
 The cache keeps them (bounded, least recently used first out); the database stays the record:
 every event is written before the reply is sent, and other readers (the staff console, Rasa's
 /conversations API for past sessions) read the database.
@@ -31,9 +34,10 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Text, Tuple, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -56,7 +60,19 @@ from bot.text import storable_json
 log = logging.getLogger(__name__)
 
 DEFAULT_CACHED_CONVERSATIONS = 5000
+# A conversation idle this long is read again: the retention job (another process, days of
+# inactivity) may have purged it, and what it removed must not come back from memory.
+CACHE_IDLE_SECONDS = 3600.0
 Turn = Dict[str, Any]
+# A conversation's rows in the database: how many, and the last id (None: no row yet).
+Version = Tuple[int, Optional[int]]
+T = TypeVar("T")
+
+
+class Cached(NamedTuple):
+    events: List[Dict[str, Any]]  # the current session, as Rasa's query returns it
+    version: Optional[Version]  # what the database held when they were read or written (shared profile)
+    used: float  # time.monotonic() of the last read or write
 
 
 def current_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -142,10 +158,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         migrate(self.engine)  # our tables (escalations, ...) live beside Rasa's events
         settings = get_settings()
         # With a shared lock store (REDIS_URL), several Rasa instances may take turns on one
-        # conversation: what this process saved last is then not the whole story, so every
-        # message reads the database, as Rasa does.
-        self._capacity = 0 if settings.redis_url else max(0, int(cached_conversations))
-        self._sessions: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
+        # conversation: what this process saved last may not be the whole story, so a cached
+        # conversation is checked against the database's version of it before use.
+        self._shared = bool(settings.redis_url)
+        self._capacity = max(0, int(cached_conversations))
+        self._sessions: "OrderedDict[str, Cached]" = OrderedDict()
         self._retry_seconds = settings.journal_retry_seconds
         self._client_key = settings.client_token_key()
         self._review = Thresholds(settings.review_confidence, settings.review_margin)
@@ -164,10 +181,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     # --- the cache ------------------------------------------------------------------------------
 
-    def _remember(self, sender_id: str, events: List[Dict[str, Any]]) -> None:
+    def _remember(self, sender_id: str, events: List[Dict[str, Any]], version: Optional[Version] = None) -> None:
         if self._capacity == 0 and sender_id not in self.journal.senders():
             return
-        self._sessions[sender_id] = events
+        self._sessions[sender_id] = Cached(events, version, time.monotonic())
         self._sessions.move_to_end(sender_id)
         if len(self._sessions) > self._capacity:
             # A conversation with journaled turns stays: the database alone would miss them.
@@ -180,35 +197,60 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     # --- reading ----------------------------------------------------------------------------------
 
-    def _read(self, sender_id: str, all_sessions: bool) -> List[Dict[str, Any]]:
-        with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
-            return [json.loads(row.data) for row in rows]
+    def _version(self, connection: Any, sender_id: str) -> Version:
+        table = self.SQLEvent.__table__
+        query = sa.select(sa.func.count(table.c.id), sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
+        count, last = connection.execute(query).one()
+        return int(count), last
 
-    async def _read_off_loop(self, sender_id: str, all_sessions: bool) -> List[Dict[str, Any]]:
+    def _read(self, sender_id: str, all_sessions: bool) -> Tuple[List[Dict[str, Any]], Optional[Version]]:
+        with self.session_scope() as session:
+            # The version first: a row written in between makes it older than the events, never newer.
+            version = self._version(session, sender_id) if self._shared else None
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
+            return [json.loads(row.data) for row in rows], version
+
+    def _current_version(self, sender_id: str) -> Version:
+        with self.engine.connect() as connection:
+            return self._version(connection, sender_id)
+
+    async def _off_loop(self, sender_id: str, read: Callable[..., T], *args: Any) -> T:
         try:
-            events = await asyncio.to_thread(self._read, sender_id, all_sessions)
+            return await asyncio.to_thread(read, sender_id, *args)
         except Exception as exc:
             log.error("could not read conversation %s from the database: %s", sender_id, exc.__class__.__name__)
             self._fail(STORAGE_FAILED, reason=f"read failed: {exc.__class__.__name__}")
             raise
-        return events + self._journaled(sender_id)
+
+    async def _cached(self, sender_id: str) -> Optional[Cached]:
+        """The cached session, if it is still what the database holds."""
+        cached = self._sessions.get(sender_id)
+        if cached is None:
+            return None
+        if time.monotonic() - cached.used > CACHE_IDLE_SECONDS:
+            return None
+        if self._shared and sender_id not in self.journal.senders():  # journaled turns: only the cache has them
+            if cached.version is None or await self._off_loop(sender_id, self._current_version) != cached.version:
+                return None
+        self._sessions[sender_id] = cached = cached._replace(used=time.monotonic())
+        self._sessions.move_to_end(sender_id)
+        return cached
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         self._keep_retrying()
-        cached = self._sessions.get(sender_id)
+        cached = await self._cached(sender_id)
         if cached is None:
-            cached = current_session(await self._read_off_loop(sender_id, all_sessions=False))
-            if not cached:
-                return None
-            self._remember(sender_id, cached)
-        else:
-            self._sessions.move_to_end(sender_id)
+            events, version = await self._off_loop(sender_id, self._read, False)
+            cached = Cached(current_session(events + self._journaled(sender_id)), version, time.monotonic())
+            self._remember(sender_id, cached.events, version)  # none yet too: the save that follows then counts nothing
+        if not cached.events:
+            return None
         # from_dict builds new event objects, so the caller may change its tracker freely.
-        return DialogueStateTracker.from_dict(sender_id, cached, self.domain.slots)
+        return DialogueStateTracker.from_dict(sender_id, cached.events, self.domain.slots)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
-        events = await self._read_off_loop(conversation_id, all_sessions=True)
+        events, _ = await self._off_loop(conversation_id, self._read, True)
+        events += self._journaled(conversation_id)
         return DialogueStateTracker.from_dict(conversation_id, events, self.domain.slots) if events else None
 
     def _keys(self) -> List[str]:
@@ -228,16 +270,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._keep_retrying()
         sender_id = tracker.sender_id
         events = list(tracker.events)
+        # Not checked again: under the conversation's lock, retrieve built the tracker from it.
         cached = self._sessions.get(sender_id)
         if cached is not None:
-            stored = len(cached)
+            stored = len(cached.events)
         else:
             try:
                 stored = await asyncio.to_thread(self._count, sender_id)
             except Exception:  # noqa: BLE001 - unreadable: the retrieve failed too, so the tracker is new
                 stored = 0
-        earlier = cached if cached is not None else [event.as_dict() for event in events[:stored]]
+        earlier = cached.events if cached is not None else [event.as_dict() for event in events[:stored]]
         new = [event.as_dict() for event in events[stored:]]
+        version = cached.version if cached is not None else None
         if new:
             turn: Turn = {
                 "sender_id": sender_id,
@@ -249,14 +293,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 await self._journal(turn, "earlier turns of this conversation are still waiting")
             else:
                 try:
-                    escalation_ids = await asyncio.to_thread(self._write_turn, turn)
+                    escalation_ids, version = await asyncio.to_thread(self._write_turn, turn, version)
                 except Exception as exc:  # noqa: BLE001 - whatever the cause, the turn must not be lost
                     await self._journal(turn, f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
                 else:
                     for escalation_id in escalation_ids:
                         log.warning("crisis escalation %s recorded for conversation %s", escalation_id, sender_id)
             self._publish(sender_id, new)
-        self._remember(sender_id, current_session(earlier + new))
+        self._remember(sender_id, current_session(earlier + new), version)
 
     def _publish(self, sender_id: str, new: List[Dict[str, Any]]) -> None:
         """The turn's events to the event broker (RABBITMQ_URL), as Rasa's stream_events sends them,
@@ -266,15 +310,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             for event in new:
                 self.event_broker.publish({"sender_id": sender_id, **event})
 
-    def _write_turn(self, turn: Turn, from_journal: bool = False) -> List[str]:
-        """The turn's events, escalation, safety review items, inbox items and client links: one transaction."""
+    def _write_turn(
+        self, turn: Turn, known: Optional[Version] = None, from_journal: bool = False
+    ) -> Tuple[List[str], Optional[Version]]:
+        """The turn's events, escalation, safety review items, inbox items and client links: one
+        transaction. With the conversation's ``known`` version before it (shared profile), also its
+        version after, or None when another writer's rows came in between."""
         sender_id = turn["sender_id"]
         # Whatever the entry point (the channels, Rasa's HTTP API, an action's reply, a journaled
         # turn from before): a NUL or a lone surrogate must not refuse the turn and its escalation.
         new, earlier = storable_json(turn["events"]), storable_json(turn["earlier"])
         with self.engine.begin() as connection:
             if from_journal and self._already_written(connection, sender_id, new[0]):
-                return []  # copied before a crash, which left it in the journal
+                return [], None  # copied before a crash, which left it in the journal
             rows = [
                 {
                     "sender_id": sender_id,
@@ -293,7 +341,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             add_inbox_items(connection, sender_id, new, earlier, self._review)
             for client_id, at in verified_clients(self._client_key, sender_id, new).items():
                 link_client(connection, sender_id, client_id, at)
-        return escalation_ids
+            after = self._version(connection, sender_id) if known is not None else None
+        return escalation_ids, after if after is not None and known is not None and after[0] == known[0] + len(new) else None
 
     def _already_written(self, connection: Any, sender_id: str, event: Dict[str, Any]) -> bool:
         table = self.SQLEvent.__table__
@@ -373,7 +422,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """Oldest first; each turn leaves the journal once its transaction committed."""
         copied = 0
         for record in self.journal.records():
-            for escalation_id in self._write_turn(record, from_journal=True):
+            for escalation_id in self._write_turn(record, from_journal=True)[0]:
                 log.warning(
                     "crisis escalation %s recorded for conversation %s (from the journal)", escalation_id, record["sender_id"]
                 )
