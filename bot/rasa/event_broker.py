@@ -109,6 +109,8 @@ class RabbitMQEventBroker(PikaEventBroker):
 
     def publish(self, event: Dict[Text, Any], headers: Optional[Dict[Text, Text]] = None) -> None:
         """Queues the event; one task sends what is queued, in order (a turn's events go together)."""
+        if len(self._outgoing) == self._outgoing.maxlen:
+            log.warning("RabbitMQ at %s takes events slower than they come: the oldest waiting one is dropped", self.where)
         self._outgoing.append((event, headers))
         if self._sending is None:
             self._sending = self._loop.create_task(self._send_outgoing())

@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import logging
 import time
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Text, Tuple, TypeVar
@@ -73,6 +74,12 @@ class Cached(NamedTuple):
     events: List[Dict[str, Any]]  # the current session, as Rasa's query returns it
     version: Optional[Version]  # what the database held when they were read or written (shared profile)
     used: float  # time.monotonic() of the last read or write
+    # The tracker retrieve last built from these events: its new events are those after them,
+    # whatever another instance wrote meanwhile.
+    handed_out: Optional["weakref.ReferenceType[DialogueStateTracker]"] = None
+
+    def built(self, tracker: DialogueStateTracker) -> bool:
+        return self.handed_out is not None and self.handed_out() is tracker
 
 
 def current_session(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -163,6 +170,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._shared = bool(settings.redis_url)
         self._capacity = max(0, int(cached_conversations))
         self._sessions: "OrderedDict[str, Cached]" = OrderedDict()
+        self._clock: Callable[[], float] = time.monotonic
         self._retry_seconds = settings.journal_retry_seconds
         self._client_key = settings.client_token_key()
         self._review = Thresholds(settings.review_confidence, settings.review_margin)
@@ -182,9 +190,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     # --- the cache ------------------------------------------------------------------------------
 
     def _remember(self, sender_id: str, events: List[Dict[str, Any]], version: Optional[Version] = None) -> None:
+        self._keep(sender_id, Cached(events, version, self._clock()))
+
+    def _keep(self, sender_id: str, entry: Cached) -> None:
         if self._capacity == 0 and sender_id not in self.journal.senders():
             return
-        self._sessions[sender_id] = Cached(events, version, time.monotonic())
+        self._sessions[sender_id] = entry
         self._sessions.move_to_end(sender_id)
         if len(self._sessions) > self._capacity:
             # A conversation with journaled turns stays: the database alone would miss them.
@@ -227,12 +238,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         cached = self._sessions.get(sender_id)
         if cached is None:
             return None
-        if time.monotonic() - cached.used > CACHE_IDLE_SECONDS:
-            return None
-        if self._shared and sender_id not in self.journal.senders():  # journaled turns: only the cache has them
-            if cached.version is None or await self._off_loop(sender_id, self._current_version) != cached.version:
+        if sender_id not in self.journal.senders():  # journaled turns: only the cache has them all
+            if self._clock() - cached.used > CACHE_IDLE_SECONDS:
                 return None
-        self._sessions[sender_id] = cached = cached._replace(used=time.monotonic())
+            if self._shared:
+                if cached.version is None or await self._off_loop(sender_id, self._current_version) != cached.version:
+                    return None
+                if self._sessions.get(sender_id) is not cached:  # replaced meanwhile: what was checked is old
+                    return None
+        self._sessions[sender_id] = cached = cached._replace(used=self._clock())
         self._sessions.move_to_end(sender_id)
         return cached
 
@@ -241,12 +255,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         cached = await self._cached(sender_id)
         if cached is None:
             events, version = await self._off_loop(sender_id, self._read, False)
-            cached = Cached(current_session(events + self._journaled(sender_id)), version, time.monotonic())
-            self._remember(sender_id, cached.events, version)  # none yet too: the save that follows then counts nothing
+            cached = Cached(current_session(events + self._journaled(sender_id)), version, self._clock())
+            self._keep(sender_id, cached)  # none yet too: the save that follows then counts nothing
         if not cached.events:
             return None
         # from_dict builds new event objects, so the caller may change its tracker freely.
-        return DialogueStateTracker.from_dict(sender_id, cached.events, self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(sender_id, cached.events, self.domain.slots)
+        if self._sessions.get(sender_id) is cached:
+            self._sessions[sender_id] = cached._replace(handed_out=weakref.ref(tracker))
+        return tracker
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
         events, _ = await self._off_loop(conversation_id, self._read, True)
@@ -270,8 +287,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._keep_retrying()
         sender_id = tracker.sender_id
         events = list(tracker.events)
-        # Not checked again: under the conversation's lock, retrieve built the tracker from it.
         cached = self._sessions.get(sender_id)
+        if self._shared and cached is not None and not cached.built(tracker):
+            # Not the tracker this process's retrieve built (Rasa's PUT .../tracker/events): another
+            # instance may have written since, so the cache must be what the database holds.
+            try:
+                cached = await self._cached(sender_id)
+            except Exception:  # noqa: BLE001 - unreadable: counted below, and the turn journaled if that fails too
+                cached = None
         if cached is not None:
             stored = len(cached.events)
         else:

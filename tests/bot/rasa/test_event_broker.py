@@ -116,3 +116,16 @@ async def test_a_burst_of_events_is_sent_in_order_by_one_task_without_waiting_fo
     finally:
         await broker.close()
     assert [event["n"] for event in events] == list(range(30))
+
+
+async def test_events_waiting_past_the_bound_drop_the_oldest_and_say_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(event_broker, "MAX_UNPUBLISHED", 2)
+    broker = RabbitMQEventBroker("amqp://guest:guest@127.0.0.1:1/%2F", queues=[QUEUE])
+    with caplog.at_level(logging.WARNING, logger="bot.rasa.event_broker"):
+        for number in range(3):  # nothing sends before the loop runs again
+            broker.publish({"sender_id": "web-1", "event": "user", "n": number})
+    assert [event["n"] for event, _ in broker._outgoing] == [1, 2]
+    assert "slower than they come" in caplog.text
+    await broker.close()

@@ -521,5 +521,55 @@ async def test_a_conversation_idle_for_an_hour_is_read_again_so_a_purge_is_not_u
     with sqlite3.connect(db) as connection:  # the retention job, in another process
         connection.execute("DELETE FROM events WHERE sender_id = 'idle'")
     later = time.monotonic() + tracker_store.CACHE_IDLE_SECONDS + 1
-    monkeypatch.setattr(tracker_store.time, "monotonic", lambda: later)
+    monkeypatch.setattr(cached, "_clock", lambda: later)
     assert await cached.retrieve("idle") is None
+
+
+async def test_with_a_shared_lock_store_a_save_with_no_retrieve_before_it_writes_only_what_is_new(
+    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's PUT .../tracker/events saves a whole tracker without retrieving it first: the cache
+    must not be trusted when another instance wrote since (found by a review: its turn was written
+    twice, a crisis escalated twice)."""
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    get_settings.cache_clear()
+    url = postgres.url.render_as_string(hide_password=False)
+    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=url), CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    await _say(first, "pg5", "hi")
+    await _say(second, "pg5", "what about cigna")
+    tracker = await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg5")
+    tracker.update(UserUttered("added by PUT", {"name": "greet", "confidence": 1.0}))
+    await first.save(tracker)
+    assert texts(await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg5")) == [
+        "hi",
+        "what about cigna",
+        "added by PUT",
+    ]
+
+
+async def test_with_a_shared_lock_store_a_check_overtaken_by_a_newer_entry_does_not_put_the_old_one_back(
+    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    get_settings.cache_clear()
+    url = postgres.url.render_as_string(hide_password=False)
+    first = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    await _say(first, "pg6", "hi")
+    version_of = first._current_version
+    overtaken = asyncio.Event()
+
+    def slow_version(sender_id: str) -> Any:
+        found = version_of(sender_id)
+        asyncio.run_coroutine_threadsafe(overtaken.wait(), loop).result(timeout=5)  # a locked turn runs meanwhile
+        return found
+
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(first, "_current_version", slow_version)
+    unlocked_read = asyncio.ensure_future(first.retrieve("pg6"))  # e.g. GET .../story: no lock
+    await asyncio.sleep(0.1)
+    monkeypatch.setattr(first, "_current_version", version_of)
+    await _say(first, "pg6", "turn two")
+    overtaken.set()
+    await unlocked_read
+    await _say(first, "pg6", "turn three")
+    assert texts(await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg6")) == ["hi", "turn two", "turn three"]
