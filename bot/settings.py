@@ -11,7 +11,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, ValidationError, root_validator, validator
 
@@ -214,17 +214,11 @@ class Settings(BaseSettings):
         return self.database_url_setting or f"sqlite:///{self.database}"
 
     def lock_store_environment(self) -> Dict[str, str]:
-        """Rasa's lock store, as the ${VAR}s endpoints.yml reads: Redis with REDIS_URL, else in memory."""
+        """Rasa's lock store, as the ${VAR}s endpoints.yml reads: Redis with REDIS_URL
+        (bot/rasa/lock_store.py), else in memory."""
         if not self.redis_url:
-            return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379", "REDIS_DB": "0", "REDIS_PASSWORD": ""}
-        parts = urlsplit(self.redis_url)
-        return {
-            "LOCK_STORE_TYPE": "redis",
-            "REDIS_HOST": parts.hostname or "",
-            "REDIS_PORT": str(parts.port or 6379),
-            "REDIS_DB": parts.path.strip("/") or "0",
-            "REDIS_PASSWORD": unquote(parts.password or ""),
-        }
+            return {"LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_URL": ""}
+        return {"LOCK_STORE_TYPE": "bot.rasa.lock_store.AtomicRedisLockStore", "LOCK_STORE_URL": self.redis_url}
 
     @property
     def meeting_sources_path(self) -> Path:

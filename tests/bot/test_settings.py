@@ -82,12 +82,9 @@ def test_the_production_profile_is_chosen_by_its_urls(monkeypatch: pytest.Monkey
     assert settings.database_url == "postgresql+psycopg2://companion:s%40cret@db.internal:5433/companion"
     env = settings.rasa_environment()
     assert env["DATABASE_URL"] == settings.database_url
-    assert {key: env[key] for key in ("LOCK_STORE_TYPE", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD")} == {
-        "LOCK_STORE_TYPE": "redis",
-        "REDIS_HOST": "cache.internal",
-        "REDIS_PORT": "6380",
-        "REDIS_DB": "2",
-        "REDIS_PASSWORD": "p@ss",
+    assert {key: env[key] for key in ("LOCK_STORE_TYPE", "LOCK_STORE_URL")} == {
+        "LOCK_STORE_TYPE": "bot.rasa.lock_store.AtomicRedisLockStore",
+        "LOCK_STORE_URL": "redis://:p%40ss@cache.internal:6380/2",
     }
     assert env["EVENT_BROKER_URL"] == "amqps://companion:s3cret@mq.internal:5671/companion"
 

@@ -25,9 +25,10 @@ from typing import Iterator, Tuple
 import aiohttp
 import pytest
 import sqlalchemy as sa
-from rasa.core.lock_store import RedisLockStore
-from sqlalchemy.engine import Engine, make_url
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import Engine
 
+from bot.rasa.lock_store import AtomicRedisLockStore
 from bot.service.process import RunningService, start_service
 from bot.staff.users import UserStore
 from bot.storage.db import escalation_messages, escalations, leads
@@ -125,8 +126,7 @@ async def test_the_console_lists_finds_and_shows_conversations_kept_in_postgresq
 
 async def test_a_conversation_locked_by_another_instance_waits_its_turn(production: Tuple[RunningService, Engine, str]) -> None:
     service, _, redis_url = production
-    url = make_url(redis_url)
-    other_instance = RedisLockStore(host=url.host, port=url.port or 6379, db=int(url.database or 0), key_prefix="companion")
+    other_instance = AtomicRedisLockStore(EndpointConfig(url=redis_url, key_prefix="companion"))
     sender = f"pg-{uuid.uuid4()}"
     async with other_instance.lock(sender, lock_lifetime=30):
         answer = asyncio.create_task(say(service, sender, "what are your hours"))

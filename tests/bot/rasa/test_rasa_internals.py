@@ -39,6 +39,8 @@ MEMBERS = [
     ("rasa.core.processor", "MessageProcessor.parse_message", "1cd8ac2218759de291356ab4572cd9748de9c1b0584aa7267d8da78600c868a5", "bot/rasa/patches.py (7)"),
     ("rasa.core.policies.rule_policy", "RulePolicy._get_possible_keys", "ae2257980a444fb0a09835052327669839833e66fbb891011dda4ec8e2fe62bb", "bot/rasa/patches.py (8)"),
     ("rasa.core.policies.rule_policy", "RulePolicy._is_rule_applicable", "c60740c10d00a4cfa5a5329739f0a07b334f2fc9f9721a3c7913bca97a4988c6", "bot/rasa/patches.py (8)"),
+    ("rasa.core.lock_store", "LockStore.lock", "d84cf99f0517cbc1b426e9c5e03d0ca28c3b183bbe0f0d91ecf634e1e4d6cae0", "bot/rasa/lock_store.py"),
+    ("rasa.core.lock_store", "_load_from_module_name_in_endpoint_config", "63812668198d2cd40cfbae097b019f8586bc9b41dc47f92e6339e2bd477be743", "bot/rasa/lock_store.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker.__init__", "b180e72cdfbc727fd4121a3fe6b8115640637db1682594923325fa8cc8dc7258", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker.connect", "80aecb22796fbdb64732b521cf69b9a524cb9977407284a6f66cb97518b92e57", "bot/rasa/event_broker.py"),
     ("rasa.core.brokers.pika", "PikaEventBroker._connect", "8526daddbb944e153e7e45a0608748e40231af7791d38d805caa838b75185b2b", "bot/rasa/event_broker.py"),
