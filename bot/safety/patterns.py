@@ -541,6 +541,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\b(?:estoy|toy|ando|parad[oa]|sentad[oa]) (?:en|sobre|arriba de) (?:las|la) vias\b|\bvias del tren\b.{0,40}\besperando (?:q|que) pase\b"
         r"|\bya (?:compre|tengo|consegui) (?:la|una) (?:soga|cuerda)\b|\b(?:pistola|arma|soga|cuerda)\b.{0,60}\b(?:es|son) (?:pa|para) mi\b"
         r"|\bperdon(?:enme)? a todos\b|\bya me despedi de todos\b"
+        r"|\b(?:estoy|toy|ando|sigo) (?:en|arriba de|sobre|en la orilla de) (?:el|la) (?:techo|azotea|puente)\b.{0,80}\b(?:decirle a alguien|despedirme|adios|ya no aguanto|ya no puedo mas|que alguien (?:lo )?supiera)\b"
         r"|\best[ae] es mi despedida\b(?! (?:del|de la|de los|de mi) (?:grupo|programa|trabajo|clase|escuela|iop|equipo))",
         traps=frozenset({MEDIA, NEGATED}),
     ),
@@ -550,7 +551,12 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:me )?(?:quiero|kiero|quisiera|deseo|tengo ganas de) (?:morir(?:me)?|estar muert[oa]|dejar de vivir)\b(?! de (?:la )?(?:risa|verguenza|pena|hambre|sueno|calor|frio|ganas|amor|aburrimiento|nervios|envidia))"
         r"|\b(?:ya )?no (?:quiero|kiero|quisiera) (?:vivir|seguir viviendo|seguir aqui|estar viv[oa]|despertar)\b"
         r"|\b(?:cansad[oa]|harta|harto) de vivir\b|\bme canse de vivir\b|\b(?:ojala|quisiera|quiero) (?:no despertar|no despertara|morirme)\b|\bdormir y (?:ya )?no despertar\b"
-        r"|\b(?:todos|mi familia|mis hijos|el mundo) (?:estarian|estaria|estaran|vivirian) mejor sin mi\b",
+        r"|\b(?:todos|mi familia|mis hijos|el mundo) (?:estarian|estaria|estaran|vivirian) mejor sin mi\b"
+        # going to the dead ("murio mi hijo ... me quiero ir con el"), ending it all, a plan, courage
+        r"|\b(?:muri\w*|fallec\w*|se me fue)\b.{0,80}\bme quiero ir con (?:el|ella|ellos|mi \w+)\b"
+        r"|\b(?:quiero|voy a|pienso|para|ganas de|decidi) (?:terminar|acabar) con todo\b(?!\s+(?:el|la|los|las|lo|eso|esto|mi|mis|su|sus|de|en)\b)"
+        r"|\bya (?:tengo|lo tengo) (?:pensado|planeado|decidido) (?:como|el como) y (?:cuando|el cuando)\b"
+        r"|\b(?:agarrar|tomar|juntar|darme) valor\b.{0,60}\b(?:hoy|ahora|ya) si lo (?:hago|voy a hacer)\b",
     ),
     _p(
         "es: other kills self",
@@ -559,7 +565,8 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\b(?:quiere|va a|amenaza con|piensa) (?:matarse|suicidarse|quitarse la vida|ahorcarse|tirarse)\b|\b(?:ya )?no quiere (?:vivir|seguir viviendo)\b"
         r"|\b(?:se va a|va a|quiere) (?:aventar|tirar|brincar|saltar)\b(?=.*\b(?:puente|azotea|techo|edificio|vias|tren)\b)|\bva (?:pa|para) las vias\b"
         r"|\b(?:puente|azotea|techo|edificio)\b.{0,60}\bse va a (?:aventar|tirar|brincar)\b"
-        r"|\bbusc\w* (?:en (?:google|internet) )?como (?:matarse|quitarse la vida|suicidarse|ahorcarse)\b|\bya se despidio de todos\b",
+        r"|\bbusc\w* (?:en (?:google|internet) )?como (?:matarse|quitarse la vida|suicidarse|ahorcarse)\b|\bya se despidio de todos\b"
+        r"|\b(?:puso|publico|escribio|mando|posteo|subio)\b.{0,60}\bgracias por todo\b.{0,60}\bperdon\b",
         traps=frozenset({PAST, MEDIA, NEGATED}),
     ),
     _p(
@@ -572,6 +579,16 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\b(?:cortarme|quemarme|lastimarme|hacerme dano)\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))(?!.{0,20}\bpara (?:la|una) (?:cena|comida)\b)"
         r"|\bse (?:esta|estaba) (?:cortando|quemando|lastimando)\b(?! (?:el|la|los|las) (?:pelo|cabello|unas|fleco|barba))",
         traps=frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "es: self-harm again",
+        SELF_HARM,
+        # Back after a long time ("hace 2 anos q no me cortaba y hoy lo volvi a hacer"): the time
+        # named is the pause, not the past, so no history trap; the message still reads as history
+        # unless the danger is current (tiers: asked about).
+        r"\bno me (?:cortaba|lastimaba|quemaba|hacia dano)\b.{0,60}\b(?:hoy|anoche|ayer|otra vez)\b.{0,20}\bvolvi\b"
+        r"|\bme castigo (?:pegandome|golpeandome|cortandome|quemandome)\b|\bme (?:pego|golpeo|castigo) a mi mism[oa]\b",
+        traps=frozenset({MEDIA, NEGATED}),
     ),
     _p(
         "es: not breathing",
@@ -607,7 +624,8 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p(
         "es: seizure or chest pain",
         MEDICAL,
-        r"\b(?:convulsion\w*|convulsionando|esta convulsionando|ataque epileptico)\b|\b(?:dolor|presion) (?:en el|de|en mi) pecho\b|\bme duele (?:mucho )?el pecho\b|\bme esta dando un infarto\b(?!.{0,30}\b(?:jaja\w*|jeje\w*|lol|xd)\b)",
+        r"\b(?:convulsion\w*|convulsionando|esta convulsionando|ataque epileptico)\b"
+        r"|\bse (?:quedo|puso) tieso\b.{0,60}\b(?:sacud\w*|convuls\w*)\b|\bempez\w* a (?:sacudirse|convulsionar)\b|\b(?:dolor|presion) (?:en el|de|en mi) pecho\b|\bme duele (?:mucho )?el pecho\b|\bme esta dando un infarto\b(?!.{0,30}\b(?:jaja\w*|jeje\w*|lol|xd)\b)",
         traps=frozenset({PAST, MEDIA}),
     ),
     _p(
@@ -625,6 +643,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:me|la|lo|le|les|nos) (?:esta|estan|anda) (?:pegando|golpeando|ahorcando|estrangulando|ahogando|pateando|amenazando)\b"
         r"|\bamenaz\w* con (?:matarme|matarla|matarlo|matarnos|un cuchillo|una pistola|un arma|pegarme|quitarme a los ninos)\b"
         r"|\b(?:me|la|nos) (?:va a|quiere) matar\b(?=.*\b(?:pistola|arma|cuchillo|navaja|pega|golpe|amenaz|escondid))|\b(?:esta noche|hoy|ahorita) me mata\b"
+        r"|\bme mata\b(?=.*\b(?:moretones|me (?:ha )?(?:dejado|dejo) marcas|me (?:pega|golpea|ahorca)|golpes)\b)|\b(?:moretones|me (?:pega|golpea|ahorca)|golpes)\b.{0,80}\bme mata\b"
         r"|\bestoy escondid[oa]\b(?=.*\b(?:el|ella|esposo|novio|pareja|pega|golpe|miedo))"
         r"|\b(?:me|nos) (?:tiene|tienen) encerrad[oa]s?\b|\bmi \w+ (?:la|lo|los|las) (?:tiene|tienen) encerrad[oa]s?\b|\bamenaz\w* con (?:la|una|su) (?:pistola|arma|navaja|cuchillo|machete)\b"
         r"|\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b(?=.*\b(?:mi ex|esposo|novio|pareja|ninos|entrar)\b)|\b(?:mi ex|mi esposo|mi novio|mi pareja)\b.{0,40}\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b"

@@ -226,6 +226,17 @@ def test_reported_speech_is_about_someone_else(text: str, other: bool) -> None:
         ("oigo a alguien hablándome y no hay nadie, dejé el trago el lunes", MEDICAL),
         ("mi pareja nos tiene encerrados y amenazó con una navaja", VIOLENCE),
         ("mi ex acaba de romper la ventana para entrar", VIOLENCE),
+        # the third round (dev_es2), again in our own words
+        ("desde que se murió mi esposa no hago nada bien, me quiero ir con ella", SUICIDE),
+        ("tengo las pastillas de mi papá y las voy a usar para acabar con todo", SUICIDE),
+        ("ya lo tengo planeado el como y el cuando", SUICIDE),
+        ("me tomé unos tragos para darme valor, ahora sí lo hago", SUICIDE),
+        ("sigo en la azotea, nomás quería que alguien supiera", SUICIDE),
+        ("mi sobrino subió a su face un mensaje de gracias por todo y perdón, y no contesta", SOMEONE_ELSE),
+        ("mi tío se quedó tieso y empezó a sacudirse en el piso", MEDICAL),
+        ("no le digan nada, si se entera me mata, todavía tengo los golpes", VIOLENCE),
+        ("tenía un año que no me cortaba y anoche volví a hacerlo", SELF_HARM),
+        ("cada vez que tomo me castigo golpeándome", SELF_HARM),
     ],
 )
 def test_spanish_crises_are_caught_with_their_type(text: str, crisis_type: str) -> None:
@@ -238,6 +249,12 @@ def test_spanish_crises_are_caught_with_their_type(text: str, crisis_type: str) 
     [
         "me muero de hambre, ¿hay comida en el grupo?",
         "me voy a matar estudiando para el examen",
+        "si se entera mi mamá que reprobé me mata jaja",
+        "hoy quiero terminar con todo el papeleo del seguro",
+        "estoy en el techo arreglando el cooler antes de que haga calor",
+        "ya terminé el programa, gracias por todo, los quiero mucho",
+        "en la telenovela ella puso gracias por todo y perdón antes de irse",
+        "hace años me cortaba, ya no lo hago y estoy bien",
         "este tráfico de la 10 me mata",
         "pon canciones para cortarse las venas jaja",
         "me corté el pelo ayer",
