@@ -301,7 +301,8 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:cut+ing|cut+in|burning|self harming|harming) (?:again|myself again)\b|\b(?:started|start|starting|began|back to|relapsed on|urges? to|want to|wanna|going to|gonna|need to|cant stop) (?:cut+ing|cut+in|cutting again|cut|burning|burn)\b(?! (?:back|down|out|off|ties|class|corners|the|my (?:hair|hours|losses)|costs|carbs|sugar|calories|people|myself (?:some slack|off|a break|short)|myself$))"
         r"|\b(?:razor|blade)s? (?:in my hand|on my (?:arm|wrist|skin))\b|\bmake "
         + MYSELF
-        + r" bleed\b|\bwant(?:ed)? to (?:bleed|feel (?:the )?pain)\b",
+        + r" bleed\b|\bwant(?:ed)? to (?:bleed|feel (?:the )?pain)\b"
+        r"|\b(?:razor|blade|knife|lighter)s?\b.{0,80}\b(?:need|want|have) to feel (?:it|something|the pain|pain)\b",
     ),
     _p(
         "hit myself",
@@ -322,6 +323,13 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         OVERDOSE,
         r"\b(?:took|taken|taking|swallowed|ate|downed|did|used|snorted|smoked|shot|injected|popped|mixed|drank|drunk)(?: up)? (?:way |way way )?(?:too (?:much|many)|(?:my|his|her|their|the) (?:whole|entire) (?:prescription|script|bottle|pack|supply)|(?:a|an entire|the|one) bottle of|a (?:lot|bunch|handful|whole (?:bottle|pack|sheet|strip|box)) of|all (?:of )?(?:my|his|her|the|their|them)|the (?:whole|entire) (?:bottle|pack|sheet|strip|box)|double|triple|a ton of|a shit ?ton of|like \d+|\d+ (?:pills|bars|xans|percs|oxys|tabs))\b"
         r"(?! (?:of (?:my )?(?:time|vacation|pto|homework|advice|work|coffee|sugar|junk food|food|pizza|candy|sun|selfies|pictures|photos|notes|credits)|pictures|photos|notes|time|money|selfies|classes|credits|days|hours|shifts|breaks|naps|risks|chances|calls|sick days|turns|steps|vacation days|courses|questions))",
+    ),
+    _p(
+        "got into the medicine",
+        OVERDOSE,
+        r"\b(?:got into|ate|swallowed|chewed|drank)\b.{0,50}\b(?:pills?|pill (?:organizer|box|bottle)|meds|medicine|medication|tablets|gummies|cough syrup)\b"
+        r".{0,60}\b(?:super sleepy|so sleepy|really sleepy|very sleepy|floppy|limp|wont wake|cant wake|hard to wake|not waking|barely awake|vomiting|throwing up|breathing (?:slow|weird|funny))\b",
+        traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
     ),
     _p(
         "plans to take pills",
@@ -402,7 +410,8 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         + r"\b)"
         r"|\b"
         + STOPPED_DRINKING
-        + r"\b(?=.*\b(?:shaking|shakes|shaky|tremors?|trembling|hearing (?:voices|things)|seeing (?:things|bugs|spiders|shadows))\b)",
+        + r"\b(?=.*\b(?:shaking|shakes|shaky|tremors?|trembling|hearing (?:voices|things)|seeing (?:things|bugs|spiders|shadows))\b)"
+        r"|\bwithdrawals? (?:is|are|keeps?|keep) (?:getting|get) worse\b",
         traps=ALL_TRAPS,  # "no shakes, no sweats" is a reassurance
     ),
     _p(
@@ -504,6 +513,15 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:being|getting) (?:abused|beaten|beat up|hit|choked|strangled|hurt by (?:him|her|my))\b|\b(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|stepdad|mom))(?: is| has)? (?:has a|got a|pulled a|pointing a|holding a|with a|grabbed a|waving a) (?:gun|knife|weapon|pistol|rifle|bat)\b"
         r"|\b(?:locked|trapped) (?:me|myself|us) (?:in|inside)\b(?=.*\b(?:he|she|him|her|they|husband|boyfriend|wife|girlfriend|partner|scared|afraid|hiding)\b)|\bhiding (?:from (?:him|her|them|my)|in the (?:bathroom|closet|bedroom))\b|\bwont let me (?:leave|go|out|call)\b"
         r"|\b(?:hurting|hitting|beating|abusing|hurt|hit|beat|burned|burning|choking|choked) (?:my|the|our) (?:kids?|children|baby|son|daughter|toddler)\b(?! (?:with kindness|at|in (?:a )?(?:game|chess)))",
+    ),
+    _p(
+        # Fear of one's own anger at a child or partner: a danger not happening yet, so asked about.
+        "afraid of what i will do",
+        VIOLENCE,
+        r"\b(?:afraid|scared|terrified) (?:of )?what i(?:ll| will| might| could)? (?:do|end up doing)\b(?! to myself)(?=.*\b(?:kids?|son|daughter|baby|child|children|wife|husband|partner|girlfriend|boyfriend|gf|bf|him|her|them)\b)"
+        r"|\b(?:kids?|son|daughter|baby|child|children|wife|husband|partner|girlfriend|boyfriend)\b.{0,60}\b(?:afraid|scared|terrified) (?:of )?what i(?:ll| will| might| could)? (?:do|end up doing)\b(?! to myself)",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+        asked=True,
     ),
     _p(
         "i will hurt someone",
@@ -697,7 +715,9 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
     (
         NEGATED,
         re.compile(
-            r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine|nunca|jamas|ni)\b(?:\s+\S+){0,3}\s*$"
+            # "won't stop shaking", "no para de temblar": the hit goes on, it is not denied
+            r"\b(?:not|never|no|nt|dont|didnt|wouldnt|wont|arent|isnt|aint|no longer|without|nothing|zero|nor|neither|nobody|nobodys|noone|no ones|cant imagine|nunca|jamas|ni)\b"
+            r"(?!\s+(?:stop|stops|stopping|quit|para de|paro de|puedo parar de|puedo dejar de)\b)(?:\s+\S+){0,3}\s*$"
         ),
     ),
 )

@@ -152,6 +152,12 @@ def test_digits_for_letters_are_read_as_letters(raw: str, expected: str) -> None
         ("is it normal to want to be dead all the time", SUICIDE),
         ("my friend says she is going to kill herself tonight", SOMEONE_ELSE),
         ("my brother keeps talking about ending his life", SOMEONE_ELSE),
+        # dev4, in our own words
+        ("our toddler chewed through a bottle of my meds and now he's limp and hard to wake", OVERDOSE),
+        ("my legs won't stop shaking since I quit drinking on sunday", MEDICAL),
+        ("the withdrawals keep getting worse, sweating through my sheets", MEDICAL),
+        ("got a blade next to me, i don't want to die, i just need to feel something", SELF_HARM),
+        ("my wife keeps yelling and i'm scared of what i might do to her", VIOLENCE),
     ],
 )
 def test_phrasings_found_missing_on_the_dev_set(text: str, crisis_type: str) -> None:
@@ -166,6 +172,10 @@ def test_phrasings_found_missing_on_the_dev_set(text: str, crisis_type: str) -> 
         "nobody's in danger here, I just want information about your family program",
         "back in 08 i OD'd in a mcdonalds bathroom. been clean since 2015",
         "Do you teach CPR or overdose response classes for the community?",
+        "my toddler got into the vitamins, poison control said she's fine and running around",
+        "my phone won't stop buzzing with insurance calls",
+        "what happens if a kid swallows a pill, asking for a parenting class",
+        "i'm scared of what i'll do without group on the holidays",
     ],
 )
 def test_look_alikes_from_the_dev_set_stay_quiet(text: str) -> None:
