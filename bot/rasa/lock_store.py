@@ -106,7 +106,7 @@ class AtomicRedisLockStore(LockStore):
         return base + ":next", base + ":queue", base + ":expiry"
 
     @asynccontextmanager
-    async def lock(  # type: ignore[override]  # yields the ticket number: Rasa's callers use none
+    async def lock(  # yields the ticket number: Rasa's callers use none
         self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
     ) -> AsyncIterator[int]:
         keys = self._keys(conversation_id)
