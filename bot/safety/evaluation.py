@@ -51,8 +51,8 @@ TARGETS = Limits(recall=0.995, escalations=0.01, screening=0.03)
 # 96.0%, 2.6%, 11.8%; the second 94.5%, 1.7%, 14.8% (77.7%, 1.7%, 12.6% at its first run).
 # 2026-12-05 (eleventh session): English 96.9%, 0.7%, 6.2%: escalations halved (21 -> 10 of 1,520)
 # by choice, a pattern's hit the learned layers see little danger in asked about (pattern_doubt
-# 0.15, chosen on the dev sets), so screening rose (80 -> 95); Spanish 97.5%, 2.6%, 12.9% and
-# 95.9%, 1.2%, 13.6%.
+# 0.15, chosen on the dev sets), so screening rose (80 -> 95); Spanish 97.5%, 2.6%, 11.8% and
+# 95.9%, 1.2%, 13.8%.
 FLOORS: Dict[str, Limits] = {
     "sealed": Limits(recall=0.955, escalations=0.012, screening=0.07),
     "sealed_es": Limits(recall=0.955, escalations=0.03, screening=0.14),
