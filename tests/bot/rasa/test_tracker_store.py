@@ -376,13 +376,16 @@ async def test_on_postgresql_a_crisis_message_with_a_nul_or_half_a_pair_is_kept_
     assert [item.conversation_id for item in listed.items] == ["pg-nul"]
 
 
-async def test_with_a_shared_lock_store_each_instance_reads_what_the_other_wrote(
-    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def shared_url(postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The production profile: a shared lock store (REDIS_URL), so several instances may write."""
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
     get_settings.cache_clear()
-    url = postgres.url.render_as_string(hide_password=False)
-    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=url), CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    return postgres.url.render_as_string(hide_password=False)
+
+
+async def test_with_a_shared_lock_store_each_instance_reads_what_the_other_wrote(shared_url: str) -> None:
+    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=shared_url), CachedSQLTrackerStore(domain=DOMAIN, host=shared_url)
     for turn, (instance, text) in enumerate([(first, "hi"), (second, "do you take aetna"), (first, "thanks")]):
         tracker = await instance.retrieve("pg2") or DialogueStateTracker("pg2", DOMAIN.slots)
         assert len(texts(tracker)) == turn  # every earlier turn, whichever instance saved it
@@ -475,14 +478,11 @@ async def _say(instance: CachedSQLTrackerStore, sender_id: str, text: str) -> No
 
 
 async def test_with_a_shared_lock_store_a_conversation_is_read_again_only_when_another_instance_wrote(
-    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+    shared_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cache is checked with one aggregate: reading and decoding every event on every message
     cost the production profile a share of its throughput."""
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
-    get_settings.cache_clear()
-    url = postgres.url.render_as_string(hide_password=False)
-    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=url), CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=shared_url), CachedSQLTrackerStore(domain=DOMAIN, host=shared_url)
     reads = _reads(first, monkeypatch)
     await _say(first, "pg3", "hi")
     await _say(first, "pg3", "do you take aetna")
@@ -494,15 +494,10 @@ async def test_with_a_shared_lock_store_a_conversation_is_read_again_only_when_a
     assert reads == ["pg3", "pg3"]
 
 
-async def test_with_a_shared_lock_store_rows_written_meanwhile_are_not_hidden_by_the_cache(
-    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_with_a_shared_lock_store_rows_written_meanwhile_are_not_hidden_by_the_cache(shared_url: str) -> None:
     """Another writer's rows between retrieve and save (a journaled turn copied in by another
     instance) leave the cache unconfirmed, so the next message reads them."""
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
-    get_settings.cache_clear()
-    url = postgres.url.render_as_string(hide_password=False)
-    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=url), CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=shared_url), CachedSQLTrackerStore(domain=DOMAIN, host=shared_url)
     await _say(first, "pg4", "hi")
     tracker = await first.retrieve("pg4")
     await _say(second, "pg4", "copied in from a journal")
@@ -525,22 +520,17 @@ async def test_a_conversation_idle_for_an_hour_is_read_again_so_a_purge_is_not_u
     assert await cached.retrieve("idle") is None
 
 
-async def test_with_a_shared_lock_store_a_save_with_no_retrieve_before_it_writes_only_what_is_new(
-    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_with_a_shared_lock_store_a_save_with_no_retrieve_before_it_writes_only_what_is_new(shared_url: str) -> None:
     """Rasa's PUT .../tracker/events saves a whole tracker without retrieving it first: the cache
     must not be trusted when another instance wrote since (found by a review: its turn was written
     twice, a crisis escalated twice)."""
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
-    get_settings.cache_clear()
-    url = postgres.url.render_as_string(hide_password=False)
-    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=url), CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    first, second = CachedSQLTrackerStore(domain=DOMAIN, host=shared_url), CachedSQLTrackerStore(domain=DOMAIN, host=shared_url)
     await _say(first, "pg5", "hi")
     await _say(second, "pg5", "what about cigna")
-    tracker = await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg5")
+    tracker = await CachedSQLTrackerStore(domain=DOMAIN, host=shared_url).retrieve("pg5")
     tracker.update(UserUttered("added by PUT", {"name": "greet", "confidence": 1.0}))
     await first.save(tracker)
-    assert texts(await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg5")) == [
+    assert texts(await CachedSQLTrackerStore(domain=DOMAIN, host=shared_url).retrieve("pg5")) == [
         "hi",
         "what about cigna",
         "added by PUT",
@@ -548,12 +538,9 @@ async def test_with_a_shared_lock_store_a_save_with_no_retrieve_before_it_writes
 
 
 async def test_with_a_shared_lock_store_a_check_overtaken_by_a_newer_entry_does_not_put_the_old_one_back(
-    postgres: Engine, db: str, monkeypatch: pytest.MonkeyPatch
+    shared_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
-    get_settings.cache_clear()
-    url = postgres.url.render_as_string(hide_password=False)
-    first = CachedSQLTrackerStore(domain=DOMAIN, host=url)
+    first = CachedSQLTrackerStore(domain=DOMAIN, host=shared_url)
     await _say(first, "pg6", "hi")
     version_of = first._current_version
     overtaken = asyncio.Event()
@@ -572,4 +559,4 @@ async def test_with_a_shared_lock_store_a_check_overtaken_by_a_newer_entry_does_
     overtaken.set()
     await unlocked_read
     await _say(first, "pg6", "turn three")
-    assert texts(await CachedSQLTrackerStore(domain=DOMAIN, host=url).retrieve("pg6")) == ["hi", "turn two", "turn three"]
+    assert texts(await CachedSQLTrackerStore(domain=DOMAIN, host=shared_url).retrieve("pg6")) == ["hi", "turn two", "turn three"]
