@@ -15,6 +15,7 @@ from bot.safety.patterns import (
     CLAUSE_BREAK,
     CRAVING,
     CURRENT,
+    HARM_TO_OTHERS,
     HISTORY,
     MEDICAL,
     NEGATED,
@@ -34,7 +35,7 @@ from bot.text import fold
 
 # The most urgent danger decides the reply when a message shows several (an overdose in progress
 # needs the overdose steps even when the message also speaks of suicide).
-URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, SUICIDE, SOMEONE_ELSE, SELF_HARM)
+URGENCY = (OVERDOSE, MEDICAL, VIOLENCE, HARM_TO_OTHERS, SUICIDE, SOMEONE_ELSE, SELF_HARM)
 SHORT_CLAUSE_WORDS = 4
 TRAPS_BY_NAME = dict(TRAPS)
 
@@ -131,9 +132,24 @@ def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int, current: 
     return None
 
 
-def _crisis_type(pattern: CrisisPattern, text: str) -> str:
+# Who is about to do the harm: the writer when the threat's own words say so ("im going to ...",
+# "scared of what i might do"), else the last subject before them in the clause. "he's going to
+# kill her" is someone in danger from another person (violence), "i'm going to kill him" the
+# writer's danger to others.
+_SUBJECTS = re.compile(
+    r"\b(?:(?P<writer>i|im|ive|ill|id)|he|she|they|hes|shes|theyre|it|its|husband|wife|boyfriend|girlfriend|bf|gf|partner|ex|"
+    r"dad|father|stepdad|mom|mother|stepmom|son|daughter|brother|sister|friend|roommate|uncle|cousin)\b"
+)
+
+
+def _crisis_type(pattern: CrisisPattern, text: str, start: int, end: int) -> str:
     if pattern.overdose_if_substance:
         return OVERDOSE if SUBSTANCE.search(text) else MEDICAL
+    if pattern.crisis_type == HARM_TO_OTHERS and not any(m.group("writer") for m in _SUBJECTS.finditer(text[start:end])):
+        clause_start, _, _ = _clause_bounds(text, start, end)
+        subjects = list(_SUBJECTS.finditer(text[clause_start:start]))
+        if subjects and not subjects[-1].group("writer"):
+            return VIOLENCE
     return pattern.crisis_type
 
 
@@ -156,7 +172,7 @@ def _explain_normalised(norm: str) -> List[Match]:
             matches.append(
                 Match(
                     pattern=pattern.name,
-                    crisis_type=_crisis_type(pattern, norm),
+                    crisis_type=_crisis_type(pattern, norm, hit.start(), hit.end()),
                     start=hit.start(),
                     end=hit.end(),
                     text=hit.group(0),

@@ -30,7 +30,7 @@ from bot.safety.detector import decide
 from bot.safety.examples import CrisisItem, CrisisModeItem, HardNegativeItem, NotCrisisItem, load, load_any
 from bot.safety.mode import reply_intent
 from bot.safety.names import CRISIS_INTENT, CRISIS_TYPE_ENTITY, DIAGNOSTICS, RISK_POSSIBLE_INTENT
-from bot.safety.tiers import CLEAR, NONE, POSSIBLE
+from bot.safety.tiers import CLEAR, NONE, POSSIBLE, labelled_as
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def score_crisis(name: str, items: Sequence[CrisisItem], seen: Dict[str, Observa
             group = [p for p in obs if label_of(p[0]) == value]
             by_label[f"{key}={value}"] = _count(group, lambda p: p[1].tiers["pipeline"] != NONE)
     caught_pairs = [p for p in obs if p[1].tiers["pipeline"] != NONE]
-    type_right = _count(caught_pairs, lambda p: p[1].crisis_type == p[0].answer_type)
+    type_right = _count(caught_pairs, lambda p: labelled_as(p[1].crisis_type) == p[0].answer_type)
     missed = [p[0].text for p in obs if p[1].tiers["pipeline"] == NONE]
     return CrisisScores(name, caught, clear, by_label, type_right, missed)
 

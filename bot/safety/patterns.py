@@ -25,6 +25,10 @@ SELF_HARM = "self_harm"
 OVERDOSE = "overdose"
 MEDICAL = "medical"
 VIOLENCE = "violence"
+# Danger from the person writing to someone else ("I'm going to hurt him", "I'm afraid of what I'll
+# do to my son"): labelled violence in the data, but its own answer (step away, 988, 911), not the
+# words for someone in danger from another person.
+HARM_TO_OTHERS = "harm_to_others"
 UNSPECIFIED = "unspecified"
 CRISIS_TYPES = (SUICIDE, SELF_HARM, OVERDOSE, MEDICAL, VIOLENCE)
 # Someone else at risk of suicide or self-harm: its own answer (what to do for them), not a type
@@ -517,7 +521,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p(
         # Fear of one's own anger at a child or partner: a danger not happening yet, so asked about.
         "afraid of what i will do",
-        VIOLENCE,
+        HARM_TO_OTHERS,
         r"\b(?:afraid|scared|terrified) (?:of )?what i(?:ll| will| might| could)? (?:do|end up doing)\b(?! to myself)(?=.*\b(?:kids?|son|daughter|baby|child|children|wife|husband|partner|girlfriend|boyfriend|gf|bf|him|her|them)\b)"
         r"|\b(?:kids?|son|daughter|baby|child|children|wife|husband|partner|girlfriend|boyfriend)\b.{0,60}\b(?:afraid|scared|terrified) (?:of )?what i(?:ll| will| might| could)? (?:do|end up doing)\b(?! to myself)",
         traps=frozenset({PAST, MEDIA, NEGATED}),
@@ -525,7 +529,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     ),
     _p(
         "i will hurt someone",
-        VIOLENCE,
+        HARM_TO_OTHERS,
         r"\b(?:"
         + WANT
         + r"|im|i am|i will|ill|i could|i might|i swear ill|i swear i will|scared ill|afraid ill|afraid i will|afraid im going to|scared im going to) (?:to |going to |gonna )?(?:really )?"
@@ -536,7 +540,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     ),
     _p(
         "weapon to group",
-        VIOLENCE,
+        HARM_TO_OTHERS,
         r"\b(?:bring|bringing|brought|take|taking|have|got) (?:a |my )?(?:gun|knife|weapon|pistol|rifle) (?:to|into) (?:group|work|school|class|the center|the clinic|the meeting|his|her|their)\b",
     ),
     # --- Spanish (accents are folded by the normaliser: "está" is "esta", "mañana" "manana") ------
@@ -665,8 +669,14 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\bestoy escondid[oa]\b(?=.*\b(?:el|ella|esposo|novio|pareja|pega|golpe|miedo))"
         r"|\b(?:me|nos) (?:tiene|tienen) encerrad[oa]s?\b|\bmi \w+ (?:la|lo|los|las) (?:tiene|tienen) encerrad[oa]s?\b|\bamenaz\w* con (?:la|una|su) (?:pistola|arma|navaja|cuchillo|machete)\b"
         r"|\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b(?=.*\b(?:mi ex|esposo|novio|pareja|ninos|entrar)\b)|\b(?:mi ex|mi esposo|mi novio|mi pareja)\b.{0,40}\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b"
-        r"|\bme (?:jalo|jala|esta jalando|agarro) (?:del|el) (?:pelo|cabello|cuello)\b|\b(?:esta|anda|estan) aventando cosas\b"
-        r"|\b(?:lo|la) voy a matar\b(?=.*\b(?:pistola|fierro|cuchillo|machete|ya voy|voy saliendo|a buscar)\b)",
+        r"|\bme (?:jalo|jala|esta jalando|agarro) (?:del|el) (?:pelo|cabello|cuello)\b|\b(?:esta|anda|estan) aventando cosas\b",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        "es: i will hurt someone",
+        HARM_TO_OTHERS,
+        r"\b(?:lo|la) voy a matar\b(?=.*\b(?:pistola|fierro|cuchillo|machete|ya voy|voy saliendo|a buscar)\b)"
+        r"|\b(?:pistola|fierro|cuchillo|machete)\b.{0,60}\b(?:lo|la) voy a matar\b",
         traps=frozenset({PAST, MEDIA, NEGATED}),
     ),
 )

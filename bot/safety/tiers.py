@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.safety.detector import decide, guess_type, normalise
-from bot.safety.patterns import SELF_HARM, SOMEONE_ELSE, SUICIDE
+from bot.safety.patterns import HARM_TO_OTHERS, SELF_HARM, SOMEONE_ELSE, SUICIDE, VIOLENCE
 from bot.safety.risk import RiskScore
 
 CLEAR = "clear"
@@ -80,6 +80,12 @@ def answer_type(crisis_type: str, person: str, text: str = "") -> str:
     return SOMEONE_ELSE if person == "other" or (text and about_someone_else(text)) else crisis_type
 
 
+def labelled_as(answer: Optional[str]) -> Optional[str]:
+    """The labelled data's type of an answer type: harm the writer fears doing to someone is
+    labelled violence (the person answered differs, the kind of danger does not)."""
+    return VIOLENCE if answer == HARM_TO_OTHERS else answer
+
+
 def assess(
     text: str,
     model_crisis: bool,
@@ -98,7 +104,10 @@ def assess(
         return Assessment(CLEAR, crisis_type, "patterns")
 
     def kind() -> str:  # only when there is danger: most messages never need it
-        return answer_type(risk.crisis_type if risk is not None else guess_type(text), person, text)
+        learned = risk.crisis_type if risk is not None else guess_type(text)
+        if learned == VIOLENCE and patterns.crisis_type == HARM_TO_OTHERS:
+            learned = HARM_TO_OTHERS  # the learned layers cannot tell who would do the harm; the patterns can
+        return answer_type(learned, person, text)
 
     enc_clear = risk is not None and risk.clear >= thresholds.encoder_clear
     enc_agree = risk is not None and risk.clear >= thresholds.encoder_agree

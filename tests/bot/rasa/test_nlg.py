@@ -40,6 +40,24 @@ async def test_crisis_reply_has_the_on_call_number_and_the_type_specific_steps(p
     )
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("response", ["utter_crisis", "utter_risk_screen", "utter_risk_screen_no", "utter_crisis_unsafe"])
+async def test_harm_the_writer_fears_doing_gets_words_for_them_not_for_a_victim(
+    program_copy: Path, response: str, language: str
+) -> None:
+    # "I'm scared of what I'll do to my son": never "are you in danger from another person", never
+    # the hotline for those hurt at home first; step away, 988, 911.
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    ours = await nlg.generate(response, tracker("harm_to_others", language), "rest")
+    victims = await nlg.generate(response, tracker("violence", language), "rest")
+    assert ours["text"] != victims["text"] and "1-800-799-7233" not in ours["text"] and "{" not in ours["text"]
+    assert ("988" in ours["text"] or response == "utter_risk_screen") and ours["language"] == language
+    if response == "utter_crisis":
+        assert "911" in ours["text"] and [b["payload"] for b in ours["buttons"]] == ["/crisis_safe", "/deny"]
+    if response == "utter_risk_screen_no":
+        assert ours["buttons"][0]["payload"] == '/ask_coping{"coping_need": "anger"}'
+
+
 @pytest.mark.parametrize(
     "language, plan", [("en", "If you're thinking of taking them"), ("es", "Si está pensando en tomárselas")]
 )
@@ -87,7 +105,9 @@ async def test_a_domain_response_as_first_reply_carries_the_notice_first(program
     assert message["text"].startswith(notice + "\n") and len(message["text"]) > len(notice) + 10
 
 
-@pytest.mark.parametrize("crisis_type", ["suicide", "self_harm", "overdose", "medical", "violence", "someone_else"])
+@pytest.mark.parametrize(
+    "crisis_type", ["suicide", "self_harm", "overdose", "medical", "violence", "harm_to_others", "someone_else"]
+)
 async def test_a_crisis_reply_as_first_reply_gives_the_steps_then_the_notice(
     program_copy: Path, notices: Notices, crisis_type: str
 ) -> None:
@@ -133,7 +153,9 @@ async def test_broken_data_still_gives_the_notice(tmp_path: Path) -> None:
 # --- Spanish (issue 19) ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("crisis_type", ["suicide", "self_harm", "overdose", "medical", "violence", "someone_else", None])
+@pytest.mark.parametrize(
+    "crisis_type", ["suicide", "self_harm", "overdose", "medical", "violence", "harm_to_others", "someone_else", None]
+)
 async def test_a_spanish_conversation_gets_the_spanish_crisis_reply_of_its_type(program_copy: Path, crisis_type: str) -> None:
     nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
     english = (await nlg.generate("utter_crisis", tracker(crisis_type), "rest"))["text"]
@@ -141,7 +163,7 @@ async def test_a_spanish_conversation_gets_the_spanish_crisis_reply_of_its_type(
     # The same type's steps (the most specific variation, never the Spanish default or English).
     assert "911" in spanish and "{" not in spanish and spanish != english
     assert "llame" in spanish.lower() and "call" not in spanish.lower().replace("recall", "")
-    if crisis_type in ("suicide", "self_harm", "someone_else", None):
+    if crisis_type in ("suicide", "self_harm", "harm_to_others", "someone_else", None):
         assert "marque 2" in spanish and "AYUDA" in spanish
     if crisis_type == "overdose":
         assert "naloxona" in spanish

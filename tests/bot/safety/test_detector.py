@@ -8,7 +8,7 @@ import pytest
 
 from bot.safety.detector import URGENCY, decide, explain, guess_type, normalise
 from bot.safety.examples import CrisisItem, HardNegativeItem, load
-from bot.safety.patterns import CRISIS_TYPES, MEDICAL, OVERDOSE, SELF_HARM, SOMEONE_ELSE, SUICIDE, VIOLENCE
+from bot.safety.patterns import CRISIS_TYPES, HARM_TO_OTHERS, MEDICAL, OVERDOSE, SELF_HARM, SOMEONE_ELSE, SUICIDE, VIOLENCE
 from bot.settings import PROJECT_ROOT
 
 SAFETY_DATA = PROJECT_ROOT / "tests" / "data" / "safety"
@@ -94,7 +94,26 @@ def test_a_current_sign_overrules_a_trap() -> None:
 
 def test_most_urgent_type_wins() -> None:
     assert decide("i want to die so i took all my pills", model_says_crisis=False).crisis_type == OVERDOSE
-    assert set(URGENCY) == set(CRISIS_TYPES) | {SOMEONE_ELSE}
+    assert set(URGENCY) == set(CRISIS_TYPES) | {SOMEONE_ELSE, HARM_TO_OTHERS}
+
+
+@pytest.mark.parametrize(
+    "text, crisis_type, source",
+    [
+        # The danger comes from the person writing: the answer for it (step away, 988), asked about
+        # when it is a fear, not yet an act.
+        ("i swear i'm going to kill my roommate when he gets home", HARM_TO_OTHERS, "patterns"),
+        ("bringing my gun to group tomorrow, they'll see", HARM_TO_OTHERS, "patterns"),
+        ("the baby won't stop crying and i'm afraid of what i'll do to him", HARM_TO_OTHERS, "plan"),
+        ("ya voy saliendo con el cuchillo, lo voy a matar", HARM_TO_OTHERS, "patterns"),
+        # Someone in danger from another person still gets the answer for them, even beside anger.
+        ("my husband is hitting me and i swear i'm going to kill him", VIOLENCE, "patterns"),
+        ("me está pegando y amenazó con matarme", VIOLENCE, "patterns"),
+    ],
+)
+def test_harm_the_writer_fears_doing_gets_its_own_type(text: str, crisis_type: str, source: str) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert (verdict.crisis_type, verdict.source) == (crisis_type, source)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +176,7 @@ def test_digits_for_letters_are_read_as_letters(raw: str, expected: str) -> None
         ("my legs won't stop shaking since I quit drinking on sunday", MEDICAL),
         ("the withdrawals keep getting worse, sweating through my sheets", MEDICAL),
         ("got a blade next to me, i don't want to die, i just need to feel something", SELF_HARM),
-        ("my wife keeps yelling and i'm scared of what i might do to her", VIOLENCE),
+        ("my wife keeps yelling and i'm scared of what i might do to her", HARM_TO_OTHERS),
     ],
 )
 def test_phrasings_found_missing_on_the_dev_set(text: str, crisis_type: str) -> None:

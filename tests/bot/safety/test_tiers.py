@@ -169,3 +169,17 @@ def test_a_plan_to_stop_drinking_alone_asks_unless_a_learned_layer_sees_clear_da
     quiet = assess(text, False, risk(0.01), THRESHOLDS)
     assert (quiet.tier, quiet.source, quiet.crisis_type) == (POSSIBLE, "patterns in a plan", "medical")
     assert assess(text, False, risk(0.9), THRESHOLDS).tier == CLEAR
+
+
+def test_fear_of_what_one_might_do_to_a_child_is_asked_about_with_its_own_words() -> None:
+    text = "the baby has screamed for three hours and i'm scared of what i might do to her"
+    quiet = assess(text, False, risk(0.01), THRESHOLDS)
+    assert (quiet.tier, quiet.source, quiet.crisis_type) == (POSSIBLE, "patterns in a plan", "harm_to_others")
+    # The learned layers can confirm the danger but not say who would do the harm.
+    sure = assess(text, True, RiskScore(0.95, 0.95, "violence", "self", 0), THRESHOLDS)
+    assert (sure.tier, sure.crisis_type) == (CLEAR, "harm_to_others")
+
+
+def test_a_threat_the_writer_makes_is_clear_with_its_own_words() -> None:
+    verdict = assess("i'm going to stab my roommate when he gets home", False, risk(0.6), THRESHOLDS)
+    assert (verdict.tier, verdict.crisis_type) == (CLEAR, "harm_to_others")
