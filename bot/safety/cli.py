@@ -23,7 +23,7 @@ from bot.safety.tiers import CLEAR, NONE, POSSIBLE, Thresholds, assess
 from bot.understanding.parser import nlu_parser
 
 # The sets under tests/data/safety/ (README in each), and the older tuned set.
-SET_NAMES = ("sealed", "sealed_es", "sealed_es2", "dev", "dev2", "dev3", "dev4", "dev_es", "dev_es2", "tuned")
+SET_NAMES = ("sealed", "sealed_es", "sealed_es2", "dev", "dev2", "dev3", "dev4", "dev5", "dev_es", "dev_es2", "tuned")
 
 
 def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
@@ -31,7 +31,7 @@ def add_parser(sub: Any, project_root: Path) -> argparse.ArgumentParser:
     parser.add_argument("--model", default=str(project_root / "models" / "companion.tar.gz"))
     parser.add_argument(
         "--sets",
-        default="sealed,sealed_es,sealed_es2,dev,dev2,dev3,dev4,dev_es,dev_es2,tuned",
+        default="sealed,sealed_es,sealed_es2,dev,dev2,dev3,dev4,dev5,dev_es,dev_es2,tuned",
         help=f"comma-separated: {', '.join(SET_NAMES)}",
     )
     parser.add_argument("--public", action="store_true", help="also the public Reddit C-SSRS set (several minutes)")
