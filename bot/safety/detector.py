@@ -13,6 +13,7 @@ from typing import List, Optional, Tuple
 from bot.safety.patterns import (
     BENIGN_USES,
     CLAUSE_BREAK,
+    CONTEXT,
     CRAVING,
     CURRENT,
     HARM_TO_OTHERS,
@@ -167,6 +168,8 @@ def _explain_normalised(norm: str) -> List[Match]:
         for hit in pattern.regex.finditer(norm):
             current = _is_current(norm, hit.start(), hit.end())
             trap = _trap_for(pattern, norm, hit.start(), hit.end(), current)
+            if trap is None and pattern.unless is not None and pattern.unless.search(norm):
+                trap = CONTEXT
             if trap is None and not current and history is None:
                 history = HISTORY.search(norm) is not None
             matches.append(

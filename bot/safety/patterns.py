@@ -39,6 +39,7 @@ INFORMATIONAL = "informational"
 PAST = "past"
 MEDIA = "media"
 NEGATED = "negated"
+CONTEXT = "context"  # CrisisPattern.unless
 ALL_TRAPS: FrozenSet[str] = frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED})
 
 
@@ -58,6 +59,9 @@ class CrisisPattern:
     asked: bool = False
     # Words the message must hold somewhere for a hit to count (before or after it).
     needs: Optional[Pattern[str]] = None
+    # Words that, anywhere in the message, make a hit a benign use (the CONTEXT trap): a
+    # goodbye at the program's graduation.
+    unless: Optional[Pattern[str]] = None
 
 
 def _p(
@@ -69,6 +73,7 @@ def _p(
     ask_if_craving: bool = False,
     asked: bool = False,
     needs: Optional[str] = None,
+    unless: Optional[str] = None,
 ) -> CrisisPattern:
     return CrisisPattern(
         name,
@@ -79,6 +84,7 @@ def _p(
         ask_if_craving,
         asked,
         re.compile(needs) if needs else None,
+        re.compile(unless) if unless else None,
     )
 
 
@@ -209,6 +215,8 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\b(?:letters?|notes?|goodbyes?)\b.*\b(?:wasnt|isnt|is not|was not|not) (?:their|your|his|her|anyones) fault\b"
         r"|\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:of )?my (?:stuff|things|belongings|possessions)(?: away)?\b"
         r"|\bwont be (?:here|around|alive) (?:much longer|tomorrow|for long|any ?more|by (?:tomorrow|morning))\b|\b(?:last|final) (?:message|time youll hear from me|night alive|day alive)\b",
+        unless=r"\b(?:graduat\w*|(?:last|final) (?:day|week|session|group) (?:of|at|in) (?:iop|group|the program|program|treatment|desert sage)|"
+        r"(?:finished|finishing|completed|completing|done with) (?:the |my )?(?:program|iop|treatment)|aftercare|alumni|\d+ weeks done)\b",
     ),
     _p(
         "method seeking",
@@ -236,7 +244,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         + r"\b(?! in the foot)|\bslit(?:ting)? my (?:wrists?|throat)\b|\b(?:drive|driving|crash|crashing) (?:my car )?(?:off|into) (?:a|the) (?:bridge|cliff|wall|tree|pole)\b"
         r"|\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|my gun|the knife|them) on "
         + MYSELF
-        + r"\b|\bgun (?:to|in) my (?:head|mouth)\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b",
+        + r"\b|\b(?:gun|barrel|pistol) (?:is )?(?:to|in|against) my (?:head|mouth|temple|chin)\b|\bfingers? (?:is |s )?on the trigger\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b",
     ),
     _p(
         "thoughts of dying",
@@ -269,6 +277,13 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         + r" (?:is |was |keeps |has been |just )?(?:going to|gonna|gunna|wants to|wanna|will|about to|trying to|tryna|threaten\w* to|talking about|talks about|saying (?:she|he|they)(?:ll| will| wants to| is going to))"
         r" (?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|end(?:ing)?|cut(?:ting)?|off(?:ing)?) (?:himself|herself|themselves|themself|his life|her life|their life|it all)\b"
         r"|\b" + OTHER + r" (?:is |s |has been )?(?:suicidal|cutting (?:herself|himself|themselves) again)\b",
+    ),
+    _p(
+        "other says goodbye",
+        SOMEONE_ELSE,
+        r"\b(?:called|texted|messaged|facetimed|calling|texting|left me a (?:voicemail|message))(?: me)? (?:just )?to say (?:goodbye|bye|goodbye forever)\b"
+        r"(?=.{0,80}\b(?:pills|gun|knife|bridge|rope|razor|blade|not answering|wont answer|doesnt answer|isnt answering|forever|for good|sorry for everything)\b)",
+        traps=frozenset({PAST, MEDIA}),
     ),
     # --- self-harm ---------------------------------------------------------------------------
     _p(
@@ -326,7 +341,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         "took too many",
         OVERDOSE,
         r"\b(?:took|taken|taking|swallowed|ate|downed|did|used|snorted|smoked|shot|injected|popped|mixed|drank|drunk)(?: up)? (?:way |way way )?(?:too (?:much|many)|(?:my|his|her|their|the) (?:whole|entire) (?:prescription|script|bottle|pack|supply)|(?:a|an entire|the|one) bottle of|a (?:lot|bunch|handful|whole (?:bottle|pack|sheet|strip|box)) of|all (?:of )?(?:my|his|her|the|their|them)|the (?:whole|entire) (?:bottle|pack|sheet|strip|box)|double|triple|a ton of|a shit ?ton of|like \d+|\d+ (?:pills|bars|xans|percs|oxys|tabs))\b"
-        r"(?! (?:of (?:my )?(?:time|vacation|pto|homework|advice|work|coffee|sugar|junk food|food|pizza|candy|sun|selfies|pictures|photos|notes|credits)|pictures|photos|notes|time|money|selfies|classes|credits|days|hours|shifts|breaks|naps|risks|chances|calls|sick days|turns|steps|vacation days|courses|questions))",
+        r"(?! (?:of (?:my )?(?:time|vacation|pto|homework|advice|work|coffee|sugar|junk food|food|pizza|candy|sun|selfies|pictures|photos|notes|credits)|pictures|photos|notes|time|money|selfies|classes|credits|days|hours|shifts|breaks|naps|risks|chances|calls|sick days|turns|steps|vacation days|courses|questions|push ?ups|pull ?ups|sit ?ups|reps|sets|laps|squats|burpees|crunches|lunges|miles))",
     ),
     _p(
         "got into the medicine",
@@ -334,6 +349,23 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"\b(?:got into|ate|swallowed|chewed|drank)\b.{0,50}\b(?:pills?|pill (?:organizer|box|bottle)|meds|medicine|medication|tablets|gummies|cough syrup)\b"
         r".{0,60}\b(?:super sleepy|so sleepy|really sleepy|very sleepy|floppy|limp|wont wake|cant wake|hard to wake|not waking|barely awake|vomiting|throwing up|breathing (?:slow|weird|funny))\b",
         traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
+    ),
+    _p(
+        # Any amount of an opioid is an emergency for a small child: no symptom needs to be told.
+        "child into opioids",
+        OVERDOSE,
+        r"\b(?:toddler|baby|son|daughter|kid|child|grandson|granddaughter|nephew|niece|\d+ ?(?:year|yr) old|little one)\b.{0,40}"
+        r"\b(?:got into|ate|eaten|swallowed|chewed|sucking on|sucked on|licked|put (?:one|a \w+|it|them) in (?:his|her|their) mouth)\b.{0,40}"
+        r"\b(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|opioids?|heroin|morphine|(?:bupe|sub|film) strips?|patch(?:es)?)\b",
+        traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
+    ),
+    _p(
+        # Using alone is how most fatal overdoses happen: asked about (the screening question).
+        "using alone",
+        OVERDOSE,
+        r"\b(?:using|shooting up|doing (?:dope|fent\w*|heroin|it)|getting high|smoking (?:fent\w*|blues|m30s?|dope))(?: \w+){0,2} alone\b"
+        r"|\b(?:new|this|a new) (?:stuff|batch|dope|fent\w*|shit|blues|pills|bag|plug)\b.{0,30}\b(?:way|a lot|much|really|so much) stronger\b",
+        asked=True,
     ),
     _p(
         "plans to take pills",
@@ -384,6 +416,13 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         "seizure",
         MEDICAL,
         r"\b(?:(?:shaking|jerking|twitching|convulsing|thrashing) (?:on the (?:floor|ground|bed)|all over the (?:floor|place))|eyes (?:rolled|rolling|rolled up|are rolling) (?:back|up)|seiz(?:ure|ures|ing|in)|seazure\w*|siezure\w*|sezure\w*|convuls\w*|having a fit|(?:body|he|she|hes|shes|im) (?:is )?(?:jerking|twitching) (?:and|uncontrollably|all over))\b(?! the day)",
+    ),
+    _p(
+        "about to faint",
+        MEDICAL,
+        r"\b(?:feel|feeling|felt|keep feeling) like (?:im|i am|i was|i will|ill) (?:going to|gonna|about to) (?:faint|pass out|black out)\b(?! (?:from|of) (?:\w+ )?(?:boredom|laughing|laughter|excitement|hunger|writing|reading|studying|work|nerves))(?!.{0,40}\b(?:lol|lmao|haha|jk)\b)",
+        traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
+        asked=True,
     ),
     _p(
         "chest pain",
@@ -704,13 +743,13 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
         re.compile(
             r"\b(?:years?|yrs?|months?|decades?|ages|long time|long) (?:ago|back|before)\b"
             r"|\blast (?:year|summer|spring|fall|autumn|winter|decade)\b|\b(?:in|back in|since|around) (?:19|20)\d\d\b|\bback in \d\d\b|\b(?:back )?in (?:january|february|march|april|june|july|august|september|october|november|december)\b|\bwhen i was (?:a kid|a child|younger|young|little|a teen\w*|in (?:high|middle|grade|junior high) school|in college|\d+|using|drinking)\b"
-            r"|\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
-            r"|\bback (?:then|when|in the day|in (?:college|high school|school|my \w+))\b|\bin my (?:teens|twenties|thirties|forties|20s|30s|40s)\b|\b(?:as|since i was) a (?:kid|teen\w*|child)\b|\bsurvived\b|\b(?:im|i am|were|we are|she is|he is|shes|hes|theyre|everyone is) (?:safe|okay|ok|fine|better|doing (?:better|well|good|ok|okay)|alive|stable|recovered|in recovery) now\b"
+            r"|(?<!im )(?<!i am )(?<!were )(?<!get )(?<!getting )\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\bpassed away\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
+            r"|\bback (?:then|when|in the day|in (?:college|high school|school|my \w+))\b|\bin (?:my|his|her|their) (?:teens|twenties|thirties|forties|20s|30s|40s)\b|\b(?:\d+|many|a few|so many) (?:yrs?|years?|months?) since\b|\b(?:as|since i was) a (?:kid|teen\w*|child)\b|\bsurvived\b|\b(?:im|i am|were|we are|she is|he is|shes|hes|theyre|everyone is) (?:safe|okay|ok|fine|better|doing (?:better|well|good|ok|okay)|alive|stable|recovered|in recovery) now\b"
             r"|\bno longer\b|\bbefore (?:we|i|he|she) (?:divorced|split|broke up|left|got sober|got clean|moved|got help)\b|\bsober (?:for|since)\b|\b\d+ (?:years?|months?|days?) (?:sober|clean)\b"
             r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
             r"|\b(?:he|she|they|my \w+ \w+|my \w+) (?:is|are|s|re) (?:dead|gone) now\b|\bwhen (?:i|he|she) (?:was )?(?:overdosed|oded|od)\b"
             # Spanish
-            r"|\bhace (?:\d+|un|una|unos|unas|varios|muchos|un par de|dos|tres|cuatro|cinco|seis|diez) (?:anos?|meses|mes)\b|\b(?:el ano pasado|el mes pasado|en el pasado|hace mucho)\b|\ben (?:19|20)\d\d\b"
+            r"|\bhace (?:\d+|un|una|unos|unas|varios|muchos|un par de|dos|tres|cuatro|cinco|seis|diez) (?:anos?|meses|mes)\b|\b(?:el ano pasado|el mes pasado|en el pasado|hace mucho)\b|\b(?:tuvo|tuve|tuvimos|dejo|deje|paso|fue|intente|intento) [^.?!]{0,50}\bhace (?:anos|tiempo)\b|\ben (?:19|20)\d\d\b|\bahora (?:ya )?(?:esta|estoy|estamos|anda) (?:bien|sobri[oa]|limpi[oa]|estable)\b"
             r"|\bla (?:primera|ultima|otra) vez que\b|\b(?:yo )?antes (?:pensaba|queria|me cortaba|tomaba|me quemaba)\b|\bya no (?:lo hago|pienso en eso|me corto|me quemo)\b"
             r"|\bcuando (?:era|estaba|tenia) (?:nin[oa]|joven|chav[oa]|adolescente|chic[oa]|en la (?:prepa|secundaria|escuela)|\d+)\b|\b(?:ya )?(?:estoy|esta|estamos) (?:bien|a salvo|estable|sobri[oa]|limpi[oa]) (?:ahora|ya)\b|\b(?:sobri[oa]|limpi[oa]) (?:desde|hace)\b"
         ),
@@ -774,6 +813,7 @@ BENIGN_USES = re.compile(
     r"(?:is|are|was|its|thats|s) (?:killing|murdering) (?:me|us|it)|killing it|killed it|kill (?:for|it)|"
     r"(?:phone|battery|laptop|computer|car|plant|plants|tv|charger|wifi|internet|printer|mouse|game|conversation|party|vibe)s? "
     r"(?:just )?(?:died|is dead|are dead|was dead|dead)|dead (?:tired|end|serious|last|inside lol|center|battery|phone)|drop dead|"
+    r"(?:is|s|are|re) (?:going to|gonna) kill me (?:when|if) (?:she|he|they|my \w+) (?:finds? out|sees?|hears?|realizes?)|bury (?:myself|me) in (?:blankets|work|books|homework|netflix)|"
     r"deadline|overdosed? on (?:coffee|caffeine|netflix|sugar|candy|chocolate|tv|cake|pizza)|shoot me (?:a|an) (?:text|email|message|call)|"
     r"(?:commute|traffic|drive|workout|exam|class|job|week|day|shift) (?:is|was) (?:murder|brutal|killing me)|bored to death|scared to death|"
     # other senses of cut, burn and hurt

@@ -68,6 +68,7 @@ class LabelledExample:
     risk: str  # one of RISK_LEVELS
     crisis_type: str = ""  # one of CRISIS_TYPES, or "" when not known (then only the risk head learns from it)
     person: str = "self"
+    weight: float = 1.0  # how much it counts in the danger head (bot.rasa.nlu.crisis_net: by language)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ class RiskModel:
             chars, words, LogisticRegression(C=c, max_iter=3000), _head(), _head(), LogisticRegression(C=c, max_iter=3000)
         )
         features = model._features(texts, embeddings)
-        model.risk.fit(features, _labels([e.risk for e in examples], RISK_LEVELS))
+        model.risk.fit(features, _labels([e.risk for e in examples], RISK_LEVELS), sample_weight=[e.weight for e in examples])
         model.reply.fit(features[list(replies)], _labels(list(reply_labels), REPLY_KINDS))
         crises = [i for i, e in enumerate(examples) if e.risk != "none" and e.crisis_type]
         # The kind reads the n-grams too: the English encoder places Spanish poorly ("me está pegando",

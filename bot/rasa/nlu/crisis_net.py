@@ -88,21 +88,23 @@ def training_examples(config: Dict[Text, Any], training_data: TrainingData) -> T
     seen = {e.text.lower() for e in examples}
     replies: List[int] = []
     labels: List[str] = []
-    # The encoder is an English model: to it Spanish reads alike whatever it says, so the Spanish
-    # NLU examples (thousands of questions, a few crises) would only teach it that Spanish is safe.
-    # They teach the NLU model; the encoder keeps data/safety/'s labelled ones in every language.
-    skipped = set(config.get("encoder_skips_languages") or [])
-    detector = shared_detector() if skipped else None
+    # The encoder is an English model: to it Spanish reads alike whatever it says. Thousands of
+    # Spanish NLU questions at full weight teach the danger head that Spanish is safe; none at all,
+    # beside data/safety/'s many Spanish crises, that it is dangerous. So they count at the
+    # configured weight per language (0 leaves them out); data/safety/'s labelled ones always count.
+    weights: Dict[str, float] = {str(k): float(v) for k, v in (config.get("encoder_language_weights") or {}).items()}
+    detector = shared_detector() if weights else None
     for message in training_data.intent_examples:
         text = message.get(TEXT) or ""
-        if detector is not None and detector.read(text).language in skipped:
+        weight = weights.get(detector.read(text).language or "", 1.0) if detector is not None else 1.0
+        if weight <= 0:
             continue
         if text and not text.startswith("/") and text.lower() not in seen:
             seen.add(text.lower())
             intent = message.get(INTENT)
             replies.append(len(examples))
             labels.append(intent if intent in REPLY_KINDS else "other")
-            examples.append(LabelledExample(text, levels.get(intent, "none")))
+            examples.append(LabelledExample(text, levels.get(intent, "none"), weight=weight))
     return examples, replies, labels
 
 
@@ -138,8 +140,9 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
             "fallback_threshold": 0.2,
             "crisis_examples": "data/safety/crisis_examples.yml",
             "other_examples": "data/safety/not_crisis_examples.yml",
-            # NLU examples in these languages are not taught to the encoder's classifier.
-            "encoder_skips_languages": [],
+            # How much an NLU example of a language counts in the encoder's danger head (by
+            # default 1; 0 leaves them out).
+            "encoder_language_weights": {},
             "regularization": 8.0,
             **Thresholds().__dict__,
         }

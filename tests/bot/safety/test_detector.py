@@ -369,3 +369,52 @@ def test_a_death_wish_beside_a_plan_to_stop_drinking_gets_the_answer_for_the_dea
     have sent the seizure steps without 988)."""
     verdict = decide(text, model_says_crisis=False)
     assert (verdict.source, verdict.crisis_type) == ("patterns", crisis_type), explain(text)
+
+
+@pytest.mark.parametrize(
+    "text, crisis_type, source",
+    [
+        # dev5's gaps, in our own words
+        ("tell my mom i love her. finger's on the trigger now", SUICIDE, "patterns"),
+        ("the barrel is against my temple and my hands are shaking", SUICIDE, "patterns"),
+        ("my son texted me to say goodbye and he has his gun, he won't answer now", SOMEONE_ELSE, "patterns"),
+        ("our 2 year old chewed on one of my suboxone films, maybe half", OVERDOSE, "patterns"),
+        ("my brother is shooting up alone in the garage again", OVERDOSE, "plan"),
+        ("this new batch is way stronger than what i'm used to, doing it anyway", OVERDOSE, "plan"),
+        ("day 2 without a drink and i feel like i'm about to pass out", MEDICAL, "plan"),
+    ],
+)
+def test_dev5_gaps_are_caught(text: str, crisis_type: str, source: str) -> None:
+    verdict = decide(text, model_says_crisis=False)
+    assert (verdict.crisis, verdict.crisis_type, verdict.source) == (True, crisis_type, source)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Goodbyes at the program's end, histories and exercise: dev5's false alarms, in our own words.
+        "graduation is friday! goodbye everyone in the tuesday group, i'll see you at alumni night",
+        "final day at IOP, this is my goodbye for now. thank you all",
+        "a friend from my old job passed away last month, OD. is there a grief group?",
+        "my dad went through this in his 30s, he attempted suicide and now he speaks at schools",
+        "it's been 9 yrs since i stood on that bridge, and now i'm a peer mentor",
+        "did way too many squats at the gym lol, can i sit in the comfy chair in group",
+        "mi abuelo tuvo convulsiones cuando dejó de tomar hace años, ahora está bien",
+        "the intake packet is so long i feel like i'm gonna pass out lol",
+        "my brother is going to kill me when he finds out i wrecked his bike",
+        "just going to bury myself in blankets with a movie tonight",
+    ],
+)
+def test_dev5_look_alikes_stay_quiet(text: str) -> None:
+    assert not decide(text, model_says_crisis=False).crisis
+
+
+def test_a_graduation_goodbye_does_not_hide_a_crisis_said_beside_it() -> None:
+    text = "last day of IOP today, goodbye everyone. i'm going to kill myself tonight"
+    assert decide(text, model_says_crisis=False).crisis_type == SUICIDE
+
+
+def test_a_plan_to_stop_benzos_said_with_how_long_they_were_taken_is_not_history() -> None:
+    # "las toma hace años": she has taken them for years; the plan is now.
+    verdict = decide("mi tía va a dejar el clonazepam de golpe, lo toma hace años", model_says_crisis=False)
+    assert verdict.crisis and verdict.crisis_type == MEDICAL

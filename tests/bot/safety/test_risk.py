@@ -64,3 +64,26 @@ def test_a_model_of_another_layout_is_refused_with_what_to_do(model: RiskModel, 
     joblib.dump(parts, tmp_path / "old.joblib")
     with pytest.raises(ValueError, match=rf"layout 1, this code reads layout {FORMAT}: train the model again \(make train\)"):
         RiskModel.load(tmp_path / "old.joblib")
+
+
+def test_an_examples_weight_sets_how_much_it_teaches_the_danger_head() -> None:
+    # Ordinary Spanish questions at full weight pull Spanish toward "safe"; at a small weight they barely do.
+    spanish_questions = [
+        "cuanto tiempo dura el programa",
+        "a que hora empieza el grupo",
+        "aceptan medi-cal",
+        "donde estan ubicados",
+    ]
+
+    def danger(weight: float) -> float:
+        examples = (
+            EXAMPLES
+            + [LabelledExample(text, "none") for text in REPLY_EXAMPLES]
+            + [LabelledExample(text, "none", weight=weight) for text in spanish_questions]
+        )
+        labels = ["crisis" if e.risk != "none" else "other" for e in EXAMPLES] + list(REPLY_EXAMPLES.values())
+        embeddings = shared_encoder().encode_sorted([e.text for e in examples])
+        trained = RiskModel.train(embeddings, examples, list(range(len(labels))), labels, c=8.0)
+        return score(trained, "cuanto tiempo tengo que ir cada semana")[0].possible
+
+    assert danger(1.0) < danger(0.01)
