@@ -354,9 +354,12 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         # Any amount of an opioid is an emergency for a small child: no symptom needs to be told.
         "child into opioids",
         OVERDOSE,
-        r"\b(?:toddler|baby|son|daughter|kid|child|grandson|granddaughter|nephew|niece|\d+ ?(?:year|yr) old|little one)\b.{0,40}"
+        r"\b(?:toddler|baby|infant|son|daughter|kid|child|grandson|granddaughter|nephew|niece|\d+ ?(?:year|yr|month|mo) old|little one)\b.{0,40}"
         r"\b(?:got into|ate|eaten|swallowed|chewed|sucking on|sucked on|licked|put (?:one|a \w+|it|them) in (?:his|her|their) mouth)\b.{0,40}"
-        r"\b(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|opioids?|heroin|morphine|(?:bupe|sub|film) strips?|patch(?:es)?)\b",
+        r"\b(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|opioids?|heroin|morphine|(?:bupe|sub|film) strips?|patch(?:es)?)\b"
+        r"(?:.{0,20}\bin (?:his|her|their) mouth\b)?"
+        r"|\b(?:toddler|baby|infant|son|daughter|kid|child|\d+ ?(?:year|yr|month|mo) old|little one)\b.{0,40}\b(?:got|had|has|stuck)\b.{0,40}"
+        r"\b(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|(?:bupe|sub|film) strips?)\b.{0,20}\bin (?:his|her|their) mouth\b",
         traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
     ),
     _p(
@@ -710,6 +713,15 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b(?=.*\b(?:mi ex|esposo|novio|pareja|ninos|entrar)\b)|\b(?:mi ex|mi esposo|mi novio|mi pareja)\b.{0,40}\b(?:rompi\w*|romper|rompe) (?:la|una) (?:ventana|puerta)\b"
         r"|\bme (?:jalo|jala|esta jalando|agarro) (?:del|el) (?:pelo|cabello|cuello)\b|\b(?:esta|anda|estan) aventando cosas\b",
         traps=frozenset({PAST, MEDIA, NEGATED}),
+    ),
+    _p(
+        # Fear of one's own anger at a child or partner, asked about (as "afraid of what i will do").
+        "es: afraid of what i will do",
+        HARM_TO_OTHERS,
+        r"\b(?:miedo|temo|me da miedo|me asusta)\b.{0,25}\b(?:lo que )?(?:le )?(?:pueda|vaya a|voy a|podria|puedo) (?:hacer(?:le)?|lastimar(?:lo|la)?)\b.{0,15}\b(?:mi|mis) (?:hij[oa]s?|bebe|nin[oa]s?|chamac[oa]s?|espos[oa]|pareja|novi[oa])\b"
+        r"|\b(?:pensamientos|ganas|miedo) de (?:lastimar|pegarle|golpear|hacerle dano|ahorcar) a (?:mi|mis) (?:hij[oa]s?|bebe|nin[oa]s?|chamac[oa]s?|espos[oa]|pareja|novi[oa])\b",
+        traps=frozenset({PAST, MEDIA, NEGATED}),
+        asked=True,
     ),
     _p(
         "es: i will hurt someone",

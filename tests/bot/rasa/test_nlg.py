@@ -4,7 +4,7 @@ automated-assistant notice when one is a conversation's first reply."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -52,10 +52,26 @@ async def test_harm_the_writer_fears_doing_gets_words_for_them_not_for_a_victim(
     victims = await nlg.generate(response, tracker("violence", language), "rest")
     assert ours["text"] != victims["text"] and "1-800-799-7233" not in ours["text"] and "{" not in ours["text"]
     assert ("988" in ours["text"] or response == "utter_risk_screen") and ours["language"] == language
+    if response in ("utter_crisis", "utter_crisis_unsafe", "utter_risk_screen_no"):
+        # A baby is never left alone in a house: laid somewhere safe while the parent steps away.
+        assert ("crib" if language == "en" else "cuna") in ours["text"]
     if response == "utter_crisis":
         assert "911" in ours["text"] and [b["payload"] for b in ours["buttons"]] == ["/crisis_safe", "/deny"]
     if response == "utter_risk_screen_no":
         assert ours["buttons"][0]["payload"] == '/ask_coping{"coping_need": "anger"}'
+
+
+@pytest.mark.parametrize(
+    "language, words", [("en", ("don't use alone", "naloxone", "911")), ("es", ("no lo haga a solas", "naloxona", "911"))]
+)
+async def test_a_no_to_the_overdose_question_gets_never_alone_and_naloxone(
+    program_copy: Path, language: str, words: Tuple[str, ...]
+) -> None:
+    # Asked because of using alone or a stronger batch: the "no" still leaves what keeps them alive.
+    nlg = CenterFactsNLG(domain=DOMAIN, cache=ProgramCache(program_copy))
+    reply = await nlg.generate("utter_risk_screen_no", tracker("overdose", language), "rest")
+    assert all(word in reply["text"] for word in words) and "{" not in reply["text"]
+    assert "/ask_medication_safety" in [b["payload"] for b in reply["buttons"]]
 
 
 @pytest.mark.parametrize(

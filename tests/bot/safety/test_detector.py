@@ -106,6 +106,8 @@ def test_most_urgent_type_wins() -> None:
         ("bringing my gun to group tomorrow, they'll see", HARM_TO_OTHERS, "patterns"),
         ("the baby won't stop crying and i'm afraid of what i'll do to him", HARM_TO_OTHERS, "plan"),
         ("ya voy saliendo con el cuchillo, lo voy a matar", HARM_TO_OTHERS, "patterns"),
+        ("me da miedo lo que le pueda hacer a mi bebé, no para de llorar", HARM_TO_OTHERS, "plan"),
+        ("tengo ganas de pegarle a mi hija y me asusto", HARM_TO_OTHERS, "plan"),
         # Someone in danger from another person still gets the answer for them, even beside anger.
         ("my husband is hitting me and i swear i'm going to kill him", VIOLENCE, "patterns"),
         ("me está pegando y amenazó con matarme", VIOLENCE, "patterns"),
@@ -379,6 +381,8 @@ def test_a_death_wish_beside_a_plan_to_stop_drinking_gets_the_answer_for_the_dea
         ("the barrel is against my temple and my hands are shaking", SUICIDE, "patterns"),
         ("my son texted me to say goodbye and he has his gun, he won't answer now", SOMEONE_ELSE, "patterns"),
         ("our 2 year old chewed on one of my suboxone films, maybe half", OVERDOSE, "patterns"),
+        ("the 14 month old got into my bag and sucked on a methadone dose cup", OVERDOSE, "patterns"),
+        ("my 9 month old had one of my bupe strips in her mouth when i walked in", OVERDOSE, "patterns"),
         ("my brother is shooting up alone in the garage again", OVERDOSE, "plan"),
         ("this new batch is way stronger than what i'm used to, doing it anyway", OVERDOSE, "plan"),
         ("day 2 without a drink and i feel like i'm about to pass out", MEDICAL, "plan"),
