@@ -102,6 +102,8 @@ ABUSER = (
     r"father|mom|mother|stepdad|stepfather|stepmom|brother|sister|son|daughter|roommate|uncle|spouse|baby daddy|"
     r"baby mama|dealer|landlord)|someone|somebody|this guy|a guy)"
 )
+# A child or partner, in Spanish (accents folded).
+ES_CLOSE = r"(?:hij[oa]s?|bebe|nin[oa]s?|chamac[oa]s?|espos[oa]|pareja|novi[oa])"
 HARM_VERB = r"(?:kill|hurt|harm|shoot|stab|beat|strangle|choke|murder)"
 WANT = (
     r"(?:want|wanna|wanted|wants|wish|wishing|going|gonna|gunna|gon|about|planning|plan|ready|trying|tryna|"
@@ -718,8 +720,11 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         # Fear of one's own anger at a child or partner, asked about (as "afraid of what i will do").
         "es: afraid of what i will do",
         HARM_TO_OTHERS,
-        r"\b(?:miedo|temo|me da miedo|me asusta)\b.{0,25}\b(?:lo que )?(?:le )?(?:pueda|vaya a|voy a|podria|puedo) (?:hacer(?:le)?|lastimar(?:lo|la)?)\b.{0,15}\b(?:mi|mis) (?:hij[oa]s?|bebe|nin[oa]s?|chamac[oa]s?|espos[oa]|pareja|novi[oa])\b"
-        r"|\b(?:pensamientos|ganas|miedo) de (?:lastimar|pegarle|golpear|hacerle dano|ahorcar) a (?:mi|mis) (?:hij[oa]s?|bebe|nin[oa]s?|chamac[oa]s?|espos[oa]|pareja|novi[oa])\b",
+        r"\b(?:miedo|temo|me da miedo|me asusta)\b.{0,25}\b(?:lo que )?(?:le )?(?:pueda|vaya a|voy a|podria|puedo) (?:hacer(?:le)?|lastimar(?:lo|la)?)\b.{0,15}\b(?:mi|mis) "
+        + ES_CLOSE
+        + r"\b|\b(?:pensamientos|ganas|miedo) de (?:lastimar|pegarle|golpear|hacerle dano|ahorcar) a (?:mi|mis) "
+        + ES_CLOSE
+        + r"\b",
         traps=frozenset({PAST, MEDIA, NEGATED}),
         asked=True,
     ),
