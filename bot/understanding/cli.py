@@ -24,15 +24,15 @@ from bot.understanding.parser import nlu_parser
 # little room, so that `make evaluate` fails on a change that loses ground.
 TARGET_ACCURACY = 0.92
 TARGET_REJECTION = 0.90
-# Spanish (issue 19), each sealed set at its last measurement (2026-12-04, the fourth round of
-# Spanish data): the first 0.917 and 0.950, the second 0.901 and 0.936 (0.869 and 0.915 at its first run).
+# Spanish (issue 19), each sealed set at its last measurement (2026-12-05, the fifth round of
+# Spanish data): the first 0.931 and 0.958, the second 0.905 and 0.941 (0.869 and 0.915 at its first run).
 FLOORS = {
     "sealed_accuracy": 0.93,
     "sealed_macro_f1": 0.95,
-    "sealed_es_accuracy": 0.89,
-    "sealed_es_macro_f1": 0.93,
-    "sealed_es2_accuracy": 0.88,
-    "sealed_es2_macro_f1": 0.92,
+    "sealed_es_accuracy": 0.91,
+    "sealed_es_macro_f1": 0.94,
+    "sealed_es2_accuracy": 0.89,
+    "sealed_es2_macro_f1": 0.925,
 }
 SWEEP = [round(0.05 * i, 2) for i in range(1, 19)]
 # The labelled sets under tests/data/: English sealed, dev and holdout; Spanish sealed and dev, two each (issue 19).
