@@ -13,7 +13,6 @@ from typing import List, Optional, Tuple
 from bot.safety.patterns import (
     BENIGN_USES,
     CLAUSE_BREAK,
-    CONTEXT,
     CRAVING,
     CURRENT,
     HARM_TO_OTHERS,
@@ -134,11 +133,12 @@ def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int, current: 
 
 
 # Who is about to do the harm: the writer when the threat's own words say so ("im going to ...",
-# "scared of what i might do"), else the last subject before them in the clause. "he's going to
+# "scared of what i might do"), else the last subject before them in the clause ("makes me want
+# to" counts as the writer). "he's going to
 # kill her" is someone in danger from another person (violence), "i'm going to kill him" the
 # writer's danger to others.
 _SUBJECTS = re.compile(
-    r"\b(?:(?P<writer>i|im|ive|ill|id)|he|she|they|hes|shes|theyre|it|its|husband|wife|boyfriend|girlfriend|bf|gf|partner|ex|"
+    r"\b(?:(?P<writer>i|im|ive|ill|id|me|myself)|he|she|they|hes|shes|theyre|it|its|husband|wife|boyfriend|girlfriend|bf|gf|partner|ex|"
     r"dad|father|stepdad|mom|mother|stepmom|son|daughter|brother|sister|friend|roommate|uncle|cousin)\b"
 )
 
@@ -146,7 +146,14 @@ _SUBJECTS = re.compile(
 def _crisis_type(pattern: CrisisPattern, text: str, start: int, end: int) -> str:
     if pattern.overdose_if_substance:
         return OVERDOSE if SUBSTANCE.search(text) else MEDICAL
-    if pattern.crisis_type == HARM_TO_OTHERS and not any(m.group("writer") for m in _SUBJECTS.finditer(text[start:end])):
+    # English words only: the Spanish patterns name the writer themselves ("lo voy a matar"), and
+    # "he" and "son" are Spanish verbs.
+    spanish = pattern.name.startswith("es: ")
+    if (
+        pattern.crisis_type == HARM_TO_OTHERS
+        and not spanish
+        and not any(m.group("writer") for m in _SUBJECTS.finditer(text[start:end]))
+    ):
         clause_start, _, _ = _clause_bounds(text, start, end)
         subjects = list(_SUBJECTS.finditer(text[clause_start:start]))
         if subjects and not subjects[-1].group("writer"):
@@ -168,8 +175,6 @@ def _explain_normalised(norm: str) -> List[Match]:
         for hit in pattern.regex.finditer(norm):
             current = _is_current(norm, hit.start(), hit.end())
             trap = _trap_for(pattern, norm, hit.start(), hit.end(), current)
-            if trap is None and pattern.unless is not None and pattern.unless.search(norm):
-                trap = CONTEXT
             if trap is None and not current and history is None:
                 history = HISTORY.search(norm) is not None
             matches.append(

@@ -39,7 +39,6 @@ INFORMATIONAL = "informational"
 PAST = "past"
 MEDIA = "media"
 NEGATED = "negated"
-CONTEXT = "context"  # CrisisPattern.unless
 ALL_TRAPS: FrozenSet[str] = frozenset({INFORMATIONAL, PAST, MEDIA, NEGATED})
 
 
@@ -59,9 +58,6 @@ class CrisisPattern:
     asked: bool = False
     # Words the message must hold somewhere for a hit to count (before or after it).
     needs: Optional[Pattern[str]] = None
-    # Words that, anywhere in the message, make a hit a benign use (the CONTEXT trap): a
-    # goodbye at the program's graduation.
-    unless: Optional[Pattern[str]] = None
 
 
 def _p(
@@ -73,7 +69,6 @@ def _p(
     ask_if_craving: bool = False,
     asked: bool = False,
     needs: Optional[str] = None,
-    unless: Optional[str] = None,
 ) -> CrisisPattern:
     return CrisisPattern(
         name,
@@ -84,7 +79,6 @@ def _p(
         ask_if_craving,
         asked,
         re.compile(needs) if needs else None,
-        re.compile(unless) if unless else None,
     )
 
 
@@ -101,6 +95,12 @@ ABUSER = (
     r"(?:he|she|they|(?:my )?(?:\w+ )?(?:husband|hubby|wife|partner|bf|gf|boyfriend|girlfriend|ex|fiance|fiancee|dad|"
     r"father|mom|mother|stepdad|stepfather|stepmom|brother|sister|son|daughter|roommate|uncle|spouse|baby daddy|"
     r"baby mama|dealer|landlord)|someone|somebody|this guy|a guy)"
+)
+# A child small enough that any opioid is an emergency.
+SMALL_CHILD = r"(?:toddler|baby|infant|little one|(?:[1-5]|one|two|three|four|five) ?(?:year|yr)s? old|\d+ ?(?:month|mo)s? old)"
+OPIOID_MEDICINE = (
+    r"(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|opioids?|heroin|morphine|"
+    r"(?:bupe|sub|film) strips?)"
 )
 # A child or partner, in Spanish (accents folded).
 ES_CLOSE = r"(?:hij[oa]s?|bebe|nin[oa]s?|chamac[oa]s?|espos[oa]|pareja|novi[oa])"
@@ -217,8 +217,6 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         r"|\b(?:letters?|notes?|goodbyes?)\b.*\b(?:wasnt|isnt|is not|was not|not) (?:their|your|his|her|anyones) fault\b"
         r"|\bgiv(?:e|ing|en) (?:away )?(?:all )?(?:of )?my (?:stuff|things|belongings|possessions)(?: away)?\b"
         r"|\bwont be (?:here|around|alive) (?:much longer|tomorrow|for long|any ?more|by (?:tomorrow|morning))\b|\b(?:last|final) (?:message|time youll hear from me|night alive|day alive)\b",
-        unless=r"\b(?:graduat\w*|(?:last|final) (?:day|week|session|group) (?:of|at|in) (?:iop|group|the program|program|treatment|desert sage)|"
-        r"(?:finished|finishing|completed|completing|done with) (?:the |my )?(?:program|iop|treatment)|aftercare|alumni|\d+ weeks done)\b",
     ),
     _p(
         "method seeking",
@@ -246,7 +244,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         + r"\b(?! in the foot)|\bslit(?:ting)? my (?:wrists?|throat)\b|\b(?:drive|driving|crash|crashing) (?:my car )?(?:off|into) (?:a|the) (?:bridge|cliff|wall|tree|pole)\b"
         r"|\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|my gun|the knife|them) on "
         + MYSELF
-        + r"\b|\b(?:gun|barrel|pistol) (?:is )?(?:to|in|against) my (?:head|mouth|temple|chin)\b|\bfingers? (?:is |s )?on the trigger\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b",
+        + r"\b|\b(?:gun|barrel|pistol) (?:is )?(?:to|in|against) my (?:head|mouth|temple|chin)\b|\bmy fingers? (?:is |s |are )?on the trigger\b|\bpills? (?:in|on) my hand\b|\bbottle of pills (?:in front of|next to) me\b",
     ),
     _p(
         "thoughts of dying",
@@ -284,7 +282,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         "other says goodbye",
         SOMEONE_ELSE,
         r"\b(?:called|texted|messaged|facetimed|calling|texting|left me a (?:voicemail|message))(?: me)? (?:just )?to say (?:goodbye|bye|goodbye forever)\b"
-        r"(?=.{0,80}\b(?:pills|gun|knife|bridge|rope|razor|blade|not answering|wont answer|doesnt answer|isnt answering|forever|for good|sorry for everything)\b)",
+        r"(?=.{0,80}\b(?:pills|gun|knife|bridge|rope|razor|blade|not answering|wont answer|doesnt answer|isnt answering|sorry for everything)\b)",
         traps=frozenset({PAST, MEDIA}),
     ),
     # --- self-harm ---------------------------------------------------------------------------
@@ -356,19 +354,21 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         # Any amount of an opioid is an emergency for a small child: no symptom needs to be told.
         "child into opioids",
         OVERDOSE,
-        r"\b(?:toddler|baby|infant|son|daughter|kid|child|grandson|granddaughter|nephew|niece|\d+ ?(?:year|yr|month|mo) old|little one)\b.{0,40}"
+        r"\b" + SMALL_CHILD + r"\b.{0,40}"
         r"\b(?:got into|ate|eaten|swallowed|chewed|sucking on|sucked on|licked|put (?:one|a \w+|it|them) in (?:his|her|their) mouth)\b.{0,40}"
-        r"\b(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|opioids?|heroin|morphine|(?:bupe|sub|film) strips?|patch(?:es)?)\b"
-        r"(?:.{0,20}\bin (?:his|her|their) mouth\b)?"
-        r"|\b(?:toddler|baby|infant|son|daughter|kid|child|\d+ ?(?:year|yr|month|mo) old|little one)\b.{0,40}\b(?:got|had|has|stuck)\b.{0,40}"
-        r"\b(?:suboxone|subutex|zubsolv|buprenorphine|methadone|fent\w*|oxy\w*|percs?|percocets?|pain pills|(?:bupe|sub|film) strips?)\b.{0,20}\bin (?:his|her|their) mouth\b",
+        r"\b" + OPIOID_MEDICINE + r"\b(?! (?:program|clinic|treatment|appointment|doctor|prescription))"
+        r"|\b"
+        + SMALL_CHILD
+        + r"\b.{0,40}\b(?:got|had|has|stuck)\b.{0,40}\b"
+        + OPIOID_MEDICINE
+        + r"\b.{0,20}\bin (?:his|her|their) mouth\b",
         traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
     ),
     _p(
         # Using alone is how most fatal overdoses happen: asked about (the screening question).
         "using alone",
         OVERDOSE,
-        r"\b(?:using|shooting up|doing (?:dope|fent\w*|heroin|it)|getting high|smoking (?:fent\w*|blues|m30s?|dope))(?: \w+){0,2} alone\b"
+        r"\b(?:using(?: it)?|shooting up|doing (?:dope|fent\w*|heroin)|getting high|smoking (?:fent\w*|blues|m30s?|dope))(?: (?:tonight|again|today|now|rn))? (?:alone|by (?:myself|himself|herself|themselves))\b"
         r"|\b(?:new|this|a new) (?:stuff|batch|dope|fent\w*|shit|blues|pills|bag|plug)\b.{0,30}\b(?:way|a lot|much|really|so much) stronger\b",
         asked=True,
     ),
@@ -425,7 +425,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
     _p(
         "about to faint",
         MEDICAL,
-        r"\b(?:feel|feeling|felt|keep feeling) like (?:im|i am|i was|i will|ill) (?:going to|gonna|about to) (?:faint|pass out|black out)\b(?! (?:from|of) (?:\w+ )?(?:boredom|laughing|laughter|excitement|hunger|writing|reading|studying|work|nerves))(?!.{0,40}\b(?:lol|lmao|haha|jk)\b)",
+        r"\b(?:feel|feeling|felt|keep feeling) like (?:im|i am|i was|i will|ill) (?:going to|gonna|about to) (?:faint|pass out|black out)\b(?! (?:from|of) (?:\w+ ){0,3}(?:boredom|laughing|laughter|excitement|hunger|writing|reading|studying|work|nerves|tired|exhaust\w*|heat))(?!.{0,40}\b(?:lol|lmao|haha|jk)\b)",
         traps=frozenset({PAST, MEDIA, INFORMATIONAL}),
         asked=True,
     ),
@@ -720,7 +720,7 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         # Fear of one's own anger at a child or partner, asked about (as "afraid of what i will do").
         "es: afraid of what i will do",
         HARM_TO_OTHERS,
-        r"\b(?:miedo|temo|me da miedo|me asusta)\b.{0,25}\b(?:lo que )?(?:le )?(?:pueda|vaya a|voy a|podria|puedo) (?:hacer(?:le)?|lastimar(?:lo|la)?)\b.{0,15}\b(?:mi|mis) "
+        r"\b(?:miedo|temo|me da miedo|me asusta)\b.{0,15}\blo que (?:le |les )?(?:pueda|vaya a|voy a|podria|puedo) hacer(?:le|les)? a (?:mi|mis) "
         + ES_CLOSE
         + r"\b|\b(?:pensamientos|ganas|miedo) de (?:lastimar|pegarle|golpear|hacerle dano|ahorcar) a (?:mi|mis) "
         + ES_CLOSE
@@ -760,7 +760,7 @@ TRAPS: Tuple[Tuple[str, Pattern[str]], ...] = (
         re.compile(
             r"\b(?:years?|yrs?|months?|decades?|ages|long time|long) (?:ago|back|before)\b"
             r"|\blast (?:year|summer|spring|fall|autumn|winter|decade)\b|\b(?:in|back in|since|around) (?:19|20)\d\d\b|\bback in \d\d\b|\b(?:back )?in (?:january|february|march|april|june|july|august|september|october|november|december)\b|\bwhen i was (?:a kid|a child|younger|young|little|a teen\w*|in (?:high|middle|grade|junior high) school|in college|\d+|using|drinking)\b"
-            r"|(?<!im )(?<!i am )(?<!were )(?<!get )(?<!getting )\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\bpassed away\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
+            r"|(?<!im )(?<!i am )(?<!were )(?<!get )(?<!getting )\bused to\b|\bin the past\b|\bhistory of\b|\b(?:died|passed|passed away|lost (?:him|her|them|(?:my|her|his|their|our|a) \w+)) (?:of|from|to|by|due to|after)\b|\bpassed away,? (?:from an? |of an? )?(?:od|oded|overdos\w*)\b|\b(?:anniversary|funeral|memorial|rest in peace|rip|grave)\b"
             r"|\bback (?:then|when|in the day|in (?:college|high school|school|my \w+))\b|\bin (?:my|his|her|their) (?:teens|twenties|thirties|forties|20s|30s|40s)\b|\b(?:\d+|many|a few|so many) (?:yrs?|years?|months?) since\b|\b(?:as|since i was) a (?:kid|teen\w*|child)\b|\bsurvived\b|\b(?:im|i am|were|we are|she is|he is|shes|hes|theyre|everyone is) (?:safe|okay|ok|fine|better|doing (?:better|well|good|ok|okay)|alive|stable|recovered|in recovery) now\b"
             r"|\bno longer\b|\bbefore (?:we|i|he|she) (?:divorced|split|broke up|left|got sober|got clean|moved|got help)\b|\bsober (?:for|since)\b|\b\d+ (?:years?|months?|days?) (?:sober|clean)\b"
             r"|\bwhen (?:he|she|they|i|my \w+) (?:was|were) (?:alive|using|drinking|younger)\b|\bmy late\b|\bthe (?:night|day|year|time) (?:he|she|they|my \w+) (?:died|passed|overdosed)\b|\bever since (?:he|she|they|my \w+) (?:died|passed|overdosed)\b"
@@ -830,7 +830,7 @@ BENIGN_USES = re.compile(
     r"(?:is|are|was|its|thats|s) (?:killing|murdering) (?:me|us|it)|killing it|killed it|kill (?:for|it)|"
     r"(?:phone|battery|laptop|computer|car|plant|plants|tv|charger|wifi|internet|printer|mouse|game|conversation|party|vibe)s? "
     r"(?:just )?(?:died|is dead|are dead|was dead|dead)|dead (?:tired|end|serious|last|inside lol|center|battery|phone)|drop dead|"
-    r"(?:is|s|are|re) (?:going to|gonna) kill me (?:when|if) (?:she|he|they|my \w+) (?:finds? out|sees?|hears?|realizes?)|bury (?:myself|me) in (?:blankets|work|books|homework|netflix)|"
+    r"bury (?:myself|me) in (?:blankets|work|books|homework|netflix)|"
     r"deadline|overdosed? on (?:coffee|caffeine|netflix|sugar|candy|chocolate|tv|cake|pizza)|shoot me (?:a|an) (?:text|email|message|call)|"
     r"(?:commute|traffic|drive|workout|exam|class|job|week|day|shift) (?:is|was) (?:murder|brutal|killing me)|bored to death|scared to death|"
     # other senses of cut, burn and hurt
