@@ -132,11 +132,9 @@ def _trap_for(pattern: CrisisPattern, text: str, start: int, end: int, current: 
     return None
 
 
-# Who is about to do the harm: the writer when the threat's own words say so ("im going to ...",
-# "scared of what i might do"), else the last subject before them in the clause ("makes me want
-# to" counts as the writer). "he's going to
-# kill her" is someone in danger from another person (violence), "i'm going to kill him" the
-# writer's danger to others.
+# Who is about to do the harm (CrisisPattern.subject_decides): the writer when the threat's own
+# words say so ("im going to ..."), else the last subject before them in its clause ("makes me want
+# to" counts as the writer): "he's going to kill her" is violence by someone else.
 _SUBJECTS = re.compile(
     r"\b(?:(?P<writer>i|im|ive|ill|id|me|myself)|he|she|they|hes|shes|theyre|it|its|husband|wife|boyfriend|girlfriend|bf|gf|partner|ex|"
     r"dad|father|stepdad|mom|mother|stepmom|son|daughter|brother|sister|friend|roommate|uncle|cousin)\b"
@@ -146,14 +144,7 @@ _SUBJECTS = re.compile(
 def _crisis_type(pattern: CrisisPattern, text: str, start: int, end: int) -> str:
     if pattern.overdose_if_substance:
         return OVERDOSE if SUBSTANCE.search(text) else MEDICAL
-    # English words only: the Spanish patterns name the writer themselves ("lo voy a matar"), and
-    # "he" and "son" are Spanish verbs.
-    spanish = pattern.name.startswith("es: ")
-    if (
-        pattern.crisis_type == HARM_TO_OTHERS
-        and not spanish
-        and not any(m.group("writer") for m in _SUBJECTS.finditer(text[start:end]))
-    ):
+    if pattern.subject_decides and not any(m.group("writer") for m in _SUBJECTS.finditer(text[start:end])):
         clause_start, _, _ = _clause_bounds(text, start, end)
         subjects = list(_SUBJECTS.finditer(text[clause_start:start]))
         if subjects and not subjects[-1].group("writer"):

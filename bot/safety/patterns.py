@@ -58,6 +58,9 @@ class CrisisPattern:
     asked: bool = False
     # Words the message must hold somewhere for a hit to count (before or after it).
     needs: Optional[Pattern[str]] = None
+    # A threat whose words may not say who would act ("going to kill her"): the subject before it
+    # decides between harm the writer would do and violence by someone else (bot/safety/detector.py).
+    subject_decides: bool = False
 
 
 def _p(
@@ -69,6 +72,7 @@ def _p(
     ask_if_craving: bool = False,
     asked: bool = False,
     needs: Optional[str] = None,
+    subject_decides: bool = False,
 ) -> CrisisPattern:
     return CrisisPattern(
         name,
@@ -79,6 +83,7 @@ def _p(
         ask_if_craving,
         asked,
         re.compile(needs) if needs else None,
+        subject_decides,
     )
 
 
@@ -581,11 +586,13 @@ PATTERNS: Tuple[CrisisPattern, ...] = (
         + r" (?:him|her|them|someone|somebody|some one|people|everyone|everybody|my (?:\w+ )?(?:husband|wife|partner|bf|gf|boyfriend|girlfriend|ex|dad|father|mom|mother|son|daughter|kids?|baby|boss|coworker|roommate|neighbou?r|brother|sister|dealer|sponsor|counselor)|(?:that|this|the) (?:guy|man|woman|bitch|dude|asshole|person|dealer))\b"
         r"(?! (?:for (?:eating|taking|using|leaving|being|drinking|finishing|not|making|forgetting|waking|stealing|spoiling|telling)|if (?:he|she|they) (?:eat|eats|take|takes|touch|touches|forget|forgets|use|uses|spoil|spoils)|lol|lmao|haha|jk|with (?:kindness|love|hugs)|in (?:chess|cards|a game|basketball|fortnite|the game|pickleball|mario kart|trivia)|at (?:chess|cards|pool|golf|trivia)))",
         traps=frozenset({PAST, MEDIA, NEGATED}),
+        subject_decides=True,
     ),
     _p(
         "weapon to group",
         HARM_TO_OTHERS,
         r"\b(?:bring|bringing|brought|take|taking|have|got) (?:a |my )?(?:gun|knife|weapon|pistol|rifle) (?:to|into) (?:group|work|school|class|the center|the clinic|the meeting|his|her|their)\b",
+        subject_decides=True,
     ),
     # --- Spanish (accents are folded by the normaliser: "está" is "esta", "mañana" "manana") ------
     # Clear danger only, in the words people in the Coachella Valley write; indirect signs are the
